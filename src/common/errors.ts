@@ -1,0 +1,86 @@
+/**
+ * The engine's error catalogue. Every failure a user can meet has a stable `MIA_ERR_*` code, one factory
+ * here, and a line of documentation. Codes survive structured clone (workers return `{ ok: false, code }`)
+ * and are what tests and callers match on, never message text.
+ */
+
+/** Stable error codes, documented in README "Error codes". */
+export const ErrorCode = {
+  /** A CSV row could not be parsed (missing field, bad number, unknown side). */
+  BAD_ROW: 'MIA_ERR_BAD_ROW',
+  /** A CSV file has no usable header (no timestamp, price or size column). */
+  BAD_HEADER: 'MIA_ERR_BAD_HEADER',
+  /** A DBN file or record is malformed (bad magic, unsupported version, truncated record). */
+  BAD_RECORD: 'MIA_ERR_BAD_RECORD',
+  /** A price is NaN, infinite or not positive. */
+  BAD_PRICE: 'MIA_ERR_BAD_PRICE',
+  /** A size is NaN, negative, zero, or not representable at the instrument's size precision. */
+  BAD_SIZE: 'MIA_ERR_BAD_SIZE',
+  /** A timestamp is earlier than the one before it on the same tape. */
+  OUT_OF_ORDER: 'MIA_ERR_OUT_OF_ORDER',
+  /** The input file does not exist or cannot be read. */
+  INPUT_UNREADABLE: 'MIA_ERR_INPUT_UNREADABLE',
+  /** The input's format could not be recognised. */
+  UNKNOWN_FORMAT: 'MIA_ERR_UNKNOWN_FORMAT',
+  /** A symbol's trade tape is full: the memory plan was too small for the run. */
+  TAPE_FULL: 'MIA_ERR_TAPE_FULL',
+  /** A trade's price row fell outside the profile grid of its session. */
+  PRICE_OUT_OF_GRID: 'MIA_ERR_PRICE_OUT_OF_GRID',
+  /** A kernel was given a configuration it cannot run (bad tick size, timeframe, share). */
+  BAD_CONFIG: 'MIA_ERR_BAD_CONFIG',
+  /** A command-line argument is invalid. */
+  BAD_ARGUMENT: 'MIA_ERR_BAD_ARGUMENT',
+  /** A kernel returned a status the glue does not know: a build mismatch between asm and src. */
+  KERNEL_STATUS: 'MIA_ERR_KERNEL_STATUS',
+  /** A worker task failed in an unexpected way. */
+  WORKER_FAILED: 'MIA_ERR_WORKER_FAILED',
+} as const;
+
+/** One of the catalogue's codes. */
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error with a catalogue code and optional structured details (file, row, field). */
+export class MiaError extends Error {
+  /** Catalogue code. */
+  readonly code: ErrorCodeValue;
+  /** Structured context for logs and callers. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCodeValue, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'MiaError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Where in an input a problem was found, for one-line error messages. */
+export interface InputPosition {
+  /** File path as the user gave it. */
+  file: string;
+  /** 1-based line number for text inputs (the header is line 1). */
+  row?: number;
+  /** 0-based record index for binary inputs. */
+  record?: number;
+}
+
+function where(pos: InputPosition): string {
+  if (pos.row !== undefined) return `${pos.file}: row ${pos.row}`;
+  if (pos.record !== undefined) return `${pos.file}: record ${pos.record}`;
+  return pos.file;
+}
+
+/** A malformed input row or record; the message names file, row or record, and the reason. */
+export function inputError(code: ErrorCodeValue, pos: InputPosition, reason: string): MiaError {
+  return new MiaError(code, `${where(pos)}: ${reason}`, { ...pos, reason });
+}
+
+/** An invalid command-line argument or kernel configuration. */
+export function configError(code: ErrorCodeValue, reason: string, details: Record<string, unknown> = {}): MiaError {
+  return new MiaError(code, reason, details);
+}
+
+/** True when `e` carries one of the catalogue's codes. */
+export function isMiaError(e: unknown): e is MiaError {
+  return e instanceof MiaError;
+}
