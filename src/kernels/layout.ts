@@ -100,3 +100,207 @@ export const BOOK_LEVEL_SIZE = 8;
 export const BOOK_LEVEL_ORDERS = 16;
 /** asm/layout.ts BOOK_LEVEL_SIDE */
 export const BOOK_LEVEL_SIDE = 20;
+/** asm/layout.ts ROW_BYTES */
+export const ROW_BYTES = 32;
+/** asm/layout.ts ROW_BID */
+export const ROW_BID = 0;
+/** asm/layout.ts ROW_ASK */
+export const ROW_ASK = 8;
+/** asm/layout.ts ROW_VOLUME */
+export const ROW_VOLUME = 16;
+/** asm/layout.ts ROW_BID_TRADES */
+export const ROW_BID_TRADES = 24;
+/** asm/layout.ts ROW_ASK_TRADES */
+export const ROW_ASK_TRADES = 28;
+/** asm/layout.ts RING_ENTRY_BYTES */
+export const RING_ENTRY_BYTES = 184;
+/** asm/layout.ts RING_FP_START: i64: index of the bar's first level in the footprint ring */
+export const RING_FP_START = 168;
+/** asm/layout.ts RING_FP_ROWS: i32: number of levels */
+export const RING_FP_ROWS = 176;
+/** asm/layout.ts STATE_BYTES */
+export const STATE_BYTES = 4096;
+/** asm/layout.ts S_TICK: f64 tick size */
+export const S_TICK = 0;
+/** asm/layout.ts S_VA_SHARE: f64 value-area share */
+export const S_VA_SHARE = 8;
+/** asm/layout.ts S_IMB_RATIO: f64 diagonal imbalance ratio (multiplier) */
+export const S_IMB_RATIO = 16;
+/** asm/layout.ts S_IMB_MIN: f64 imbalance minimum volume, raw units */
+export const S_IMB_MIN = 24;
+/** asm/layout.ts S_SESSION_END: i64 next session start (ns); 0 = none yet */
+export const S_SESSION_END = 32;
+/** asm/layout.ts S_LAST_TS: i64 last processed trade time */
+export const S_LAST_TS = 40;
+/** asm/layout.ts S_CURSOR: i32 index of the next trade to process */
+export const S_CURSOR = 48;
+/** asm/layout.ts S_VA_METHOD: i32 0 = cbot2, 1 = greedy1 */
+export const S_VA_METHOD = 52;
+/** asm/layout.ts S_STACKED: i32 rows for a stacked imbalance */
+export const S_STACKED = 56;
+/** asm/layout.ts S_NTF: i32 number of timeframes (index 0 is the base timeframe) */
+export const S_NTF = 60;
+/** asm/layout.ts S_GRID_BASE: i32 absolute row stored at grid index 0 */
+export const S_GRID_BASE = 64;
+/** asm/layout.ts S_GRID_ROWS: i32 rows per grid */
+export const S_GRID_ROWS = 68;
+/** asm/layout.ts S_TAPE_PTR: u32 trade tape */
+export const S_TAPE_PTR = 72;
+/** asm/layout.ts S_SESSION_GRID: u32 session volume per row, i64 each */
+export const S_SESSION_GRID = 76;
+/** asm/layout.ts S_RING_MODE: i32 0 = stop when a reader lags (replay), 1 = overwrite (live) */
+export const S_RING_MODE = 80;
+/** asm/layout.ts S_FP_PTR: u32 footprint ring of FootprintLevel structs */
+export const S_FP_PTR = 84;
+/** asm/layout.ts S_FP_CAP: u32 footprint ring capacity in levels */
+export const S_FP_CAP = 88;
+/** asm/layout.ts S_EMIT_FOOTPRINT: i32 write footprint levels of emitted bars */
+export const S_EMIT_FOOTPRINT = 92;
+/** asm/layout.ts S_FP_WRITE: i64 levels written so far */
+export const S_FP_WRITE = 96;
+/** asm/layout.ts S_FP_READ: i64 levels consumed so far (written by the reader) */
+export const S_FP_READ = 104;
+/** asm/layout.ts S_SESSION_OPEN: i32 1 once a session has started */
+export const S_SESSION_OPEN = 112;
+/** asm/layout.ts S_SCRATCH: u32 scratch volume array (i64 per row) for merged profiles */
+export const S_SCRATCH = 116;
+/** asm/layout.ts S_CUM_DELTA: i64 session cumulative delta */
+export const S_CUM_DELTA = 120;
+/** asm/layout.ts S_SESS_VOL: i64 session volume */
+export const S_SESS_VOL = 128;
+/** asm/layout.ts S_SESS_PV: f64 Σ (price − anchor) × size */
+export const S_SESS_PV = 136;
+/** asm/layout.ts S_SESS_P2V: f64 Σ (price − anchor)² × size */
+export const S_SESS_P2V = 144;
+/** asm/layout.ts S_SESS_ANCHOR: f64 first price of the session */
+export const S_SESS_ANCHOR = 152;
+/** asm/layout.ts S_SESS_LO: i32 lowest absolute row traded this session */
+export const S_SESS_LO = 160;
+/** asm/layout.ts S_SESS_HI: i32 highest absolute row traded this session */
+export const S_SESS_HI = 164;
+/** asm/layout.ts S_SESS_INFERRED: i64 session volume with inferred side */
+export const S_SESS_INFERRED = 168;
+/** asm/layout.ts S_SESS_TRADES: i64 session trades */
+export const S_SESS_TRADES = 176;
+/** asm/layout.ts S_TRADES_TOTAL: i64 trades processed since init */
+export const S_TRADES_TOTAL = 184;
+/** asm/layout.ts S_DETAIL: i64 detail of the last non-OK status (for example the row) */
+export const S_DETAIL = 192;
+/** asm/layout.ts S_SESSION_START: i64 current session start (ns) */
+export const S_SESSION_START = 200;
+/** asm/layout.ts S_HVN_K: i32 smoothing half-width for HVN/LVN */
+export const S_HVN_K = 208;
+/** asm/layout.ts S_HVN_MIN: f64 HVN minimum share of the smoothed maximum */
+export const S_HVN_MIN = 216;
+/** asm/layout.ts S_TF: first timeframe block */
+export const S_TF = 256;
+/** asm/layout.ts TF_BYTES */
+export const TF_BYTES = 256;
+/** asm/layout.ts MAX_TF */
+export const MAX_TF = 8;
+/** asm/layout.ts T_TF_NS: i64 timeframe in ns */
+export const T_TF_NS = 0;
+/** asm/layout.ts T_END_NS: i64 end of the open bar; 0 when none is open */
+export const T_END_NS = 8;
+/** asm/layout.ts T_EMIT: i32 write closed bars to the ring */
+export const T_EMIT = 20;
+/** asm/layout.ts T_GRID: u32 footprint grid of the open bar */
+export const T_GRID = 24;
+/** asm/layout.ts T_RING: u32 closed-bar ring */
+export const T_RING = 28;
+/** asm/layout.ts T_RING_CAP: u32 ring capacity in bars */
+export const T_RING_CAP = 32;
+/** asm/layout.ts T_LO: i32 lowest absolute row of the open bar */
+export const T_LO = 36;
+/** asm/layout.ts T_HI: i32 highest absolute row of the open bar */
+export const T_HI = 40;
+/** asm/layout.ts T_TRADES: u32 trades in the open bar */
+export const T_TRADES = 44;
+/** asm/layout.ts T_RING_WRITE: i64 bars written so far */
+export const T_RING_WRITE = 48;
+/** asm/layout.ts T_RING_READ: i64 bars consumed so far (written by the reader) */
+export const T_RING_READ = 56;
+/** asm/layout.ts T_TS_OPEN: i64 */
+export const T_TS_OPEN = 64;
+/** asm/layout.ts T_OPEN: f64 */
+export const T_OPEN = 72;
+/** asm/layout.ts T_HIGH: f64 */
+export const T_HIGH = 80;
+/** asm/layout.ts T_LOW: f64 */
+export const T_LOW = 88;
+/** asm/layout.ts T_CLOSE: f64 */
+export const T_CLOSE = 96;
+/** asm/layout.ts T_VOL: i64 */
+export const T_VOL = 104;
+/** asm/layout.ts T_BUY: i64 */
+export const T_BUY = 112;
+/** asm/layout.ts T_SELL: i64 */
+export const T_SELL = 120;
+/** asm/layout.ts T_CUM: i64 session cumulative delta at the last trade */
+export const T_CUM = 128;
+/** asm/layout.ts T_CUM_HI: i64 */
+export const T_CUM_HI = 136;
+/** asm/layout.ts T_CUM_LO: i64 */
+export const T_CUM_LO = 144;
+/** asm/layout.ts T_PV: f64 Σ price × size */
+export const T_PV = 152;
+/** asm/layout.ts T_INFERRED: i64 */
+export const T_INFERRED = 160;
+/** asm/layout.ts T_VWAP: f64 session VWAP at the last trade */
+export const T_VWAP = 168;
+/** asm/layout.ts T_SIGMA: f64 session σ at the last trade */
+export const T_SIGMA = 176;
+/** asm/layout.ts T_TF_SEC: i32 timeframe in seconds */
+export const T_TF_SEC = 184;
+/** asm/layout.ts ST_OK: every committed trade processed */
+export const ST_OK = 0;
+/** asm/layout.ts ST_SESSION_ROLL: the next trade starts a new session: call sessionRoll */
+export const ST_SESSION_ROLL = 1;
+/** asm/layout.ts ST_OUTPUT_FULL: a closed-bar or footprint ring is full: drain, then call again */
+export const ST_OUTPUT_FULL = 2;
+/** asm/layout.ts ST_OUT_OF_GRID: a row fell outside the grid: recenter, then call again */
+export const ST_OUT_OF_GRID = 3;
+/** asm/layout.ts ST_OUT_OF_ORDER: a trade is earlier than the one before */
+export const ST_OUT_OF_ORDER = 4;
+/** asm/layout.ts ST_BAD_CONFIG: the state block's configuration is invalid */
+export const ST_BAD_CONFIG = 5;
+/** asm/layout.ts SNAP_SESSION: offset of the session block inside a snapshot output region */
+export const SNAP_SESSION = 0;
+/** asm/layout.ts SP_POC: f64 */
+export const SP_POC = 0;
+/** asm/layout.ts SP_VAH: f64 */
+export const SP_VAH = 8;
+/** asm/layout.ts SP_VAL: f64 */
+export const SP_VAL = 16;
+/** asm/layout.ts SP_VA_VOLUME: i64 */
+export const SP_VA_VOLUME = 24;
+/** asm/layout.ts SP_TOTAL: i64 */
+export const SP_TOTAL = 32;
+/** asm/layout.ts SP_VWAP: f64 */
+export const SP_VWAP = 40;
+/** asm/layout.ts SP_SIGMA: f64 */
+export const SP_SIGMA = 48;
+/** asm/layout.ts SP_CUM_DELTA: i64 */
+export const SP_CUM_DELTA = 56;
+/** asm/layout.ts SP_INFERRED: i64 */
+export const SP_INFERRED = 64;
+/** asm/layout.ts SP_N_HVN: i32 */
+export const SP_N_HVN = 72;
+/** asm/layout.ts SP_N_LVN: i32 */
+export const SP_N_LVN = 76;
+/** asm/layout.ts SP_HVN: f64 × MAX_NODES */
+export const SP_HVN = 80;
+/** asm/layout.ts SP_LVN: f64 × MAX_NODES */
+export const SP_LVN = 208;
+/** asm/layout.ts MAX_NODES */
+export const MAX_NODES = 16;
+/** asm/layout.ts SP_BYTES */
+export const SP_BYTES = 336;
+/** asm/layout.ts SNAP_BARS: first Bar of the per-timeframe block */
+export const SNAP_BARS = 336;
+/** asm/layout.ts S_COMMITTED: i32 */
+export const S_COMMITTED = 224;
+/** asm/layout.ts S_TAPE_CAP: i32 tape capacity in trades */
+export const S_TAPE_CAP = 228;
+/** asm/layout.ts S_SESSION_KIND: i32 session anchor: 0 utc, 1 globex, 2 rth (read by the runner) */
+export const S_SESSION_KIND = 232;

@@ -1,0 +1,45 @@
+import type { BarFeatures } from '../model/bar-features.js';
+import { formatTimeframe } from '../kernels/timeframes.js';
+
+/** ISO-8601 UTC of a nanosecond time, keeping sub-millisecond digits when there are any. */
+export function isoNs(ns: bigint): string {
+  const ms = ns / 1_000_000n;
+  const iso = new Date(Number(ms)).toISOString();
+  const rest = ns % 1_000_000n;
+  return rest === 0n ? iso : `${iso.slice(0, -1)}${rest.toString().padStart(6, '0')}Z`;
+}
+
+/** The JSON object `mia features` prints for one closed bar (field order is part of the output format). */
+export function barJson(symbol: string, b: BarFeatures): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    ts: isoNs(b.tsNs),
+    symbol,
+    timeframe: formatTimeframe(b.timeframeSec),
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    volume: b.volume,
+    trades: b.trades,
+    buyVolume: b.buyVolume,
+    sellVolume: b.sellVolume,
+    delta: b.delta,
+    cumDelta: b.cumDelta,
+    cumDeltaHigh: b.cumDeltaHigh,
+    cumDeltaLow: b.cumDeltaLow,
+    barVwap: b.barVwap,
+    vwap: b.vwap,
+    vwapSigma: b.vwapSigma,
+    poc: b.poc,
+    vah: b.vah,
+    val: b.val,
+    vaCoverage: b.vaCoverage,
+    inferredShare: b.inferredShare,
+    buyImbalances: b.buyImbalances,
+    sellImbalances: b.sellImbalances,
+    stackedBuy: b.stackedBuy,
+    stackedSell: b.stackedSell,
+  };
+  if (b.levels) o.levels = b.levels;
+  return o;
+}

@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { isMiaError } from '../common/errors.js';
+import { featuresCommand } from './features-command.js';
+import { runCommand } from './run-command.js';
+
+/**
+ * The `mia` command line. Returns the exit code: 0 on success, 1 on a coded error (one line on stderr:
+ * message and code), 2 on a usage error.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('mia')
+    .description('MIA engine: order-flow features from CME futures trades, in WebAssembly over shared memory')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  featuresCommand(program);
+  runCommand(program);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isMiaError(e)) {
+      process.stderr.write(`mia: ${e.message} (${e.code})\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

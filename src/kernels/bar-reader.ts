@@ -1,0 +1,58 @@
+import type { BarFeatures, FootprintLevel } from '../model/bar-features.js';
+import { decodeBar, decodeLevel } from './bar-decoder.js';
+import * as L from './layout.js';
+import type { SymbolState } from './symbol-state.js';
+
+/**
+ * Drains the closed-bar rings of one symbol: decodes each bar (with its footprint levels when the state
+ * emits them) and marks it consumed, which lets a paused replay kernel go on.
+ */
+export class BarReader {
+  private readonly s: SymbolState;
+
+  constructor(state: SymbolState) {
+    this.s = state;
+  }
+
+  /** Calls `onBar` for every closed bar not yet read, timeframe by timeframe; returns how many. */
+  drain(onBar: (bar: BarFeatures) => void): number {
+    const v = this.s.view;
+    let n = 0;
+    for (const slot of this.s.slots) {
+      if (!slot.emit) continue;
+      const t = this.s.block(slot.block);
+      const write = v.getBigInt64(t + L.T_RING_WRITE, true);
+      let read = v.getBigInt64(t + L.T_RING_READ, true);
+      const cap = BigInt(this.s.ringCapacity);
+      // In live mode the writer may have lapped the reader: skip to the oldest bar still in the ring.
+      if (write - read > cap) read = write - cap;
+      const ring = this.s.region.rings[slot.block]!;
+      for (; read < write; read++) {
+        const at = ring + Number(read % cap) * L.RING_ENTRY_BYTES;
+        const bar = decodeBar(v, at, this.s.sizeUnit);
+        if (this.s.footprint) bar.levels = this.levels(at);
+        onBar(bar);
+        n++;
+      }
+      v.setBigInt64(t + L.T_RING_READ, read, true);
+    }
+    return n;
+  }
+
+  private levels(entry: number): FootprintLevel[] {
+    const v = this.s.view;
+    const start = v.getBigInt64(entry + L.RING_FP_START, true);
+    const rows = v.getInt32(entry + L.RING_FP_ROWS, true);
+    const cap = BigInt(this.s.footprintCapacity);
+    const out: FootprintLevel[] = new Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const at = this.s.region.footprint + Number((start + BigInt(i)) % cap) * L.LEVEL_BYTES;
+      out[i] = decodeLevel(v, at, this.s.sizeUnit);
+    }
+    const end = start + BigInt(rows);
+    if (end > v.getBigInt64(this.s.region.state + L.S_FP_READ, true)) {
+      v.setBigInt64(this.s.region.state + L.S_FP_READ, end, true);
+    }
+    return out;
+  }
+}

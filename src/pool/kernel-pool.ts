@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { Piscina } from 'piscina';
+import { MiaError, type ErrorCodeValue } from '../common/errors.js';
+import { packageFile } from '../common/package-root.js';
+import type { KernelExecutor } from '../kernels/executor.js';
+import type { KernelBuild } from '../kernels/kernel-module.js';
+import type { RunOutcome } from '../kernels/kernel-runner.js';
+import type { KernelResult, KernelTask } from './kernel-task.js';
+
+/** Pool settings. */
+export interface KernelPoolOptions {
+  /** Worker threads; on 2 cores two workers beat one (docs: platform.md). */
+  threads?: number;
+  /** Kernel build the workers load. */
+  build?: KernelBuild;
+}
+
+/**
+ * A piscina pool whose workers share one WebAssembly.Memory and run kernel tasks that carry addresses
+ * only. At most one task per symbol should be in flight: callers serialise per state block.
+ */
+export class KernelPool implements KernelExecutor {
+  private readonly pool: Piscina<KernelTask, KernelResult>;
+
+  constructor(memory: WebAssembly.Memory, options: KernelPoolOptions = {}) {
+    const threads = options.threads ?? 2;
+    const filename = packageFile('dist/workers/kernel-worker.js');
+    if (!existsSync(filename)) throw new Error(`worker build missing at ${filename}: run npm run build`);
+    this.pool = new Piscina({
+      filename,
+      minThreads: threads,
+      maxThreads: threads,
+      maxQueue: threads * threads * 4,
+      workerData: { memory, build: options.build ?? 'release' },
+    });
+  }
+
+  run(state: number): Promise<RunOutcome> {
+    return this.submit({ op: 'run', state });
+  }
+
+  flush(state: number): Promise<RunOutcome> {
+    return this.submit({ op: 'flush', state });
+  }
+
+  /** Submits a task and maps `{ ok: false, code }` back to a coded error. */
+  async submit(task: KernelTask): Promise<RunOutcome> {
+    const r = await this.pool.run(task);
+    if (!r.ok) throw new MiaError(r.code as ErrorCodeValue, r.message);
+    return r.outcome;
+  }
+
+  /**
+   * Waits for the workers to be ready (instantiated), so a benchmark does not time start-up. The task
+   * addresses the reserved zero page, whose committed count is 0: the kernel returns at once.
+   */
+  async warm(): Promise<void> {
+    await Promise.all(Array.from({ length: this.pool.options.maxThreads }, () => this.pool.run({ op: 'run', state: 0 }).catch(() => undefined)));
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+}

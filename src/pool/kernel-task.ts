@@ -1,0 +1,12 @@
+import type { RunOutcome } from '../kernels/kernel-runner.js';
+
+/** A kernel task: what to do and the address of the symbol's state block. Nothing else crosses threads. */
+export interface KernelTask {
+  op: 'run' | 'flush';
+  state: number;
+}
+
+/** A task result. Expected failures come back as `{ ok: false, code }` because thrown errors lose their code. */
+export type KernelResult =
+  | { ok: true; outcome: RunOutcome }
+  | { ok: false; code: string; message: string };
