@@ -10,10 +10,9 @@ export function isoNs(ns: bigint): string {
 }
 
 /** The JSON object `mia features` prints for one closed bar (field order is part of the output format). */
-export function barJson(symbol: string, b: BarFeatures): Record<string, unknown> {
+export function barJson(b: BarFeatures): Record<string, unknown> {
   const o: Record<string, unknown> = {
     ts: isoNs(b.tsNs),
-    symbol,
     timeframe: formatTimeframe(b.timeframeSec),
     open: b.open,
     high: b.high,

@@ -70,7 +70,7 @@ export function featuresCommand(program: Command): void {
         session: o.session,
       };
       const threads = o.threads;
-      const result = await runFeaturePass(source, config, (bar) => out.write(JSON.stringify(barJson(source.info.symbol, bar)) + '\n'), {
+      const result = await runFeaturePass(source, config, (bar) => out.write(JSON.stringify(barJson(bar)) + '\n'), {
         footprint: o.footprint ?? false,
         ...(o.gridRows ? { plan: { gridRows: o.gridRows } } : {}),
         ...(threads ? { executor: (memory: WebAssembly.Memory) => new KernelPool(memory, { threads }) } : {}),

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isMiaError } from '../common/errors.js';
 import { featuresCommand } from './features-command.js';
-import { runCommand } from './run-command.js';
+
 
 /**
  * The `mia` command line. Returns the exit code: 0 on success, 1 on a coded error (one line on stderr:
@@ -13,7 +13,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   featuresCommand(program);
-  runCommand(program);
+
   try {
     await program.parseAsync(argv);
     return 0;

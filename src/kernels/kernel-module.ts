@@ -20,9 +20,9 @@ export function kernelModule(build: KernelBuild = 'release'): WebAssembly.Module
   let m = modules.get(build);
   if (!m) {
     const path = packageFile(`build/${build}.wasm`);
-    let bytes: Buffer;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
-      bytes = readFileSync(path);
+      bytes = new Uint8Array(readFileSync(path));
     } catch {
       throw new Error(`kernel build missing at ${path}: run npm run asbuild`);
     }
