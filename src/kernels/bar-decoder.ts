@@ -46,5 +46,7 @@ export function decodeLevel(v: DataView, at: number, sizeUnit: number): Footprin
     price: v.getFloat64(at + L.LEVEL_PRICE, true),
     bid: Number(v.getBigInt64(at + L.LEVEL_BID, true)) / sizeUnit,
     ask: Number(v.getBigInt64(at + L.LEVEL_ASK, true)) / sizeUnit,
+    bidTrades: v.getUint32(at + L.LEVEL_BID_TRADES, true),
+    askTrades: v.getUint32(at + L.LEVEL_ASK_TRADES, true),
   };
 }

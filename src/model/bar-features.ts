@@ -64,6 +64,10 @@ export interface FootprintLevel {
   bid: number;
   /** Buy-aggressor volume at this price. */
   ask: number;
+  /** Sell-aggressor trades at this price. */
+  bidTrades: number;
+  /** Buy-aggressor trades at this price. */
+  askTrades: number;
 }
 
 /** Value-area construction methods (../shared/docs/domain.md). */
