@@ -1,0 +1,125 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { ErrorCode, MiaError } from '../common/errors.js';
+import { Side } from '../model/side.js';
+import type { TradeSource } from '../model/trade-batch.js';
+import { CsvTradeReader } from './csv-trade-reader.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mia-csv-'));
+let n = 0;
+function file(text: string): string {
+  const p = join(dir, `t${n++}.csv`);
+  writeFileSync(p, text);
+  return p;
+}
+
+async function all(source: TradeSource): Promise<{ ts: bigint; price: number; size: number; side: number; origin: number }[]> {
+  const out = [];
+  for await (const b of source.batches()) {
+    for (let i = 0; i < b.length; i++) out.push({ ts: b.tsNs(i), price: b.price[i]!, size: b.size[i]!, side: b.side[i]!, origin: b.origin[i]! });
+  }
+  return out;
+}
+
+async function failure(text: string): Promise<MiaError> {
+  try {
+    await all(await CsvTradeReader.open(file(text)));
+  } catch (e) {
+    if (e instanceof MiaError) return e;
+    throw e;
+  }
+  throw new Error('no error raised');
+}
+
+describe('CsvTradeReader', () => {
+  test('timestamps in ns, ms and s by magnitude, and ISO-8601 with nanoseconds', async () => {
+    const t = await all(await CsvTradeReader.open(file(
+      'ts,price,size\n1703545200000000001,1,1\n1703545200001,1,1\n1703545201,1,1\n2023-12-25T23:00:02.123456789Z,1,1\n2023-12-25 23:00:03-01:00,1,1\n',
+    )));
+    expect(t.map((x) => x.ts)).toEqual([
+      1703545200000000001n, 1703545200001000000n, 1703545201000000000n, 1703545202123456789n, 1703548803000000000n,
+    ]);
+  });
+
+  test('headers by name in any order, case-insensitive, with an index column', async () => {
+    const r = await CsvTradeReader.open(file(',Timestamp,id,Side,Price,Amount\n0,1675329600138,9,buy,1666.8,26.062\n1,1675329600214,10,sell,1666.79,0.152\n'));
+    expect(r.info.sizeDecimals).toBe(3);
+    expect(r.info.hasSides).toBe(true);
+    expect(await all(r)).toEqual([
+      { ts: 1675329600138000000n, price: 1666.8, size: 26062, side: Side.Buy, origin: 2 },
+      { ts: 1675329600214000000n, price: 1666.79, size: 152, side: Side.Sell, origin: 3 },
+    ]);
+  });
+
+  test('side spellings: B, buy, S, A, sell, N, empty', async () => {
+    const t = await all(await CsvTradeReader.open(file('ts,price,size,aggressor_side\n1,1,1,B\n2,1,1,buy\n3,1,1,S\n4,1,1,A\n5,1,1,SELL\n6,1,1,N\n7,1,1,\n')));
+    expect(t.map((x) => x.side)).toEqual([1, 1, 2, 2, 2, 0, 0]);
+  });
+
+  test('fractional sizes become exact raw integers at the finest precision in the file', async () => {
+    const r = await CsvTradeReader.open(file('ts,price,qty\n1,90000.5,0.00027625\n2,90000.5,1.5\n3,90000.5,42\n'));
+    expect(r.info.sizeDecimals).toBe(8);
+    expect((await all(r)).map((x) => x.size)).toEqual([27625, 150000000, 4200000000]);
+  });
+
+  test('a size finer than an explicit precision is refused with its code', async () => {
+    const r = await CsvTradeReader.open(file('ts,price,size\n1,1,0.5\n'), { sizeDecimals: 0 });
+    await expect(all(r)).rejects.toMatchObject({ code: ErrorCode.BAD_SIZE, message: expect.stringContaining('row 2') });
+  });
+
+  test('rows whose action is not T are book events, counted as ignored', async () => {
+    const r = await CsvTradeReader.open(file('ts_event,action,side,price,size\n1,A,B,1,5\n2,T,A,1,2\n3,C,A,1,2\n'));
+    expect(await all(r)).toHaveLength(1);
+    expect(r.stats).toMatchObject({ read: 3, trades: 1, ignored: 2 });
+  });
+
+  test('a malformed row stops the read with file, row and reason', async () => {
+    const e = await failure('ts,price,size\n1,1,1\n2,abc,1\n');
+    expect(e.code).toBe(ErrorCode.BAD_PRICE);
+    expect(e.message).toMatch(/t\d+\.csv: row 3: price "abc"/);
+    expect((await failure('ts,price,size\n1,1,1\n2,1\n')).code).toBe(ErrorCode.BAD_ROW);
+    expect((await failure('ts,price,size\nnot-a-time,1,1\n')).code).toBe(ErrorCode.BAD_ROW);
+    expect((await failure('ts,price,size\n1,-5,1\n')).code).toBe(ErrorCode.BAD_PRICE);
+    expect((await failure('ts,price,size\n1,5,0\n')).code).toBe(ErrorCode.BAD_SIZE);
+    expect((await failure('ts,price,size,side\n1,5,1,X\n')).code).toBe(ErrorCode.BAD_ROW);
+    expect((await failure('ts,price,size\n2,5,1\n1,5,1\n')).code).toBe(ErrorCode.OUT_OF_ORDER);
+    expect((await failure('ts,price,size\n1,"5,1\n')).code).toBe(ErrorCode.BAD_ROW);
+  });
+
+  test('a header without the needed columns, and a missing file, are coded errors', async () => {
+    await expect(CsvTradeReader.open(file('time,px,qty\n1,1,1\n'))).rejects.toMatchObject({ code: ErrorCode.BAD_HEADER });
+    await expect(CsvTradeReader.open(join(dir, 'absent.csv'))).rejects.toMatchObject({ code: ErrorCode.INPUT_UNREADABLE });
+  });
+
+  test('skipBad skips, counts by code and reports each bad row', async () => {
+    const seen: string[] = [];
+    const r = await CsvTradeReader.open(file('ts,price,size\n1,1,1\n2,x,1\n3,1,-1\n4,1,2\n'), { skipBad: true, onSkip: (e) => seen.push(e.message) });
+    expect((await all(r)).map((x) => x.size)).toEqual([1, 2]);
+    expect(r.stats.skipped).toEqual({ [ErrorCode.BAD_PRICE]: 1, [ErrorCode.BAD_SIZE]: 1 });
+    expect(seen).toHaveLength(2);
+  });
+
+  test('property: any valid trades written as CSV read back exactly', async () => {
+    const trade = fc.record({
+      dt: fc.bigInt({ min: 0n, max: 10n ** 12n }),
+      ticks: fc.integer({ min: 1, max: 4_000_000 }),
+      size: fc.integer({ min: 1, max: 4_000_000_000 }),
+      side: fc.constantFrom('B', 'A', 'N', ''),
+    });
+    await fc.assert(fc.asyncProperty(fc.array(trade, { minLength: 1, maxLength: 50 }), async (trades) => {
+      let ts = 1_700_000_000_000_000_000n;
+      const lines = ['ts_event_ns,price,size,side'];
+      const expected = trades.map((t, i) => {
+        ts += t.dt;
+        const price = t.ticks * 0.25;
+        lines.push(`${ts},${price},${(t.size / 1e4).toFixed(4)},${t.side}`);
+        return { ts, price, size: t.size, side: t.side === 'B' ? 1 : t.side === 'A' ? 2 : 0, origin: i + 2 };
+      });
+      const r = await CsvTradeReader.open(file(lines.join('\n')), { sizeDecimals: 4 });
+      expect(await all(r)).toEqual(expected);
+    }), { numRuns: 40 });
+  });
+});
