@@ -13,7 +13,10 @@ export interface CaseResult {
 export function collect(bench: Bench, opsPerIteration: Record<string, number>): CaseResult[] {
   return bench.tasks.map((t) => {
     const r = t.result;
-    if (r.state !== 'completed') throw new Error(`benchmark "${t.name}" did not complete: ${r.state}`);
+    if (r.state !== 'completed') {
+      const why = r.state === 'errored' ? `: ${String(r.error)}` : '';
+      throw new Error(`benchmark "${t.name}" did not complete: ${r.state}${why}`);
+    }
     const medianNs = r.latency.p50 * 1e6;
     const ops = opsPerIteration[t.name] ?? 1;
     return { name: t.name, medianNs: Math.round(medianNs), p99Ns: Math.round(r.latency.p99 * 1e6), opsPerSec: Math.round((ops / medianNs) * 1e9) };

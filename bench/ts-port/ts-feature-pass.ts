@@ -43,7 +43,7 @@ export interface TsPassTotals {
 }
 
 /** Runs the full feature pass over `count` trades of the tape at `tape` in `memory`. */
-export function tsFeaturePass(memory: WebAssembly.Memory, tape: number, count: number, tfSec: number[], tick: number, rows: number): TsPassTotals {
+export function tsFeaturePass(memory: WebAssembly.Memory, tape: number, count: number, tfSec: readonly number[], tick: number, rows: number): TsPassTotals {
   const u32 = new Uint32Array(memory.buffer);
   const f64 = new Float64Array(memory.buffer);
   const u8 = new Uint8Array(memory.buffer);

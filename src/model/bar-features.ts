@@ -81,7 +81,7 @@ export interface FeatureConfig {
   /** Price row size in quote units (ES/NQ 0.25). */
   tickSize: number;
   /** Timeframes in seconds; each aligned to UTC epoch multiples. */
-  timeframesSec: number[];
+  timeframesSec: readonly number[];
   /** Value-area target share of volume, in (0, 1]. */
   valueAreaShare: number;
   /** Value-area method. */

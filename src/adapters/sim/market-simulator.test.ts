@@ -89,7 +89,7 @@ describe('MarketSimulator', () => {
   test('ES and NQ trade at realistic levels', () => {
     const es = run({ symbol: 'ES', seed: 1, trades: 200_000 });
     const nq = run({ symbol: 'NQ', seed: 1, trades: 200_000 });
-    const range = (p: number[]) => p.reduce(([lo, hi], x) => [Math.min(lo, x), Math.max(hi, x)], [Infinity, -Infinity]);
+    const range = (p: number[]): [number, number] => [p.reduce((a, x) => Math.min(a, x), Infinity), p.reduce((a, x) => Math.max(a, x), -Infinity)];
     const [esLo, esHi] = range(es.price);
     const [nqLo, nqHi] = range(nq.price);
     expect(esLo).toBeGreaterThan(4500);

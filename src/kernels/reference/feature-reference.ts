@@ -42,7 +42,10 @@ interface Row {
 class SessionTracker {
   start = -1n;
   next = -1n;
-  constructor(private readonly anchor: FeatureConfig['session']) {}
+  private readonly anchor: FeatureConfig['session'];
+  constructor(anchor: FeatureConfig['session']) {
+    this.anchor = anchor;
+  }
   /** True when `ts` starts a new session. */
   enter(ts: bigint): boolean {
     if (ts >= this.start && ts < this.next) return false;
@@ -82,8 +85,8 @@ export function computeBarFeatures(
       lo = Math.min(lo, x.price);
     }
     const keys = [...bar.rows.keys()];
-    const minRow = Math.min(...keys);
-    const maxRow = Math.max(...keys);
+    const minRow = keys.reduce((a, k) => Math.min(a, k), Infinity);
+    const maxRow = keys.reduce((a, k) => Math.max(a, k), -Infinity);
     const dense = (f: keyof Row): number[] =>
       Array.from({ length: maxRow - minRow + 1 }, (_, i) => bar!.rows.get(minRow + i)?.[f] ?? 0);
     const vols = dense('vol');
@@ -103,8 +106,8 @@ export function computeBarFeatures(
       sellVolume: sell / unit,
       delta: (buy - sell) / unit,
       cumDelta: bar.cums.at(-1)! / unit,
-      cumDeltaHigh: Math.max(...bar.cums) / unit,
-      cumDeltaLow: Math.min(...bar.cums) / unit,
+      cumDeltaHigh: bar.cums.reduce((a, c) => Math.max(a, c), -Infinity) / unit,
+      cumDeltaLow: bar.cums.reduce((a, c) => Math.min(a, c), Infinity) / unit,
       barVwap: pv / vol,
       vwap: bar.vwap,
       vwapSigma: bar.sigma,
@@ -177,8 +180,9 @@ export function computeSessionProfile(
     rows.set(r, (rows.get(r) ?? 0) + x.size);
   }
   const keys = [...rows.keys()];
-  const minRow = Math.min(...keys);
-  const vols = Array.from({ length: Math.max(...keys) - minRow + 1 }, (_, i) => rows.get(minRow + i) ?? 0);
+  const minRow = keys.reduce((a, k) => Math.min(a, k), Infinity);
+  const maxRow = keys.reduce((a, k) => Math.max(a, k), -Infinity);
+  const vols = Array.from({ length: maxRow - minRow + 1 }, (_, i) => rows.get(minRow + i) ?? 0);
   const poc = pointOfControl(vols);
   const va = valueArea(vols, poc, config.valueAreaShare, config.valueAreaMethod);
   const k = config.hvnHalfWidth ?? 1;
@@ -189,7 +193,7 @@ export function computeSessionProfile(
     for (let j = a; j <= b; j++) s += vols[j]!;
     return s / (b - a + 1);
   });
-  const peak = Math.max(...smooth);
+  const peak = smooth.reduce((a, v) => Math.max(a, v), 0);
   const hvn: number[] = [];
   const lvn: number[] = [];
   for (let i = 1; i + 1 < smooth.length; i++) {
