@@ -1,0 +1,20 @@
+// Generated code is committed; these fail when it drifts from its source (schema or asm layout).
+import { spawnSync } from 'node:child_process';
+import { expect, test } from 'vitest';
+
+function check(script: string): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr };
+}
+
+test('src/generated matches schema/mia.fbs (flatc output is committed)', () => {
+  const r = check('scripts/gen-schema.mjs');
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+});
+
+test('src/kernels/layout.ts mirrors asm/layout.ts', () => {
+  const r = check('scripts/gen-layout.mjs');
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+});
