@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isMiaError } from '../common/errors.js';
 import { featuresCommand } from './features-command.js';
+import { runCommand } from './run-command.js';
 
 
 /**
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   featuresCommand(program);
+  runCommand(program);
 
   try {
     await program.parseAsync(argv);

@@ -52,12 +52,12 @@ export class TapeWriter {
   }
 
   /**
-   * Copies trades `from`.. of the batch onto the tape, as many as fit; returns how many were taken.
+   * Copies trades `from` up to `to` of the batch onto the tape, as many as fit; returns how many were taken.
    * Throws MIA_ERR_OUT_OF_ORDER on a trade earlier than the previous one (sources validate first; this
    * guards the kernels' assumption).
    */
-  append(batch: TradeBatch, from = 0): number {
-    const n = Math.min(batch.length - from, this.capacity - this.count);
+  append(batch: TradeBatch, from = 0, to = batch.length): number {
+    const n = Math.min(to - from, this.capacity - this.count);
     const c = this.classifier;
     let hiPrev = this.lastHi;
     let loPrev = this.lastLo;

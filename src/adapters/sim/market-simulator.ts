@@ -25,6 +25,9 @@ export interface SimulatorOptions {
 
 const TWO32 = 4294967296;
 
+/** Default first instant: 2024-03-04T14:30:00Z, a Monday cash open, so a run starts in an active market. */
+export const SIM_DEFAULT_START_NS = 1709562600000000000n;
+
 /**
  * A deterministic, seeded ES/NQ market: an L1 quote that moves with the order flow, trades at the ask
  * (buy aggressor) or the bid (sell aggressor) with persistent flow, bursty arrivals, occasional multi-level
@@ -59,7 +62,7 @@ export class MarketSimulator implements TradeSource {
     this.o = options;
     this.inst = SIM_INSTRUMENTS[options.symbol];
     this.rng = new Prng(options.seed);
-    this.startNs = options.startNs ?? 1709562600000000000n;
+    this.startNs = options.startNs ?? SIM_DEFAULT_START_NS;
     this.startHi = Number(this.startNs >> 32n);
     this.startLo = Number(this.startNs & 0xffffffffn);
     this.limitTrades = options.trades ?? Number.POSITIVE_INFINITY;
