@@ -1,0 +1,81 @@
+// The `mia` command as users run it: built JS (bin/mia.js), real files, exit codes and one-line errors.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { dataFile, HAVE_DATA } from './real-data/data-dir.js';
+
+function mia(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/mia.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const lines = (s: string): Record<string, unknown>[] => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+describe.skipIf(!HAVE_DATA)('mia features on the ESH4 files (acceptance)', () => {
+  test('the trades CSV prints 60 one-minute bars; volumes sum to 9,892 and deltas to +796; the DBN file prints the same', () => {
+    const csv = mia('features', '--input', dataFile('cme-esh4-mbo/esh4_20231225_trades.csv'), '--timeframe', '1m');
+    expect(csv.status).toBe(0);
+    const bars = lines(csv.stdout);
+    expect(bars).toHaveLength(60);
+    expect(bars.reduce((a, b) => a + (b.volume as number), 0)).toBe(9892);
+    expect(bars.reduce((a, b) => a + (b.delta as number), 0)).toBe(796);
+    expect(bars[0]).toMatchObject({ ts: '2023-12-25T23:00:00.000Z', open: 4800.25 });
+    for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume', 'trades', 'buyVolume', 'sellVolume', 'delta', 'cumDelta', 'barVwap', 'vwap', 'poc', 'vah', 'val']) {
+      expect(bars[0]).toHaveProperty(k);
+    }
+    const dbn = mia('features', '--input', dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst'), '--timeframe', '1m');
+    expect(dbn.status).toBe(0);
+    expect(dbn.stdout).toBe(csv.stdout);
+  });
+
+  test('--footprint adds levels whose bid and ask sum to the bar', () => {
+    const r = mia('features', '--input', dataFile('cme-esh4-mbo/esh4_20231225_trades.csv'), '--timeframe', '5m', '--footprint');
+    const bars = lines(r.stdout) as { levels: { bid: number; ask: number }[]; buyVolume: number; sellVolume: number }[];
+    expect(bars).toHaveLength(12);
+    for (const b of bars) {
+      expect(b.levels.reduce((a, l) => a + l.ask, 0)).toBe(b.buyVolume);
+      expect(b.levels.reduce((a, l) => a + l.bid, 0)).toBe(b.sellVolume);
+    }
+  });
+});
+
+describe('mia features errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mia-cli-'));
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, 'ts_event_ns,price,size,side\n1703545200000000000,4800.25,3,B\n1703545200000000001,4800.50,two,A\n1703545200000000002,4800.50,1,A\n');
+
+  test('a malformed row: one line naming file and row, exit code 1', () => {
+    const r = mia('features', '--input', bad);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${bad}: row 3: size "two"`);
+    expect(r.stderr).toContain('MIA_ERR_BAD_SIZE');
+  });
+
+  test('--skip-bad skips and reports the count at the end', () => {
+    const r = mia('features', '--input', bad, '--skip-bad');
+    expect(r.status).toBe(0);
+    expect(lines(r.stdout)[0]).toMatchObject({ volume: 4, buyVolume: 3, sellVolume: 1 });
+    expect(r.stderr).toContain('skipped 1 bad rows (MIA_ERR_BAD_SIZE: 1)');
+  });
+
+  test('a missing file and a bad argument are coded errors, not stack traces', () => {
+    const missing = mia('features', '--input', join(dir, 'nope.csv'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('MIA_ERR_INPUT_UNREADABLE');
+    const arg = mia('features', '--input', bad, '--value-area-method', 'median');
+    expect(arg.status).toBe(1);
+    expect(arg.stderr).toContain('MIA_ERR_BAD_ARGUMENT');
+  });
+});
+
+test('mia run: the simulated engine streams ES and NQ bars and stops cleanly', () => {
+  const r = mia('run', '--duration-sec', '3', '--speed', '120');
+  expect(r.status).toBe(0);
+  const bars = lines(r.stdout);
+  expect(new Set(bars.map((b) => b.symbol))).toEqual(new Set(['ES', 'NQ']));
+  expect(bars.some((b) => b.timeframe === '1m' && (b.volume as number) > 0)).toBe(true);
+  expect(r.stderr).toContain('Simulated engine stopped');
+});
