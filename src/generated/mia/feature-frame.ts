@@ -64,6 +64,9 @@ footprintLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+/**
+ * Session volume profile: point of control and value-area bounds (prices).
+ */
 sessionPoc():number {
   const offset = this.bb!.__offset(this.bb_pos, 12);
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
@@ -79,11 +82,17 @@ sessionVal():number {
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * Share of session volume inside the value area (value-area volume / session volume).
+ */
 sessionVaCoverage():number {
   const offset = this.bb!.__offset(this.bb_pos, 18);
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * High- and low-volume node prices of the session profile, low to high.
+ */
 hvn(index: number):number|null {
   const offset = this.bb!.__offset(this.bb_pos, 20);
   return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
@@ -114,6 +123,9 @@ lvnArray():Float64Array|null {
   return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
 }
 
+/**
+ * Session VWAP, its volume-weighted standard deviation, and the bands at ±1 and ±2 sigma.
+ */
 vwap():number {
   const offset = this.bb!.__offset(this.bb_pos, 24);
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
@@ -144,6 +156,9 @@ vwapLower2():number {
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * Share of volume whose aggressor side was inferred (quote or tick rule) rather than reported by the feed.
+ */
 inferredShare():number {
   const offset = this.bb!.__offset(this.bb_pos, 36);
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;

@@ -4,7 +4,7 @@
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-explicit-any, @typescript-eslint/no-non-null-assertion */
 
 /**
- * Data-quality flags of a snapshot.
+ * Data-quality flags of a snapshot, one bit each (Stale = 1, Gap = 2, Disconnected = 4, ...).
  */
 export const QualityFlag = {
   Stale: 1,

@@ -6,7 +6,6 @@
 import * as flatbuffers from 'flatbuffers';
 
 import { FeatureFrame } from './feature-frame.js';
-import { QualityFlag } from './quality-flag.js';
 import { Quote } from './quote.js';
 
 
@@ -60,6 +59,9 @@ tickSize():number {
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * Sizes are raw integers in units of 10^-size_decimals.
+ */
 sizeDecimals():number {
   const offset = this.bb!.__offset(this.bb_pos, 12);
   return offset ? this.bb!.readUint8(this.bb_pos + offset) : 0;
@@ -80,36 +82,57 @@ quote(obj?:Quote):Quote|null {
   return offset ? (obj || new Quote()).__init(this.bb_pos + offset, this.bb!) : null;
 }
 
-quality():QualityFlag {
+/**
+ * Bit set of QualityFlag values; 0 = no flag.
+ */
+quality():number {
   const offset = this.bb!.__offset(this.bb_pos, 18);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : QualityFlag.Stale;
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
+/**
+ * Stage times (ns since epoch) for latency tracing, one per pipeline stage: the last tick arrived.
+ */
 tTickReceived():bigint {
   const offset = this.bb!.__offset(this.bb_pos, 20);
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * Its trade was committed to the shared-memory tape.
+ */
 tTapeCommitted():bigint {
   const offset = this.bb!.__offset(this.bb_pos, 22);
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * The kernels finished the snapshot pass.
+ */
 tKernelsDone():bigint {
   const offset = this.bb!.__offset(this.bb_pos, 24);
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * This buffer was built.
+ */
 tFrameBuilt():bigint {
   const offset = this.bb!.__offset(this.bb_pos, 26);
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * The frame was handed to the socket.
+ */
 tPublished():bigint {
   const offset = this.bb!.__offset(this.bb_pos, 28);
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * Trades processed for this symbol since the engine started.
+ */
 tradesTotal():bigint {
   const offset = this.bb!.__offset(this.bb_pos, 30);
   return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
@@ -159,8 +182,8 @@ static addQuote(builder:flatbuffers.Builder, quoteOffset:flatbuffers.Offset) {
   builder.addFieldStruct(6, quoteOffset, 0);
 }
 
-static addQuality(builder:flatbuffers.Builder, quality:QualityFlag) {
-  builder.addFieldInt32(7, quality, QualityFlag.Stale);
+static addQuality(builder:flatbuffers.Builder, quality:number) {
+  builder.addFieldInt32(7, quality, 0);
 }
 
 static addTTickReceived(builder:flatbuffers.Builder, tTickReceived:bigint) {
