@@ -1,9 +1,13 @@
-// Generated code is committed; these fail when it drifts from its source (schema or asm layout).
+// Generated code is committed; these fail when it drifts from its source (schema or asm layout), the
+// same check CI runs. Both generators' --check modes only read, so running them here touches no file.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
 function check(script: string): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [script, '--check'], { cwd: root, encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr };
 }
 
