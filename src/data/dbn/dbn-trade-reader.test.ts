@@ -74,3 +74,43 @@ describe('DbnTradeReader on hand-built files', () => {
     expect(skipped.stats.skipped).toEqual({ [ErrorCode.OUT_OF_ORDER]: 1 });
   });
 });
+
+function ohlcv1m(ts: bigint, o: number, h: number, l: number, c: number, vol: bigint): Buffer {
+  const r = Buffer.alloc(56);
+  r[0] = 56 / 4;
+  r[1] = 0x21;
+  r.writeUInt32LE(118, 4);
+  r.writeBigUInt64LE(ts, 8);
+  [o, h, l, c].forEach((p, i) => r.writeBigInt64LE(BigInt(Math.round(p * 1e9)), 16 + i * 8));
+  r.writeBigUInt64LE(vol, 48);
+  return r;
+}
+
+describe('DBN OHLCV records', () => {
+  test('1-minute bars decode with prices, volume and interval', async () => {
+    const { readDbnBars } = await import('./dbn-bar-reader.js');
+    const bars = await readDbnBars(file(metadataV2('ESU4'), ohlcv1m(60n, 5528.75, 5529.5, 5528.25, 5529, 812n), mbo(61n, 1, 1, 'T', 'B')));
+    expect(bars).toEqual([{ tsNs: 60n, intervalSec: 60, instrumentId: 118, open: 5528.75, high: 5529.5, low: 5528.25, close: 5529, volume: 812n }]);
+  });
+});
+
+describe('DBN fuzzing', () => {
+  test('property: corrupt record bytes give trades or a coded error, never a crash', async () => {
+    const fc = (await import('fast-check')).default;
+    const { MiaError } = await import('../../common/errors.js');
+    const good = Buffer.concat([mbo(1n, 4800, 1, 'T', 'B'), mbo(2n, 4800.25, 2, 'T', 'A'), mbo(3n, 4800.5, 3, 'T', 'N')]);
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ at: fc.nat(good.length - 1), byte: fc.nat(255) }), { minLength: 1, maxLength: 8 }),
+      fc.nat(good.length),
+      async (flips, cut) => {
+        const body = Buffer.from(good.subarray(0, Math.max(1, cut)));
+        for (const f of flips) if (f.at < body.length) body[f.at] = f.byte;
+        try {
+          await trades(await DbnTradeReader.open(file(metadataV2('ESH4'), body)));
+        } catch (e) {
+          expect(e).toBeInstanceOf(MiaError);
+        }
+      },
+    ), { numRuns: 300 });
+  });
+});
