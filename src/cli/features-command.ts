@@ -22,6 +22,7 @@ interface FeaturesOptions {
   stackedLevels: number;
   gridRows?: number;
   threads?: number;
+  progress?: boolean;
 }
 
 /** `mia features`: the kernels over a trade file, one JSON object per closed bar (NDJSON). */
@@ -47,6 +48,8 @@ export function featuresCommand(program: Command): void {
     .option('--grid-rows <n>', 'price rows each profile grid holds', wholeNumber('--grid-rows'))
     .option('--threads <n>', 'run the kernels in a worker pool of n threads instead of inline', wholeNumber('--threads'))
     .option('--skip-bad', 'skip malformed rows, count them and report them at the end instead of stopping')
+    .option('--progress', 'report trades read on stderr every second (default when stderr is a terminal)')
+    .option('--no-progress', 'never report progress')
     .addHelpText('after', '\nExample:\n  mia features --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --timeframe 1m\n')
     .action(async (o: FeaturesOptions) => {
       const source = await openTradeSource(o.input, {
@@ -70,8 +73,17 @@ export function featuresCommand(program: Command): void {
         session: o.session,
       };
       const threads = o.threads;
+      const showProgress = o.progress ?? process.stderr.isTTY;
+      let lastReport = performance.now();
+      const onProgress = (trades: number): void => {
+        const now = performance.now();
+        if (now - lastReport < 1000) return;
+        lastReport = now;
+        process.stderr.write(`mia: ${trades.toLocaleString('en-US')} trades read\n`);
+      };
       const result = await runFeaturePass(source, config, (bar) => out.write(JSON.stringify(barJson(bar)) + '\n'), {
         footprint: o.footprint ?? false,
+        ...(showProgress ? { onProgress } : {}),
         ...(o.gridRows ? { plan: { gridRows: o.gridRows } } : {}),
         ...(threads ? { executor: (memory: WebAssembly.Memory) => new KernelPool(memory, { threads }) } : {}),
       });
