@@ -22,6 +22,10 @@ export const ErrorCode = {
   INPUT_UNREADABLE: 'MIA_ERR_INPUT_UNREADABLE',
   /** The input's format could not be recognised. */
   UNKNOWN_FORMAT: 'MIA_ERR_UNKNOWN_FORMAT',
+  /** A file holds trades of more than one instrument and no --symbol chose one. */
+  MULTIPLE_INSTRUMENTS: 'MIA_ERR_MULTIPLE_INSTRUMENTS',
+  /** The --symbol given is not in the file. */
+  UNKNOWN_SYMBOL: 'MIA_ERR_UNKNOWN_SYMBOL',
   /** A symbol's trade tape is full: the memory plan was too small for the run. */
   TAPE_FULL: 'MIA_ERR_TAPE_FULL',
   /** A trade's price row fell outside the profile grid of its session. */

@@ -123,3 +123,17 @@ describe('CsvTradeReader', () => {
     }), { numRuns: 40 });
   });
 });
+
+describe('CsvTradeReader with a symbol column', () => {
+  const two = 'ts,symbol,price,size,side\n1,ESU4,5500,1,B\n2,NQU4,19000,2,A\n3,ESU4,5500.25,3,B\n';
+
+  test('two instruments in one file stop the read unless --symbol chooses one', async () => {
+    await expect(all(await CsvTradeReader.open(file(two)))).rejects.toMatchObject({
+      code: ErrorCode.MULTIPLE_INSTRUMENTS, message: expect.stringContaining('row 3: trades of ESU4 and NQU4'),
+    });
+    const nq = await CsvTradeReader.open(file(two), { symbol: 'NQU4' });
+    expect((await all(nq)).map((t) => t.price)).toEqual([19000]);
+    expect(nq.stats.ignored).toBe(2);
+    await expect(CsvTradeReader.open(file(two), { symbol: 'YMU4' })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_SYMBOL });
+  });
+});

@@ -35,12 +35,15 @@ export class CsvTradeReader implements TradeSource {
   readonly stats: ReadStats = { read: 0, trades: 0, ignored: 0, skipped: {} };
   private readonly path: string;
   private readonly options: ReaderOptions;
+  /** The symbol chosen with --symbol, when the file has a symbol column. */
+  private readonly chosen: string | undefined;
   private cols: Columns | undefined;
 
-  private constructor(path: string, options: ReaderOptions, info: SourceInfo) {
+  private constructor(path: string, options: ReaderOptions & { symbol?: string }, info: SourceInfo) {
     this.path = path;
     this.options = options;
     this.info = info;
+    this.chosen = options.symbol;
   }
 
   /** Opens the file, reads the header and settles the size precision. */
@@ -79,12 +82,13 @@ export class CsvTradeReader implements TradeSource {
   private async scan(detectDecimals: boolean, detectSymbol: boolean): Promise<void> {
     let row = 0;
     let decimals = 0;
+    let chosenSeen = false;
     for await (const line of textLines(this.path)) {
       row++;
       if (row === 1) {
         this.cols = this.header(line);
         this.info.hasSides = this.cols.side >= 0;
-        if (!detectDecimals && !detectSymbol) return;
+        if (!detectDecimals && !detectSymbol && (this.chosen === undefined || this.cols.symbol < 0)) return;
         continue;
       }
       if (!line) continue;
@@ -92,9 +96,13 @@ export class CsvTradeReader implements TradeSource {
       const c = this.cols!;
       if (!f || (c.action >= 0 && f[c.action] !== 'T')) continue;
       if (detectSymbol && !this.info.symbol && c.symbol >= 0 && f[c.symbol]) this.info.symbol = f[c.symbol]!;
+      if (this.chosen !== undefined && c.symbol >= 0 && f[c.symbol] === this.chosen) chosenSeen = true;
       if (detectDecimals) decimals = Math.max(decimals, sizeDecimalsOf(f[c.size]?.trim() ?? ''));
     }
     if (!this.cols) throw inputError(ErrorCode.BAD_HEADER, { file: this.path, row: 1 }, 'file is empty');
+    if (this.chosen !== undefined && this.cols.symbol >= 0 && !chosenSeen) {
+      throw new MiaError(ErrorCode.UNKNOWN_SYMBOL, `${this.path}: no trades of symbol "${this.chosen}" in the file`, { file: this.path });
+    }
     if (detectDecimals) this.info.sizeDecimals = Math.min(decimals, 12);
     if (!this.info.symbol) this.info.symbol = basename(this.path).replace(/\..*$/, '');
   }
@@ -105,6 +113,7 @@ export class CsvTradeReader implements TradeSource {
     const decimals = this.info.sizeDecimals;
     let row = 0;
     let lastTs = -1n;
+    let symbol: string | undefined;
     for await (const line of textLines(this.path)) {
       row++;
       if (row === 1 || line.length === 0) continue;
@@ -123,6 +132,18 @@ export class CsvTradeReader implements TradeSource {
       if (c.action >= 0 && f[c.action] !== 'T') {
         this.stats.ignored++;
         continue;
+      }
+      if (c.symbol >= 0) {
+        const s = f[c.symbol] ?? '';
+        if (this.chosen !== undefined && s !== this.chosen) {
+          this.stats.ignored++;
+          continue;
+        }
+        // One tape is one instrument: mixing two symbols' prices would make every bar wrong.
+        symbol ??= s;
+        if (s !== symbol) {
+          throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: this.path, row }, `trades of ${symbol} and ${s} in one file: choose one with --symbol`);
+        }
       }
       const tsText = f[c.ts]?.trim();
       const priceText = f[c.price]?.trim();

@@ -114,3 +114,17 @@ describe('DBN fuzzing', () => {
     ), { numRuns: 300 });
   });
 });
+
+describe('DBN files with several instruments', () => {
+  function withId(r: Buffer, id: number): Buffer {
+    r.writeUInt32LE(id, 4);
+    return r;
+  }
+
+  test('a second instrument stops the read unless a symbol or instrument id chooses one', async () => {
+    const p = file(metadataV2('ESU4'), withId(mbo(1n, 5500, 1, 'T', 'B'), 118), withId(mbo(2n, 19000, 2, 'T', 'A'), 9200), withId(mbo(3n, 5500.25, 3, 'T', 'B'), 118));
+    await expect(trades(await DbnTradeReader.open(p))).rejects.toMatchObject({ code: ErrorCode.MULTIPLE_INSTRUMENTS, message: expect.stringContaining('record 1') });
+    expect(await trades(await DbnTradeReader.open(p, { symbol: '9200' }))).toEqual(['2 19000 2 2']);
+    await expect(DbnTradeReader.open(p, { symbol: 'YMU4' })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_SYMBOL });
+  });
+});

@@ -1,4 +1,4 @@
-import { ErrorCode, inputError, type ErrorCodeValue } from '../../common/errors.js';
+import { ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../../common/errors.js';
 import { Side, type SideCode } from '../../model/side.js';
 import { TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../model/trade-batch.js';
 import { loadDbn } from './dbn-file.js';
@@ -26,14 +26,37 @@ export class DbnTradeReader implements TradeSource {
   private readonly buf: Uint8Array;
   private readonly path: string;
   private readonly options: ReaderOptions;
+  /** Instrument ids the user chose with --symbol; undefined = the first instrument traded. */
+  private readonly chosen: Set<number> | undefined;
 
   private constructor(path: string, buf: Uint8Array, options: ReaderOptions & { symbol?: string }) {
     this.path = path;
     this.buf = buf;
     this.options = options;
     this.metadata = parseMetadata(buf, path);
+    this.chosen = options.symbol === undefined ? undefined : this.instrumentsOf(options.symbol);
     const mapped = [...this.metadata.mappings.values()][0];
     this.info = { symbol: options.symbol ?? this.metadata.symbols[0] ?? mapped ?? 'unknown', sizeDecimals: 0, hasSides: true };
+  }
+
+  /** Raw symbol of an instrument id, from the metadata's mappings (the id itself when unmapped). */
+  private symbolOf(id: number): string {
+    return this.metadata.mappings.get(String(id)) ?? String(id);
+  }
+
+  /** Instrument ids a --symbol names: a raw symbol of the mappings, or a numeric instrument id. */
+  private instrumentsOf(symbol: string): Set<number> {
+    const ids = new Set<number>();
+    for (const [id, raw] of this.metadata.mappings) if (raw.toUpperCase() === symbol.toUpperCase()) ids.add(Number(id));
+    if (/^\d+$/.test(symbol)) ids.add(Number(symbol));
+    // A single-symbol file without mappings: the symbol of the metadata stands for every record.
+    if (ids.size === 0 && this.metadata.mappings.size === 0 && this.metadata.symbols.length === 1 &&
+      this.metadata.symbols[0]!.toUpperCase() === symbol.toUpperCase()) return new Set();
+    if (ids.size === 0) {
+      const known = [...new Set([...this.metadata.mappings.values(), ...this.metadata.symbols])].join(', ');
+      throw new MiaError(ErrorCode.UNKNOWN_SYMBOL, `${this.path}: symbol "${symbol}" is not in the file (it holds ${known || 'no mapped symbols'})`, { file: this.path, symbol });
+    }
+    return ids;
   }
 
   /** Loads (and decompresses) the file and parses its metadata. */
@@ -49,6 +72,7 @@ export class DbnTradeReader implements TradeSource {
     let index = 0;
     let lastHi = 0;
     let lastLo = 0;
+    let instrument = -1;
     while (at < buf.length) {
       const len = buf[at]! * 4;
       const rtype = buf[at + 1]!;
@@ -72,9 +96,16 @@ export class DbnTradeReader implements TradeSource {
         action = buf[at + Rec.MBP_ACTION]!;
         side = buf[at + Rec.MBP_SIDE]!;
       }
-      if (priceAt < 0 || action !== T) {
-        this.stats.ignored++;
+      const id = priceAt < 0 || action !== T ? -1 : v.getUint32(at + Rec.INSTRUMENT, true);
+      if (id < 0 || (this.chosen?.size && !this.chosen.has(id))) {
+        this.stats.ignored++; // book events, or trades of an instrument not chosen
       } else {
+        // One tape is one instrument: mixing ESU4 and NQU4 prices would make every bar wrong.
+        if (instrument < 0) instrument = id;
+        else if (id !== instrument && !this.chosen) {
+          throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: this.path, record: index },
+            `trades of ${this.symbolOf(instrument)} and ${this.symbolOf(id)} in one file: choose one with --symbol`);
+        }
         const lo = v.getUint32(at + Rec.TS_EVENT, true);
         const hi = v.getUint32(at + Rec.TS_EVENT + 4, true);
         const price = readPrice(v, priceAt);
