@@ -11,6 +11,7 @@ interface KernelWorkerData {
   build: KernelBuild;
 }
 
+/** Resolves to the task handler once this worker has instantiated the kernels (piscina awaits it). */
 export default (async () => {
   const { memory, build } = workerData as KernelWorkerData;
   const runner = new KernelRunner(instantiateKernels(memory, build), memory);
