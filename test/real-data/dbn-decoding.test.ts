@@ -41,6 +41,11 @@ describe.skipIf(!HAVE_DATA)('Databento DBN decoding (cme-esh4-mbo, cme-es-nq-win
     expect(c.byRType[0xa0]).toBe(8725);
   });
 
+  test('ESM4 MBO start-of-day snapshot holds 13,796 records (DBN v1)', async () => {
+    const c = await countDbnRecords(dataFile('l2-books/esm4_orderbooks_mbo_2024-05-08T00-00-00_2024-05-08T00-00-02.dbn.zst'));
+    expect(c).toMatchObject({ version: 1, records: 13796 });
+  });
+
   test('ESH4 MBO 2023-12-25 holds 68,792 records', async () => {
     const c = await countDbnRecords(dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst'));
     expect(c.records).toBe(68792);
