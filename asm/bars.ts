@@ -2,7 +2,7 @@
 // other timeframe is the fold of the base bars it spans, so a trade touches one footprint grid, not five.
 import * as L from './layout';
 import { imbalances, buyImbalances, sellImbalances, stackedBuy, stackedSell } from './imbalance';
-import { pointOfControl, totalVolume, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
+import { hvnCount, lvnCount, nodes, pointOfControl, totalVolume, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
 
 @inline export function tfBlock(st: usize, i: i32): usize {
   return st + <usize>(L.S_TF + i * L.TF_BYTES);
@@ -99,6 +99,12 @@ export function closeBar(st: usize, i: i32): void {
     const w = load<i64>(t, L.T_RING_WRITE);
     const entry = <usize>load<u32>(t, L.T_RING) + <usize>((w % <i64>load<u32>(t, L.T_RING_CAP)) * L.RING_ENTRY_BYTES);
     writeBar(st, t, grid, entry);
+    const base = load<i32>(st, L.S_GRID_BASE);
+    nodes(grid + L.ROW_VOLUME, L.ROW_BYTES, load<i32>(t, L.T_LO) - base, load<i32>(t, L.T_HI) - base,
+      load<i32>(st, L.S_HVN_K), load<f64>(st, L.S_HVN_MIN), entry + L.RING_HVN, entry + L.RING_LVN, L.RING_NODES, base,
+      load<f64>(st, L.S_TICK));
+    store<i32>(entry, hvnCount, L.RING_N_HVN);
+    store<i32>(entry, lvnCount, L.RING_N_LVN);
     store<i64>(entry, load<i64>(st, L.S_FP_WRITE), L.RING_FP_START);
     const n = load<i32>(st, L.S_EMIT_FOOTPRINT) != 0 ? writeLevels(st, t, grid) : 0;
     store<i32>(entry, n, L.RING_FP_ROWS);

@@ -72,10 +72,16 @@ export const ROW_VOLUME: i32 = 16;
 export const ROW_BID_TRADES: i32 = 24;
 export const ROW_ASK_TRADES: i32 = 28;
 
-// Closed-bar ring entry: the Bar struct, then where its footprint rows sit in the footprint ring.
-export const RING_ENTRY_BYTES: i32 = 184;
+// Closed-bar ring entry: the Bar struct, where its footprint rows sit in the footprint ring, and the
+// bar profile's high and low volume nodes (at most RING_NODES each, low to high).
+export const RING_ENTRY_BYTES: i32 = 256;
 export const RING_FP_START: i32 = 168; // i64: index of the bar's first level in the footprint ring
 export const RING_FP_ROWS: i32 = 176; // i32: number of levels
+export const RING_N_HVN: i32 = 180; // i32
+export const RING_N_LVN: i32 = 184; // i32
+export const RING_HVN: i32 = 192; // f64 × RING_NODES
+export const RING_LVN: i32 = 224; // f64 × RING_NODES
+export const RING_NODES: i32 = 4;
 
 // Per-symbol kernel state block. The TS side writes the configuration and region pointers once;
 // the kernels own everything else. Offsets in bytes from the block start.

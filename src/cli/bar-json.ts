@@ -38,6 +38,8 @@ export function barJson(b: BarFeatures): Record<string, unknown> {
     sellImbalances: b.sellImbalances,
     stackedBuy: b.stackedBuy,
     stackedSell: b.stackedSell,
+    hvn: b.hvn,
+    lvn: b.lvn,
   };
   if (b.levels) o.levels = b.levels;
   return o;

@@ -37,7 +37,15 @@ export function decodeBar(v: DataView, at: number, sizeUnit: number): BarFeature
     sellImbalances: v.getUint16(at + L.BAR_SELL_IMBALANCES, true),
     stackedBuy: v.getUint16(at + L.BAR_STACKED_BUY, true),
     stackedSell: v.getUint16(at + L.BAR_STACKED_SELL, true),
+    hvn: [],
+    lvn: [],
   };
+}
+
+/** Reads a closed-bar ring entry's volume nodes into the bar. */
+export function decodeNodes(v: DataView, entry: number, bar: BarFeatures): void {
+  for (let i = 0, n = v.getInt32(entry + L.RING_N_HVN, true); i < n; i++) bar.hvn.push(v.getFloat64(entry + L.RING_HVN + i * 8, true));
+  for (let i = 0, n = v.getInt32(entry + L.RING_N_LVN, true); i < n; i++) bar.lvn.push(v.getFloat64(entry + L.RING_LVN + i * 8, true));
 }
 
 /** Decodes one FootprintLevel struct. */

@@ -1,5 +1,5 @@
 import type { BarFeatures, FootprintLevel } from '../model/bar-features.js';
-import { decodeBar, decodeLevel } from './bar-decoder.js';
+import { decodeBar, decodeLevel, decodeNodes } from './bar-decoder.js';
 import * as L from './layout.js';
 import type { SymbolState } from './symbol-state.js';
 
@@ -30,6 +30,7 @@ export class BarReader {
       for (; read < write; read++) {
         const at = ring + Number(read % cap) * L.RING_ENTRY_BYTES;
         const bar = decodeBar(v, at, this.s.sizeUnit);
+        decodeNodes(v, at, bar);
         if (this.s.footprint) bar.levels = this.levels(at);
         onBar(bar);
         n++;

@@ -113,11 +113,21 @@ export const ROW_BID_TRADES = 24;
 /** asm/layout.ts ROW_ASK_TRADES */
 export const ROW_ASK_TRADES = 28;
 /** asm/layout.ts RING_ENTRY_BYTES */
-export const RING_ENTRY_BYTES = 184;
+export const RING_ENTRY_BYTES = 256;
 /** asm/layout.ts RING_FP_START: i64: index of the bar's first level in the footprint ring */
 export const RING_FP_START = 168;
 /** asm/layout.ts RING_FP_ROWS: i32: number of levels */
 export const RING_FP_ROWS = 176;
+/** asm/layout.ts RING_N_HVN: i32 */
+export const RING_N_HVN = 180;
+/** asm/layout.ts RING_N_LVN: i32 */
+export const RING_N_LVN = 184;
+/** asm/layout.ts RING_HVN: f64 × RING_NODES */
+export const RING_HVN = 192;
+/** asm/layout.ts RING_LVN: f64 × RING_NODES */
+export const RING_LVN = 224;
+/** asm/layout.ts RING_NODES */
+export const RING_NODES = 4;
 /** asm/layout.ts STATE_BYTES */
 export const STATE_BYTES = 4096;
 /** asm/layout.ts S_TICK: f64 tick size */

@@ -52,6 +52,10 @@ export interface BarFeatures {
   stackedBuy: number;
   /** Runs of at least `stackedLevels` consecutive sell imbalances. */
   stackedSell: number;
+  /** High volume nodes of a closed bar's profile, low to high (at most 4; docs/features.md); empty in progress. */
+  hvn: number[];
+  /** Low volume nodes of a closed bar's profile, low to high (at most 4); empty in progress. */
+  lvn: number[];
   /** Footprint rows, low to high price, when requested. */
   levels?: FootprintLevel[];
 }

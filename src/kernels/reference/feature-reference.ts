@@ -58,7 +58,7 @@ class SessionTracker {
 /** Every closed bar of one timeframe, per docs/features.md. */
 export function computeBarFeatures(
   trades: readonly ReferenceTrade[],
-  config: FeatureConfig & { timeframeSec: number; withLevels?: boolean },
+  config: FeatureConfig & NodeConfig & { timeframeSec: number; withLevels?: boolean },
 ): BarFeatures[] {
   const unit = 10 ** config.sizeDecimals;
   const tf = BigInt(config.timeframeSec) * 1_000_000_000n;
@@ -92,6 +92,7 @@ export function computeBarFeatures(
     const vols = dense('vol');
     const poc = pointOfControl(vols);
     const va = valueArea(vols, poc, config.valueAreaShare, config.valueAreaMethod);
+    const nodes = volumeNodes(vols, minRow, config, 4);
     const imb = diagonalImbalances(dense('bid'), dense('ask'), config.imbalanceRatio, config.imbalanceMinVolume * unit, config.stackedLevels);
     const f: BarFeatures = {
       tsNs: bar.key,
@@ -120,6 +121,8 @@ export function computeBarFeatures(
       sellImbalances: imb.sellCount,
       stackedBuy: imb.stackedBuy,
       stackedSell: imb.stackedSell,
+      hvn: nodes.hvn,
+      lvn: nodes.lvn,
     };
     if (config.withLevels) {
       f.levels = [...bar.rows.entries()].sort((a, b) => a[0] - b[0]).map(([r, v]): FootprintLevel => ({
@@ -167,10 +170,40 @@ export function computeBarFeatures(
   return out;
 }
 
+/** HVN/LVN parameters (docs/features.md); defaults k = 1, minimum share 0.10. */
+export interface NodeConfig {
+  hvnHalfWidth?: number;
+  hvnMinShare?: number;
+}
+
+/**
+ * High and low volume nodes of a dense profile (docs/features.md "HVN/LVN"), at most `maxNodes` of each, low
+ * to high. The kernels keep 4 per closed bar and 16 for the session profile.
+ */
+function volumeNodes(vols: number[], minRow: number, config: NodeConfig & { tickSize: number }, maxNodes: number): { hvn: number[]; lvn: number[] } {
+  const k = config.hvnHalfWidth ?? 1;
+  const smooth = vols.map((_, i) => {
+    const a = Math.max(0, i - k);
+    const b = Math.min(vols.length - 1, i + k);
+    let s = 0;
+    for (let j = a; j <= b; j++) s += vols[j]!;
+    return s / (b - a + 1);
+  });
+  const peak = smooth.reduce((a, v) => Math.max(a, v), 0);
+  const hvn: number[] = [];
+  const lvn: number[] = [];
+  for (let i = 1; i + 1 < smooth.length; i++) {
+    const [p, c, n] = [smooth[i - 1]!, smooth[i]!, smooth[i + 1]!];
+    if (c > p && c >= n && c >= (config.hvnMinShare ?? 0.1) * peak && hvn.length < maxNodes) hvn.push((minRow + i) * config.tickSize);
+    if (c < p && c <= n && lvn.length < maxNodes) lvn.push((minRow + i) * config.tickSize);
+  }
+  return { hvn, lvn };
+}
+
 /** Session profile of the last session in `trades`: POC, value area, coverage, HVN and LVN prices. */
 export function computeSessionProfile(
   trades: readonly ReferenceTrade[],
-  config: FeatureConfig & { hvnHalfWidth?: number; hvnMinShare?: number },
+  config: FeatureConfig & NodeConfig,
 ): { poc: number; vah: number; val: number; vaCoverage: number; total: number; hvn: number[]; lvn: number[] } {
   const sessions = new SessionTracker(config.session);
   let rows = new Map<number, number>();
@@ -185,22 +218,7 @@ export function computeSessionProfile(
   const vols = Array.from({ length: maxRow - minRow + 1 }, (_, i) => rows.get(minRow + i) ?? 0);
   const poc = pointOfControl(vols);
   const va = valueArea(vols, poc, config.valueAreaShare, config.valueAreaMethod);
-  const k = config.hvnHalfWidth ?? 1;
-  const smooth = vols.map((_, i) => {
-    const a = Math.max(0, i - k);
-    const b = Math.min(vols.length - 1, i + k);
-    let s = 0;
-    for (let j = a; j <= b; j++) s += vols[j]!;
-    return s / (b - a + 1);
-  });
-  const peak = smooth.reduce((a, v) => Math.max(a, v), 0);
-  const hvn: number[] = [];
-  const lvn: number[] = [];
-  for (let i = 1; i + 1 < smooth.length; i++) {
-    const [p, c, n] = [smooth[i - 1]!, smooth[i]!, smooth[i + 1]!];
-    if (c > p && c >= n && c >= (config.hvnMinShare ?? 0.1) * peak) hvn.push((minRow + i) * config.tickSize);
-    if (c < p && c <= n) lvn.push((minRow + i) * config.tickSize);
-  }
+  const { hvn, lvn } = volumeNodes(vols, minRow, config, 16);
   return {
     poc: (minRow + poc) * config.tickSize, vah: (minRow + va.hi) * config.tickSize, val: (minRow + va.lo) * config.tickSize,
     vaCoverage: va.volume / va.total, total: va.total, hvn, lvn,
