@@ -37,6 +37,15 @@ function erasableEnums(code) {
   });
 }
 
+/**
+ * flatc's union helpers switch on `Payload[type]`, the reverse mapping a TypeScript enum has and the frozen
+ * object of erasableEnums does not: switch on the numeric value instead (`case Payload.Snapshot:`).
+ */
+function erasableUnionSwitches(code) {
+  return code.replace(/switch\((\w+)\[type\]\) \{([\s\S]*?)\n  \}/g, (_, name, body) =>
+    `switch(type) {${body.replace(/case '(\w+)':/g, `case ${name}.$1:`)}\n  }`);
+}
+
 /** Runs flatc and returns the files it would write, keyed by path relative to src/generated. */
 async function generate() {
   const flatc = await FlatcRunner.init({ print: () => {}, printErr: (t) => process.stderr.write(`${t}\n`) });
@@ -45,7 +54,7 @@ async function generate() {
   const files = flatc.generateCode({ entry: schemaPath, files: { [schemaPath]: schema } }, 'ts', { genAll: true });
   const out = new Map();
   for (const [rel, content] of Object.entries(files)) {
-    const code = erasableEnums(content);
+    const code = erasableUnionSwitches(erasableEnums(content));
     if (/\benum\s+\w+\s*\{/.test(code)) throw new Error(`gen-schema: an enum in ${rel} was not rewritten`);
     out.set(rel, header + code);
   }

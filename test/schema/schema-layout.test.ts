@@ -12,6 +12,8 @@ import { FootprintLevel } from '../../src/generated/mia/footprint-level.js';
 import { QualityFlag } from '../../src/generated/mia/quality-flag.js';
 import { Quote } from '../../src/generated/mia/quote.js';
 import { Side } from '../../src/generated/mia/side.js';
+import { Frame } from '../../src/generated/mia/frame.js';
+import { Payload } from '../../src/generated/mia/payload.js';
 import { Snapshot } from '../../src/generated/mia/snapshot.js';
 import { Trade } from '../../src/generated/mia/trade.js';
 import * as L from '../../src/kernels/layout.js';
@@ -226,6 +228,19 @@ function readFrame(f: FeatureFrame): FrameInput {
   };
 }
 
+/** Wraps a finished Snapshot table in the Frame every stream message is, and finishes the buffer. */
+function finishFrame(b: flatbuffers.Builder, snapshot: number): void {
+  const topic = b.createString('snapshot.ES');
+  Frame.finishFrameBuffer(b, Frame.createFrame(b, topic, Payload.Snapshot, snapshot));
+}
+
+/** The Snapshot inside a Frame buffer. */
+function readSnapshot(bytes: Uint8Array): Snapshot {
+  const f = Frame.getRootAsFrame(new flatbuffers.ByteBuffer(bytes));
+  expect(f.payloadType()).toBe(Payload.Snapshot);
+  return f.payload(new Snapshot()) as Snapshot;
+}
+
 describe('Snapshot', () => {
   test('a Snapshot with two frames round-trips through the generated accessors, every field', () => {
     const scalars = {
@@ -253,11 +268,11 @@ describe('Snapshot', () => {
     Snapshot.addTFrameBuilt(b, scalars.tFrameBuilt);
     Snapshot.addTPublished(b, scalars.tPublished);
     Snapshot.addTradesTotal(b, scalars.tradesTotal);
-    Snapshot.finishSnapshotBuffer(b, Snapshot.endSnapshot(b));
+    finishFrame(b, Snapshot.endSnapshot(b));
 
-    const bb = new flatbuffers.ByteBuffer(b.asUint8Array());
-    expect(Snapshot.bufferHasIdentifier(bb)).toBe(true);
-    const s = Snapshot.getRootAsSnapshot(bb);
+    expect(Frame.bufferHasIdentifier(new flatbuffers.ByteBuffer(b.asUint8Array()))).toBe(true);
+    expect(Frame.getRootAsFrame(new flatbuffers.ByteBuffer(b.asUint8Array())).topic()).toBe('snapshot.ES');
+    const s = readSnapshot(b.asUint8Array());
     expect(s.symbol()).toBe('ESH4');
     expect(readAccessors(s, SNAPSHOT_SCALARS)).toEqual(scalars);
     expect(readAccessors(s.quote()!, QUOTE.map(([n]) => n))).toEqual(QUOTE_VALUES);
@@ -268,8 +283,8 @@ describe('Snapshot', () => {
   test('absent fields read as their zero defaults; quality 0 means no flag', () => {
     const b = new flatbuffers.Builder(64);
     Snapshot.startSnapshot(b);
-    Snapshot.finishSnapshotBuffer(b, Snapshot.endSnapshot(b));
-    const s = Snapshot.getRootAsSnapshot(new flatbuffers.ByteBuffer(b.asUint8Array()));
+    finishFrame(b, Snapshot.endSnapshot(b));
+    const s = readSnapshot(b.asUint8Array());
     expect(s.quality()).toBe(0);
     expect([s.symbol(), s.quote(), s.framesLength(), s.sequence(), s.tradesTotal()]).toEqual([null, null, 0, 0n, 0n]);
   });
@@ -279,11 +294,11 @@ describe('Snapshot', () => {
       const b = new flatbuffers.Builder(64);
       Snapshot.startSnapshot(b);
       if (quality !== undefined) Snapshot.addQuality(b, quality);
-      Snapshot.finishSnapshotBuffer(b, Snapshot.endSnapshot(b));
+      finishFrame(b, Snapshot.endSnapshot(b));
       return b.asUint8Array();
     };
     const stale = build(QualityFlag.Stale);
     expect(stale.length).toBeGreaterThan(build(undefined).length);
-    expect(Snapshot.getRootAsSnapshot(new flatbuffers.ByteBuffer(stale)).quality()).toBe(1);
+    expect(readSnapshot(stale).quality()).toBe(1);
   });
 });

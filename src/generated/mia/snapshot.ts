@@ -30,10 +30,6 @@ static getSizePrefixedRootAsSnapshot(bb:flatbuffers.ByteBuffer, obj?:Snapshot):S
   return (obj || new Snapshot()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
 }
 
-static bufferHasIdentifier(bb:flatbuffers.ByteBuffer):boolean {
-  return bb.__has_identifier('MIAS');
-}
-
 symbol():string|null
 symbol(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
 symbol(optionalEncoding?:any):string|Uint8Array|null {
@@ -213,14 +209,6 @@ static addTradesTotal(builder:flatbuffers.Builder, tradesTotal:bigint) {
 static endSnapshot(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
-}
-
-static finishSnapshotBuffer(builder:flatbuffers.Builder, offset:flatbuffers.Offset) {
-  builder.finish(offset, 'MIAS');
-}
-
-static finishSizePrefixedSnapshotBuffer(builder:flatbuffers.Builder, offset:flatbuffers.Offset) {
-  builder.finish(offset, 'MIAS', true);
 }
 
 }
