@@ -17,7 +17,8 @@ export default (async () => {
   const runner = new KernelRunner(instantiateKernels(memory, build), memory);
   return (task: KernelTask): KernelResult => {
     try {
-      const outcome = task.op === 'flush' ? runner.flush(task.state) : runner.run(task.state);
+      const outcome = task.op === 'flush' ? runner.flush(task.state)
+        : task.op === 'snapshot' ? runner.snapshot(task.state, task.out ?? 0) : runner.run(task.state);
       return { ok: true, outcome };
     } catch (e) {
       if (isMiaError(e)) return { ok: false, code: e.code, message: e.message };

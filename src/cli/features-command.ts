@@ -3,7 +3,7 @@ import { openTradeSource } from '../data/open-trade-source.js';
 import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
 import { runFeaturePass } from '../replay/feature-pass.js';
 import { KernelPool } from '../pool/kernel-pool.js';
-import { barJson } from './bar-json.js';
+import { barJson } from '../model/bar-json.js';
 import { oneOf, positiveNumber, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 
 interface FeaturesOptions {

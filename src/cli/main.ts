@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isMiaError } from '../common/errors.js';
 import { featuresCommand } from './features-command.js';
 import { runCommand } from './run-command.js';
+import { serveCommand } from './serve-command.js';
 
 
 /**
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   featuresCommand(program);
   runCommand(program);
+  serveCommand(program);
 
   try {
     await program.parseAsync(argv);

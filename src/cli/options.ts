@@ -1,6 +1,6 @@
 import { configError, ErrorCode } from '../common/errors.js';
 import type { SessionAnchor, ValueAreaMethod } from '../model/bar-features.js';
-import { parseTimeframe } from '../kernels/timeframes.js';
+import { parseTimeframe } from '../model/timeframe-format.js';
 
 /** Parses a positive number option or throws a coded argument error naming the flag. */
 export function positiveNumber(flag: string) {

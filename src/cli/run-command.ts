@@ -3,7 +3,7 @@ import { createLogger } from '../common/logger.js';
 import { configError, ErrorCode } from '../common/errors.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import { SimEngine } from '../live/sim-engine.js';
-import { barJson } from './bar-json.js';
+import { barJson } from '../model/bar-json.js';
 import { positiveNumber, timeframeList, wholeNumber } from './options.js';
 
 interface RunOptions {

@@ -38,6 +38,8 @@ export const ErrorCode = {
   KERNEL_STATUS: 'MIA_ERR_KERNEL_STATUS',
   /** A worker task failed in an unexpected way. */
   WORKER_FAILED: 'MIA_ERR_WORKER_FAILED',
+  /** A source kind that this build cannot run yet (the Interactive Brokers adapter). */
+  SOURCE_UNAVAILABLE: 'MIA_ERR_SOURCE_UNAVAILABLE',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -2,6 +2,7 @@ import type { BarFeatures, FootprintLevel } from '../model/bar-features.js';
 import { decodeBar, decodeLevel, decodeNodes } from './bar-decoder.js';
 import * as L from './layout.js';
 import type { SymbolState } from './symbol-state.js';
+import type { TimeframeSlot } from './timeframes.js';
 
 /**
  * Drains the closed-bar rings of one symbol: decodes each bar (with its footprint levels when the state
@@ -17,6 +18,21 @@ export class BarReader {
   /** Calls `onBar` for every closed bar not yet read, timeframe by timeframe; returns how many. */
   drain(onBar: (bar: BarFeatures) => void): number {
     const v = this.s.view;
+    return this.drainEntries((at) => {
+      const bar = decodeBar(v, at, this.s.sizeUnit);
+      decodeNodes(v, at, bar);
+      if (this.s.footprint) bar.levels = this.levels(at);
+      onBar(bar);
+    });
+  }
+
+  /**
+   * Calls `onEntry` with the address of every closed-bar ring entry not yet read (the Bar struct, its nodes
+   * and where its footprint rows sit), timeframe by timeframe, then marks the entries and their footprint
+   * rows consumed. For callers that copy the structs as they are (the stream) instead of decoding them.
+   */
+  drainEntries(onEntry: (at: number, slot: TimeframeSlot) => void): number {
+    const v = this.s.view;
     let n = 0;
     for (const slot of this.s.slots) {
       if (!slot.emit) continue;
@@ -29,10 +45,8 @@ export class BarReader {
       const ring = this.s.region.rings[slot.block]!;
       for (; read < write; read++) {
         const at = ring + Number(read % cap) * L.RING_ENTRY_BYTES;
-        const bar = decodeBar(v, at, this.s.sizeUnit);
-        decodeNodes(v, at, bar);
-        if (this.s.footprint) bar.levels = this.levels(at);
-        onBar(bar);
+        onEntry(at, slot);
+        if (this.s.footprint) this.consumeLevels(at);
         n++;
       }
       v.setBigInt64(t + L.T_RING_READ, read, true);
@@ -50,10 +64,15 @@ export class BarReader {
       const at = this.s.region.footprint + Number((start + BigInt(i)) % cap) * L.LEVEL_BYTES;
       out[i] = decodeLevel(v, at, this.s.sizeUnit);
     }
-    const end = start + BigInt(rows);
+    return out;
+  }
+
+  /** Lets the kernel reuse the footprint rows of a read entry (a paused replay kernel waits on them). */
+  private consumeLevels(entry: number): void {
+    const v = this.s.view;
+    const end = v.getBigInt64(entry + L.RING_FP_START, true) + BigInt(v.getInt32(entry + L.RING_FP_ROWS, true));
     if (end > v.getBigInt64(this.s.region.state + L.S_FP_READ, true)) {
       v.setBigInt64(this.s.region.state + L.S_FP_READ, end, true);
     }
-    return out;
   }
 }

@@ -39,6 +39,17 @@ export class KernelRunner {
     }
   }
 
+  /**
+   * Processes the committed trades, then, when every one is done, writes the live view (every timeframe's
+   * bar in progress and the session profile) to the snapshot region at `out`. One call, so a snapshot costs
+   * one pool round trip.
+   */
+  snapshot(st: number, out: number): RunOutcome {
+    const outcome = this.run(st);
+    if (outcome === 'ok') this.k.snapshot(st, out);
+    return outcome;
+  }
+
   /** Closes every open bar of the symbol at `st` (end of input). */
   flush(st: number): RunOutcome {
     return this.k.flush(st) === L.ST_OK ? 'ok' : 'output-full';

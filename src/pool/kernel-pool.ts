@@ -43,6 +43,16 @@ export class KernelPool implements KernelExecutor {
     return this.submit({ op: 'flush', state });
   }
 
+  /** Runs the committed trades and writes the live view to `out` (KernelRunner.snapshot). */
+  snapshot(state: number, out: number): Promise<RunOutcome> {
+    return this.submit({ op: 'snapshot', state, out });
+  }
+
+  /** Tasks completed since start. */
+  get completed(): number {
+    return this.pool.completed;
+  }
+
   /** Submits a task and maps `{ ok: false, code }` back to a coded error. */
   async submit(task: KernelTask): Promise<RunOutcome> {
     const r = await this.pool.run(task);

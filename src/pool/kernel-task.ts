@@ -2,8 +2,11 @@ import type { RunOutcome } from '../kernels/kernel-runner.js';
 
 /** A kernel task: what to do and the address of the symbol's state block. Nothing else crosses threads. */
 export interface KernelTask {
-  op: 'run' | 'flush';
+  /** run: process committed trades; flush: close open bars; snapshot: run, then write the live view. */
+  op: 'run' | 'flush' | 'snapshot';
   state: number;
+  /** Snapshot region address (op snapshot). */
+  out?: number;
 }
 
 /** A task result. Expected failures come back as `{ ok: false, code }` because thrown errors lose their code. */

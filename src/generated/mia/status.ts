@@ -127,8 +127,16 @@ final():boolean {
   return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
 }
 
+/**
+ * Source reads and kernel tasks that failed, each logged with its error code.
+ */
+errors():bigint {
+  const offset = this.bb!.__offset(this.bb_pos, 32);
+  return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
+}
+
 static startStatus(builder:flatbuffers.Builder) {
-  builder.startObject(14);
+  builder.startObject(15);
 }
 
 static addUptimeSec(builder:flatbuffers.Builder, uptimeSec:number) {
@@ -187,12 +195,16 @@ static addFinal(builder:flatbuffers.Builder, final:boolean) {
   builder.addFieldInt8(13, +final, +false);
 }
 
+static addErrors(builder:flatbuffers.Builder, errors:bigint) {
+  builder.addFieldInt64(14, errors, BigInt('0'));
+}
+
 static endStatus(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:flatbuffers.Offset, sourceStateOffset:flatbuffers.Offset, feedLagMs:number, poolInFlight:number, poolTasks:bigint, tradesTotal:bigint, snapshotsTotal:bigint, barsTotal:bigint, subscribers:number, framesConflated:bigint, closedSlow:bigint, controlErrors:bigint, final:boolean):flatbuffers.Offset {
+static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:flatbuffers.Offset, sourceStateOffset:flatbuffers.Offset, feedLagMs:number, poolInFlight:number, poolTasks:bigint, tradesTotal:bigint, snapshotsTotal:bigint, barsTotal:bigint, subscribers:number, framesConflated:bigint, closedSlow:bigint, controlErrors:bigint, final:boolean, errors:bigint):flatbuffers.Offset {
   Status.startStatus(builder);
   Status.addUptimeSec(builder, uptimeSec);
   Status.addSource(builder, sourceOffset);
@@ -208,6 +220,7 @@ static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:
   Status.addClosedSlow(builder, closedSlow);
   Status.addControlErrors(builder, controlErrors);
   Status.addFinal(builder, final);
+  Status.addErrors(builder, errors);
   return Status.endStatus(builder);
 }
 }

@@ -1,5 +1,5 @@
-import type { BarFeatures } from '../model/bar-features.js';
-import { formatTimeframe } from '../kernels/timeframes.js';
+import type { BarFeatures } from './bar-features.js';
+import { formatTimeframe } from './timeframe-format.js';
 
 /** ISO-8601 UTC of a nanosecond time, keeping sub-millisecond digits when there are any. */
 export function isoNs(ns: bigint): string {

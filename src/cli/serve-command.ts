@@ -1,0 +1,149 @@
+import type { Command } from 'commander';
+import { SimSource } from '../adapters/sim/sim-source.js';
+import { ReplaySource } from '../adapters/replay/replay-source.js';
+import { configError, ErrorCode, isMiaError } from '../common/errors.js';
+import { createLogger } from '../common/logger.js';
+import type { MarketSource } from '../engine/market-source.js';
+import { SnapshotEngine } from '../engine/snapshot-engine.js';
+import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
+import { formatTimeframe } from '../model/timeframe-format.js';
+import { StreamServer } from '../stream/stream-server.js';
+import { oneOf, positiveNumber, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
+
+interface ServeOptions {
+  source: 'sim' | 'replay' | 'ib';
+  input?: string;
+  symbol?: string;
+  symbols?: string;
+  speed?: number | 'max';
+  simRate?: number;
+  seed: number;
+  host: string;
+  port: number;
+  intervalMs: number;
+  timeframe: number[];
+  tickSize: number;
+  session: SessionAnchor;
+  valueArea: number;
+  valueAreaMethod: ValueAreaMethod;
+  threads: number;
+  footprint: boolean;
+  staleMs: number;
+  softLimitBytes: number;
+  hardLimitBytes: number;
+  maxMessageBytes: number;
+  maxControlPerSec: number;
+  exitOnEnd?: boolean;
+  waitSubscribers: number;
+  skipBad?: boolean;
+}
+
+function speed(text: string): number | 'max' {
+  return text === 'max' ? 'max' : positiveNumber('--speed')(text);
+}
+
+async function openSource(o: ServeOptions): Promise<MarketSource> {
+  if (o.source === 'ib') {
+    throw configError(ErrorCode.SOURCE_UNAVAILABLE, '--source ib: the Interactive Brokers adapter is not in this build yet; use --source sim or replay');
+  }
+  if (o.source === 'replay') {
+    if (!o.input) throw configError(ErrorCode.BAD_ARGUMENT, '--source replay needs --input FILE');
+    const names = o.symbols?.split(',').filter(Boolean) ?? [];
+    if (names.length > 1) throw configError(ErrorCode.BAD_ARGUMENT, '--symbols: a replay publishes one symbol (choose the instrument with --symbol)');
+    return ReplaySource.open(o.input, {
+      speed: o.speed ?? 'max', tickSize: o.tickSize, skipBad: o.skipBad ?? false,
+      ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
+      ...(names[0] ? { publishAs: names[0].toUpperCase() } : {}),
+    });
+  }
+  const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
+  for (const s of symbols) {
+    if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: the simulator knows ES and NQ, not "${s}"`);
+  }
+  if (o.speed === 'max') throw configError(ErrorCode.BAD_ARGUMENT, '--speed max is for replays; the simulator runs on the wall clock (--speed N)');
+  return new SimSource({
+    symbols: symbols as ('ES' | 'NQ')[], seed: o.seed, speed: o.speed ?? 1,
+    ...(o.simRate !== undefined ? { ratePerSec: o.simRate } : {}),
+  });
+}
+
+/** `mia serve`: the live engine streaming snapshots and closed bars over WebSocket (what `npm start` runs). */
+export function serveCommand(program: Command): void {
+  const d = DEFAULT_FEATURE_CONFIG;
+  program
+    .command('serve')
+    .description('run the live engine on a source and stream snapshots and closed bars at ws://HOST:PORT/stream (docs/stream.md)')
+    .option('--source <kind>', 'sim (built-in ES/NQ market), replay (--input FILE) or ib', oneOf('--source', ['sim', 'replay', 'ib'] as const), 'sim')
+    .option('--input <file>', 'replay file: .csv, .dbn or .dbn.zst')
+    .option('--symbol <symbol>', 'replay: the instrument to read from a file with several (raw symbol or DBN instrument id)')
+    .option('--symbols <list>', 'sim: ES,NQ; replay: the name to publish under (default: the file\'s symbol)')
+    .option('--speed <x|max>', 'market seconds per wall second; max (replay only) as fast as the engine goes (default: sim 1, replay max)', speed)
+    .option('--sim-rate <n>', 'sim: mean cash-session trades per second per symbol (default: the instrument\'s)', positiveNumber('--sim-rate'))
+    .option('--seed <n>', 'sim: seed (same seed, same market)', wholeNumber('--seed'), 1)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free port, reported in the log)', wholeNumber('--port'), 8080)
+    .option('--interval-ms <ms>', 'snapshot interval per symbol; bar closes add their own', positiveNumber('--interval-ms'), 100)
+    .option('--timeframe <list>', 'bar timeframes, comma-separated', timeframeList, [...d.timeframesSec])
+    .option('--tick-size <price>', 'replay: price row size of footprint and profile', positiveNumber('--tick-size'), d.tickSize)
+    .option('--session <anchor>', 'session start: globex (17:00 CT), rth (09:30 ET), utc', oneOf('--session', SESSIONS), d.session)
+    .option('--value-area <share>', 'value-area share of volume (0.7 or 70)', share, d.valueAreaShare)
+    .option('--value-area-method <method>', 'cbot2 or greedy1', oneOf('--value-area-method', VALUE_AREA_METHODS), d.valueAreaMethod)
+    .option('--threads <n>', 'kernel worker threads', wholeNumber('--threads'), 2)
+    .option('--no-footprint', 'closed-bar frames without footprint rows')
+    .option('--stale-ms <ms>', 'flag snapshots Stale when the last trade is older than this', positiveNumber('--stale-ms'), 5000)
+    .option('--soft-limit-bytes <n>', 'unsent bytes above which a subscriber is conflated', wholeNumber('--soft-limit-bytes'), 256 * 1024)
+    .option('--hard-limit-bytes <n>', 'lag in bytes above which a subscriber is closed (4001)', wholeNumber('--hard-limit-bytes'), 4 * 1024 * 1024)
+    .option('--max-message-bytes <n>', 'largest control message accepted (larger: close 1009)', wholeNumber('--max-message-bytes'), 4096)
+    .option('--max-control-per-sec <n>', 'control messages per second before close 1008', wholeNumber('--max-control-per-sec'), 20)
+    .option('--exit-on-end', 'replay: shut down once the file is streamed')
+    .option('--wait-subscribers <n>', 'start the source once n subscribers have subscribed (a replay from its first trade)', wholeNumber('--wait-subscribers'), 0)
+    .option('--skip-bad', 'replay: skip malformed rows (counted) instead of stopping')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  mia serve                                   # ES and NQ on the simulator at ws://127.0.0.1:8080/stream',
+      '  mia serve --source replay --input ../shared/data/cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst --speed max',
+      '',
+    ].join('\n'))
+    .action(async (o: ServeOptions) => {
+      const log = createLogger('mia');
+      const source = await openSource(o);
+      const topics = new Set<string>(['status']);
+      for (const i of source.instruments) {
+        topics.add(`snapshot.${i.symbol}`);
+        for (const sec of o.timeframe) topics.add(`bar.${i.symbol}.${formatTimeframe(sec)}`);
+      }
+      const server = new StreamServer({
+        host: o.host, port: o.port, topics, softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
+        maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec,
+      }, log);
+      const engine = new SnapshotEngine(source, server, {
+        config: {
+          tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
+          imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
+        },
+        intervalMs: o.intervalMs, threads: o.threads, footprint: o.footprint, staleMs: o.staleMs,
+      }, log);
+      server.setHealthSource(() => ({ status: engine.status(), stages: engine.stageStats() }));
+      await server.listen();
+      if (o.waitSubscribers > 0) {
+        log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
+        await server.waitForSubscribers(o.waitSubscribers);
+      }
+      await engine.start();
+      const stop = new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
+      const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
+      const why = await Promise.race([stop, ended]);
+      log.info({ why }, 'Shutting down');
+      await engine.stop();
+      // Let the final status frame leave before the sockets close.
+      await new Promise((r) => setTimeout(r, 50));
+      server.close();
+      const failed = engine.sourceError;
+      if (failed) throw isMiaError(failed) ? failed : configError(ErrorCode.WORKER_FAILED, String(failed));
+    });
+}

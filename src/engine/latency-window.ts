@@ -1,0 +1,35 @@
+/** p50, p99 and max of a window, in the window's unit. */
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * The last `capacity` samples of one latency, kept in a preallocated ring so recording allocates nothing;
+ * percentiles are computed on request (/health), not per sample.
+ */
+export class LatencyWindow {
+  private readonly ring: Float64Array;
+  private n = 0;
+
+  constructor(capacity = 10_000) {
+    this.ring = new Float64Array(capacity);
+  }
+
+  /** Adds one sample. */
+  record(value: number): void {
+    this.ring[this.n % this.ring.length] = value;
+    this.n++;
+  }
+
+  /** Percentiles over the samples in the window (nearest rank); zeros when empty. */
+  percentiles(): Percentiles {
+    const count = Math.min(this.n, this.ring.length);
+    if (count === 0) return { count: 0, p50: 0, p99: 0, max: 0 };
+    const s = this.ring.slice(0, count).sort();
+    const at = (q: number): number => s[Math.min(count - 1, Math.ceil(q * count) - 1)]!;
+    return { count, p50: at(0.5), p99: at(0.99), max: s[count - 1]! };
+  }
+}

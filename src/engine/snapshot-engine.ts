@@ -1,0 +1,315 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { nowUs } from '../common/clock.js';
+import { isMiaError } from '../common/errors.js';
+import { QualityFlag } from '../generated/mia/quality-flag.js';
+import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
+import { planTimeframes } from '../kernels/timeframes.js';
+import type { FeatureConfig } from '../model/bar-features.js';
+import type { TradeBatch } from '../model/trade-batch.js';
+import { KernelPool } from '../pool/kernel-pool.js';
+import { FrameWriter, type BuiltFrame } from '../stream/frame-writer.js';
+import type { StatusMessage } from '../stream/messages.js';
+import { LatencyWindow, type Percentiles } from './latency-window.js';
+import type { MarketSource, TradeSink } from './market-source.js';
+import { SymbolFeed } from './symbol-feed.js';
+
+/** Where the engine hands its frames (the stream server, or a test's collector). */
+export interface FramePublisher {
+  /** A snapshot frame; the publisher stamps t_published just before handing it to sockets. */
+  snapshot(symbol: string, topic: string, frame: BuiltFrame): void;
+  /** A closed bar frame. */
+  bar(topic: string, frame: BuiltFrame): void;
+  /** A status frame. */
+  status(frame: Uint8Array, message: Omit<StatusMessage, 'type' | 'topic'>): void;
+  /** Subscribers and delivery counters, for the status. */
+  counters(): { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number };
+}
+
+/** Engine settings. */
+export interface SnapshotEngineOptions {
+  config: Omit<FeatureConfig, 'sizeDecimals'>;
+  /** Wall milliseconds between snapshots of a symbol with new trades (bar closes add their own). */
+  intervalMs: number;
+  /** Worker threads of the kernel pool. */
+  threads: number;
+  /** Closed bars carry their footprint rows. */
+  footprint: boolean;
+  /** Wall milliseconds without a trade after which snapshots are flagged Stale. */
+  staleMs: number;
+  /** Trades per symbol tape (a full tape waits for the kernels, then starts over). */
+  tapeCapacity?: number;
+}
+
+/** Stage latencies over the recent window, µs from the last tick's arrival. */
+export interface StageStats {
+  tapeCommitted: Percentiles;
+  kernelsDone: Percentiles;
+  frameBuilt: Percentiles;
+  published: Percentiles;
+}
+
+type EngineState = 'starting' | 'running' | 'finished' | 'stopping' | 'stopped';
+
+/**
+ * The orchestrator: polls the source onto the shared-memory tapes, schedules a snapshot per symbol every
+ * interval and at every bar close, runs the kernels and the snapshot kernel in the pool (one task in flight
+ * per symbol, so a symbol's state is only ever touched by one thread), drains closed bars, builds the
+ * FlatBuffer frames and hands them to the publisher. A slow subscriber cannot slow it: publishing never waits.
+ */
+export class SnapshotEngine {
+  readonly feeds: SymbolFeed[];
+  private readonly source: MarketSource;
+  private readonly pool: KernelPool;
+  private readonly mem: Uint8Array;
+  private readonly writer: FrameWriter;
+  private readonly publisher: FramePublisher;
+  private readonly o: SnapshotEngineOptions;
+  private readonly log: Logger;
+  private readonly sink: TradeSink;
+  private readonly stages = { tapeCommitted: new LatencyWindow(), kernelsDone: new LatencyWindow(), frameBuilt: new LatencyWindow(), published: new LatencyWindow() };
+  private readonly startUs = nowUs();
+  private stateName: EngineState = 'starting';
+  private tasksInFlight = 0;
+  private tasksDone = 0;
+  private taken = 0;
+  private failures = 0;
+  private failure: unknown;
+  private wake: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  /** Snapshot tasks in flight, awaited before the pool closes. */
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(source: MarketSource, publisher: FramePublisher, o: SnapshotEngineOptions, log: Logger) {
+    this.source = source;
+    this.publisher = publisher;
+    this.o = o;
+    this.log = log;
+    const plan = new MemoryPlan({
+      ...DEFAULT_PLAN, tapeCapacity: o.tapeCapacity ?? DEFAULT_PLAN.tapeCapacity,
+      symbols: source.instruments.length, timeframes: planTimeframes(o.config.timeframesSec).length,
+    });
+    const memory = plan.allocate();
+    this.pool = new KernelPool(memory, { threads: o.threads });
+    this.mem = new Uint8Array(memory.buffer);
+    this.writer = new FrameWriter(memory);
+    this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
+      { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint));
+    const feeds = this.feeds;
+    this.sink = {
+      offer: (i: number, batch: TradeBatch, from: number, to: number, receivedUs: number): number => {
+        const f = feeds[i]!;
+        const n = f.offer(batch, from, to, receivedUs);
+        this.taken += n;
+        // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling.
+        if (n > 0 && !f.inFlight && this.stateName === 'running' && (f.closeDue || nowUs() >= f.nextSnapshotUs)) this.dispatch(f);
+        return n;
+      },
+      quote: (i, tsNs, bid, ask, bidSize, askSize) => {
+        feeds[i]!.quote = { tsNs, bid, ask, bidSize, askSize };
+      },
+    };
+  }
+
+  /** Source, pool and engine state for /health and the status topic. */
+  get state(): EngineState {
+    return this.stateName;
+  }
+
+  /** Starts the kernels' workers, the poll loop and the status ticker. */
+  async start(): Promise<void> {
+    await this.pool.warm();
+    this.stateName = 'running';
+    this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
+    this.loopDone = this.loop();
+    this.statusTimer = setInterval(() => this.publishStatus(false), 1000);
+  }
+
+  /** Resolves when the source is exhausted and the last bars and snapshots are out (replay), or on stop. */
+  get done(): Promise<void> {
+    return this.loopDone ?? Promise.resolve();
+  }
+
+  /** Stops polling, waits for tasks in flight, publishes a final status and closes the pool. */
+  async stop(): Promise<void> {
+    if (this.stateName === 'stopped') return;
+    const wasRunning = this.stateName === 'running';
+    this.stateName = 'stopping';
+    this.wake?.();
+    await this.loopDone;
+    await Promise.all(this.running);
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    await this.source.close();
+    await this.pool.close();
+    this.stateName = 'stopped';
+    this.publishStatus(true);
+    this.log.info({ wasRunning, trades: this.feeds.reduce((a, f) => a + f.trades, 0), snapshots: this.feeds.reduce((a, f) => a + f.snapshots, 0) }, 'Engine stopped');
+  }
+
+  /** The error that stopped the source (a corrupt replay file fails fast), if any. */
+  get sourceError(): unknown {
+    return this.failure;
+  }
+
+  /** Stage latency percentiles over the last 10,000 snapshots. */
+  stageStats(): StageStats {
+    return {
+      tapeCommitted: this.stages.tapeCommitted.percentiles(), kernelsDone: this.stages.kernelsDone.percentiles(),
+      frameBuilt: this.stages.frameBuilt.percentiles(), published: this.stages.published.percentiles(),
+    };
+  }
+
+  /** The status message (also the body of /health). */
+  status(final = false): Omit<StatusMessage, 'type' | 'topic'> {
+    const last = this.feeds.reduce((a, f) => Math.max(a, f.lastReceivedUs), 0);
+    const c = this.publisher.counters();
+    return {
+      uptimeSec: (nowUs() - this.startUs) / 1e6,
+      source: this.source.kind,
+      sourceState: this.stateName,
+      feedLagMs: last > 0 ? (nowUs() - last) / 1000 : -1,
+      poolInFlight: this.tasksInFlight,
+      poolTasks: this.tasksDone,
+      tradesTotal: this.feeds.reduce((a, f) => a + f.trades, 0),
+      snapshotsTotal: this.feeds.reduce((a, f) => a + f.snapshots, 0),
+      barsTotal: this.feeds.reduce((a, f) => a + f.bars, 0),
+      subscribers: c.subscribers,
+      framesConflated: c.framesConflated,
+      closedSlow: c.closedSlow,
+      controlErrors: c.controlErrors,
+      final,
+      errors: this.failures,
+    };
+  }
+
+  private publishStatus(final: boolean): void {
+    const s = this.status(final);
+    this.publisher.status(this.writer.status(s), s);
+  }
+
+  private async loop(): Promise<void> {
+    let more = true;
+    while (this.stateName === 'running') {
+      this.taken = 0;
+      for (const f of this.feeds) f.fresh = 0;
+      try {
+        more = await this.source.poll(this.sink);
+      } catch (e) {
+        this.failures++;
+        this.failure = e;
+        this.log.error({ err: e, code: isMiaError(e) ? e.code : undefined }, 'Source failed');
+        more = false;
+      }
+      const now = nowUs();
+      const interval = this.o.intervalMs * 1000;
+      for (const f of this.feeds) {
+        if (f.inFlight || f.pending === 0) continue;
+        // Throttle per symbol: a bar close goes at once; otherwise at most one snapshot per interval, sent
+        // as trades arrive (leading edge), and one for trades left over once a further interval passed
+        // without new ones (trailing edge), so the last trades of a quiet spell are shown too.
+        const due = now >= f.nextSnapshotUs && (f.fresh > 0 || now >= f.nextSnapshotUs + interval);
+        if (f.closeDue || due || !more) this.dispatch(f);
+      }
+      if (!more) break;
+      if (this.source.eager && this.taken > 0) await nextTurn();
+      else await this.sleep(this.source.eager ? 50 : 1);
+    }
+    if (!more) await this.finish();
+  }
+
+  /** End of a replay: process what is left, close the open bars, publish the last bars and snapshots. */
+  private async finish(): Promise<void> {
+    while (this.feeds.some((f) => f.inFlight || f.pending > 0)) {
+      for (const f of this.feeds) if (!f.inFlight && f.pending > 0) this.dispatch(f);
+      await this.sleep(50);
+    }
+    for (const f of this.feeds) {
+      if (f.trades === 0) continue;
+      for (;;) {
+        const outcome = await this.pool.flush(f.state.region.state);
+        this.drainBars(f);
+        if (outcome === 'ok') break;
+      }
+    }
+    if (this.stateName === 'running') this.stateName = 'finished';
+    this.log.info({ trades: this.feeds.reduce((a, f) => a + f.trades, 0), bars: this.feeds.reduce((a, f) => a + f.bars, 0) }, 'Source finished');
+    this.publishStatus(false);
+  }
+
+  /** Waits `ms`, or less when a task completes. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private dispatch(f: SymbolFeed): void {
+    const p = this.snapshotTask(f);
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  private async snapshotTask(f: SymbolFeed): Promise<void> {
+    f.inFlight = true;
+    f.closeDue = false;
+    f.dispatchedTo = f.writer.length;
+    this.tasksInFlight++;
+    const receivedUs = f.lastReceivedUs;
+    const committedUs = f.lastCommittedUs;
+    const tsNs = f.lastTsNs;
+    try {
+      for (;;) {
+        const outcome = await this.pool.snapshot(f.state.region.state, f.state.region.snapshot);
+        this.drainBars(f);
+        if (outcome === 'ok') break;
+      }
+      const kernelsUs = nowUs();
+      f.sequence++;
+      f.snapshots++;
+      const stale = kernelsUs - receivedUs > this.o.staleMs * 1000;
+      const quality = (this.source.kind === 'replay' ? QualityFlag.Replay : 0) | (f.info.hasSides ? 0 : QualityFlag.SidesInferred)
+        | (stale ? QualityFlag.Stale : 0);
+      const frame = this.writer.snapshot({
+        topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: tsNs, tickSize: f.info.tickSize,
+        sizeDecimals: f.info.sizeDecimals, quality, tradesTotal: BigInt(f.trades), tickReceivedUs: receivedUs,
+        tapeCommittedUs: committedUs, kernelsDoneUs: kernelsUs, region: f.state.region.snapshot, timeframes: f.timeframes,
+        quote: f.quote,
+      }, nowUs());
+      const builtUs = nowUs();
+      this.publisher.snapshot(f.info.symbol, f.snapshotTopic, frame);
+      const publishedUs = nowUs();
+      this.stages.tapeCommitted.record(committedUs - receivedUs);
+      this.stages.kernelsDone.record(kernelsUs - receivedUs);
+      this.stages.frameBuilt.record(builtUs - receivedUs);
+      this.stages.published.record(publishedUs - receivedUs);
+    } catch (e) {
+      this.failures++;
+      this.log.error({ symbol: f.info.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'Snapshot task failed');
+    } finally {
+      this.tasksInFlight--;
+      this.tasksDone++;
+      f.inFlight = false;
+      f.nextSnapshotUs = nowUs() + this.o.intervalMs * 1000;
+      this.wake?.();
+    }
+  }
+
+  /** Publishes every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */
+  private drainBars(f: SymbolFeed): void {
+    const region = f.state.region;
+    const mem = this.mem;
+    f.bars += f.reader.drainEntries((at, slot) => {
+      const tf = f.timeframes[f.byBlock[slot.block]!]!;
+      tf.closedBuf.set(mem.subarray(at, at + tf.closedBuf.length));
+      tf.lastClosed = tf.closedBuf;
+      const frame = this.writer.closedBar(tf.barTopic, f.info.symbol, f.info.tickSize, f.info.sizeDecimals, at, region.footprint, region.footprintLevels);
+      this.publisher.bar(tf.barTopic, frame);
+    });
+  }
+}

@@ -1,0 +1,129 @@
+import { nowUs } from '../common/clock.js';
+import { BarReader } from '../kernels/bar-reader.js';
+import * as L from '../kernels/layout.js';
+import { SymbolState } from '../kernels/symbol-state.js';
+import { TapeWriter } from '../kernels/tape-writer.js';
+import type { SymbolRegion } from '../kernels/memory-plan.js';
+import type { FeatureConfig } from '../model/bar-features.js';
+import { formatTimeframe } from '../model/timeframe-format.js';
+import type { TradeBatch } from '../model/trade-batch.js';
+import type { QuoteInput } from '../stream/frame-writer.js';
+import type { InstrumentInfo } from './market-source.js';
+
+/** One emitted timeframe of a feed: where its bars live and the last closed Bar struct, copied at the close. */
+export interface FeedTimeframe {
+  sec: number;
+  block: number;
+  barTopic: string;
+  lastClosed: Uint8Array | undefined;
+  /** Preallocated copy target for the last closed bar (168 bytes). */
+  readonly closedBuf: Uint8Array;
+}
+
+/**
+ * One symbol of the live engine: its tape, kernel state and bar rings in shared memory, and what the
+ * scheduler needs (when the last trade arrived, whether a bar just closed). Trades are appended as they
+ * arrive; the first trade of a new base bar stops the intake until the snapshot that shows the close is
+ * dispatched, so every bar close gets its own snapshot even in a replay at full speed.
+ */
+export class SymbolFeed {
+  readonly info: InstrumentInfo;
+  readonly state: SymbolState;
+  readonly writer: TapeWriter;
+  readonly reader: BarReader;
+  readonly snapshotTopic: string;
+  readonly timeframes: FeedTimeframe[];
+  /** Timeframe slot block → index in `timeframes`. */
+  readonly byBlock: Int32Array;
+  sequence = 0n;
+  trades = 0;
+  bars = 0;
+  snapshots = 0;
+  inFlight = false;
+  /** Trades taken in the current poll. */
+  fresh = 0;
+  /** A bar closed and its snapshot is not dispatched yet. */
+  closeDue = false;
+  /** Tape length the last dispatched task covers. */
+  dispatchedTo = 0;
+  nextSnapshotUs = 0;
+  lastReceivedUs = 0;
+  lastCommittedUs = 0;
+  lastTsHi = 0;
+  lastTsLo = 0;
+  quote: QuoteInput | undefined;
+  private readonly baseNs: bigint;
+  private endHi = 0;
+  private endLo = 0;
+  private started = false;
+
+  constructor(memory: WebAssembly.Memory, region: SymbolRegion, info: InstrumentInfo, config: FeatureConfig, footprint: boolean) {
+    this.info = info;
+    // Replay ring mode: a full ring pauses the kernel until drained, so no closed bar is ever lost.
+    this.state = new SymbolState(memory, region, config, { ringMode: 'replay', footprint });
+    this.writer = new TapeWriter(this.state, memory, !info.hasSides);
+    this.reader = new BarReader(this.state);
+    this.snapshotTopic = `snapshot.${info.symbol}`;
+    this.baseNs = BigInt(this.state.slots[0]!.sec) * 1_000_000_000n;
+    this.timeframes = this.state.slots.filter((s) => s.emit).map((s) => ({
+      sec: s.sec, block: s.block, barTopic: `bar.${info.symbol}.${formatTimeframe(s.sec)}`, lastClosed: undefined,
+      closedBuf: new Uint8Array(L.BAR_BYTES),
+    }));
+    this.byBlock = new Int32Array(this.state.slots.length).fill(-1);
+    this.timeframes.forEach((t, i) => (this.byBlock[t.block] = i));
+  }
+
+  /** Trades on the tape that no dispatched task covers yet. */
+  get pending(): number {
+    return this.writer.length - this.dispatchedTo;
+  }
+
+  /**
+   * Appends trades `from`..`to` of the batch; returns how many were taken (see TradeSink.offer). Stops after
+   * the first trade of a new base bar and takes nothing more until that close is dispatched.
+   */
+  offer(batch: TradeBatch, from: number, to: number, receivedUs: number): number {
+    if (this.closeDue) return 0;
+    if (this.writer.free < to - from && !this.inFlight && this.state.cursor === this.writer.length) {
+      // Every trade on the tape is processed: start it over (the live view lives in the state, not the tape).
+      this.writer.rewind();
+      this.dispatchedTo = 0;
+    }
+    let n = Math.min(to - from, this.writer.free);
+    if (n === 0) return 0;
+    const eh = this.endHi;
+    const el = this.endLo;
+    for (let j = from; j < from + n; j++) {
+      const hi = batch.tsHi[j]!;
+      if (hi > eh || (hi === eh && batch.tsLo[j]! >= el)) {
+        n = j - from + 1;
+        this.nextBarEnd(hi, batch.tsLo[j]!);
+        if (this.started) this.closeDue = true;
+        this.started = true;
+        break;
+      }
+    }
+    this.writer.append(batch, from, from + n);
+    const last = from + n - 1;
+    this.lastTsHi = batch.tsHi[last]!;
+    this.lastTsLo = batch.tsLo[last]!;
+    this.lastReceivedUs = receivedUs;
+    this.lastCommittedUs = nowUs();
+    this.trades += n;
+    this.fresh += n;
+    return n;
+  }
+
+  /** Time of the last trade taken, ns. */
+  get lastTsNs(): bigint {
+    return (BigInt(this.lastTsHi) << 32n) | BigInt(this.lastTsLo);
+  }
+
+  /** Sets the end of the base bar holding a trade at (hi, lo); BigInt once per bar, not per trade. */
+  private nextBarEnd(hi: number, lo: number): void {
+    const ts = (BigInt(hi) << 32n) | BigInt(lo);
+    const end = (ts / this.baseNs + 1n) * this.baseNs;
+    this.endHi = Number(end >> 32n);
+    this.endLo = Number(end & 0xffffffffn);
+  }
+}

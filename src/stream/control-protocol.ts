@@ -1,0 +1,42 @@
+import type { ControlReply } from './messages.js';
+
+/** Error codes of control replies (docs/stream.md). */
+export const ControlError = {
+  /** Not JSON, not an object, binary, unknown op, or topics not a list of strings. */
+  BAD_CONTROL: 'MIA_ERR_BAD_CONTROL',
+  /** A topic the engine does not publish. */
+  UNKNOWN_TOPIC: 'MIA_ERR_UNKNOWN_TOPIC',
+} as const;
+
+/** A parsed control message. */
+export type ControlRequest =
+  | { op: 'subscribe' | 'unsubscribe'; topics: string[] }
+  | { op: 'ping' };
+
+const MAX_TOPICS = 256;
+
+/** Parses one control message; returns the request or the error reply to send back. */
+export function parseControl(text: string): ControlRequest | Extract<ControlReply, { type: 'error' }> {
+  const bad = (message: string): Extract<ControlReply, { type: 'error' }> => ({ type: 'error', code: ControlError.BAD_CONTROL, message });
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return bad('control message is not JSON');
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return bad('control message must be a JSON object');
+  const { op, topics } = msg as { op?: unknown; topics?: unknown };
+  if (op === 'ping') return { op };
+  if (op !== 'subscribe' && op !== 'unsubscribe') return bad(`unknown op ${JSON.stringify(op ?? null)}: use subscribe, unsubscribe or ping`);
+  if (!Array.isArray(topics) || !topics.every((t) => typeof t === 'string')) return bad(`${op} needs "topics": a list of strings`);
+  if (topics.length > MAX_TOPICS) return bad(`at most ${MAX_TOPICS} topics per message`);
+  return { op, topics: topics as string[] };
+}
+
+/** Splits topics into those the engine publishes and the others. */
+export function partitionTopics(topics: readonly string[], known: ReadonlySet<string>): { known: string[]; unknown: string[] } {
+  const k: string[] = [];
+  const u: string[] = [];
+  for (const t of topics) (known.has(t) ? k : u).push(t);
+  return { known: k, unknown: u };
+}

@@ -1,0 +1,142 @@
+import * as flatbuffers from 'flatbuffers';
+import { Bar } from '../generated/mia/bar.js';
+import { ClosedBar } from '../generated/mia/closed-bar.js';
+import { FeatureFrame } from '../generated/mia/feature-frame.js';
+import { Frame } from '../generated/mia/frame.js';
+import { Payload } from '../generated/mia/payload.js';
+import { QualityFlag } from '../generated/mia/quality-flag.js';
+import { Snapshot } from '../generated/mia/snapshot.js';
+import { Status } from '../generated/mia/status.js';
+import { decodeBar, decodeLevel } from '../kernels/bar-decoder.js';
+import * as L from '../kernels/layout.js';
+import { barJson, isoNs } from '../model/bar-json.js';
+import { formatTimeframe } from '../model/timeframe-format.js';
+import type { BarJson, BarMessage, FeatureFrameJson, SnapshotMessage, StatusMessage, StreamMessage } from './messages.js';
+
+const FLAG_NAMES = Object.entries(QualityFlag) as [string, number][];
+
+/** Thrown for bytes that are not a MIA frame. */
+export class FrameDecodeError extends Error {
+  readonly code = 'MIA_ERR_BAD_FRAME';
+}
+
+function nsToUs(ns: bigint): number {
+  return Number(ns) / 1000;
+}
+
+function qualityNames(bits: number): string[] {
+  return FLAG_NAMES.filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name);
+}
+
+/** A Bar struct of a frame as a `mia features` bar, without volume nodes (snapshot bars carry none). */
+function snapshotBar(dv: DataView, bar: Bar | null, unit: number): BarJson | null {
+  if (!bar) return null;
+  const { hvn: _h, lvn: _l, ...rest } = barJson(decodeBar(dv, bar.bb_pos, unit));
+  return rest as BarJson;
+}
+
+function decodeSnapshot(topic: string, s: Snapshot, dv: DataView): SnapshotMessage {
+  const unit = 10 ** s.sizeDecimals();
+  const frames: FeatureFrameJson[] = [];
+  for (let i = 0; i < s.framesLength(); i++) {
+    const f = s.frames(i, new FeatureFrame())!;
+    const sec = f.timeframeSec();
+    frames.push({
+      timeframe: formatTimeframe(sec),
+      timeframeSec: sec,
+      bar: snapshotBar(dv, f.bar(), unit),
+      lastClosed: snapshotBar(dv, f.lastClosed(), unit),
+      session: {
+        poc: f.sessionPoc(), vah: f.sessionVah(), val: f.sessionVal(), vaCoverage: f.sessionVaCoverage(),
+        hvn: Array.from(f.hvnArray() ?? []), lvn: Array.from(f.lvnArray() ?? []),
+        vwap: f.vwap(), vwapSigma: f.vwapSigma(), vwapUpper1: f.vwapUpper1(), vwapLower1: f.vwapLower1(),
+        vwapUpper2: f.vwapUpper2(), vwapLower2: f.vwapLower2(), inferredShare: f.inferredShare(),
+      },
+    });
+  }
+  const q = s.quote();
+  return {
+    type: 'snapshot',
+    topic,
+    symbol: s.symbol() ?? '',
+    sequence: Number(s.sequence()),
+    ts: isoNs(s.tsNs()),
+    tsNs: s.tsNs().toString(),
+    tickSize: s.tickSize(),
+    sizeDecimals: s.sizeDecimals(),
+    quality: qualityNames(s.quality()),
+    quote: q ? { ts: isoNs(q.ts()), bid: q.bid(), ask: q.ask(), bidSize: q.bidSize() / unit, askSize: q.askSize() / unit } : null,
+    tradesTotal: Number(s.tradesTotal()),
+    stages: {
+      tickReceivedUs: nsToUs(s.tTickReceived()),
+      tapeCommittedUs: nsToUs(s.tTapeCommitted()),
+      kernelsDoneUs: nsToUs(s.tKernelsDone()),
+      frameBuiltUs: nsToUs(s.tFrameBuilt()),
+      publishedUs: nsToUs(s.tPublished()),
+    },
+    frames,
+  };
+}
+
+function decodeClosedBar(topic: string, c: ClosedBar, dv: DataView): BarMessage {
+  const unit = 10 ** c.sizeDecimals();
+  const bar = decodeBar(dv, c.bar()!.bb_pos, unit);
+  bar.hvn = Array.from(c.hvnArray() ?? []);
+  bar.lvn = Array.from(c.lvnArray() ?? []);
+  const n = c.footprintLength();
+  if (n > 0) {
+    // A vector of structs: element i sits at the first element's position plus i × the struct size.
+    const first = c.footprint(0)!.bb_pos;
+    bar.levels = Array.from({ length: n }, (_, i) => decodeLevel(dv, first + i * L.LEVEL_BYTES, unit));
+  }
+  return { type: 'bar', topic, symbol: c.symbol() ?? '', bar: barJson(bar) as BarJson, publishedUs: nsToUs(c.tPublished()) };
+}
+
+function decodeStatus(topic: string, s: Status): StatusMessage {
+  return {
+    type: 'status',
+    topic,
+    uptimeSec: s.uptimeSec(),
+    source: s.source() ?? '',
+    sourceState: s.sourceState() ?? '',
+    feedLagMs: s.feedLagMs(),
+    poolInFlight: s.poolInFlight(),
+    poolTasks: Number(s.poolTasks()),
+    tradesTotal: Number(s.tradesTotal()),
+    snapshotsTotal: Number(s.snapshotsTotal()),
+    barsTotal: Number(s.barsTotal()),
+    subscribers: s.subscribers(),
+    framesConflated: Number(s.framesConflated()),
+    closedSlow: Number(s.closedSlow()),
+    controlErrors: Number(s.controlErrors()),
+    final: s.final(),
+    errors: Number(s.errors()),
+  };
+}
+
+/**
+ * Decodes a binary stream frame into the object a JSON subscriber receives for it. Allocates: for clients,
+ * tools and the server's JSON path, never per tick.
+ */
+export function decodeFrame(bytes: Uint8Array): StreamMessage {
+  const bb = new flatbuffers.ByteBuffer(bytes);
+  if (bytes.length < 8 || !Frame.bufferHasIdentifier(bb)) throw new FrameDecodeError('not a MIA frame (identifier MIAF missing)');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    const f = Frame.getRootAsFrame(bb);
+    const topic = f.topic() ?? '';
+    switch (f.payloadType()) {
+      case Payload.Snapshot:
+        return decodeSnapshot(topic, f.payload(new Snapshot()) as Snapshot, dv);
+      case Payload.ClosedBar:
+        return decodeClosedBar(topic, f.payload(new ClosedBar()) as ClosedBar, dv);
+      case Payload.Status:
+        return decodeStatus(topic, f.payload(new Status()) as Status);
+      default:
+        throw new FrameDecodeError(`unknown payload type ${f.payloadType()}`);
+    }
+  } catch (e) {
+    if (e instanceof FrameDecodeError) throw e;
+    throw new FrameDecodeError(`malformed frame: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -1,0 +1,222 @@
+import * as flatbuffers from 'flatbuffers';
+import { ClosedBar } from '../generated/mia/closed-bar.js';
+import { FeatureFrame } from '../generated/mia/feature-frame.js';
+import { Frame } from '../generated/mia/frame.js';
+import { Payload } from '../generated/mia/payload.js';
+import { Quote } from '../generated/mia/quote.js';
+import { Snapshot } from '../generated/mia/snapshot.js';
+import { Status } from '../generated/mia/status.js';
+import * as L from '../kernels/layout.js';
+import type { StatusMessage } from './messages.js';
+
+const FILE_ID = 'MIAF';
+// vtable slots of the t_published fields (4 + 2 × field index in schema/mia.fbs), patched just before publish.
+const SNAPSHOT_T_PUBLISHED_SLOT = 28;
+const CLOSED_BAR_T_PUBLISHED_SLOT = 18;
+
+/** A built frame: the bytes (a view of the writer's buffer, valid until its next build) and where t_published sits. */
+export interface BuiltFrame {
+  bytes: Uint8Array;
+  /** Byte index of the int64 t_published field inside `bytes`. */
+  publishedAt: number;
+}
+
+/** Last quote of a symbol, when its source has quotes. */
+export interface QuoteInput {
+  tsNs: bigint;
+  bid: number;
+  ask: number;
+  bidSize: number;
+  askSize: number;
+}
+
+/** What a snapshot is built from: the kernel's snapshot region in shared memory and the feed's own facts. */
+export interface SnapshotInput {
+  topic: string;
+  symbol: string;
+  sequence: bigint;
+  lastTsNs: bigint;
+  tickSize: number;
+  sizeDecimals: number;
+  quality: number;
+  tradesTotal: bigint;
+  tickReceivedUs: number;
+  tapeCommittedUs: number;
+  kernelsDoneUs: number;
+  /** Address of the snapshot region the snapshot kernel wrote. */
+  region: number;
+  /** Emitted timeframes: seconds, block index in the region, and the last closed Bar struct (168 bytes) if any. */
+  timeframes: readonly { sec: number; block: number; lastClosed: Uint8Array | undefined }[];
+  quote: QuoteInput | undefined;
+}
+
+/** Microseconds since the epoch (fractional) to int64 ns. */
+function usToNs(us: number): bigint {
+  return BigInt(Math.round(us * 1000));
+}
+
+/**
+ * Builds stream frames as FlatBuffers `Frame`s. Bar and footprint structs are copied byte for byte from
+ * shared memory (their layout is the schema's; test/schema holds the two equal), so nothing is translated.
+ * One builder is reused: a built frame is valid until the next build, long enough for a synchronous publish.
+ */
+export class FrameWriter {
+  private readonly b = new flatbuffers.Builder(16 * 1024);
+  private readonly mem: Uint8Array;
+  private readonly view: DataView;
+  private readonly f64: Float64Array;
+
+  constructor(memory: WebAssembly.Memory) {
+    this.mem = new Uint8Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+    this.view = new DataView(memory.buffer);
+  }
+
+  /** A Snapshot frame; its t_published holds frameBuilt until {@link stampPublished}. */
+  snapshot(s: SnapshotInput, frameBuiltUs: number): BuiltFrame {
+    const b = this.b;
+    b.clear();
+    const v = this.view;
+    const sp = s.region + L.SNAP_SESSION;
+    const topic = b.createString(s.topic);
+    const symbol = b.createString(s.symbol);
+    const hvn = FeatureFrame.createHvnVector(b, this.doubles(sp + L.SP_HVN, v.getInt32(sp + L.SP_N_HVN, true)));
+    const lvn = FeatureFrame.createLvnVector(b, this.doubles(sp + L.SP_LVN, v.getInt32(sp + L.SP_N_LVN, true)));
+    const total = Number(v.getBigInt64(sp + L.SP_TOTAL, true));
+    const vwap = v.getFloat64(sp + L.SP_VWAP, true);
+    const sigma = v.getFloat64(sp + L.SP_SIGMA, true);
+    const frames: number[] = [];
+    for (const tf of s.timeframes) {
+      FeatureFrame.startFeatureFrame(b);
+      FeatureFrame.addTimeframeSec(b, tf.sec);
+      const at = s.region + L.SNAP_BARS + tf.block * L.BAR_BYTES;
+      if (v.getBigInt64(at + L.BAR_TS_OPEN, true) !== 0n) FeatureFrame.addBar(b, this.struct(this.mem, at, L.BAR_BYTES));
+      if (tf.lastClosed) FeatureFrame.addLastClosed(b, this.struct(tf.lastClosed, 0, L.BAR_BYTES));
+      if (total > 0) {
+        FeatureFrame.addSessionPoc(b, v.getFloat64(sp + L.SP_POC, true));
+        FeatureFrame.addSessionVah(b, v.getFloat64(sp + L.SP_VAH, true));
+        FeatureFrame.addSessionVal(b, v.getFloat64(sp + L.SP_VAL, true));
+        FeatureFrame.addSessionVaCoverage(b, Number(v.getBigInt64(sp + L.SP_VA_VOLUME, true)) / total);
+        FeatureFrame.addVwap(b, vwap);
+        FeatureFrame.addVwapSigma(b, sigma);
+        FeatureFrame.addVwapUpper1(b, vwap + sigma);
+        FeatureFrame.addVwapLower1(b, vwap - sigma);
+        FeatureFrame.addVwapUpper2(b, vwap + 2 * sigma);
+        FeatureFrame.addVwapLower2(b, vwap - 2 * sigma);
+        FeatureFrame.addInferredShare(b, Number(v.getBigInt64(sp + L.SP_INFERRED, true)) / total);
+      }
+      FeatureFrame.addHvn(b, hvn);
+      FeatureFrame.addLvn(b, lvn);
+      frames.push(FeatureFrame.endFeatureFrame(b));
+    }
+    const frameVector = Snapshot.createFramesVector(b, frames);
+    Snapshot.startSnapshot(b);
+    Snapshot.addSymbol(b, symbol);
+    Snapshot.addSequence(b, s.sequence);
+    Snapshot.addTsNs(b, s.lastTsNs);
+    Snapshot.addTickSize(b, s.tickSize);
+    Snapshot.addSizeDecimals(b, s.sizeDecimals);
+    Snapshot.addFrames(b, frameVector);
+    const q = s.quote;
+    if (q) Snapshot.addQuote(b, Quote.createQuote(b, q.tsNs, q.bid, q.ask, q.bidSize, q.askSize));
+    Snapshot.addQuality(b, s.quality);
+    Snapshot.addTTickReceived(b, usToNs(s.tickReceivedUs));
+    Snapshot.addTTapeCommitted(b, usToNs(s.tapeCommittedUs));
+    Snapshot.addTKernelsDone(b, usToNs(s.kernelsDoneUs));
+    Snapshot.addTFrameBuilt(b, usToNs(frameBuiltUs));
+    Snapshot.addTPublished(b, usToNs(frameBuiltUs));
+    Snapshot.addTradesTotal(b, s.tradesTotal);
+    return this.finish(topic, Payload.Snapshot, Snapshot.endSnapshot(b), SNAPSHOT_T_PUBLISHED_SLOT);
+  }
+
+  /**
+   * A ClosedBar frame from a closed-bar ring entry (the Bar struct, its nodes and its footprint rows in the
+   * footprint ring of `footprintBase`, `footprintCap` levels).
+   */
+  closedBar(topic: string, symbol: string, tickSize: number, sizeDecimals: number, entry: number, footprintBase: number, footprintCap: number): BuiltFrame {
+    const b = this.b;
+    b.clear();
+    const v = this.view;
+    const t = b.createString(topic);
+    const sym = b.createString(symbol);
+    const hvn = ClosedBar.createHvnVector(b, this.doubles(entry + L.RING_HVN, v.getInt32(entry + L.RING_N_HVN, true)));
+    const lvn = ClosedBar.createLvnVector(b, this.doubles(entry + L.RING_LVN, v.getInt32(entry + L.RING_N_LVN, true)));
+    const rows = v.getInt32(entry + L.RING_FP_ROWS, true);
+    let footprint = 0;
+    if (rows > 0) {
+      const start = Number(v.getBigInt64(entry + L.RING_FP_START, true) % BigInt(footprintCap));
+      ClosedBar.startFootprintVector(b, rows);
+      // FlatBuffers vectors are written back to front.
+      for (let i = rows - 1; i >= 0; i--) this.struct(this.mem, footprintBase + ((start + i) % footprintCap) * L.LEVEL_BYTES, L.LEVEL_BYTES);
+      footprint = b.endVector();
+    }
+    ClosedBar.startClosedBar(b);
+    ClosedBar.addSymbol(b, sym);
+    ClosedBar.addTickSize(b, tickSize);
+    ClosedBar.addSizeDecimals(b, sizeDecimals);
+    ClosedBar.addBar(b, this.struct(this.mem, entry, L.BAR_BYTES));
+    ClosedBar.addHvn(b, hvn);
+    ClosedBar.addLvn(b, lvn);
+    if (footprint) ClosedBar.addFootprint(b, footprint);
+    ClosedBar.addTPublished(b, 1n);
+    return this.finish(t, Payload.ClosedBar, ClosedBar.endClosedBar(b), CLOSED_BAR_T_PUBLISHED_SLOT);
+  }
+
+  /** A Status frame. */
+  status(s: Omit<StatusMessage, 'type' | 'topic'>): Uint8Array {
+    const b = this.b;
+    b.clear();
+    const topic = b.createString('status');
+    const source = b.createString(s.source);
+    const state = b.createString(s.sourceState);
+    Status.startStatus(b);
+    Status.addUptimeSec(b, s.uptimeSec);
+    Status.addSource(b, source);
+    Status.addSourceState(b, state);
+    Status.addFeedLagMs(b, s.feedLagMs);
+    Status.addPoolInFlight(b, s.poolInFlight);
+    Status.addPoolTasks(b, BigInt(s.poolTasks));
+    Status.addTradesTotal(b, BigInt(s.tradesTotal));
+    Status.addSnapshotsTotal(b, BigInt(s.snapshotsTotal));
+    Status.addBarsTotal(b, BigInt(s.barsTotal));
+    Status.addSubscribers(b, s.subscribers);
+    Status.addFramesConflated(b, BigInt(s.framesConflated));
+    Status.addClosedSlow(b, BigInt(s.closedSlow));
+    Status.addControlErrors(b, BigInt(s.controlErrors));
+    Status.addFinal(b, s.final);
+    Status.addErrors(b, BigInt(s.errors));
+    return this.finish(topic, Payload.Status, Status.endStatus(b), -1).bytes;
+  }
+
+  /** `n` f64 values at an 8-aligned address (a Uint8Array would be read as one value per byte). */
+  private doubles(at: number, n: number): Float64Array {
+    return this.f64.subarray(at >>> 3, (at >>> 3) + n);
+  }
+
+  /** Copies a struct of `size` bytes (8-aligned) from `src` into the builder, returning its offset. */
+  private struct(src: Uint8Array, at: number, size: number): number {
+    const b = this.b;
+    b.prep(8, size);
+    b.pad(size);
+    const bb = b.dataBuffer();
+    bb.bytes().set(src.subarray(at, at + size), bb.capacity() - b.offset());
+    return b.offset();
+  }
+
+  private finish(topic: number, type: number, payload: number, publishedSlot: number): BuiltFrame {
+    const b = this.b;
+    Frame.finishFrameBuffer(b, Frame.createFrame(b, topic, type, payload));
+    const bytes = b.asUint8Array();
+    if (publishedSlot < 0) return { bytes, publishedAt: -1 };
+    const bb = new flatbuffers.ByteBuffer(bytes);
+    const frame = Frame.getRootAsFrame(bb);
+    const payloadPos = (frame.payload(type === Payload.Snapshot ? new Snapshot() : new ClosedBar()) as Snapshot | ClosedBar).bb_pos;
+    return { bytes, publishedAt: payloadPos + bb.__offset(payloadPos, publishedSlot) };
+  }
+}
+
+/** Writes the publish time into a built frame, in place, just before it goes to the sockets. */
+export function stampPublished(frame: BuiltFrame, us: number): void {
+  const v = new DataView(frame.bytes.buffer, frame.bytes.byteOffset, frame.bytes.byteLength);
+  v.setBigInt64(frame.publishedAt, usToNs(us), true);
+}

@@ -1,0 +1,106 @@
+// The decoded shapes of stream frames. A binary frame decodes (src/stream/frame-decoder.ts) to exactly the
+// object a JSON subscriber receives, so both formats carry the same content by construction; the shapes
+// are documented for users in docs/stream.md.
+
+/** A bar as `mia features` prints it (src/model/bar-json.ts), plus footprint levels when present. */
+export type BarJson = Record<string, unknown> & { ts: string; timeframe: string };
+
+/** Session profile and VWAP of one symbol, repeated in each timeframe's frame. */
+export interface SessionJson {
+  poc: number;
+  vah: number;
+  val: number;
+  vaCoverage: number;
+  hvn: number[];
+  lvn: number[];
+  vwap: number;
+  vwapSigma: number;
+  vwapUpper1: number;
+  vwapLower1: number;
+  vwapUpper2: number;
+  vwapLower2: number;
+  inferredShare: number;
+}
+
+/** One timeframe of a snapshot. */
+export interface FeatureFrameJson {
+  timeframe: string;
+  timeframeSec: number;
+  /** The bar in progress, or null between the last close and the next trade. */
+  bar: BarJson | null;
+  /** The most recent closed bar, or null before the first close. */
+  lastClosed: BarJson | null;
+  session: SessionJson;
+}
+
+/**
+ * Stage times of a snapshot, microseconds since the Unix epoch (fractional; the schema holds ns). Measured
+ * with one clock (performance.timeOrigin + performance.now()), comparable across processes of one host.
+ */
+export interface StagesJson {
+  tickReceivedUs: number;
+  tapeCommittedUs: number;
+  kernelsDoneUs: number;
+  frameBuiltUs: number;
+  publishedUs: number;
+}
+
+/** Topic `snapshot.<SYMBOL>`. */
+export interface SnapshotMessage {
+  type: 'snapshot';
+  topic: string;
+  symbol: string;
+  sequence: number;
+  /** Time of the last trade included (ISO-8601 UTC, ns digits kept) and its exact ns as a string. */
+  ts: string;
+  tsNs: string;
+  tickSize: number;
+  sizeDecimals: number;
+  /** Names of the quality flags set (Stale, Gap, Disconnected, SidesInferred, Replay); empty when clean. */
+  quality: string[];
+  quote: { ts: string; bid: number; ask: number; bidSize: number; askSize: number } | null;
+  tradesTotal: number;
+  stages: StagesJson;
+  frames: FeatureFrameJson[];
+}
+
+/** Topic `bar.<SYMBOL>.<TF>`: one closed bar. */
+export interface BarMessage {
+  type: 'bar';
+  topic: string;
+  symbol: string;
+  bar: BarJson;
+  publishedUs: number;
+}
+
+/** Topic `status`, and the body of GET /health. */
+export interface StatusMessage {
+  type: 'status';
+  topic: string;
+  uptimeSec: number;
+  source: string;
+  sourceState: string;
+  feedLagMs: number;
+  poolInFlight: number;
+  poolTasks: number;
+  tradesTotal: number;
+  snapshotsTotal: number;
+  barsTotal: number;
+  subscribers: number;
+  framesConflated: number;
+  closedSlow: number;
+  controlErrors: number;
+  final: boolean;
+  /** Source reads and kernel tasks that failed (each logged with its code). */
+  errors: number;
+}
+
+/** Any frame a subscriber receives on a topic. */
+export type StreamMessage = SnapshotMessage | BarMessage | StatusMessage;
+
+/** Control replies (always JSON text frames, whatever the format): acknowledgements and errors. */
+export type ControlReply =
+  | { type: 'subscribed'; topics: string[] }
+  | { type: 'unsubscribed'; topics: string[] }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string };

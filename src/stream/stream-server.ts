@@ -1,0 +1,210 @@
+import type { Logger } from 'pino';
+import uWS from 'uWebSockets.js';
+import { nowUs } from '../common/clock.js';
+import { configError, ErrorCode } from '../common/errors.js';
+import { decodeFrame } from './frame-decoder.js';
+import { stampPublished, type BuiltFrame } from './frame-writer.js';
+import { ControlError, parseControl, partitionTopics } from './control-protocol.js';
+import type { ControlReply, StatusMessage } from './messages.js';
+import { Subscriber, SubscriberFanout, type Format } from './subscriber-fanout.js';
+
+/** Server settings (docs/stream.md). */
+export interface StreamServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Topics the engine publishes; subscribing to another is an error reply. */
+  topics: ReadonlySet<string>;
+  softLimitBytes: number;
+  hardLimitBytes: number;
+  maxMessageBytes: number;
+  maxControlPerSec: number;
+}
+
+/** What /health adds about the engine (status and stage latencies), supplied by the composition root. */
+export type HealthSource = () => { status: Omit<StatusMessage, 'type' | 'topic'>; stages: unknown };
+
+interface Conn {
+  sub: Subscriber | undefined;
+  format: Format;
+}
+
+/**
+ * The stream on uWebSockets.js: `/stream` WebSocket with JSON control messages and FlatBuffers (or JSON)
+ * frames, `GET /health` and `GET /snapshot/<SYMBOL>`. Refuses to start on uWS's slow JavaScript fallback.
+ */
+export class StreamServer {
+  private readonly app: uWS.TemplatedApp;
+  private readonly fanout: SubscriberFanout;
+  private readonly o: StreamServerOptions;
+  private readonly log: Logger;
+  private readonly latest = new Map<string, Uint8Array>();
+  private readonly sockets = new Set<uWS.WebSocket<Conn>>();
+  private listenSocket: uWS.us_listen_socket | undefined;
+  private health: HealthSource = () => ({ status: {} as never, stages: {} });
+  /** Control messages refused. */
+  controlErrors = 0;
+  /** Bound port, once listening. */
+  port = 0;
+
+  constructor(o: StreamServerOptions, log: Logger) {
+    if (!('H3App' in uWS)) {
+      throw configError(ErrorCode.BAD_CONFIG, 'uWebSockets.js loaded its slow JavaScript fallback, not the native binary: refusing to start');
+    }
+    this.o = o;
+    this.log = log;
+    this.app = uWS.App();
+    this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes });
+    this.routes();
+  }
+
+  /** Supplies the engine's status and stage latencies to /health. */
+  setHealthSource(h: HealthSource): void {
+    this.health = h;
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.app.listen(this.o.host, this.o.port, (ls) => {
+        if (!ls) {
+          reject(configError(ErrorCode.BAD_CONFIG, `cannot listen on ${this.o.host}:${this.o.port} (in use or not permitted)`));
+          return;
+        }
+        this.listenSocket = ls;
+        this.port = uWS.us_socket_local_port(ls);
+        this.log.info({ host: this.o.host, port: this.port }, 'Stream server listening');
+        resolve(this.port);
+      });
+    });
+  }
+
+  /** Publishes a snapshot frame, stamping its publish time, and keeps a copy for GET /snapshot. */
+  snapshot(symbol: string, topic: string, frame: BuiltFrame): void {
+    stampPublished(frame, nowUs());
+    this.fanout.publish(topic, frame.bytes, () => JSON.stringify(decodeFrame(frame.bytes)));
+    this.latest.set(symbol, frame.bytes.slice());
+  }
+
+  /** Publishes a closed-bar frame. */
+  bar(topic: string, frame: BuiltFrame): void {
+    stampPublished(frame, nowUs());
+    this.fanout.publish(topic, frame.bytes, () => JSON.stringify(decodeFrame(frame.bytes)));
+  }
+
+  /** Publishes a status frame. */
+  status(frame: Uint8Array): void {
+    this.fanout.publish('status', frame, () => JSON.stringify(decodeFrame(frame)));
+  }
+
+  /** Delivery counters for the status. */
+  counters(): { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number } {
+    return { subscribers: this.fanout.size, framesConflated: this.fanout.conflated, closedSlow: this.fanout.closedSlow, controlErrors: this.controlErrors };
+  }
+
+  /** Resolves once `n` subscribers hold at least one topic (a replay can wait for its audience). */
+  async waitForSubscribers(n: number): Promise<void> {
+    while (this.fanout.subscribed < n) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Closes every socket with 1001 and stops listening. */
+  close(): void {
+    for (const ws of [...this.sockets]) ws.end(1001, 'server shutting down');
+    if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
+    this.listenSocket = undefined;
+  }
+
+  private routes(): void {
+    const o = this.o;
+    this.app.ws<Conn>('/stream', {
+      maxPayloadLength: o.maxMessageBytes,
+      // uWS skips a socket past maxBackpressure without telling: keep it above our own hard limit.
+      maxBackpressure: o.hardLimitBytes * 2,
+      closeOnBackpressureLimit: 0,
+      idleTimeout: 120,
+      sendPingsAutomatically: true,
+      upgrade: (res, req, context) => {
+        const f = req.getQuery('format');
+        if (f && f !== 'json' && f !== 'binary') {
+          res.writeStatus('400 Bad Request').end(`format must be binary or json, not "${f}"`);
+          return;
+        }
+        res.upgrade<Conn>({ sub: undefined, format: f === 'json' ? 'json' : 'binary' }, req.getHeader('sec-websocket-key'),
+          req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+      },
+      open: (ws) => {
+        const c = ws.getUserData();
+        c.sub = new Subscriber(ws as unknown as Subscriber['port'], c.format);
+        this.fanout.add(c.sub);
+        this.sockets.add(ws);
+      },
+      message: (ws, message, isBinary) => this.control(ws, message, isBinary),
+      drain: (ws) => {
+        const s = ws.getUserData().sub;
+        if (s) this.fanout.drained(s);
+      },
+      close: (ws) => {
+        const s = ws.getUserData().sub;
+        if (s) this.fanout.remove(s);
+        this.sockets.delete(ws);
+      },
+    });
+    this.app.get('/health', (res) => {
+      const h = this.health();
+      this.json(res, '200 OK', { ...h, server: { subscribers: this.fanout.countByFormat(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes } });
+    });
+    this.app.get('/snapshot/:symbol', (res, req) => {
+      const symbol = req.getParameter(0)?.toUpperCase() ?? '';
+      const bytes = this.latest.get(symbol);
+      if (!bytes) this.json(res, '404 Not Found', { code: 'MIA_ERR_NO_SNAPSHOT', message: `no snapshot of "${symbol}" yet` });
+      else this.json(res, '200 OK', decodeFrame(bytes));
+    });
+    this.app.any('/*', (res) => this.json(res, '404 Not Found', { code: 'MIA_ERR_NOT_FOUND', message: 'routes: /stream (WebSocket), /health, /snapshot/<SYMBOL>' }));
+  }
+
+  private control(ws: uWS.WebSocket<Conn>, message: ArrayBuffer, isBinary: boolean): void {
+    const s = ws.getUserData().sub;
+    if (!s || s.closed) return;
+    const nowMs = performance.now();
+    if (nowMs - s.controlWindowMs >= 1000) {
+      s.controlWindowMs = nowMs;
+      s.controlCount = 0;
+    }
+    if (++s.controlCount > this.o.maxControlPerSec) {
+      this.controlErrors++;
+      s.closed = true;
+      ws.end(1008, 'control rate limit');
+      return;
+    }
+    if (isBinary) {
+      this.reply(ws, { type: 'error', code: ControlError.BAD_CONTROL, message: 'control messages are JSON text frames' });
+      return;
+    }
+    // The ArrayBuffer is valid only during this call: decode (copy) it now.
+    const req = parseControl(Buffer.from(message).toString('utf8'));
+    if ('type' in req) {
+      this.reply(ws, req);
+      return;
+    }
+    if (req.op === 'ping') {
+      this.reply(ws, { type: 'pong' });
+      return;
+    }
+    const { known, unknown } = partitionTopics(req.topics, this.o.topics);
+    if (req.op === 'subscribe') this.fanout.subscribe(s, known);
+    else this.fanout.unsubscribe(s, known);
+    this.reply(ws, { type: req.op === 'subscribe' ? 'subscribed' : 'unsubscribed', topics: known });
+    if (unknown.length > 0) {
+      this.reply(ws, { type: 'error', code: ControlError.UNKNOWN_TOPIC, message: `unknown topics: ${unknown.join(', ')} (see docs/stream.md)` });
+    }
+  }
+
+  private reply(ws: uWS.WebSocket<Conn>, r: ControlReply): void {
+    if (r.type === 'error') this.controlErrors++;
+    ws.send(JSON.stringify(r), false);
+  }
+
+  private json(res: uWS.HttpResponse, status: string, body: unknown): void {
+    res.cork(() => res.writeStatus(status).writeHeader('content-type', 'application/json').end(JSON.stringify(body)));
+  }
+}

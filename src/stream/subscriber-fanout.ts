@@ -1,0 +1,199 @@
+/** What the fan-out needs of one WebSocket (a uWS WebSocket satisfies it; tests use hand-written stubs). */
+export interface SocketPort {
+  getBufferedAmount(): number;
+  send(message: Uint8Array | string, isBinary: boolean): number;
+  subscribe(topic: string): boolean;
+  unsubscribe(topic: string): boolean;
+  end(code: number, reason: string): void;
+}
+
+/** What the fan-out needs of the server: native topic publishing (uWS App). */
+export interface PublishHub {
+  publish(topic: string, message: Uint8Array | string, isBinary: boolean): boolean;
+  numSubscribers(topic: string): number;
+}
+
+/** Frame format of a subscriber. */
+export type Format = 'binary' | 'json';
+
+/** Byte limits of the backpressure policy (docs/stream.md). */
+export interface FanoutLimits {
+  /** Unsent bytes above which a subscriber leaves the fast path and is conflated. */
+  softBytes: number;
+  /** Lag in bytes (unsent plus missed since falling behind) above which it is closed with 4001. */
+  hardBytes: number;
+}
+
+/** Close code and reason for a subscriber past the hard limit. */
+export const SLOW_CLOSE = { code: 4001, reason: 'slow consumer: backpressure limit' } as const;
+
+/** One connection's subscription state. */
+export class Subscriber {
+  readonly port: SocketPort;
+  readonly format: Format;
+  readonly topics = new Set<string>();
+  /** Conflated: off the native fast path, latest frame per topic waiting for the socket to drain. */
+  slow = false;
+  closed = false;
+  readonly pending = new Map<string, Uint8Array | string>();
+  /** Bytes of frames missed (conflated away) since it fell behind. */
+  missedBytes = 0;
+  /** Control messages in the current one-second window, and the window start (ms). */
+  controlCount = 0;
+  controlWindowMs = 0;
+
+  constructor(port: SocketPort, format: Format) {
+    this.port = port;
+    this.format = format;
+  }
+}
+
+function hubTopic(topic: string, format: Format): string {
+  return format === 'binary' ? `${topic}|b` : `${topic}|j`;
+}
+
+/**
+ * Fans frames out to subscribers without ever waiting for one. Healthy subscribers get frames through the
+ * hub's native topic publishing; one whose unsent bytes pass the soft limit is taken off it and keeps only
+ * the latest frame per topic until its socket drains; one whose lag passes the hard limit is closed.
+ */
+export class SubscriberFanout {
+  private readonly hub: PublishHub;
+  private readonly limits: FanoutLimits;
+  private readonly all = new Set<Subscriber>();
+  private readonly slow = new Set<Subscriber>();
+  private sweepScheduled = false;
+  /** Frames replaced in a slow subscriber's queue by a newer one of the same topic. */
+  conflated = 0;
+  /** Subscribers closed past the hard limit. */
+  closedSlow = 0;
+
+  constructor(hub: PublishHub, limits: FanoutLimits) {
+    this.hub = hub;
+    this.limits = limits;
+  }
+
+  /** Connected subscribers. */
+  get size(): number {
+    return this.all.size;
+  }
+
+  /** Subscribers per format. */
+  countByFormat(): Record<Format, number> {
+    let binary = 0;
+    for (const s of this.all) if (s.format === 'binary') binary++;
+    return { binary, json: this.all.size - binary };
+  }
+
+  /** Subscribers with at least one topic. */
+  get subscribed(): number {
+    let n = 0;
+    for (const s of this.all) if (s.topics.size > 0) n++;
+    return n;
+  }
+
+  add(s: Subscriber): void {
+    this.all.add(s);
+  }
+
+  /** Forgets a closed connection (uWS: after close, the socket must not be touched). */
+  remove(s: Subscriber): void {
+    s.closed = true;
+    this.all.delete(s);
+    this.slow.delete(s);
+  }
+
+  subscribe(s: Subscriber, topics: readonly string[]): void {
+    for (const t of topics) {
+      if (s.topics.has(t)) continue;
+      s.topics.add(t);
+      if (!s.slow) s.port.subscribe(hubTopic(t, s.format));
+    }
+  }
+
+  unsubscribe(s: Subscriber, topics: readonly string[]): void {
+    for (const t of topics) {
+      if (!s.topics.delete(t)) continue;
+      if (!s.slow) s.port.unsubscribe(hubTopic(t, s.format));
+      s.pending.delete(t);
+    }
+  }
+
+  /**
+   * Publishes a frame of `topic`: the binary bytes, and the JSON text made by `json` only when a JSON
+   * subscriber wants it. `binary` may be a view of a reused buffer: a slow subscriber keeps a copy.
+   */
+  publish(topic: string, binary: Uint8Array, json: () => string): void {
+    const b = hubTopic(topic, 'binary');
+    const j = hubTopic(topic, 'json');
+    if (this.hub.numSubscribers(b) > 0) this.hub.publish(b, binary, true);
+    let text: string | undefined;
+    if (this.hub.numSubscribers(j) > 0) {
+      text = json();
+      this.hub.publish(j, text, false);
+    }
+    for (const s of this.slow) {
+      if (!s.topics.has(topic)) continue;
+      let frame: Uint8Array | string;
+      if (s.format === 'binary') frame = binary.slice();
+      else frame = text ??= json();
+      this.conflate(s, topic, frame);
+    }
+    this.scheduleSweep();
+  }
+
+  /** The socket of `s` drained some: send its latest frames and bring it back to the fast path if it keeps up. */
+  drained(s: Subscriber): void {
+    if (!s.slow || s.closed) return;
+    const low = this.limits.softBytes / 2;
+    if (s.port.getBufferedAmount() > low) return;
+    for (const [, frame] of s.pending) s.port.send(frame, s.format === 'binary');
+    s.pending.clear();
+    if (s.port.getBufferedAmount() > low) return;
+    s.slow = false;
+    s.missedBytes = 0;
+    this.slow.delete(s);
+    for (const t of s.topics) s.port.subscribe(hubTopic(t, s.format));
+  }
+
+  /** Checks every healthy subscriber's unsent bytes once the current publish round is over. */
+  private scheduleSweep(): void {
+    if (this.sweepScheduled) return;
+    this.sweepScheduled = true;
+    setImmediate(() => {
+      this.sweepScheduled = false;
+      this.sweep();
+    });
+  }
+
+  /** Takes subscribers past the soft limit off the fast path (exposed for tests). */
+  sweep(): void {
+    for (const s of this.all) {
+      if (s.slow || s.closed) continue;
+      if (s.port.getBufferedAmount() <= this.limits.softBytes) continue;
+      s.slow = true;
+      this.slow.add(s);
+      for (const t of s.topics) s.port.unsubscribe(hubTopic(t, s.format));
+      this.checkHard(s);
+    }
+  }
+
+  private conflate(s: Subscriber, topic: string, frame: Uint8Array | string): void {
+    const old = s.pending.get(topic);
+    if (old !== undefined) {
+      this.conflated++;
+      s.missedBytes += old.length;
+    }
+    s.pending.set(topic, frame);
+    this.checkHard(s);
+  }
+
+  private checkHard(s: Subscriber): void {
+    if (s.closed || s.port.getBufferedAmount() + s.missedBytes <= this.limits.hardBytes) return;
+    this.closedSlow++;
+    s.closed = true;
+    this.slow.delete(s);
+    s.pending.clear();
+    s.port.end(SLOW_CLOSE.code, SLOW_CLOSE.reason);
+  }
+}
