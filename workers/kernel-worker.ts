@@ -18,7 +18,7 @@ export default (async () => {
   return (task: KernelTask): KernelResult => {
     try {
       const outcome = task.op === 'flush' ? runner.flush(task.state)
-        : task.op === 'snapshot' ? runner.snapshot(task.state, task.out ?? 0) : runner.run(task.state);
+        : task.op === 'snapshot' ? runner.snapshot(task.state, task.out ?? 0, task.upTo ?? -1) : runner.run(task.state);
       return { ok: true, outcome };
     } catch (e) {
       if (isMiaError(e)) return { ok: false, code: e.code, message: e.message };

@@ -231,6 +231,8 @@ export class SnapshotEngine {
         this.drainBars(f);
         if (outcome === 'ok') break;
       }
+      // A last snapshot shows the bars the flush closed.
+      await this.snapshotTask(f);
     }
     if (this.stateName === 'running') this.stateName = 'finished';
     this.log.info({ trades: this.feeds.reduce((a, f) => a + f.trades, 0), bars: this.feeds.reduce((a, f) => a + f.bars, 0) }, 'Source finished');
@@ -263,9 +265,11 @@ export class SnapshotEngine {
     const receivedUs = f.lastReceivedUs;
     const committedUs = f.lastCommittedUs;
     const tsNs = f.lastTsNs;
+    const upTo = f.dispatchedTo;
+    const tradesTotal = BigInt(f.trades);
     try {
       for (;;) {
-        const outcome = await this.pool.snapshot(f.state.region.state, f.state.region.snapshot);
+        const outcome = await this.pool.snapshot(f.state.region.state, f.state.region.snapshot, upTo);
         this.drainBars(f);
         if (outcome === 'ok') break;
       }
@@ -277,7 +281,7 @@ export class SnapshotEngine {
         | (stale ? QualityFlag.Stale : 0);
       const frame = this.writer.snapshot({
         topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: tsNs, tickSize: f.info.tickSize,
-        sizeDecimals: f.info.sizeDecimals, quality, tradesTotal: BigInt(f.trades), tickReceivedUs: receivedUs,
+        sizeDecimals: f.info.sizeDecimals, quality, tradesTotal, tickReceivedUs: receivedUs,
         tapeCommittedUs: committedUs, kernelsDoneUs: kernelsUs, region: f.state.region.snapshot, timeframes: f.timeframes,
         quote: f.quote,
       }, nowUs());

@@ -23,9 +23,14 @@ export class KernelRunner {
     this.i32 = new Int32Array(memory.buffer);
   }
 
-  /** Processes the trades committed to the tape of the symbol whose state block is at `st`. */
-  run(st: number): RunOutcome {
-    const limit = Atomics.load(this.i32, (st + L.S_COMMITTED) >> 2);
+  /**
+   * Processes the trades committed to the tape of the symbol whose state block is at `st`, or only those
+   * before tape index `upTo` (a snapshot shows exactly the trades its scheduler dispatched, while the main
+   * thread goes on appending).
+   */
+  run(st: number, upTo = -1): RunOutcome {
+    const committed = Atomics.load(this.i32, (st + L.S_COMMITTED) >> 2);
+    const limit = upTo >= 0 && upTo < committed ? upTo : committed;
     for (;;) {
       const status = this.k.process(st, limit);
       if (status === L.ST_OK) return 'ok';
@@ -44,8 +49,8 @@ export class KernelRunner {
    * bar in progress and the session profile) to the snapshot region at `out`. One call, so a snapshot costs
    * one pool round trip.
    */
-  snapshot(st: number, out: number): RunOutcome {
-    const outcome = this.run(st);
+  snapshot(st: number, out: number, upTo = -1): RunOutcome {
+    const outcome = this.run(st, upTo);
     if (outcome === 'ok') this.k.snapshot(st, out);
     return outcome;
   }

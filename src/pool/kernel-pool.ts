@@ -43,9 +43,9 @@ export class KernelPool implements KernelExecutor {
     return this.submit({ op: 'flush', state });
   }
 
-  /** Runs the committed trades and writes the live view to `out` (KernelRunner.snapshot). */
-  snapshot(state: number, out: number): Promise<RunOutcome> {
-    return this.submit({ op: 'snapshot', state, out });
+  /** Runs the trades before tape index `upTo` and writes the live view to `out` (KernelRunner.snapshot). */
+  snapshot(state: number, out: number, upTo: number): Promise<RunOutcome> {
+    return this.submit({ op: 'snapshot', state, out, upTo });
   }
 
   /** Tasks completed since start. */

@@ -7,6 +7,8 @@ export interface KernelTask {
   state: number;
   /** Snapshot region address (op snapshot). */
   out?: number;
+  /** Process only the trades before this tape index (op snapshot); default all committed. */
+  upTo?: number;
 }
 
 /** A task result. Expected failures come back as `{ ok: false, code }` because thrown errors lose their code. */

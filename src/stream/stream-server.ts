@@ -117,7 +117,9 @@ export class StreamServer {
   private routes(): void {
     const o = this.o;
     this.app.ws<Conn>('/stream', {
-      maxPayloadLength: o.maxMessageBytes,
+      // Larger than our own limit, so an oversized control message reaches the handler and gets a proper
+      // 1009 close frame; past this, uWS drops the connection without one.
+      maxPayloadLength: Math.max(64 * 1024, 2 * o.maxMessageBytes),
       // uWS skips a socket past maxBackpressure without telling: keep it above our own hard limit.
       maxBackpressure: o.hardLimitBytes * 2,
       closeOnBackpressureLimit: 0,
@@ -174,6 +176,12 @@ export class StreamServer {
       this.controlErrors++;
       s.closed = true;
       ws.end(1008, 'control rate limit');
+      return;
+    }
+    if (message.byteLength > this.o.maxMessageBytes) {
+      this.controlErrors++;
+      s.closed = true;
+      ws.end(1009, 'message too big');
       return;
     }
     if (isBinary) {
