@@ -124,7 +124,7 @@ export function serveCommand(program: Command): void {
         },
         intervalMs: o.intervalMs, threads: o.threads, footprint: o.footprint, staleMs: o.staleMs,
       }, log);
-      server.setHealthSource(() => ({ status: engine.status(), stages: engine.stageStats() }));
+      server.setHealthSource(() => ({ status: engine.status(), stages: engine.stageStats(), source: engine.sourceHealth() ?? null }));
       await server.listen();
       if (o.waitSubscribers > 0) {
         log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');

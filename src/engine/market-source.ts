@@ -39,4 +39,11 @@ export interface MarketSource {
   poll(sink: TradeSink): boolean | Promise<boolean>;
   /** Releases files and connections. */
   close(): Promise<void>;
+  /**
+   * Data-quality flags (QualityFlag bits: Gap, Disconnected, …) the source reports for instrument `i` now;
+   * the engine ORs them into each snapshot. Live adapters use it so a snapshot never hides a lost connection.
+   */
+  qualityFlags?(i: number): number;
+  /** Source-specific health (connection state, farms, counters) shown under `source` in /health. */
+  health?(): Record<string, unknown>;
 }

@@ -152,6 +152,11 @@ export class SnapshotEngine {
     return this.failure;
   }
 
+  /** The source's own health (live adapters), for /health. */
+  sourceHealth(): Record<string, unknown> | undefined {
+    return this.source.health?.();
+  }
+
   /** Stage latency percentiles over the last 10,000 snapshots. */
   stageStats(): StageStats {
     return {
@@ -278,7 +283,7 @@ export class SnapshotEngine {
       f.snapshots++;
       const stale = kernelsUs - receivedUs > this.o.staleMs * 1000;
       const quality = (this.source.kind === 'replay' ? QualityFlag.Replay : 0) | (f.info.hasSides ? 0 : QualityFlag.SidesInferred)
-        | (stale ? QualityFlag.Stale : 0);
+        | (stale ? QualityFlag.Stale : 0) | (this.source.qualityFlags?.(this.feeds.indexOf(f)) ?? 0);
       const frame = this.writer.snapshot({
         topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: tsNs, tickSize: f.info.tickSize,
         sizeDecimals: f.info.sizeDecimals, quality, tradesTotal, tickReceivedUs: receivedUs,
