@@ -1,0 +1,13 @@
+import * as hdr from 'hdr-histogram-js';
+import type { LatencySummary } from './protocol.js';
+
+/** A latency histogram in whole µs, 3 significant digits, up to an hour. */
+export function latencyHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+/** p50, p99 and max of a histogram (zeros when it is empty). */
+export function summary(h: hdr.Histogram): LatencySummary {
+  if (h.totalCount === 0) return { count: 0, p50Us: 0, p99Us: 0, maxUs: 0 };
+  return { count: h.totalCount, p50Us: h.getValueAtPercentile(50), p99Us: h.getValueAtPercentile(99), maxUs: h.maxValue };
+}

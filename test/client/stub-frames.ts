@@ -1,0 +1,103 @@
+// Binary frames for the client tests, built with the generated FlatBuffers classes (the server's
+// FrameWriter reads bars out of kernel memory, which these tests do not have).
+import * as flatbuffers from 'flatbuffers';
+import { FeatureFrame } from '../../src/generated/mia/feature-frame.js';
+import { Frame } from '../../src/generated/mia/frame.js';
+import { Payload } from '../../src/generated/mia/payload.js';
+import { Snapshot } from '../../src/generated/mia/snapshot.js';
+import { Status } from '../../src/generated/mia/status.js';
+import type { StatusMessage } from '../../src/stream/messages.js';
+
+/** A `status` frame carrying `s`. */
+export function statusFrame(s: Omit<StatusMessage, 'type' | 'topic'>): Uint8Array {
+  const b = new flatbuffers.Builder(256);
+  const topic = b.createString('status');
+  const source = b.createString(s.source);
+  const state = b.createString(s.sourceState);
+  Status.startStatus(b);
+  Status.addUptimeSec(b, s.uptimeSec);
+  Status.addSource(b, source);
+  Status.addSourceState(b, state);
+  Status.addFeedLagMs(b, s.feedLagMs);
+  Status.addPoolInFlight(b, s.poolInFlight);
+  Status.addPoolTasks(b, BigInt(s.poolTasks));
+  Status.addTradesTotal(b, BigInt(s.tradesTotal));
+  Status.addSnapshotsTotal(b, BigInt(s.snapshotsTotal));
+  Status.addBarsTotal(b, BigInt(s.barsTotal));
+  Status.addSubscribers(b, s.subscribers);
+  Status.addFramesConflated(b, BigInt(s.framesConflated));
+  Status.addClosedSlow(b, BigInt(s.closedSlow));
+  Status.addControlErrors(b, BigInt(s.controlErrors));
+  Status.addFinal(b, s.final);
+  Status.addErrors(b, BigInt(s.errors));
+  const payload = Status.endStatus(b);
+  Frame.finishFrameBuffer(b, Frame.createFrame(b, topic, Payload.Status, payload));
+  return b.asUint8Array().slice();
+}
+
+/** Session facts of the one 1m timeframe a test snapshot may carry (no bars). */
+export interface StubSession {
+  poc: number;
+  vwap: number;
+  hvn: number[];
+  lvn: number[];
+}
+
+/**
+ * A `snapshot.<symbol>` frame: symbol, sequence, stage times (µs, stored as ns), and a 1m timeframe with
+ * `session` when given. The HVN/LVN vectors are f64 vectors, which the generated accessors read through a
+ * Float64Array: the case that depends on the frame's byte alignment.
+ */
+export function snapshotFrame(symbol: string, sequence: number, tickReceivedUs: number, publishedUs: number, session?: StubSession): Uint8Array {
+  const b = new flatbuffers.Builder(256);
+  const topic = b.createString(`snapshot.${symbol}`);
+  const sym = b.createString(symbol);
+  const tfs: number[] = [];
+  if (session) {
+    const hvn = FeatureFrame.createHvnVector(b, session.hvn);
+    const lvn = FeatureFrame.createLvnVector(b, session.lvn);
+    FeatureFrame.startFeatureFrame(b);
+    FeatureFrame.addTimeframeSec(b, 60);
+    FeatureFrame.addSessionPoc(b, session.poc);
+    FeatureFrame.addVwap(b, session.vwap);
+    FeatureFrame.addHvn(b, hvn);
+    FeatureFrame.addLvn(b, lvn);
+    tfs.push(FeatureFrame.endFeatureFrame(b));
+  }
+  const frames = Snapshot.createFramesVector(b, tfs);
+  const ns = (us: number): bigint => BigInt(Math.round(us * 1000));
+  Snapshot.startSnapshot(b);
+  Snapshot.addSymbol(b, sym);
+  Snapshot.addSequence(b, BigInt(sequence));
+  Snapshot.addTsNs(b, 1_709_562_600_000_000_000n);
+  Snapshot.addTickSize(b, 0.25);
+  Snapshot.addFrames(b, frames);
+  Snapshot.addTTickReceived(b, ns(tickReceivedUs));
+  Snapshot.addTTapeCommitted(b, ns(tickReceivedUs + 1));
+  Snapshot.addTKernelsDone(b, ns(tickReceivedUs + 2));
+  Snapshot.addTFrameBuilt(b, ns(tickReceivedUs + 3));
+  Snapshot.addTPublished(b, ns(publishedUs));
+  Snapshot.addTradesTotal(b, 42n);
+  const payload = Snapshot.endSnapshot(b);
+  Frame.finishFrameBuffer(b, Frame.createFrame(b, topic, Payload.Snapshot, payload));
+  return b.asUint8Array().slice();
+}
+
+/** The status the tests send. */
+export const STATUS: Omit<StatusMessage, 'type' | 'topic'> = {
+  uptimeSec: 12.5,
+  source: 'sim',
+  sourceState: 'running',
+  feedLagMs: 3,
+  poolInFlight: 1,
+  poolTasks: 100,
+  tradesTotal: 123_456,
+  snapshotsTotal: 250,
+  barsTotal: 10,
+  subscribers: 1,
+  framesConflated: 0,
+  closedSlow: 0,
+  controlErrors: 0,
+  final: false,
+  errors: 2,
+};
