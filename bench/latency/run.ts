@@ -2,7 +2,7 @@
 // another, tick → published (from the frames' stage times) and tick → received (the subscriber's clock,
 // the same clock on one host) over a bounded window, for 1, 100 and 1,000 subscribers.
 //
-// npm run bench:latency [-- --json] [-- --quick] [-- --cases 1,100] [-- --decode full]
+// npm run bench:latency [-- --json] [-- --quick] [-- --cases 1,100] [-- --decode full] [-- --kernels inline]
 // Needs the built engine (npm run build). Exits 1 when a case's publish or receive p99 passes the original
 // system's 500 ms, when a case received nothing, or when the server or subscribers failed.
 import { existsSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { SubscriberProcess } from './subscriber-process.js';
 
 /** The original system's end-to-end target. */
 const TARGET_US = 500_000;
-const SERVE: ServeSettings = { symbols: ['ES', 'NQ'], simRate: 20_000, intervalMs: 100, speed: 1 };
+const SERVE_BASE = { symbols: ['ES', 'NQ'], simRate: 20_000, intervalMs: 100, speed: 1 } as const;
 const NORMAL = { warmupMs: 3_000, windowMs: (n: number): number => (n >= 1000 ? 25_000 : 20_000), deadlineMs: 180_000 };
 const QUICK = { warmupMs: 1_000, windowMs: (): number => 5_000, deadlineMs: 90_000 };
 
@@ -49,16 +49,18 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     cases: { type: 'string', default: '1,100,1000' },
     decode: { type: 'string', default: 'lazy' },
+    kernels: { type: 'string', default: 'pool' },
   },
 });
 const json = values.json;
 const mode = values.quick ? QUICK : NORMAL;
 const cases = values.cases.split(',').map(Number);
 const decode = values.decode;
-if (cases.some((n) => !Number.isInteger(n) || n < 1) || (decode !== 'lazy' && decode !== 'full')) {
-  process.stderr.write('usage: npm run bench:latency -- [--json] [--quick] [--cases 1,100,1000] [--decode lazy|full]\n');
+if (cases.some((n) => !Number.isInteger(n) || n < 1) || (decode !== 'lazy' && decode !== 'full') || (values.kernels !== 'pool' && values.kernels !== 'inline')) {
+  process.stderr.write('usage: npm run bench:latency -- [--json] [--quick] [--cases 1,100,1000] [--decode lazy|full] [--kernels pool|inline]\n');
   process.exit(2);
 }
+const SERVE: ServeSettings = { ...SERVE_BASE, kernels: values.kernels as 'pool' | 'inline' };
 const info = (s: string): boolean => (json ? process.stderr : process.stdout).write(s + '\n');
 
 if (!existsSync(fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url)))) {
@@ -97,7 +99,7 @@ async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDet
     const w = await window;
     const symbols = SERVE.symbols.length;
     const result: CaseResult = {
-      name: `latency sim ${symbols}x${SERVE.simRate / 1000}k ${n} subscriber${n === 1 ? '' : 's'}${values.quick ? ' quick' : ''}`,
+      name: `latency sim ${symbols}x${SERVE.simRate / 1000}k ${n} subscriber${n === 1 ? '' : 's'}${SERVE.kernels === 'inline' ? ' kernels inline' : ''}${values.quick ? ' quick' : ''}`,
       subscribers: n,
       tradesPerSec: Math.round((h1.status.tradesTotal - h0.status.tradesTotal) / seconds / symbols),
       publishP50Us: w.publish.p50Us,
@@ -141,7 +143,7 @@ function printCase(r: CaseResult, d: CaseDetail): void {
 }
 
 info(`# ${new Date().toISOString()} ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}; ` +
-  `mia serve --source sim --symbols ${SERVE.symbols.join(',')} --speed ${SERVE.speed} --sim-rate ${SERVE.simRate} --interval-ms ${SERVE.intervalMs}; decode ${decode}`);
+  `mia serve --source sim --symbols ${SERVE.symbols.join(',')} --speed ${SERVE.speed} --sim-rate ${SERVE.simRate} --interval-ms ${SERVE.intervalMs} --kernels ${SERVE.kernels}; decode ${decode}`);
 if (!json) {
   info(`${'case'.padEnd(40)} ${'trd/s'.padStart(7)} ${'pub p50'.padStart(8)} ${'pub p99'.padStart(8)} ${'rcv p50'.padStart(8)} ${'rcv p99'.padStart(8)} ${'max'.padStart(8)} ${'frames/s'.padStart(9)} ${'drops'.padStart(6)}`);
   info(`${''.padEnd(40)} ${'/symbol'.padStart(7)} ${'ms'.padStart(8)} ${'ms'.padStart(8)} ${'ms'.padStart(8)} ${'ms'.padStart(8)} ${'ms'.padStart(8)}`);

@@ -13,6 +13,8 @@ export interface ServeSettings {
   simRate: number;
   intervalMs: number;
   speed: number;
+  /** Where the server runs its snapshot kernels (mia serve --kernels). */
+  kernels: 'pool' | 'inline';
 }
 
 /** The parts of GET /health the harness reads. */
@@ -42,7 +44,7 @@ export class ServerProcess {
   /** Starts the server and resolves once its "Stream server listening" log line gives the port. */
   static start(s: ServeSettings, timeoutMs: number): Promise<ServerProcess> {
     const args = ['bin/mia.js', 'serve', '--source', 'sim', '--symbols', s.symbols.join(','), '--host', '127.0.0.1', '--port', '0',
-      '--speed', String(s.speed), '--sim-rate', String(s.simRate), '--interval-ms', String(s.intervalMs)];
+      '--speed', String(s.speed), '--sim-rate', String(s.simRate), '--interval-ms', String(s.intervalMs), '--kernels', s.kernels];
     const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] }));
     const tail: string[] = [];
     return new Promise((resolve, reject) => {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { SimSource } from '../adapters/sim/sim-source.js';
 import { createLogger } from '../common/logger.js';
 import { configError, ErrorCode } from '../common/errors.js';
+import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
-import { SimEngine } from '../live/sim-engine.js';
-import { barJson } from '../model/bar-json.js';
+import { decodeFrame } from '../stream/frame-decoder.js';
+import type { BarMessage } from '../stream/messages.js';
 import { positiveNumber, timeframeList, wholeNumber } from './options.js';
 
 interface RunOptions {
@@ -15,11 +17,24 @@ interface RunOptions {
   statusSec: number;
 }
 
-/** `mia run`: the engine live on the built-in ES/NQ simulator (what `npm start` runs). */
+/** Prints each closed bar as one NDJSON line with its symbol; snapshots are not printed. */
+function ndjsonBars(): FramePublisher {
+  return {
+    snapshot: () => undefined,
+    bar: (_topic, frame) => {
+      const m = decodeFrame(frame.bytes) as BarMessage;
+      process.stdout.write(JSON.stringify({ symbol: m.symbol, ...m.bar }) + '\n');
+    },
+    status: () => undefined,
+    counters: () => ({ subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 }),
+  };
+}
+
+/** `mia run`: the engine on the built-in ES/NQ simulator, closed bars as NDJSON on stdout (no server). */
 export function runCommand(program: Command): void {
   program
     .command('run')
-    .description('run the engine live on the built-in ES/NQ simulator: kernels in the worker pool, closed bars as NDJSON on stdout, status on stderr')
+    .description('run the engine on the built-in ES/NQ simulator without a server: closed bars as NDJSON on stdout, status on stderr')
     .option('--symbols <list>', 'simulated symbols, comma-separated (ES, NQ)', 'ES,NQ')
     .option('--speed <x>', 'simulated seconds per wall second', positiveNumber('--speed'), 60)
     .option('--seed <n>', 'simulator seed (same seed, same market)', wholeNumber('--seed'), 1)
@@ -32,13 +47,12 @@ export function runCommand(program: Command): void {
         if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: the simulator knows ES and NQ, not "${s}"`);
       }
       const log = createLogger('mia');
-      const engine = new SimEngine(
-        { symbols: symbols as ('ES' | 'NQ')[], config: { ...DEFAULT_FEATURE_CONFIG, timeframesSec: o.timeframe }, speed: o.speed, seed: o.seed, intervalMs: 50 },
-        log,
-        (symbol, bar) => process.stdout.write(JSON.stringify({ symbol, ...barJson(bar) }) + '\n'),
-      );
-      engine.start();
-      const status = setInterval(() => log.info({ status: engine.status() }, 'Engine status'), o.statusSec * 1000);
+      const source = new SimSource({ symbols: symbols as ('ES' | 'NQ')[], seed: o.seed, speed: o.speed });
+      const engine = new SnapshotEngine(source, ndjsonBars(), {
+        config: { ...DEFAULT_FEATURE_CONFIG, timeframesSec: o.timeframe }, intervalMs: 100, threads: 2, footprint: false, staleMs: 5000,
+      }, log);
+      await engine.start();
+      const status = setInterval(() => log.info({ status: engine.status(), stages: engine.stageStats() }, 'Engine status'), o.statusSec * 1000);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -27,6 +27,7 @@ interface ServeOptions {
   valueArea: number;
   valueAreaMethod: ValueAreaMethod;
   threads: number;
+  kernels: 'pool' | 'inline';
   footprint: boolean;
   staleMs: number;
   softLimitBytes: number;
@@ -89,6 +90,8 @@ export function serveCommand(program: Command): void {
     .option('--value-area <share>', 'value-area share of volume (0.7 or 70)', share, d.valueAreaShare)
     .option('--value-area-method <method>', 'cbot2 or greedy1', oneOf('--value-area-method', VALUE_AREA_METHODS), d.valueAreaMethod)
     .option('--threads <n>', 'kernel worker threads', wholeNumber('--threads'), 2)
+    .option('--kernels <where>', 'where snapshot kernels run: pool (worker threads) or inline (this thread, lowest latency)',
+      oneOf('--kernels', ['pool', 'inline'] as const), 'pool')
     .option('--no-footprint', 'closed-bar frames without footprint rows')
     .option('--stale-ms <ms>', 'flag snapshots Stale when the last trade is older than this', positiveNumber('--stale-ms'), 5000)
     .option('--soft-limit-bytes <n>', 'unsent bytes above which a subscriber is conflated', wholeNumber('--soft-limit-bytes'), 256 * 1024)
@@ -122,7 +125,7 @@ export function serveCommand(program: Command): void {
           tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
           imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
         },
-        intervalMs: o.intervalMs, threads: o.threads, footprint: o.footprint, staleMs: o.staleMs,
+        intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, footprint: o.footprint, staleMs: o.staleMs,
       }, log);
       server.setHealthSource(() => ({ status: engine.status(), stages: engine.stageStats(), source: engine.sourceHealth() ?? null }));
       await server.listen();

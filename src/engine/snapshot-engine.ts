@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { nowUs } from '../common/clock.js';
 import { isMiaError } from '../common/errors.js';
 import { QualityFlag } from '../generated/mia/quality-flag.js';
+import { InlineExecutor, type KernelExecutor } from '../kernels/executor.js';
 import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
 import { planTimeframes } from '../kernels/timeframes.js';
 import type { FeatureConfig } from '../model/bar-features.js';
@@ -22,6 +23,8 @@ export interface FramePublisher {
   bar(topic: string, frame: BuiltFrame): void;
   /** A status frame. */
   status(frame: Uint8Array, message: Omit<StatusMessage, 'type' | 'topic'>): void;
+  /** Exercises the publish path with a frame no subscriber receives (engine warm-up); optional. */
+  warm?(frame: BuiltFrame): void;
   /** Subscribers and delivery counters, for the status. */
   counters(): { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number };
 }
@@ -33,6 +36,11 @@ export interface SnapshotEngineOptions {
   intervalMs: number;
   /** Worker threads of the kernel pool. */
   threads: number;
+  /**
+   * Where snapshot kernels run: `pool` (piscina workers, the default) or `inline` (this thread: no thread
+   * hop on the snapshot path; on a VM a sleeping worker takes 0.1–0.5 ms to wake, bench/RESULTS.md).
+   */
+  kernels?: 'pool' | 'inline';
   /** Closed bars carry their footprint rows. */
   footprint: boolean;
   /** Wall milliseconds without a trade after which snapshots are flagged Stale. */
@@ -61,6 +69,8 @@ export class SnapshotEngine {
   readonly feeds: SymbolFeed[];
   private readonly source: MarketSource;
   private readonly pool: KernelPool;
+  private readonly inline: InlineExecutor | undefined;
+  private readonly executor: KernelExecutor;
   private readonly mem: Uint8Array;
   private readonly writer: FrameWriter;
   private readonly publisher: FramePublisher;
@@ -92,6 +102,8 @@ export class SnapshotEngine {
     });
     const memory = plan.allocate();
     this.pool = new KernelPool(memory, { threads: o.threads });
+    this.inline = o.kernels === 'inline' ? new InlineExecutor(memory) : undefined;
+    this.executor = this.inline ?? this.pool;
     this.mem = new Uint8Array(memory.buffer);
     this.writer = new FrameWriter(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
@@ -120,10 +132,32 @@ export class SnapshotEngine {
   /** Starts the kernels' workers, the poll loop and the status ticker. */
   async start(): Promise<void> {
     await this.pool.warm();
+    await this.warmUp();
     this.stateName = 'running';
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
     this.loopDone = this.loop();
     this.statusTimer = setInterval(() => this.publishStatus(false), 1000);
+  }
+
+  /**
+   * Runs the per-snapshot path a few thousand times on the still empty state before the source starts. At
+   * ten snapshots a second per symbol, V8 would take minutes to optimise the frame writer and the workers'
+   * glue on its own, and until then every snapshot pays for interpreted code (measured: 160 µs instead of
+   * 13 µs to build a frame).
+   */
+  private async warmUp(): Promise<void> {
+    for (const f of this.feeds) {
+      for (let i = 0; i < 200; i++) await this.executor.snapshot(f.state.region.state, f.state.region.snapshot, 0);
+      const input = {
+        topic: f.snapshotTopic, symbol: f.info.symbol, sequence: 0n, lastTsNs: 0n, tickSize: f.info.tickSize, sizeDecimals: f.info.sizeDecimals,
+        quality: 0, tradesTotal: 0n, tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, region: f.state.region.snapshot,
+        timeframes: f.timeframes, quote: undefined,
+      };
+      for (let i = 0; i < 3000; i++) this.publisher.warm?.(this.writer.snapshot(input, nowUs()));
+      // An empty ring entry: a closed bar with no rows, nodes or footprint.
+      const entry = f.state.region.rings[0]!;
+      for (let i = 0; i < 1000; i++) this.writer.closedBar(f.timeframes[0]!.barTopic, f.info.symbol, f.info.tickSize, f.info.sizeDecimals, entry, f.state.region.footprint, f.state.region.footprintLevels);
+    }
   }
 
   /** Resolves when the source is exhausted and the last bars and snapshots are out (replay), or on stop. */
@@ -232,7 +266,7 @@ export class SnapshotEngine {
     for (const f of this.feeds) {
       if (f.trades === 0) continue;
       for (;;) {
-        const outcome = await this.pool.flush(f.state.region.state);
+        const outcome = await this.executor.flush(f.state.region.state);
         this.drainBars(f);
         if (outcome === 'ok') break;
       }
@@ -274,7 +308,9 @@ export class SnapshotEngine {
     const tradesTotal = BigInt(f.trades);
     try {
       for (;;) {
-        const outcome = await this.pool.snapshot(f.state.region.state, f.state.region.snapshot, upTo);
+        // Inline, the whole snapshot is synchronous: no await lets other work in before it is published.
+        const st = f.state.region.state;
+        const outcome = this.inline ? this.inline.snapshotSync(st, f.state.region.snapshot, upTo) : await this.pool.snapshot(st, f.state.region.snapshot, upTo);
         this.drainBars(f);
         if (outcome === 'ok') break;
       }

@@ -10,6 +10,8 @@ export interface KernelExecutor {
   run(state: number): Promise<RunOutcome>;
   /** Closes the open bars of the symbol at `state`. */
   flush(state: number): Promise<RunOutcome>;
+  /** Processes the trades before tape index `upTo`, then writes the live view to the snapshot region `out`. */
+  snapshot(state: number, out: number, upTo: number): Promise<RunOutcome>;
   /** Releases threads, if any. */
   close(): Promise<void>;
 }
@@ -25,6 +27,15 @@ export class InlineExecutor implements KernelExecutor {
   /** Synchronous run, for benchmarks and callers that cannot await. */
   runSync(state: number): RunOutcome {
     return this.runner.run(state);
+  }
+
+  /** Synchronous snapshot (KernelRunner.snapshot). */
+  snapshotSync(state: number, out: number, upTo: number): RunOutcome {
+    return this.runner.snapshot(state, out, upTo);
+  }
+
+  snapshot(state: number, out: number, upTo: number): Promise<RunOutcome> {
+    return Promise.resolve(this.runner.snapshot(state, out, upTo));
   }
 
   /** Synchronous flush. */

@@ -118,7 +118,10 @@ function decodeStatus(topic: string, s: Status): StatusMessage {
  * Decodes a binary stream frame into the object a JSON subscriber receives for it. Allocates: for clients,
  * tools and the server's JSON path, never per tick.
  */
-export function decodeFrame(bytes: Uint8Array): StreamMessage {
+export function decodeFrame(input: Uint8Array): StreamMessage {
+  // The generated vector readers view doubles in place, which needs 8-byte alignment; a frame sliced out of a
+  // socket's read buffer (ws) may start anywhere, so such a frame is copied first.
+  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
   const bb = new flatbuffers.ByteBuffer(bytes);
   if (bytes.length < 8 || !Frame.bufferHasIdentifier(bb)) throw new FrameDecodeError('not a MIA frame (identifier MIAF missing)');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,38 +1,16 @@
-// Binary frames for the client tests, built with the generated FlatBuffers classes (the server's
-// FrameWriter reads bars out of kernel memory, which these tests do not have).
+// Binary frames for the client tests: status frames from the server's FrameWriter; snapshots built with the
+// generated FlatBuffers classes (the writer reads bars out of kernel memory, which these tests do not have).
 import * as flatbuffers from 'flatbuffers';
 import { FeatureFrame } from '../../src/generated/mia/feature-frame.js';
 import { Frame } from '../../src/generated/mia/frame.js';
 import { Payload } from '../../src/generated/mia/payload.js';
 import { Snapshot } from '../../src/generated/mia/snapshot.js';
-import { Status } from '../../src/generated/mia/status.js';
+import { FrameWriter } from '../../src/stream/frame-writer.js';
 import type { StatusMessage } from '../../src/stream/messages.js';
 
-/** A `status` frame carrying `s`. */
+/** A `status` frame carrying `s`, built by the server's own writer (status frames read no kernel memory). */
 export function statusFrame(s: Omit<StatusMessage, 'type' | 'topic'>): Uint8Array {
-  const b = new flatbuffers.Builder(256);
-  const topic = b.createString('status');
-  const source = b.createString(s.source);
-  const state = b.createString(s.sourceState);
-  Status.startStatus(b);
-  Status.addUptimeSec(b, s.uptimeSec);
-  Status.addSource(b, source);
-  Status.addSourceState(b, state);
-  Status.addFeedLagMs(b, s.feedLagMs);
-  Status.addPoolInFlight(b, s.poolInFlight);
-  Status.addPoolTasks(b, BigInt(s.poolTasks));
-  Status.addTradesTotal(b, BigInt(s.tradesTotal));
-  Status.addSnapshotsTotal(b, BigInt(s.snapshotsTotal));
-  Status.addBarsTotal(b, BigInt(s.barsTotal));
-  Status.addSubscribers(b, s.subscribers);
-  Status.addFramesConflated(b, BigInt(s.framesConflated));
-  Status.addClosedSlow(b, BigInt(s.closedSlow));
-  Status.addControlErrors(b, BigInt(s.controlErrors));
-  Status.addFinal(b, s.final);
-  Status.addErrors(b, BigInt(s.errors));
-  const payload = Status.endStatus(b);
-  Frame.finishFrameBuffer(b, Frame.createFrame(b, topic, Payload.Status, payload));
-  return b.asUint8Array().slice();
+  return new FrameWriter(new WebAssembly.Memory({ initial: 1 })).status(s).slice();
 }
 
 /** Session facts of the one 1m timeframe a test snapshot may carry (no bars). */

@@ -29,9 +29,9 @@ const snapshots = (c: { messages: unknown[] }): SnapshotMessage[] => c.messages.
 describe.skipIf(!HAVE_DATA)('mia serve --source replay (real ESH4 MBO file)', () => {
   const file = dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst');
 
-  test('closed 1m bars equal mia features; snapshots show them; binary and JSON frames carry the same content', async () => {
+  test.each(['pool', 'inline'])('kernels %s: closed 1m bars equal mia features; snapshots show them; binary and JSON frames carry the same content', async (kernels) => {
     expect(existsSync(file)).toBe(true);
-    const s = await start(['--source', 'replay', '--input', file, '--speed', 'max', '--wait-subscribers', '2', '--exit-on-end']);
+    const s = await start(['--source', 'replay', '--input', file, '--speed', 'max', '--wait-subscribers', '2', '--exit-on-end', '--kernels', kernels]);
     const topics = ['bar.ESH4.1m', 'snapshot.ESH4'];
     const bin = await connect(s.port, 'binary', topics);
     const json = await connect(s.port, 'json', topics);
