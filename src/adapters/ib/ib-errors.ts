@@ -1,0 +1,48 @@
+import { MiaError, type ErrorCodeValue } from '../../common/errors.js';
+
+/**
+ * Error codes of the Interactive Brokers adapter, in the pattern of src/common/errors.ts (to be moved into
+ * that catalogue and the README table; they live here until then because the catalogue is shared).
+ */
+export const IbErrorCode = {
+  /** No connection to TWS / IB Gateway within the start-up time (wrong host or port, API disabled). */
+  IB_CONNECT: 'MIA_ERR_IB_CONNECT',
+  /** A contract could not be resolved (no front-month listing for the symbol, error 200). */
+  IB_CONTRACT: 'MIA_ERR_IB_CONTRACT',
+  /** An order was refused before reaching IB: not paper trading, no approval, or disconnected. */
+  IB_ORDER_REFUSED: 'MIA_ERR_IB_ORDER_REFUSED',
+} as const;
+
+/** One of the adapter's codes. */
+export type IbErrorCodeValue = (typeof IbErrorCode)[keyof typeof IbErrorCode];
+
+/** A coded adapter error; a MiaError, so callers and the CLI report it like any other. */
+export function ibError(code: IbErrorCodeValue, message: string, details: Record<string, unknown> = {}): MiaError {
+  // The catalogue's code type does not list these yet (see the note above); the value is a stable MIA_ERR_ code.
+  return new MiaError(code as unknown as ErrorCodeValue, message, details);
+}
+
+/** IB message codes the adapter acts on (TWS API "Message Codes"). */
+export const IbCode = {
+  DUPLICATE_TICKER_ID: 322,
+  CLIENT_ID_IN_USE: 326,
+  NO_SECURITY_DEFINITION: 200,
+  HISTORICAL_ERROR: 162,
+  HISTORICAL_QUERY_CANCELLED: 366,
+  NOT_CONNECTED: 504,
+  CONNECT_FAIL: 502,
+  CONNECTIVITY_LOST: 1100,
+  RESTORED_DATA_LOST: 1101,
+  RESTORED_DATA_MAINTAINED: 1102,
+  MARKET_FARM_BROKEN: 2103,
+  MARKET_FARM_OK: 2104,
+  HMDS_FARM_BROKEN: 2105,
+  HMDS_FARM_OK: 2106,
+  HMDS_FARM_INACTIVE: 2107,
+  MARKET_FARM_INACTIVE: 2108,
+  SECDEF_FARM_BROKEN: 2157,
+  SECDEF_FARM_OK: 2158,
+  COMPETING_SESSION: 10197,
+  /** @stoqey/ib's own decoding failures (unknown message id, underrun, unprocessed fields). */
+  DECODE_FAILED: 505,
+} as const;

@@ -1,0 +1,26 @@
+import type { ContractSpec } from './tws-wire.js';
+
+/**
+ * Contracts the test server lists for ES and NQ around the March 2024 roll (third Friday 2024-03-15, roll
+ * Thursday 2024-03-07): the quarterlies H4, M4, U4, so the adapter must choose by the roll rule.
+ */
+export const CONTRACTS: ContractSpec[] = [
+  spec(495512551, 'ES', 'ESH4', '20240315', '202403'),
+  spec(551601561, 'ES', 'ESM4', '20240621', '202406'),
+  spec(568550526, 'ES', 'ESU4', '20240920', '202409'),
+  spec(563947738, 'NQ', 'NQH4', '20240315', '202403'),
+  spec(620730920, 'NQ', 'NQM4', '20240621', '202406'),
+];
+
+/** conId of ESH4 and NQH4, the front months on 2024-03-04. */
+export const ESH4 = 495512551;
+export const NQH4 = 563947738;
+/** conId of ESM4, the front month from 2024-03-07. */
+export const ESM4 = 551601561;
+
+function spec(conId: number, symbol: string, localSymbol: string, lastTradeDate: string, contractMonth: string): ContractSpec {
+  return {
+    conId, symbol, secType: 'FUT', lastTradeDate, contractMonth, exchange: 'CME', currency: 'USD', localSymbol,
+    multiplier: symbol === 'ES' ? 50 : 20, minTick: 0.25,
+  };
+}
