@@ -91,6 +91,10 @@ export class SymbolFeed {
     }
     let n = Math.min(to - from, this.writer.free);
     if (n === 0) return 0;
+    if (!this.started) {
+      this.started = true;
+      this.nextBarEnd(batch.tsHi[from]!, batch.tsLo[from]!);
+    }
     const eh = this.endHi;
     const el = this.endLo;
     for (let j = from; j < from + n; j++) {
@@ -98,8 +102,7 @@ export class SymbolFeed {
       if (hi > eh || (hi === eh && batch.tsLo[j]! >= el)) {
         n = j - from + 1;
         this.nextBarEnd(hi, batch.tsLo[j]!);
-        if (this.started) this.closeDue = true;
-        this.started = true;
+        this.closeDue = true;
         break;
       }
     }
