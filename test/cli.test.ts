@@ -77,5 +77,5 @@ test('mia run: the simulated engine streams ES and NQ bars and stops cleanly', (
   const bars = lines(r.stdout);
   expect(new Set(bars.map((b) => b.symbol))).toEqual(new Set(['ES', 'NQ']));
   expect(bars.some((b) => b.timeframe === '1m' && (b.volume as number) > 0)).toBe(true);
-  expect(r.stderr).toContain('Simulated engine stopped');
+  expect(r.stderr).toContain('Engine stopped');
 });
