@@ -58,6 +58,8 @@ export class TwsServer {
   readonly rejectClientIds = new Set<number>();
   /** The order desk (placeOrder, cancelOrder, fills). */
   readonly orders: TwsOrderDesk;
+  /** When false, trades go on the tape but reach no subscriber (IB lost its own connectivity: 1100). */
+  streaming = true;
   /** When true the server answers nothing but still reads (a hung gateway: heartbeats go unanswered). */
   silent = false;
   /** Server clock in epoch seconds; trades are stamped with it. */
@@ -187,7 +189,13 @@ export class TwsServer {
     for (const f of held) f();
   }
 
+  /** Forgets every market-data subscription without telling the clients (what 1101 announces). */
+  loseSubscriptions(): void {
+    for (const c of this.conns) c.subs.clear();
+  }
+
   private stream(conId: number, kind: SubKind, build: (reqId: number) => Field[]): void {
+    if (!this.streaming) return;
     for (const c of this.conns) {
       for (const [reqId, s] of c.subs) if (s.kind === kind && s.conId === conId) this.write(c, build(reqId));
     }
@@ -326,17 +334,19 @@ export class TwsServer {
       return;
     }
     const fromSec = parseIbTime(start);
-    const tape = this.tapes.get(conId) ?? [];
-    let i = tape.findIndex((t) => t.timeSec >= fromSec);
-    if (i < 0) i = tape.length;
-    // Like IB: at least `n` ticks when there are, and never a second split across two replies.
-    let j = Math.min(tape.length, i + n);
-    while (j > i && j < tape.length && tape[j]!.timeSec === tape[j - 1]!.timeSec) j++;
-    const ticks = tape.slice(i, j);
-    const fields: Field[] = [IN.HISTORICAL_TICKS_LAST, reqId, ticks.length];
-    for (const t of ticks) fields.push(t.timeSec, 0, t.price, t.size, 'CME', '');
-    fields.push(1);
-    const send = (): void => this.write(c, fields);
+    // Computed when sent: a held reply then includes trades streamed live meanwhile (the seam to de-duplicate).
+    const send = (): void => {
+      const tape = this.tapes.get(conId) ?? [];
+      let i = tape.findIndex((t) => t.timeSec >= fromSec);
+      if (i < 0) i = tape.length;
+      // Like IB: at least `n` ticks when there are, and never a second split across two replies.
+      let j = Math.min(tape.length, i + n);
+      while (j > i && j < tape.length && tape[j]!.timeSec === tape[j - 1]!.timeSec) j++;
+      const fields: Field[] = [IN.HISTORICAL_TICKS_LAST, reqId, j - i];
+      for (const t of tape.slice(i, j)) fields.push(t.timeSec, 0, t.price, t.size, 'CME', '');
+      fields.push(1);
+      this.write(c, fields);
+    };
     if (this.historicalHold) this.historicalHold.push(send);
     else send();
   }

@@ -218,7 +218,10 @@ export class IbSource implements MarketSource {
     r.contract = { conId: d.contract.conId, exchange: 'CME', localSymbol: d.contract.localSymbol, symbol: r.symbol, secType: SecType.FUT, currency: 'USD' };
     const all = this.resolving.map((x) => x.contract);
     if (all.some((c) => !c)) return;
-    this.feeds = this.resolving.map((x, i) => new InstrumentFeed(x.symbol, all[i]!, this.connection, this.s, this.log, (id, kind) => this.routes.set(id, { feed: this.feeds[i]!, kind })));
+    this.feeds = this.resolving.map((x, i) => new InstrumentFeed(x.symbol, all[i]!, this.connection, this.s, this.log, (id, kind) => {
+      if (kind) this.routes.set(id, { feed: this.feeds[i]!, kind });
+      else this.routes.delete(id);
+    }));
     this.resolving = [];
     this.log.info({ contracts: this.feeds.map((f) => ({ symbol: f.symbol, localSymbol: f.contract.localSymbol, conId: f.contract.conId })), roll: front.rollDate.toISOString().slice(0, 10) }, 'IB contracts resolved');
     this.restore();

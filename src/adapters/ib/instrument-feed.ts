@@ -45,7 +45,8 @@ export class InstrumentFeed {
   private readonly conn: IbConnection;
   private readonly s: IbSettings;
   private readonly log: Logger;
-  private readonly route: (reqId: number, kind: RouteKind) => void;
+  private readonly route: (reqId: number, kind: RouteKind | undefined) => void;
+  private subscribed = false;
   private gap: 'none' | 'backfilling' | 'settling' = 'none';
   private hold: IbTrade[] = [];
   private acc: IbTrade[] = [];
@@ -62,7 +63,7 @@ export class InstrumentFeed {
     resubscriptions: 0, quotes: 0,
   };
 
-  constructor(symbol: string, contract: Contract, conn: IbConnection, s: IbSettings, log: Logger, route: (reqId: number, kind: RouteKind) => void) {
+  constructor(symbol: string, contract: Contract, conn: IbConnection, s: IbSettings, log: Logger, route: (reqId: number, kind: RouteKind | undefined) => void) {
     this.symbol = symbol;
     this.contract = contract;
     this.conn = conn;
@@ -80,8 +81,17 @@ export class InstrumentFeed {
   /** Requests the live streams with fresh ids (a new connection, or 1101). */
   subscribe(): void {
     const c = this.contract;
+    const old = this.ids;
+    if (old) {
+      // Same connection (1101): retire the old ids so a stream IB still sends cannot be taken twice.
+      for (const id of [old.last, old.bidAsk, old.depth]) this.route(id, undefined);
+      this.conn.send((api) => api.cancelTickByTickData(old.last));
+      this.conn.send((api) => api.cancelTickByTickData(old.bidAsk));
+      this.conn.send((api) => api.cancelMktDepth(old.depth, false));
+    }
     const ids = { last: this.conn.nextReqId(), bidAsk: this.conn.nextReqId(), depth: this.conn.nextReqId() };
-    if (this.ids) this.c.resubscriptions++;
+    if (this.subscribed) this.c.resubscriptions++;
+    this.subscribed = true;
     this.ids = ids;
     this.route(ids.last, 'last');
     this.route(ids.bidAsk, 'bidAsk');
@@ -157,6 +167,7 @@ export class InstrumentFeed {
     if (reqId !== this.histReqId || this.gap !== 'backfilling') return;
     this.stopTimers();
     this.histReqId = -1;
+    this.route(reqId, undefined);
     this.pages++;
     const receivedUs = nowUs();
     const page: IbTrade[] = [];
@@ -190,6 +201,7 @@ export class InstrumentFeed {
     if (reqId !== this.histReqId) return false;
     this.stopTimers();
     this.histReqId = -1;
+    this.route(reqId, undefined);
     this.retryPage(`${code} ${text}`);
     return true;
   }
@@ -222,6 +234,7 @@ export class InstrumentFeed {
     this.conn.send((api) => api.reqHistoricalTicks(reqId, c, ibUtc(fromSec), '', n, 'TRADES' as never, false, true), true);
     this.histTimer = setTimeout(() => {
       this.histReqId = -1;
+      this.route(reqId, undefined);
       this.retryPage('timeout');
     }, this.s.historicalTimeoutMs);
   }
