@@ -68,7 +68,8 @@ type EngineState = 'starting' | 'running' | 'finished' | 'stopping' | 'stopped';
 export class SnapshotEngine {
   readonly feeds: SymbolFeed[];
   private readonly source: MarketSource;
-  private readonly pool: KernelPool;
+  /** Exactly one of pool and inline is set (options.kernels). */
+  private readonly pool: KernelPool | undefined;
   private readonly inline: InlineExecutor | undefined;
   private readonly executor: KernelExecutor;
   private readonly mem: Uint8Array;
@@ -101,9 +102,9 @@ export class SnapshotEngine {
       symbols: source.instruments.length, timeframes: planTimeframes(o.config.timeframesSec).length,
     });
     const memory = plan.allocate();
-    this.pool = new KernelPool(memory, { threads: o.threads });
     this.inline = o.kernels === 'inline' ? new InlineExecutor(memory) : undefined;
-    this.executor = this.inline ?? this.pool;
+    this.pool = this.inline ? undefined : new KernelPool(memory, { threads: o.threads });
+    this.executor = this.inline ?? this.pool!;
     this.mem = new Uint8Array(memory.buffer);
     this.writer = new FrameWriter(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
@@ -131,7 +132,7 @@ export class SnapshotEngine {
 
   /** Starts the kernels' workers, the poll loop and the status ticker. */
   async start(): Promise<void> {
-    await this.pool.warm();
+    await this.pool?.warm();
     await this.warmUp();
     this.stateName = 'running';
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
@@ -175,7 +176,7 @@ export class SnapshotEngine {
     await Promise.all(this.running);
     if (this.statusTimer) clearInterval(this.statusTimer);
     await this.source.close();
-    await this.pool.close();
+    await this.executor.close();
     this.stateName = 'stopped';
     this.publishStatus(true);
     this.log.info({ wasRunning, trades: this.feeds.reduce((a, f) => a + f.trades, 0), snapshots: this.feeds.reduce((a, f) => a + f.snapshots, 0) }, 'Engine stopped');
@@ -310,7 +311,7 @@ export class SnapshotEngine {
       for (;;) {
         // Inline, the whole snapshot is synchronous: no await lets other work in before it is published.
         const st = f.state.region.state;
-        const outcome = this.inline ? this.inline.snapshotSync(st, f.state.region.snapshot, upTo) : await this.pool.snapshot(st, f.state.region.snapshot, upTo);
+        const outcome = this.inline ? this.inline.snapshotSync(st, f.state.region.snapshot, upTo) : await this.pool!.snapshot(st, f.state.region.snapshot, upTo);
         this.drainBars(f);
         if (outcome === 'ok') break;
       }
