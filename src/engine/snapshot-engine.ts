@@ -117,6 +117,7 @@ export class SnapshotEngine {
         this.taken += n;
         // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling.
         if (n > 0 && !f.inFlight && this.stateName === 'running' && (f.closeDue || nowUs() >= f.nextSnapshotUs)) this.dispatch(f);
+        else if (n === 0 && f.rewindDue && !f.inFlight && this.stateName === 'running' && f.pending > 0) this.dispatch(f);
         return n;
       },
       quote: (i, tsNs, bid, ask, bidSize, askSize) => {
@@ -249,7 +250,7 @@ export class SnapshotEngine {
         // as trades arrive (leading edge), and one for trades left over once a further interval passed
         // without new ones (trailing edge), so the last trades of a quiet spell are shown too.
         const due = now >= f.nextSnapshotUs && (f.fresh > 0 || now >= f.nextSnapshotUs + interval);
-        if (f.closeDue || due || !more) this.dispatch(f);
+        if (f.closeDue || f.rewindDue || due || !more) this.dispatch(f);
       }
       if (!more) break;
       if (this.source.eager && this.taken > 0) await nextTurn();

@@ -43,13 +43,14 @@ describe('SymbolFeed', () => {
     expect(f.closeDue).toBe(false);
   });
 
-  test('a full tape takes nothing until its trades are processed, then starts over', () => {
-    const f = feed(4);
-    const b = batch([1, 2, 3, 4, 5, 6]);
-    expect(f.offer(b, 0, 6, 1)).toBe(4);
-    expect(f.offer(b, 4, 6, 1)).toBe(0); // nothing processed yet: no rewind, nothing lost
-    f.state.view.setInt32(f.state.region.state + L.S_CURSOR, 4, true); // the kernels caught up
-    expect(f.offer(b, 4, 6, 1)).toBe(2);
-    expect([f.writer.length, f.trades]).toEqual([2, 6]);
+  test('past three quarters of the tape the intake waits for the kernels, then the tape starts over', () => {
+    const f = feed(8);
+    const b = batch([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(f.offer(b, 0, 9, 1)).toBe(8);
+    expect(f.offer(b, 8, 9, 1)).toBe(0); // nothing processed yet: held, nothing lost
+    expect(f.rewindDue).toBe(true);
+    f.state.view.setInt32(f.state.region.state + L.S_CURSOR, 8, true); // the kernels caught up
+    expect(f.offer(b, 8, 9, 1)).toBe(1);
+    expect([f.writer.length, f.trades, f.rewindDue]).toEqual([1, 9, false]);
   });
 });

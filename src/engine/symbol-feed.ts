@@ -44,6 +44,8 @@ export class SymbolFeed {
   fresh = 0;
   /** A bar closed and its snapshot is not dispatched yet. */
   closeDue = false;
+  /** The tape is three quarters full: a snapshot must process it before it starts over. */
+  rewindDue = false;
   /** Tape length the last dispatched task covers. */
   dispatchedTo = 0;
   nextSnapshotUs = 0;
@@ -84,10 +86,16 @@ export class SymbolFeed {
    */
   offer(batch: TradeBatch, from: number, to: number, receivedUs: number): number {
     if (this.closeDue) return 0;
-    if (this.writer.free < to - from && !this.inFlight && this.state.cursor === this.writer.length) {
+    if (this.writer.free < this.writer.capacity / 4) {
+      if (this.inFlight || this.state.cursor !== this.writer.length) {
+        // Hold the intake until a snapshot has processed the tape, then start it over.
+        this.rewindDue = true;
+        return 0;
+      }
       // Every trade on the tape is processed: start it over (the live view lives in the state, not the tape).
       this.writer.rewind();
       this.dispatchedTo = 0;
+      this.rewindDue = false;
     }
     let n = Math.min(to - from, this.writer.free);
     if (n === 0) return 0;

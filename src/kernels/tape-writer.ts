@@ -16,7 +16,8 @@ export class TapeWriter {
   private readonly f64: Float64Array;
   private readonly u8: Uint8Array;
   private readonly base: number;
-  private readonly capacity: number;
+  /** Trades the tape holds. */
+  readonly capacity: number;
   private readonly classifier: SideClassifier | undefined;
   private count = 0;
   private lastHi = 0;
