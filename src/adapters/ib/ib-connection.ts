@@ -15,6 +15,8 @@ export interface ConnectionHooks {
   bind(api: IBApi): void;
   /** The API is up (nextValidId received); `first` is false after a reconnect. */
   up(api: IBApi, nextOrderId: number, first: boolean): void;
+  /** A later nextValidId on the same connection (an answer to reqIds). */
+  orderId(nextOrderId: number): void;
   /** The socket is gone (the owner flags Disconnected and waits for `up`). */
   down(reason: string): void;
   /** Market data stopped while the socket stays (1100, a broken market-data farm). */
@@ -170,7 +172,7 @@ export class IbConnection {
   private up(api: IBApi, nextOrderId: number): void {
     if (this.api !== api) return;
     if (this.isUp) {
-      this.hooks.up(api, nextOrderId, false);
+      this.hooks.orderId(nextOrderId);
       return;
     }
     if (this.connectTimer) clearTimeout(this.connectTimer);

@@ -52,6 +52,8 @@ export class IbSource implements MarketSource {
   private resolved: ((feeds: InstrumentFeed[]) => void) | undefined;
   private failed: ((e: Error) => void) | undefined;
   private subscribedOnce = false;
+  private api: IBApi | undefined;
+  private nextOrderId = 0;
   private readonly ready: Promise<InstrumentFeed[]>;
 
   private constructor(o: IbSourceOptions, log: Logger) {
@@ -67,6 +69,10 @@ export class IbSource implements MarketSource {
     this.connection = new IbConnection(this.s, {
       bind: (api) => this.bind(api),
       up: (api, nextOrderId, first) => this.onUp(api, nextOrderId, first),
+      orderId: (id) => {
+        this.nextOrderId = id;
+        for (const l of this.upListeners) l(id);
+      },
       down: (reason) => this.onDown(reason),
       dataDown: () => undefined,
       dataUp: (code, resubscribe) => this.onDataUp(code, resubscribe),
@@ -102,11 +108,13 @@ export class IbSource implements MarketSource {
   /** Attaches listeners to every IB client the connection creates (the order route uses it). */
   addBinder(bind: (api: IBApi) => void): void {
     this.binders.push(bind);
+    if (this.api) bind(this.api);
   }
 
-  /** Called with the next valid order id on each connection. */
+  /** Called with the next valid order id on each connection (at once when connected now). */
   onConnected(listener: (nextOrderId: number) => void): void {
     this.upListeners.push(listener);
+    if (this.connection.connected && this.nextOrderId > 0) listener(this.nextOrderId);
   }
 
   /** The resolved contract of a symbol. */
@@ -142,6 +150,7 @@ export class IbSource implements MarketSource {
   }
 
   private bind(api: IBApi): void {
+    this.api = api;
     const at = (reqId: number, kind: RouteKind): InstrumentFeed | undefined => {
       const r = this.routes.get(reqId);
       return r && r.kind === kind ? r.feed : undefined;
@@ -161,6 +170,7 @@ export class IbSource implements MarketSource {
   }
 
   private onUp(_api: IBApi, nextOrderId: number, _first: boolean): void {
+    this.nextOrderId = nextOrderId;
     for (const l of this.upListeners) l(nextOrderId);
     if (!this.feeds.length) {
       this.resolveContracts();

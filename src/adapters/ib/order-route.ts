@@ -1,0 +1,157 @@
+import { EventName, OrderAction, OrderType, type Execution, type IBApi, type Order } from '@stoqey/ib';
+import type { Logger } from 'pino';
+import { ibError, IbErrorCode } from './ib-errors.js';
+import type { IbSource } from './ib-source.js';
+
+/** A bracket: a limit entry with a protective stop and a profit target, the two exits one-cancels-other. */
+export interface BracketOrder {
+  symbol: string;
+  action: 'BUY' | 'SELL';
+  /** Contracts, a positive integer. */
+  quantity: number;
+  /** Limit price of the entry. */
+  entry: number;
+  /** Stop price of the protective exit (below the entry for a buy). */
+  stop: number;
+  /** Limit price of the profit target (above the entry for a buy). */
+  target: number;
+}
+
+/** Order ids of a placed bracket. */
+export interface BracketIds {
+  parentId: number;
+  targetId: number;
+  stopId: number;
+}
+
+/** Which leg of a bracket an order is. */
+export type OrderRole = 'entry' | 'target' | 'stop';
+
+/** Order events, typed: status changes, executions, and IB rejections. */
+export type OrderEvent =
+  | { type: 'status'; orderId: number; parentId: number; role: OrderRole; status: string; filled: number; remaining: number; avgFillPrice: number }
+  | { type: 'execution'; orderId: number; parentId: number; role: OrderRole; execId: string; side: string; quantity: number; price: number; time: string }
+  | { type: 'rejected'; orderId: number; parentId: number; role: OrderRole; code: number; text: string };
+
+/** The caller's consent for one order (the engine's approval interface; the risk engine comes later). */
+export type OrderApproval = (order: BracketOrder) => boolean;
+
+/** Where orders go. */
+export interface OrderRoute {
+  /** Sends a bracket; throws MIA_ERR_IB_ORDER_REFUSED when it may not be sent. */
+  placeBracket(order: BracketOrder, approval: OrderApproval): BracketIds;
+  /** Cancels an order (a bracket's parent cancels its legs). */
+  cancel(orderId: number): void;
+  /** Subscribes to order events. */
+  onEvent(listener: (e: OrderEvent) => void): void;
+}
+
+/** Settings of the IB route. Only paper trading exists: live trading is not exposed. */
+export interface OrderRouteOptions {
+  trading: 'paper';
+}
+
+const TICK = 0.25;
+
+/**
+ * Paper orders through IB: a bracket is the parent limit entry (not transmitted), the target limit and the
+ * stop (same OCA group, so a fill of one cancels the other), the stop transmitting the family, as IB's
+ * bracket protocol requires. Refuses unless constructed for paper trading, the caller approves the order,
+ * the session is connected, and every managed account is a paper account (IB paper ids start with D).
+ */
+export class IbOrderRoute implements OrderRoute {
+  private readonly source: IbSource;
+  private readonly log: Logger;
+  private readonly roles = new Map<number, { role: OrderRole; parentId: number; last: string }>();
+  private readonly listeners: Array<(e: OrderEvent) => void> = [];
+  private nextId = 0;
+
+  constructor(source: IbSource, o: OrderRouteOptions, log: Logger) {
+    if ((o as { trading?: string }).trading !== 'paper') {
+      throw ibError(IbErrorCode.IB_ORDER_REFUSED, 'orders need --trading paper explicitly (live trading is not available)', { trading: o.trading });
+    }
+    this.source = source;
+    this.log = log;
+    source.onConnected((id) => {
+      this.nextId = Math.max(this.nextId, id);
+    });
+    source.addBinder((api) => this.bind(api));
+  }
+
+  onEvent(listener: (e: OrderEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  placeBracket(order: BracketOrder, approval: OrderApproval): BracketIds {
+    const refuse = (why: string): never => {
+      throw ibError(IbErrorCode.IB_ORDER_REFUSED, `bracket refused: ${why}`, { ...order });
+    };
+    const conn = this.source.connection;
+    if (!conn.connected) refuse('not connected to IB');
+    const accounts = conn.managedAccounts.split(',').filter(Boolean);
+    if (!accounts.length || accounts.some((a) => !a.startsWith('D'))) refuse(`not a paper account (${conn.managedAccounts || 'none'})`);
+    const contract = this.source.contractOf(order.symbol);
+    if (!contract) refuse(`unknown symbol ${order.symbol}`);
+    if (!Number.isInteger(order.quantity) || order.quantity <= 0) refuse('quantity must be a positive integer');
+    for (const p of [order.entry, order.stop, order.target]) if (!(p > 0) || Math.abs(p / TICK - Math.round(p / TICK)) > 1e-9) refuse(`price ${p} is not on the 0.25 grid`);
+    const buy = order.action === 'BUY';
+    if (buy ? !(order.stop < order.entry && order.entry < order.target) : !(order.target < order.entry && order.entry < order.stop)) {
+      refuse('stop and target must sit on either side of the entry');
+    }
+    if (approval(order) !== true) refuse('not approved');
+    if (this.nextId <= 0) refuse('no order id from IB yet');
+    const parentId = this.nextId;
+    const ids = { parentId, targetId: parentId + 1, stopId: parentId + 2 };
+    this.nextId += 3;
+    const exit = buy ? OrderAction.SELL : OrderAction.BUY;
+    const oca = `mia-${parentId}`;
+    const legs: Array<[number, OrderRole, Order]> = [
+      [ids.parentId, 'entry', { action: buy ? OrderAction.BUY : OrderAction.SELL, orderType: OrderType.LMT, lmtPrice: order.entry, totalQuantity: order.quantity, tif: 'DAY', transmit: false }],
+      [ids.targetId, 'target', { action: exit, orderType: OrderType.LMT, lmtPrice: order.target, totalQuantity: order.quantity, tif: 'GTC', parentId, ocaGroup: oca, ocaType: 1, transmit: false }],
+      // The last leg transmits the whole family, so no exit is live without its sibling.
+      [ids.stopId, 'stop', { action: exit, orderType: OrderType.STP, auxPrice: order.stop, totalQuantity: order.quantity, tif: 'GTC', parentId, ocaGroup: oca, ocaType: 1, transmit: true }],
+    ];
+    for (const [id, role, o] of legs) {
+      this.roles.set(id, { role, parentId, last: '' });
+      conn.send((api) => api.placeOrder(id, contract!, o));
+    }
+    this.log.info({ ...ids, symbol: order.symbol, action: order.action, quantity: order.quantity, entry: order.entry, stop: order.stop, target: order.target }, 'Paper bracket sent');
+    return ids;
+  }
+
+  cancel(orderId: number): void {
+    if (!this.source.connection.connected) throw ibError(IbErrorCode.IB_ORDER_REFUSED, 'cancel refused: not connected to IB', { orderId });
+    this.source.connection.send((api) => api.cancelOrder(orderId));
+  }
+
+  private emit(e: OrderEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private bind(api: IBApi): void {
+    api.on(EventName.orderStatus, (orderId: number, status: string, filled: number, remaining: number, avgFillPrice: number) => {
+      const r = this.roles.get(orderId);
+      if (!r) return;
+      // IB repeats statuses (openOrder and orderStatus come in pairs, and again on reconnect): changes only.
+      const key = `${status}/${filled}`;
+      if (key === r.last) return;
+      r.last = key;
+      this.log.info({ orderId, role: r.role, status, filled, remaining }, 'Order status');
+      this.emit({ type: 'status', orderId, parentId: r.parentId, role: r.role, status, filled: Number(filled), remaining: Number(remaining), avgFillPrice });
+    });
+    api.on(EventName.execDetails, (_reqId: number, _contract: unknown, x: Execution) => {
+      const r = x.orderId !== undefined ? this.roles.get(x.orderId) : undefined;
+      if (!r) return;
+      this.emit({
+        type: 'execution', orderId: x.orderId!, parentId: r.parentId, role: r.role, execId: x.execId ?? '', side: x.side ?? '',
+        quantity: Number(x.shares), price: Number(x.price), time: x.time ?? '',
+      });
+    });
+    api.on(EventName.error, (err: Error, code: number, reqId: number) => {
+      const r = this.roles.get(reqId);
+      if (!r) return;
+      this.log.warn({ orderId: reqId, role: r.role, code, text: err.message }, 'Order rejected');
+      this.emit({ type: 'rejected', orderId: reqId, parentId: r.parentId, role: r.role, code, text: err.message });
+    });
+  }
+}

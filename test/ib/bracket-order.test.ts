@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { IbSource } from '../../src/adapters/ib/ib-source.js';
+import { IbOrderRoute, type OrderEvent } from '../../src/adapters/ib/order-route.js';
+import { fastSettings, quiet, startServer, waitFor } from './harness.js';
+import type { TwsServer } from './tws-server.js';
+import { OUT } from './tws-wire.js';
+
+let server: TwsServer | undefined;
+let source: IbSource | undefined;
+
+afterEach(async () => {
+  await source?.close();
+  await server?.close();
+  source = server = undefined;
+});
+
+const BRACKET = { symbol: 'ES', action: 'BUY' as const, quantity: 2, entry: 5000, stop: 4990, target: 5020 };
+const approve = (): boolean => true;
+
+describe('IbOrderRoute, paper bracket', () => {
+  test('life cycle: submitted, entry filled, stop and target linked, the stop cancelled when the target fills', async () => {
+    server = await startServer();
+    const s = server;
+    source = await IbSource.open({ symbols: ['ES'], ...fastSettings(s) }, quiet);
+    const route = new IbOrderRoute(source, { trading: 'paper' }, quiet);
+    const events: OrderEvent[] = [];
+    route.onEvent((e) => events.push(e));
+    const ids = route.placeBracket(BRACKET, approve);
+    expect(ids.targetId).toBe(ids.parentId + 1);
+    expect(ids.stopId).toBe(ids.parentId + 2);
+    const status = (role: string): string | undefined => events.filter((e) => e.type === 'status' && e.role === role).map((e) => (e as { status: string }).status).pop();
+    await waitFor(() => status('entry') === 'Submitted' && status('stop') === 'PreSubmitted' && status('target') === 'PreSubmitted', 5000, 'submitted');
+
+    // On the wire: the children point at the parent, share one OCA group, and only the last leg transmits.
+    const placed = s.requests.filter((r) => r.msgId === OUT.PLACE_ORDER);
+    expect(placed.map((r) => r.reqId)).toEqual([ids.parentId, ids.targetId, ids.stopId]);
+    const desk = s.orders.orders;
+    expect(desk.get(ids.targetId)).toMatchObject({ parentId: ids.parentId, orderType: 'LMT', lmtPrice: 5020, action: 'SELL', quantity: 2 });
+    expect(desk.get(ids.stopId)).toMatchObject({ parentId: ids.parentId, orderType: 'STP', auxPrice: 4990, action: 'SELL', transmit: true });
+    expect(desk.get(ids.stopId)!.ocaGroup).toBe(desk.get(ids.targetId)!.ocaGroup);
+    expect([desk.get(ids.parentId)!.transmit, desk.get(ids.targetId)!.transmit]).toEqual([false, false]);
+
+    s.orders.fill(ids.parentId, 5000);
+    await waitFor(() => status('entry') === 'Filled' && status('stop') === 'Submitted' && status('target') === 'Submitted', 5000, 'entry filled');
+    expect(events.find((e) => e.type === 'execution' && e.role === 'entry')).toMatchObject({ side: 'BOT', quantity: 2, price: 5000, parentId: ids.parentId });
+
+    s.orders.fill(ids.targetId, 5020);
+    await waitFor(() => status('target') === 'Filled' && status('stop') === 'Cancelled', 5000, 'target filled, stop cancelled');
+    expect(events.find((e) => e.type === 'execution' && e.role === 'target')).toMatchObject({ side: 'SLD', price: 5020 });
+    // Each status change once, in order, per leg.
+    expect(events.filter((e) => e.type === 'status' && e.role === 'stop').map((e) => (e as { status: string }).status)).toEqual(['PreSubmitted', 'Submitted', 'Cancelled']);
+  });
+
+  test('cancelling the parent cancels the whole bracket', async () => {
+    server = await startServer();
+    source = await IbSource.open({ symbols: ['ES'], ...fastSettings(server) }, quiet);
+    const route = new IbOrderRoute(source, { trading: 'paper' }, quiet);
+    const events: OrderEvent[] = [];
+    route.onEvent((e) => events.push(e));
+    const ids = route.placeBracket({ ...BRACKET, action: 'SELL', stop: 5010, target: 4980 }, approve);
+    await waitFor(() => events.filter((e) => e.type === 'status').length === 3, 5000, 'submitted');
+    route.cancel(ids.parentId);
+    await waitFor(() => events.filter((e) => e.type === 'status' && (e as { status: string }).status === 'Cancelled').length === 3, 5000, 'cancelled');
+  });
+
+  test('refused without paper trading, without approval, with bad prices, or while disconnected', async () => {
+    server = await startServer();
+    const s = server;
+    source = await IbSource.open({ symbols: ['ES'], ...fastSettings(s) }, quiet);
+    const src = source;
+    expect(() => new IbOrderRoute(src, { trading: 'live' } as never, quiet)).toThrow(expect.objectContaining({ code: 'MIA_ERR_IB_ORDER_REFUSED' }));
+    const route = new IbOrderRoute(src, { trading: 'paper' }, quiet);
+    const refused = { code: 'MIA_ERR_IB_ORDER_REFUSED' };
+    expect(() => route.placeBracket(BRACKET, () => false)).toThrow(expect.objectContaining(refused));
+    expect(() => route.placeBracket({ ...BRACKET, stop: 5010 }, approve)).toThrow(expect.objectContaining(refused));
+    expect(() => route.placeBracket({ ...BRACKET, entry: 5000.1 }, approve)).toThrow(expect.objectContaining(refused));
+    expect(() => route.placeBracket({ ...BRACKET, symbol: 'CL' }, approve)).toThrow(expect.objectContaining(refused));
+    await s.refuse();
+    await waitFor(() => !src.connection.connected, 5000, 'disconnect');
+    expect(() => route.placeBracket(BRACKET, approve)).toThrow(expect.objectContaining(refused));
+    expect(s.requests.filter((r) => r.msgId === OUT.PLACE_ORDER)).toHaveLength(0);
+  });
+
+  test('refused on a live (non-paper) account', async () => {
+    server = await startServer();
+    (server as unknown as { accounts: string }).accounts = 'U7654321';
+    source = await IbSource.open({ symbols: ['ES'], ...fastSettings(server) }, quiet);
+    const route = new IbOrderRoute(source, { trading: 'paper' }, quiet);
+    expect(() => route.placeBracket(BRACKET, approve)).toThrow(expect.objectContaining({ code: 'MIA_ERR_IB_ORDER_REFUSED' }));
+  });
+});
