@@ -1,0 +1,36 @@
+/**
+ * The streaming contract every indicator follows (house style practice 3): feed one input with `update`,
+ * read `value` (null during warm-up, never a placeholder number), `count` of inputs, `hasInputs`,
+ * `initialized` (value no longer null) and `reset()` back to the constructed state.
+ */
+export interface IndicatorState {
+  /** The latest output, or null while warming up. */
+  readonly value: number | null;
+  /** Number of inputs accepted since construction or the last reset. */
+  readonly count: number;
+  /** True once at least one input was accepted. */
+  readonly hasInputs: boolean;
+  /** True once `value` is a number. */
+  readonly initialized: boolean;
+  /** Forgets every input. */
+  reset(): void;
+}
+
+/** An indicator over one number per step (usually a close). */
+export interface PriceIndicator extends IndicatorState {
+  /** Adds one input and returns the new value (null while warming up). */
+  update(price: number): number | null;
+}
+
+/** An indicator over a bar's high, low and close (separate arguments: no object per update). */
+export interface BarIndicator extends IndicatorState {
+  /** Adds one bar and returns the new value (null while warming up). */
+  update(high: number, low: number, close: number): number | null;
+}
+
+/** Throws a RangeError when a period is not an integer ≥ min: invalid arguments fail at construction. */
+export function checkPeriod(name: string, period: number, min = 1): void {
+  if (!Number.isInteger(period) || period < min) {
+    throw new RangeError(`${name}: period must be an integer >= ${min}, got ${period}`);
+  }
+}

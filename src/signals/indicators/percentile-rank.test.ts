@@ -1,0 +1,29 @@
+import { describe, expect, test } from 'vitest';
+import { testIndicatorContract } from '../../../test/signals/indicator-contract.js';
+import { PercentileRank } from './percentile-rank.js';
+
+testIndicatorContract('PercentileRank', {
+  make: () => new PercentileRank(5, 2),
+  feed: (p, i) => p.update((i * 3) % 7),
+  warmUp: 3,
+  invalid: [() => new PercentileRank(0), () => new PercentileRank(3, 4)],
+});
+
+describe('PercentileRank', () => {
+  test('mid-rank against the prior window of 4, oldest evicted (hand calculation)', () => {
+    const p = new PercentileRank(4, 2);
+    expect(p.update(5)).toBeNull();
+    expect(p.update(1)).toBeNull();
+    expect(p.update(3)).toBe(0.5); // prior {5, 1}: one below
+    expect(p.update(5)).toBeCloseTo(2.5 / 3, 12); // prior {5, 1, 3}: two below, one equal
+    expect(p.update(0)).toBe(0); // prior {5, 1, 3, 5}
+    expect(p.update(4)).toBe(0.75); // prior {1, 3, 5, 0} after the first 5 left: three below
+  });
+
+  test('rankOf probes without adding to the window', () => {
+    const p = new PercentileRank(4, 1);
+    p.update(2);
+    expect(p.rankOf(3)).toBe(1);
+    expect(p.count).toBe(1);
+  });
+});
