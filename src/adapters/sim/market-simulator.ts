@@ -47,12 +47,13 @@ export class MarketSimulator implements TradeSource {
   private readonly limitTrades: number;
   private readonly limitRelNs: number;
   private readonly meanGapNs: number;
-  private relNs = 0;
+  // Doubles written per trade live in a typed array: as object fields each write would allocate a heap
+  // number (garbage on the main thread the engine shares). d[0]: time since start, ns; d[1]: order-flow bias.
+  private readonly d = new Float64Array(2);
   private phaseEndRel = -1;
   private activity = 0;
   private bidTicks: number;
   private spreadTicks = 1;
-  private flow = 0;
   private burst = 1;
   private sweepLeft = 0;
   private sweepSide: number = Side.Buy;
@@ -94,18 +95,18 @@ export class MarketSimulator implements TradeSource {
         this.bidTicks += this.sweepSide === Side.Buy ? 1 : -1;
       } else {
         this.advanceTime();
-        if (this.relNs >= this.limitRelNs) break;
-        this.flow = 0.97 * this.flow + 0.03 * (r.uniform() * 2 - 1) * 3;
-        this.flow = Math.max(-0.9, Math.min(0.9, this.flow));
+        if (this.d[0]! >= this.limitRelNs) break;
+        this.d[1] = 0.97 * this.d[1]! + 0.03 * (r.uniform() * 2 - 1) * 3;
+        this.d[1] = Math.max(-0.9, Math.min(0.9, this.d[1]!));
         // Mean reversion towards the start level keeps a long simulation in a realistic range.
         const drift = (this.inst.startPrice / tick - this.bidTicks) * 2e-5;
-        this.sweepSide = r.uniform() < 0.5 + 0.35 * this.flow + drift ? Side.Buy : Side.Sell;
+        this.sweepSide = r.uniform() < 0.5 + 0.35 * this.d[1]! + drift ? Side.Buy : Side.Sell;
         if (r.uniform() < this.inst.impact) this.bidTicks += this.sweepSide === Side.Buy ? 1 : -1;
         this.spreadTicks = r.uniform() < 0.04 ? 2 : 1;
         if (r.uniform() < 0.03) this.sweepLeft = r.int(1, 4);
       }
       const price = (this.sweepSide === Side.Buy ? this.bidTicks + this.spreadTicks : this.bidTicks) * tick;
-      const rel = this.relNs;
+      const rel = this.d[0]!;
       const relHi = Math.floor(rel / TWO32);
       let lo = this.startLo + (rel - relHi * TWO32);
       let hi = this.startHi + relHi;
@@ -143,20 +144,20 @@ export class MarketSimulator implements TradeSource {
     // Bursts: a calm tape turns busy for a while (news, stops), eight times the intensity.
     if (this.burst === 1 ? r.uniform() < 0.002 : r.uniform() < 0.01) this.burst = this.burst === 1 ? 8 : 1;
     for (;;) {
-      if (this.relNs >= this.phaseEndRel) this.enterPhase();
+      if (this.d[0]! >= this.phaseEndRel) this.enterPhase();
       if (this.activity > 0) {
         const gap = Math.round(r.exponential(this.meanGapNs / (this.activity * this.burst)));
-        if (this.relNs + gap < this.phaseEndRel) {
-          this.relNs += gap;
+        if (this.d[0]! + gap < this.phaseEndRel) {
+          this.d[0] = this.d[0]! + gap;
           return;
         }
       }
-      this.relNs = this.phaseEndRel; // closed, or the gap runs past the phase: start the next phase
+      this.d[0] = this.phaseEndRel; // closed, or the gap runs past the phase: start the next phase
     }
   }
 
   private enterPhase(): void {
-    const now = this.startNs + BigInt(this.relNs);
+    const now = this.startNs + BigInt(this.d[0]!);
     const p = phaseAt(now);
     this.activity = p.activity;
     this.phaseEndRel = Number(p.endNs - this.startNs);
