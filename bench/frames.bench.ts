@@ -31,7 +31,7 @@ if (entry < 0) throw new Error('fixture closed no bar');
 const writer = new FrameWriter(tapes.memory);
 const input: SnapshotInput = {
   topic: 'snapshot.ES', symbol: 'ES', sequence: 1n, lastTsNs: 1709562600000000000n, tickSize: 0.25, sizeDecimals: 0, quality: 0,
-  tradesTotal: 300_000n, tickReceivedUs: 1, tapeCommittedUs: 2, kernelsDoneUs: 3, region: region.snapshot,
+  tradesTotal: 300_000n, tickReceivedUs: 1, tapeCommittedUs: 2, kernelsDoneUs: 3, region: region.snapshot, state: region.state,
   timeframes: state.slots.filter((s) => s.emit).map((s) => ({ sec: s.sec, block: s.block, lastClosed: lastClosed.get(s.block) })),
   quote: { tsNs: 1709562600000000000n, bid: 5100, ask: 5100.25, bidSize: 0, askSize: 0 },
 };

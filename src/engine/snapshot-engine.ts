@@ -153,7 +153,7 @@ export class SnapshotEngine {
       const input = {
         topic: f.snapshotTopic, symbol: f.info.symbol, sequence: 0n, lastTsNs: 0n, tickSize: f.info.tickSize, sizeDecimals: f.info.sizeDecimals,
         quality: 0, tradesTotal: 0n, tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, region: f.state.region.snapshot,
-        timeframes: f.timeframes, quote: undefined,
+        state: f.state.region.state, timeframes: f.timeframes, quote: undefined,
       };
       for (let i = 0; i < 3000; i++) this.publisher.warm?.(this.writer.snapshot(input, nowUs()));
       // An empty ring entry: a closed bar with no rows, nodes or footprint.
@@ -325,7 +325,8 @@ export class SnapshotEngine {
       const frame = this.writer.snapshot({
         topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: tsNs, tickSize: f.info.tickSize,
         sizeDecimals: f.info.sizeDecimals, quality, tradesTotal, tickReceivedUs: receivedUs,
-        tapeCommittedUs: committedUs, kernelsDoneUs: kernelsUs, region: f.state.region.snapshot, timeframes: f.timeframes,
+        tapeCommittedUs: committedUs, kernelsDoneUs: kernelsUs, region: f.state.region.snapshot, state: f.state.region.state,
+        timeframes: f.timeframes,
         quote: f.quote,
       }, nowUs());
       const builtUs = nowUs();

@@ -9,6 +9,7 @@ import { Snapshot } from '../generated/mia/snapshot.js';
 import { Status } from '../generated/mia/status.js';
 import { decodeBar, decodeLevel } from '../kernels/bar-decoder.js';
 import * as L from '../kernels/layout.js';
+import type { FootprintLevel } from '../model/bar-features.js';
 import { barJson, isoNs } from '../model/bar-json.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import type { BarJson, BarMessage, FeatureFrameJson, SnapshotMessage, StatusMessage, StreamMessage } from './messages.js';
@@ -35,6 +36,13 @@ function snapshotBar(dv: DataView, bar: Bar | null, unit: number): BarJson | nul
   return rest as BarJson;
 }
 
+/** A vector of FootprintLevel structs: element i sits at the first element's position plus i × 40 bytes. */
+function levels(dv: DataView, n: number, first: () => number, unit: number): FootprintLevel[] {
+  if (n === 0) return [];
+  const at = first();
+  return Array.from({ length: n }, (_, i) => decodeLevel(dv, at + i * L.LEVEL_BYTES, unit));
+}
+
 function decodeSnapshot(topic: string, s: Snapshot, dv: DataView): SnapshotMessage {
   const unit = 10 ** s.sizeDecimals();
   const frames: FeatureFrameJson[] = [];
@@ -46,6 +54,7 @@ function decodeSnapshot(topic: string, s: Snapshot, dv: DataView): SnapshotMessa
       timeframeSec: sec,
       bar: snapshotBar(dv, f.bar(), unit),
       lastClosed: snapshotBar(dv, f.lastClosed(), unit),
+      footprint: levels(dv, f.footprintLength(), () => f.footprint(0)!.bb_pos, unit),
       session: {
         poc: f.sessionPoc(), vah: f.sessionVah(), val: f.sessionVal(), vaCoverage: f.sessionVaCoverage(),
         hvn: Array.from(f.hvnArray() ?? []), lvn: Array.from(f.lvnArray() ?? []),
@@ -83,12 +92,7 @@ function decodeClosedBar(topic: string, c: ClosedBar, dv: DataView): BarMessage 
   const bar = decodeBar(dv, c.bar()!.bb_pos, unit);
   bar.hvn = Array.from(c.hvnArray() ?? []);
   bar.lvn = Array.from(c.lvnArray() ?? []);
-  const n = c.footprintLength();
-  if (n > 0) {
-    // A vector of structs: element i sits at the first element's position plus i × the struct size.
-    const first = c.footprint(0)!.bb_pos;
-    bar.levels = Array.from({ length: n }, (_, i) => decodeLevel(dv, first + i * L.LEVEL_BYTES, unit));
-  }
+  if (c.footprintLength() > 0) bar.levels = levels(dv, c.footprintLength(), () => c.footprint(0)!.bb_pos, unit);
   return { type: 'bar', topic, symbol: c.symbol() ?? '', bar: barJson(bar) as BarJson, publishedUs: nsToUs(c.tPublished()) };
 }
 

@@ -9,7 +9,7 @@ import { Status } from '../generated/mia/status.js';
 import * as L from '../kernels/layout.js';
 import type { StatusMessage } from './messages.js';
 
-const FILE_ID = 'MIAF';
+const TWO32 = 4294967296;
 // vtable slots of the t_published fields (4 + 2 × field index in schema/mia.fbs), patched just before publish.
 const SNAPSHOT_T_PUBLISHED_SLOT = 28;
 const CLOSED_BAR_T_PUBLISHED_SLOT = 18;
@@ -45,6 +45,8 @@ export interface SnapshotInput {
   kernelsDoneUs: number;
   /** Address of the snapshot region the snapshot kernel wrote. */
   region: number;
+  /** Address of the symbol's state block (timeframe blocks and grids, for the footprint in progress). */
+  state: number;
   /** Emitted timeframes: seconds, block index in the region, and the last closed Bar struct (168 bytes) if any. */
   timeframes: readonly { sec: number; block: number; lastClosed: Uint8Array | undefined }[];
   quote: QuoteInput | undefined;
@@ -65,6 +67,8 @@ export class FrameWriter {
   private readonly mem: Uint8Array;
   private readonly view: DataView;
   private readonly f64: Float64Array;
+  private outBytes: Uint8Array | undefined;
+  private outView: DataView | undefined;
 
   constructor(memory: WebAssembly.Memory) {
     this.mem = new Uint8Array(memory.buffer);
@@ -87,6 +91,7 @@ export class FrameWriter {
     const sigma = v.getFloat64(sp + L.SP_SIGMA, true);
     const frames: number[] = [];
     for (const tf of s.timeframes) {
+      const footprint = this.footprintInProgress(s.state, tf.block);
       FeatureFrame.startFeatureFrame(b);
       FeatureFrame.addTimeframeSec(b, tf.sec);
       const at = s.region + L.SNAP_BARS + tf.block * L.BAR_BYTES;
@@ -107,6 +112,7 @@ export class FrameWriter {
       }
       FeatureFrame.addHvn(b, hvn);
       FeatureFrame.addLvn(b, lvn);
+      if (footprint) FeatureFrame.addFootprint(b, footprint);
       frames.push(FeatureFrame.endFeatureFrame(b));
     }
     const frameVector = Snapshot.createFramesVector(b, frames);
@@ -188,6 +194,70 @@ export class FrameWriter {
     return this.finish(topic, Payload.Status, Status.endStatus(b), -1).bytes;
   }
 
+  /**
+   * The footprint of timeframe block `i`'s bar in progress as a vector of FootprintLevel structs (0 when it
+   * has no traded row): the block's folded base bars plus the open base bar, summed row by row, as the
+   * snapshot kernel merges them for the bar itself. Rows without volume are left out, as in closed bars.
+   */
+  private footprintInProgress(st: number, i: number): number {
+    const v = this.view;
+    const base = v.getInt32(st + L.S_GRID_BASE, true);
+    const tick = v.getFloat64(st + L.S_TICK, true);
+    const t0 = st + L.S_TF;
+    const open0 = v.getBigInt64(t0 + L.T_END_NS, true) !== 0n;
+    const t = st + L.S_TF + i * L.TF_BYTES;
+    const openI = i > 0 && v.getBigInt64(t + L.T_END_NS, true) !== 0n;
+    if (!open0 && !openI) return 0;
+    const g0 = open0 ? v.getUint32(t0 + L.T_GRID, true) : 0;
+    const gi = openI ? v.getUint32(t + L.T_GRID, true) : 0;
+    const lo0 = v.getInt32(t0 + L.T_LO, true) - base;
+    const hi0 = v.getInt32(t0 + L.T_HI, true) - base;
+    const loI = v.getInt32(t + L.T_LO, true) - base;
+    const hiI = v.getInt32(t + L.T_HI, true) - base;
+    const lo = open0 && openI ? Math.min(lo0, loI) : open0 ? lo0 : loI;
+    const hi = open0 && openI ? Math.max(hi0, hiI) : open0 ? hi0 : hiI;
+    const sum = (r: number, field: number): number => (open0 && r >= lo0 && r <= hi0 ? this.i64(g0 + r * L.ROW_BYTES + field) : 0)
+      + (openI && r >= loI && r <= hiI ? this.i64(gi + r * L.ROW_BYTES + field) : 0);
+    const u32 = (r: number, field: number): number => (open0 && r >= lo0 && r <= hi0 ? v.getUint32(g0 + r * L.ROW_BYTES + field, true) : 0)
+      + (openI && r >= loI && r <= hiI ? v.getUint32(gi + r * L.ROW_BYTES + field, true) : 0);
+    let n = 0;
+    for (let r = lo; r <= hi; r++) if (sum(r, L.ROW_VOLUME) > 0) n++;
+    if (n === 0) return 0;
+    const b = this.b;
+    FeatureFrame.startFootprintVector(b, n);
+    // Back to front, as FlatBuffers vectors are built; fields at the schema's (and the kernels') offsets.
+    for (let r = hi; r >= lo; r--) {
+      const volume = sum(r, L.ROW_VOLUME);
+      if (volume === 0) continue;
+      b.prep(8, L.LEVEL_BYTES);
+      b.pad(L.LEVEL_BYTES);
+      const bb = b.dataBuffer();
+      const out = this.builderView(bb.bytes());
+      const at = bb.capacity() - b.offset();
+      out.setFloat64(at + L.LEVEL_PRICE, (base + r) * tick, true);
+      setI64(out, at + L.LEVEL_BID, sum(r, L.ROW_BID));
+      setI64(out, at + L.LEVEL_ASK, sum(r, L.ROW_ASK));
+      setI64(out, at + L.LEVEL_VOLUME, volume);
+      out.setUint32(at + L.LEVEL_BID_TRADES, u32(r, L.ROW_BID_TRADES), true);
+      out.setUint32(at + L.LEVEL_ASK_TRADES, u32(r, L.ROW_ASK_TRADES), true);
+    }
+    return b.endVector();
+  }
+
+  /** A DataView over the builder's bytes, made again only when the builder grew into a new buffer. */
+  private builderView(bytes: Uint8Array): DataView {
+    if (this.outBytes !== bytes) {
+      this.outBytes = bytes;
+      this.outView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.outView!;
+  }
+
+  /** A non-negative int64 in memory as a number (exact below 2^53: volumes in raw units). */
+  private i64(at: number): number {
+    return this.view.getUint32(at + 4, true) * TWO32 + this.view.getUint32(at, true);
+  }
+
   /** `n` f64 values at an 8-aligned address (a Uint8Array would be read as one value per byte). */
   private doubles(at: number, n: number): Float64Array {
     return this.f64.subarray(at >>> 3, (at >>> 3) + n);
@@ -213,6 +283,12 @@ export class FrameWriter {
     const payloadPos = (frame.payload(type === Payload.Snapshot ? new Snapshot() : new ClosedBar()) as Snapshot | ClosedBar).bb_pos;
     return { bytes, publishedAt: payloadPos + bb.__offset(payloadPos, publishedSlot) };
   }
+}
+
+/** Writes a non-negative integer below 2^53 as a little-endian int64. */
+function setI64(out: DataView, at: number, value: number): void {
+  out.setUint32(at, value % TWO32, true);
+  out.setUint32(at + 4, Math.floor(value / TWO32), true);
 }
 
 /** Writes the publish time into a built frame, in place, just before it goes to the sockets. */

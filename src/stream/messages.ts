@@ -30,6 +30,8 @@ export interface FeatureFrameJson {
   bar: BarJson | null;
   /** The most recent closed bar, or null before the first close. */
   lastClosed: BarJson | null;
+  /** Footprint of the bar in progress, low to high (rows with volume; empty when no bar is in progress). */
+  footprint: { price: number; bid: number; ask: number; bidTrades: number; askTrades: number }[];
   session: SessionJson;
 }
 

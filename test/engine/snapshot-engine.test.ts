@@ -5,13 +5,26 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import { ReplaySource } from '../../src/adapters/replay/replay-source.js';
+import { openTradeSource } from '../../src/data/open-trade-source.js';
 import { SnapshotEngine, type FramePublisher } from '../../src/engine/snapshot-engine.js';
+import { computeBarFeatures, type ReferenceTrade } from '../../src/kernels/reference/feature-reference.js';
+import { isoNs } from '../../src/model/bar-json.js';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/model/bar-features.js';
 import { decodeFrame } from '../../src/stream/frame-decoder.js';
 import type { BarMessage, SnapshotMessage } from '../../src/stream/messages.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const config = { ...DEFAULT_FEATURE_CONFIG, timeframesSec: [60, 300], sizeDecimals: 0 };
+
+/** The file's trades as the reference implementation reads them. */
+async function referenceTrades(path: string): Promise<ReferenceTrade[]> {
+  const out: ReferenceTrade[] = [];
+  for await (const b of (await openTradeSource(path)).batches()) {
+    for (let i = 0; i < b.length; i++) out.push({ tsNs: b.tsNs(i), price: b.price[i]!, size: b.size[i]!, side: b.side[i] as 0 | 1 | 2 });
+  }
+  return out;
+}
 
 function collector(): FramePublisher & { bars: BarMessage[]; snapshots: SnapshotMessage[] } {
   const bars: BarMessage[] = [];
@@ -32,7 +45,7 @@ describe.skipIf(!HAVE_DATA)('SnapshotEngine on the ESH4 trades (Databento)', () 
     const source = await ReplaySource.open(file, { speed: 'max', tickSize: 0.25 });
     const out = collector();
     const engine = new SnapshotEngine(source, out, {
-      config: { ...DEFAULT_FEATURE_CONFIG, timeframesSec: [60, 300] }, intervalMs: 100, threads: 2, kernels,
+      config, intervalMs: 100, threads: 2, kernels,
       footprint: true, staleMs: 5000, tapeCapacity: 256,
     }, pino({ level: 'silent' }));
     await engine.start();
@@ -48,5 +61,21 @@ describe.skipIf(!HAVE_DATA)('SnapshotEngine on the ESH4 trades (Databento)', () 
     const closes = new Set(out.snapshots.map((s) => s.frames[0]!.lastClosed?.ts).filter(Boolean));
     expect(closes.size).toBe(60);
     expect(engine.status().errors).toBe(0);
+
+    // Every snapshot's bar in progress, footprint included, is the reference's last bar over the trades it covers.
+    const trades = await referenceTrades(file);
+    let compared = 0;
+    for (const snap of out.snapshots) {
+      const prefix = trades.slice(0, snap.tradesTotal);
+      for (const frame of snap.frames) {
+        if (!frame.bar) continue;
+        const ref = computeBarFeatures(prefix, { ...config, timeframeSec: frame.timeframeSec, withLevels: true }).at(-1)!;
+        expect(frame.footprint.length).toBeGreaterThan(0);
+        expect(frame.footprint, `snapshot ${snap.sequence} ${frame.timeframe}`).toEqual(ref.levels);
+        expect([frame.bar.ts, frame.bar.volume, frame.bar.delta, frame.bar.poc]).toEqual([isoNs(ref.tsNs), ref.volume, ref.delta, ref.poc]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });
