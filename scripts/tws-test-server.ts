@@ -1,0 +1,94 @@
+/**
+ * Starts the TWS wire-protocol test server (test/ib/tws-server.ts) with a synthetic ES and NQ market on the
+ * wall clock, for manual runs of `mia serve --source ib` without an IB account:
+ *
+ *   node --import tsx scripts/tws-test-server.ts --port 4002 --rate 20
+ *   npx mia serve --source ib --ib-port 4002        # in another terminal
+ *
+ * It lists the current and next quarterly contracts (so the roll rule finds a front month), serves ten
+ * minutes of history for the start-up backfill, then streams quotes, trades and depth. Each trade is also
+ * printed to stdout as NDJSON ({symbol, sec, price, size}) so a run can be compared with what the engine
+ * shows. Typing `drop` + Enter drops every client (a gateway restart); `refuse 5` refuses connections for
+ * five seconds; `1100` / `1102` send those status codes.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { frontMonth, quarterly } from '../src/adapters/ib/front-month.js';
+import { TwsServer } from '../test/ib/tws-server.js';
+import type { ContractSpec } from '../test/ib/tws-wire.js';
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '4002' }, rate: { type: 'string', default: '20' } } });
+const port = Number(values.port);
+const rate = Number(values.rate);
+
+function contracts(): ContractSpec[] {
+  const front = frontMonth(new Date());
+  const next = front.month === 12 ? quarterly(front.year + 1, 3) : quarterly(front.year, (front.month + 3) as 3 | 6 | 9 | 12);
+  const out: ContractSpec[] = [];
+  let conId = 700_000_000;
+  for (const symbol of ['ES', 'NQ']) {
+    for (const m of [front, next]) {
+      const expiry = m.expiry.toISOString().slice(0, 10).replace(/-/g, '');
+      out.push({
+        conId: ++conId, symbol, secType: 'FUT', lastTradeDate: expiry, contractMonth: m.contractMonth, exchange: 'CME', currency: 'USD',
+        localSymbol: `${symbol}${m.code}${String(m.year).slice(-1)}`, multiplier: symbol === 'ES' ? 50 : 20, minTick: 0.25,
+      });
+    }
+  }
+  return out;
+}
+
+const specs = contracts();
+const front = specs.filter((_, k) => k % 2 === 0);
+const server = new TwsServer({ contracts: specs, startSec: Math.floor(Date.now() / 1000) });
+const mid = new Map<number, number>([[front[0]!.conId, 5000], [front[1]!.conId, 18000]]);
+let seed = 12345;
+const rnd = (): number => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+};
+
+function trade(c: ContractSpec, sec: number, live: boolean): void {
+  let m = mid.get(c.conId)!;
+  m += rnd() < 0.5 ? -0.25 : 0.25;
+  mid.set(c.conId, m);
+  const buy = rnd() < 0.5;
+  const price = buy ? m + 0.25 : m;
+  const size = 1 + Math.floor(rnd() * 10);
+  if (live) server.quote(c.conId, m, m + 0.25, 5 + Math.floor(rnd() * 50), 5 + Math.floor(rnd() * 50), sec);
+  server.trade(c.conId, price, size, sec);
+  if (live) {
+    server.depth(c.conId, 0, 1, 1, m, 5 + Math.floor(rnd() * 80));
+    server.depth(c.conId, 0, 1, 0, m + 0.25, 5 + Math.floor(rnd() * 80));
+  }
+  process.stdout.write(`${JSON.stringify({ symbol: c.symbol, sec, price, size })}\n`);
+}
+
+// Ten minutes of history for the start-up backfill.
+const now = Math.floor(Date.now() / 1000);
+for (let sec = now - 600; sec < now; sec++) for (const c of front) trade(c, sec, false);
+
+await server.listen(port);
+process.stderr.write(`TWS test server on 127.0.0.1:${server.port}, contracts ${front.map((c) => c.localSymbol).join(', ')}\n`);
+
+setInterval(() => {
+  server.nowSec = Math.floor(Date.now() / 1000);
+  for (const c of front) {
+    const n = Math.floor(rate / 10) + (rnd() < (rate / 10) % 1 ? 1 : 0);
+    for (let k = 0; k < n; k++) trade(c, server.nowSec, true);
+  }
+}, 100);
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const [cmd, arg] = line.trim().split(/\s+/);
+  if (cmd === 'drop') server.dropAll();
+  else if (cmd === 'refuse') {
+    void server.refuse().then(() => setTimeout(() => void server.accept(), 1000 * Number(arg ?? 5)));
+  } else if (cmd === '1100') server.sendError(-1, 1100, 'Connectivity between IB and Trader Workstation has been lost.');
+  else if (cmd === '1102') server.sendError(-1, 1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.');
+  process.stderr.write(`${cmd ?? ''}: done, clients ${JSON.stringify(server.clients)}\n`);
+});
+
+process.on('SIGINT', () => {
+  void server.close().then(() => process.exit(0));
+});
