@@ -1,0 +1,235 @@
+import type { BarJson, BarMessage, SnapshotMessage } from '../stream/messages.js';
+import { readBar, SignalInputError, type BarInput } from './bar-input.js';
+import { battleNavale, checkBattleNavaleConfig, DEFAULT_BATTLE_NAVALE_CONFIG, type BattleNavaleConfig } from './battle-navale.js';
+import { weekday } from './calendar/civil-day.js';
+import { ExchangeCalendar } from './calendar/exchange-holidays.js';
+import { DEFAULT_EXPIRY_CONFIG, expiryPhase, type ExpiryConfig, type ExpiryState } from './calendar/options-expiry.js';
+import { easternLocalMs, easternMinuteOfDay, tradeDate } from './calendar/us-eastern-time.js';
+import { checkConfluenceWeights, confluence, CONFLUENCE_TIMEFRAMES, DEFAULT_CONFLUENCE_WEIGHTS, type ConfluenceTimeframe, type ConfluenceWeights } from './confluence.js';
+import { DEFAULT_TIME_FACTOR, momentumFlow, supportResistance, timeFactor, volumeProfilePosition, type FeatureVector, type TimeFactorConfig } from './features.js';
+import { Rsi } from './indicators/rsi.js';
+import { DEFAULT_REGIME_CONFIG, RegimeTracker, type MarketRegimeProbabilities, type RegimeConfig, type VolatilityRegimeProbabilities } from './regime.js';
+import { DEFAULT_SMART_MONEY_CONFIG, SmartMoneyTracker, type SmartMoneyConfig, type SmartMoneyState } from './smart-money.js';
+import { DEFAULT_DIRECTION_CONFIG, TimeframeDirection, type DirectionConfig } from './timeframe-direction.js';
+
+/** Everything the signal engine can be configured with; each part has a documented default. */
+export interface SignalEngineConfig {
+  /** Timeframe whose closed bars feed momentum, regimes and the smart-money tracker. */
+  baseTimeframe: ConfluenceTimeframe;
+  direction: DirectionConfig;
+  confluenceWeights: ConfluenceWeights;
+  regime: RegimeConfig;
+  smartMoney: SmartMoneyConfig;
+  battleNavale: BattleNavaleConfig;
+  expiry: ExpiryConfig;
+  timeFactor: TimeFactorConfig;
+  rsiPeriod: number;
+  /** Closed base bars in the momentum delta ratio Σ delta / Σ volume. */
+  deltaBars: number;
+  /** Tick size used until a snapshot gives the instrument's own. */
+  defaultTickSize: number;
+  /** Day numbers of unscheduled exchange closures. */
+  extraClosures: readonly number[];
+}
+
+/** Defaults of every part (docs/signals.md). */
+export const DEFAULT_SIGNAL_ENGINE_CONFIG: SignalEngineConfig = {
+  baseTimeframe: '1m',
+  direction: DEFAULT_DIRECTION_CONFIG,
+  confluenceWeights: DEFAULT_CONFLUENCE_WEIGHTS,
+  regime: DEFAULT_REGIME_CONFIG,
+  smartMoney: DEFAULT_SMART_MONEY_CONFIG,
+  battleNavale: DEFAULT_BATTLE_NAVALE_CONFIG,
+  expiry: DEFAULT_EXPIRY_CONFIG,
+  timeFactor: DEFAULT_TIME_FACTOR,
+  rsiPeriod: 14,
+  deltaBars: 5,
+  defaultTickSize: 0.25,
+  extraClosures: [],
+};
+
+/** One decision, emitted for each snapshot. */
+export interface SignalDecision {
+  symbol: string;
+  /** The snapshot's time (ISO-8601 UTC, as received). */
+  ts: string;
+  score: number;
+  confidence: number;
+  direction: 'long' | 'short' | 'flat';
+  features: FeatureVector;
+  regime: {
+    market: MarketRegimeProbabilities | null;
+    volatility: VolatilityRegimeProbabilities | null;
+    /** Directions of each timeframe, null while warming up. */
+    timeframes: Record<ConfluenceTimeframe, number | null>;
+  };
+  smartMoney: SmartMoneyState;
+  expiry: Pick<ExpiryState, 'phase' | 'factor' | 'daysToExpiry'>;
+}
+
+interface SymbolState {
+  directions: Map<string, TimeframeDirection>;
+  lastClosedMs: Map<string, number>;
+  rsi: Rsi;
+  regime: RegimeTracker;
+  smart: SmartMoneyTracker;
+  deltas: Float64Array;
+  volumes: Float64Array;
+  baseBars: number;
+  tickSize: number;
+}
+
+/**
+ * Turns the decoded stream of one or more symbols into decisions. Closed bars (bar topics, or a
+ * snapshot's `lastClosed` when its bar message has not arrived) update the indicators once each: a bar is
+ * taken when its open time is later than the last one taken on that timeframe, so the same bar arriving
+ * on both paths counts once. Each snapshot yields one decision. No clock is read: the same messages in
+ * the same order give the same decisions.
+ */
+export class SignalEngine {
+  /** Parameters in use. */
+  readonly config: SignalEngineConfig;
+  private readonly symbols = new Map<string, SymbolState>();
+  private readonly calendar: ExchangeCalendar;
+  private expiryDay = Number.NaN;
+  private expiryState: ExpiryState | undefined;
+
+  constructor(config: Partial<SignalEngineConfig> = {}) {
+    this.config = { ...DEFAULT_SIGNAL_ENGINE_CONFIG, ...config };
+    checkConfluenceWeights(this.config.confluenceWeights);
+    checkBattleNavaleConfig(this.config.battleNavale);
+    if (!(this.config.defaultTickSize > 0)) throw new RangeError('defaultTickSize must be > 0');
+    this.calendar = new ExchangeCalendar(this.config.extraClosures);
+    // Build one state eagerly so invalid indicator parameters throw at construction, not on the first bar.
+    this.createState();
+  }
+
+  /** Feeds one message: a snapshot returns its decision, a bar updates the indicators and returns null. */
+  onMessage(m: SnapshotMessage | BarMessage): SignalDecision | null {
+    if (m.type === 'bar') {
+      this.onBar(m.symbol, m.bar);
+      return null;
+    }
+    return this.onSnapshot(m);
+  }
+
+  /** Takes one closed bar of a symbol (ignored when that timeframe already has this bar or a later one). */
+  onBar(symbol: string, bar: BarJson): void {
+    const s = this.state(symbol);
+    const b = readBar(bar);
+    const last = s.lastClosedMs.get(b.timeframe);
+    if (last !== undefined && b.tsMs <= last) return;
+    s.lastClosedMs.set(b.timeframe, b.tsMs);
+    s.directions.get(b.timeframe)?.update(b.high, b.low, b.close);
+    if (b.timeframe === this.config.baseTimeframe) this.onBaseBar(s, b);
+  }
+
+  /** Takes a snapshot's closed bars not yet seen and returns the decision at the snapshot's time. */
+  onSnapshot(m: SnapshotMessage): SignalDecision {
+    const s = this.state(m.symbol);
+    if (m.tickSize > 0) s.tickSize = m.tickSize;
+    for (const f of m.frames) if (f.lastClosed) this.onBar(m.symbol, f.lastClosed);
+    const base = m.frames.find((f) => f.timeframe === this.config.baseTimeframe) ?? m.frames[0];
+    if (!base) throw new SignalInputError(`snapshot ${m.symbol} ${m.ts}: no frames`);
+    const price = lastPrice(base.bar) ?? lastPrice(base.lastClosed) ?? (m.quote ? (m.quote.bid + m.quote.ask) / 2 : null);
+    const utcMs = Number(BigInt(m.tsNs) / 1_000_000n);
+    const expiry = this.expiryAt(utcMs);
+
+    const timeframes = {} as Record<ConfluenceTimeframe, number | null>;
+    for (const tf of CONFLUENCE_TIMEFRAMES) timeframes[tf] = s.directions.get(tf)!.value;
+    const conf = confluence(timeframes, this.config.confluenceWeights);
+    const market = s.regime.market();
+    const volatility = s.regime.volatility();
+    const smartMoney = s.smart.state(s.tickSize, m.quote?.bidSize, m.quote?.askSize);
+    const deltaRatio = s.baseBars > 0 ? ratioOf(s.deltas, s.volumes) : null;
+    const localDay = Math.floor(easternLocalMs(utcMs) / 86_400_000);
+    const features: FeatureVector = {
+      confluence_score: conf ? conf.score : null,
+      momentum_flow: momentumFlow(s.rsi.value, deltaRatio, smartMoney.score),
+      trend_alignment: conf ? conf.alignment : null,
+      volume_profile: price === null ? null : volumeProfilePosition(price, base.session),
+      support_resistance: price === null ? null : supportResistance(price, base.session),
+      market_regime_score: market ? market.trendUp - market.trendDown : null,
+      volatility_regime: s.regime.atrPercentile,
+      time_factor: timeFactor(easternMinuteOfDay(utcMs), weekday(localDay), this.calendar.isBusinessDay(localDay), this.config.timeFactor),
+    };
+    const bn = battleNavale(features, volatility ? volatility.high : 0, this.config.battleNavale);
+    return {
+      symbol: m.symbol,
+      ts: m.ts,
+      score: bn.score,
+      confidence: bn.confidence,
+      direction: bn.direction,
+      features,
+      regime: { market, volatility, timeframes },
+      smartMoney,
+      expiry: { phase: expiry.phase, factor: expiry.factor, daysToExpiry: expiry.daysToExpiry },
+    };
+  }
+
+  /** Forgets every symbol's state. */
+  reset(): void {
+    this.symbols.clear();
+    this.expiryDay = Number.NaN;
+    this.expiryState = undefined;
+  }
+
+  private onBaseBar(s: SymbolState, b: BarInput): void {
+    s.rsi.update(b.close);
+    s.regime.update(b.high, b.low, b.close);
+    s.smart.update(b);
+    const i = s.baseBars % this.config.deltaBars;
+    s.deltas[i] = b.delta;
+    s.volumes[i] = b.volume;
+    s.baseBars++;
+  }
+
+  /** Expiry state of the trade date of an instant, computed once per trade date. */
+  private expiryAt(utcMs: number): ExpiryState {
+    const day = tradeDate(utcMs);
+    if (day !== this.expiryDay || !this.expiryState) {
+      this.expiryState = expiryPhase(this.calendar, day, this.config.expiry);
+      this.expiryDay = day;
+    }
+    return this.expiryState;
+  }
+
+  private state(symbol: string): SymbolState {
+    let s = this.symbols.get(symbol);
+    if (!s) {
+      s = this.createState();
+      this.symbols.set(symbol, s);
+    }
+    return s;
+  }
+
+  private createState(): SymbolState {
+    const c = this.config;
+    if (!Number.isInteger(c.deltaBars) || c.deltaBars < 1) throw new RangeError('deltaBars must be an integer >= 1');
+    const directions = new Map<string, TimeframeDirection>();
+    for (const tf of CONFLUENCE_TIMEFRAMES) directions.set(tf, new TimeframeDirection(c.direction));
+    return {
+      directions,
+      lastClosedMs: new Map(),
+      rsi: new Rsi(c.rsiPeriod),
+      regime: new RegimeTracker(c.regime),
+      smart: new SmartMoneyTracker(c.smartMoney),
+      deltas: new Float64Array(c.deltaBars),
+      volumes: new Float64Array(c.deltaBars),
+      baseBars: 0,
+      tickSize: c.defaultTickSize,
+    };
+  }
+}
+
+function lastPrice(b: BarJson | null): number | null {
+  const c = b?.close;
+  return typeof c === 'number' && Number.isFinite(c) ? c : null;
+}
+
+function ratioOf(num: Float64Array, den: Float64Array): number {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < num.length; i++) (a += num[i]!), (b += den[i]!);
+  return b > 0 ? a / b : 0;
+}

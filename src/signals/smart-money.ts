@@ -1,0 +1,179 @@
+import type { BarInput } from './bar-input.js';
+import { checkPeriod } from './indicators/indicator.js';
+import { PercentileRank } from './indicators/percentile-rank.js';
+
+/** Parameters of the smart-money tracker. */
+export interface SmartMoneyConfig {
+  /** Prior average-trade-size samples the large-trade rank compares against, and how many it needs. */
+  sizeWindow: number;
+  sizeMinSamples: number;
+  /** Percentile rank at or above which a sample counts as large. */
+  largeQuantile: number;
+  /** Closed bars summed for large-trade flow and stacked imbalances. */
+  flowBars: number;
+  /** Absorption: closed bars in the window. */
+  absorptionBars: number;
+  /** Absorption: |Σ delta| over the window, in contracts, at or above which aggression is heavy. */
+  absorptionVolume: number;
+  /** Absorption: largest price progress, in ticks, in the aggressor's direction that still counts as held. */
+  absorptionMaxTicks: number;
+  /** Weights of the components in the score (a missing component drops out of the mean). */
+  weights: { largeFlow: number; stacked: number; absorption: number; book: number };
+}
+
+/** Defaults: 500 samples (50 needed), 90th percentile, 5-bar flow, absorption 3 bars / 300 lots / 2 ticks. */
+export const DEFAULT_SMART_MONEY_CONFIG: SmartMoneyConfig = {
+  sizeWindow: 500,
+  sizeMinSamples: 50,
+  largeQuantile: 0.9,
+  flowBars: 5,
+  absorptionBars: 3,
+  absorptionVolume: 300,
+  absorptionMaxTicks: 2,
+  weights: { largeFlow: 0.35, stacked: 0.25, absorption: 0.25, book: 0.15 },
+};
+
+/** The tracker's components, each in [−1, 1] (positive = buyers in control), null when unknown. */
+export interface SmartMoneyState {
+  /** (large buy volume − large sell volume) / (their sum) over the flow window; 0 with no large volume. */
+  largeFlow: number | null;
+  /** Σ(stackedBuy − stackedSell) / Σ(stackedBuy + stackedSell) over the flow window; 0 with none. */
+  stacked: number | null;
+  /** +1 sellers absorbed (bullish), −1 buyers absorbed (bearish), 0 neither. */
+  absorption: number | null;
+  /** (bid size − ask size) / (bid size + ask size) of the top of book, null without a quote. */
+  book: number | null;
+  /** Weighted mean of the components present, null when none is. */
+  score: number | null;
+}
+
+/**
+ * Institutional footprints in closed bars:
+ * - large trades: each footprint row's average trade size per side (ask/askTrades for buyers,
+ *   bid/bidTrades for sellers) is ranked against the rolling distribution of prior samples; a sample at or
+ *   above `largeQuantile` adds its volume to large buy or sell volume. Every row of a bar is ranked against
+ *   the distribution before any row of that bar joins it, so row order does not matter. Bars without
+ *   footprint rows use the bar's average size (volume / trades) and attribute its buy and sell volume.
+ * - stacked imbalances: the bars' stackedBuy/stackedSell counts (ATAS rule, docs/features.md).
+ * - absorption: over the last `absorptionBars` bars, |Σ delta| ≥ `absorptionVolume` while the price moved
+ *   at most `absorptionMaxTicks` in the aggressor's direction (close of the last bar − open of the first).
+ * - book imbalance of the top of book, when a quote is given.
+ */
+export class SmartMoneyTracker {
+  /** Parameters in use. */
+  readonly config: SmartMoneyConfig;
+  private readonly sizes: PercentileRank;
+  private readonly largeBuy: Float64Array;
+  private readonly largeSell: Float64Array;
+  private readonly stackBuy: Float64Array;
+  private readonly stackSell: Float64Array;
+  private readonly deltas: Float64Array;
+  private readonly opens: Float64Array;
+  private bars = 0;
+  private lastClose = 0;
+
+  constructor(config: SmartMoneyConfig = DEFAULT_SMART_MONEY_CONFIG) {
+    checkPeriod('SmartMoneyTracker flowBars', config.flowBars);
+    checkPeriod('SmartMoneyTracker absorptionBars', config.absorptionBars);
+    if (!(config.largeQuantile > 0 && config.largeQuantile <= 1)) throw new RangeError('SmartMoneyTracker: largeQuantile must be in (0, 1]');
+    if (!(config.absorptionVolume > 0) || !(config.absorptionMaxTicks >= 0)) throw new RangeError('SmartMoneyTracker: absorption parameters must be positive');
+    this.config = config;
+    this.sizes = new PercentileRank(config.sizeWindow, config.sizeMinSamples);
+    this.largeBuy = new Float64Array(config.flowBars);
+    this.largeSell = new Float64Array(config.flowBars);
+    this.stackBuy = new Float64Array(config.flowBars);
+    this.stackSell = new Float64Array(config.flowBars);
+    this.deltas = new Float64Array(config.absorptionBars);
+    this.opens = new Float64Array(config.absorptionBars);
+  }
+
+  /** Closed bars accepted. */
+  get count(): number {
+    return this.bars;
+  }
+
+  /** Adds a closed bar of the tracked timeframe. */
+  update(bar: BarInput): void {
+    const q = this.config.largeQuantile;
+    let lb = 0;
+    let ls = 0;
+    const levels = bar.levels;
+    if (levels && levels.length > 0) {
+      for (const l of levels) {
+        if (l.askTrades > 0 && (this.sizes.rankOf(l.ask / l.askTrades) ?? 0) >= q) lb += l.ask;
+        if (l.bidTrades > 0 && (this.sizes.rankOf(l.bid / l.bidTrades) ?? 0) >= q) ls += l.bid;
+      }
+      for (const l of levels) {
+        if (l.askTrades > 0) this.sizes.update(l.ask / l.askTrades);
+        if (l.bidTrades > 0) this.sizes.update(l.bid / l.bidTrades);
+      }
+    } else if (bar.trades > 0) {
+      if ((this.sizes.update(bar.volume / bar.trades) ?? 0) >= q) {
+        lb = bar.buyVolume;
+        ls = bar.sellVolume;
+      }
+    }
+    const f = this.bars % this.config.flowBars;
+    this.largeBuy[f] = lb;
+    this.largeSell[f] = ls;
+    this.stackBuy[f] = bar.stackedBuy;
+    this.stackSell[f] = bar.stackedSell;
+    const a = this.bars % this.config.absorptionBars;
+    this.deltas[a] = bar.delta;
+    this.opens[a] = bar.open;
+    this.lastClose = bar.close;
+    this.bars++;
+  }
+
+  /** The components and score now, with the top of book when known (sizes in contracts). */
+  state(tickSize: number, bidSize?: number, askSize?: number): SmartMoneyState {
+    const w = this.config.weights;
+    let largeFlow: number | null = null;
+    let stacked: number | null = null;
+    let absorption: number | null = null;
+    if (this.bars > 0) {
+      largeFlow = ratio(sum(this.largeBuy), sum(this.largeSell));
+      stacked = ratio(sum(this.stackBuy), sum(this.stackSell));
+    }
+    if (this.bars >= this.config.absorptionBars) absorption = this.absorption(tickSize);
+    let book: number | null = null;
+    if (bidSize !== undefined && askSize !== undefined && bidSize + askSize > 0) book = (bidSize - askSize) / (bidSize + askSize);
+    let num = 0;
+    let den = 0;
+    if (largeFlow !== null) (num += w.largeFlow * largeFlow), (den += w.largeFlow);
+    if (stacked !== null) (num += w.stacked * stacked), (den += w.stacked);
+    if (absorption !== null) (num += w.absorption * absorption), (den += w.absorption);
+    if (book !== null) (num += w.book * book), (den += w.book);
+    return { largeFlow, stacked, absorption, book, score: den > 0 ? num / den : null };
+  }
+
+  private absorption(tickSize: number): number {
+    const n = this.config.absorptionBars;
+    const firstOpen = this.opens[this.bars % n]!;
+    const progressTicks = (this.lastClose - firstOpen) / tickSize;
+    const netDelta = sum(this.deltas);
+    const max = this.config.absorptionMaxTicks;
+    if (netDelta >= this.config.absorptionVolume && progressTicks <= max) return -1;
+    if (netDelta <= -this.config.absorptionVolume && progressTicks >= -max) return 1;
+    return 0;
+  }
+
+  /** Forgets every bar. */
+  reset(): void {
+    this.sizes.reset();
+    for (const r of [this.largeBuy, this.largeSell, this.stackBuy, this.stackSell, this.deltas, this.opens]) r.fill(0);
+    this.bars = 0;
+    this.lastClose = 0;
+  }
+}
+
+function sum(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}
+
+function ratio(buy: number, sell: number): number {
+  const t = buy + sell;
+  return t > 0 ? (buy - sell) / t : 0;
+}
