@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { IbSource, type IbFutureSymbol } from '../adapters/ib/ib-source.js';
 import { SimSource } from '../adapters/sim/sim-source.js';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
@@ -35,6 +37,9 @@ interface ServeOptions {
   maxMessageBytes: number;
   maxControlPerSec: number;
   exitOnEnd?: boolean;
+  ibHost?: string;
+  ibPort?: number;
+  ibClientId?: number;
   waitSubscribers: number;
   skipBad?: boolean;
 }
@@ -43,9 +48,17 @@ function speed(text: string): number | 'max' {
   return text === 'max' ? 'max' : positiveNumber('--speed')(text);
 }
 
-async function openSource(o: ServeOptions): Promise<MarketSource> {
+async function openSource(o: ServeOptions, log: Logger): Promise<MarketSource> {
   if (o.source === 'ib') {
-    throw configError(ErrorCode.SOURCE_UNAVAILABLE, '--source ib: the Interactive Brokers adapter is not in this build yet; use --source sim or replay');
+    const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
+    for (const s of symbols) if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: IB knows ES and NQ, not "${s}"`);
+    if (o.speed !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--speed is for sim and replay; IB runs on the market\'s clock');
+    return IbSource.open({
+      symbols: symbols as IbFutureSymbol[],
+      ...(o.ibHost !== undefined ? { host: o.ibHost } : {}),
+      ...(o.ibPort !== undefined ? { port: o.ibPort } : {}),
+      ...(o.ibClientId !== undefined ? { clientId: o.ibClientId } : {}),
+    }, log.child({ source: 'ib' }));
   }
   if (o.source === 'replay') {
     if (!o.input) throw configError(ErrorCode.BAD_ARGUMENT, '--source replay needs --input FILE');
@@ -74,10 +87,10 @@ export function serveCommand(program: Command): void {
   program
     .command('serve')
     .description('run the live engine on a source and stream snapshots and closed bars at ws://HOST:PORT/stream (docs/stream.md)')
-    .option('--source <kind>', 'sim (built-in ES/NQ market), replay (--input FILE) or ib', oneOf('--source', ['sim', 'replay', 'ib'] as const), 'sim')
+    .option('--source <kind>', 'sim (built-in ES/NQ market), replay (--input FILE) or ib (TWS / IB Gateway, docs/ib.md)', oneOf('--source', ['sim', 'replay', 'ib'] as const), 'sim')
     .option('--input <file>', 'replay file: .csv, .dbn or .dbn.zst')
     .option('--symbol <symbol>', 'replay: the instrument to read from a file with several (raw symbol or DBN instrument id)')
-    .option('--symbols <list>', 'sim: ES,NQ; replay: the name to publish under (default: the file\'s symbol)')
+    .option('--symbols <list>', 'sim and ib: ES,NQ; replay: the name to publish under (default: the file\'s symbol)')
     .option('--speed <x|max>', 'market seconds per wall second; max (replay only) as fast as the engine goes (default: sim 1, replay max)', speed)
     .option('--sim-rate <n>', 'sim: mean cash-session trades per second per symbol (default: the instrument\'s)', positiveNumber('--sim-rate'))
     .option('--seed <n>', 'sim: seed (same seed, same market)', wholeNumber('--seed'), 1)
@@ -98,6 +111,9 @@ export function serveCommand(program: Command): void {
     .option('--hard-limit-bytes <n>', 'lag in bytes above which a subscriber is closed (4001)', wholeNumber('--hard-limit-bytes'), 4 * 1024 * 1024)
     .option('--max-message-bytes <n>', 'largest control message accepted (larger: close 1009)', wholeNumber('--max-message-bytes'), 4096)
     .option('--max-control-per-sec <n>', 'control messages per second before close 1008', wholeNumber('--max-control-per-sec'), 20)
+    .option('--ib-host <host>', 'ib: TWS / IB Gateway host (env MIA_IB_HOST; default 127.0.0.1)')
+    .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', wholeNumber('--ib-port'))
+    .option('--ib-client-id <n>', 'ib: API client id (env MIA_IB_CLIENT_ID; default 0; on 326 the next id is tried)', wholeNumber('--ib-client-id'))
     .option('--exit-on-end', 'replay: shut down once the file is streamed')
     .option('--wait-subscribers <n>', 'start the source once n subscribers have subscribed (a replay from its first trade)', wholeNumber('--wait-subscribers'), 0)
     .option('--skip-bad', 'replay: skip malformed rows (counted) instead of stopping')
@@ -106,11 +122,12 @@ export function serveCommand(program: Command): void {
       'Examples:',
       '  mia serve                                   # ES and NQ on the simulator at ws://127.0.0.1:8080/stream',
       '  mia serve --source replay --input ../shared/data/cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst --speed max',
+      '  mia serve --source ib --ib-port 4002           # ES and NQ front months from a paper IB Gateway',
       '',
     ].join('\n'))
     .action(async (o: ServeOptions) => {
       const log = createLogger('mia');
-      const source = await openSource(o);
+      const source = await openSource(o, log);
       const topics = new Set<string>(['status']);
       for (const i of source.instruments) {
         topics.add(`snapshot.${i.symbol}`);

@@ -38,8 +38,12 @@ export const ErrorCode = {
   KERNEL_STATUS: 'MIA_ERR_KERNEL_STATUS',
   /** A worker task failed in an unexpected way. */
   WORKER_FAILED: 'MIA_ERR_WORKER_FAILED',
-  /** A source kind that this build cannot run yet (the Interactive Brokers adapter). */
-  SOURCE_UNAVAILABLE: 'MIA_ERR_SOURCE_UNAVAILABLE',
+  /** No connection to TWS / IB Gateway within the start-up time (wrong host or port, API disabled). */
+  IB_CONNECT: 'MIA_ERR_IB_CONNECT',
+  /** An IB contract could not be resolved (no front-month listing for the symbol, error 200). */
+  IB_CONTRACT: 'MIA_ERR_IB_CONTRACT',
+  /** An order was refused before reaching IB: not paper trading, no approval, or disconnected. */
+  IB_ORDER_REFUSED: 'MIA_ERR_IB_ORDER_REFUSED',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -9,6 +9,11 @@ export interface InstrumentInfo {
   sizeDecimals: number;
   /** False when the feed has no aggressor sides: the tape writer classifies them (quote rule, tick rule). */
   hasSides: boolean;
+  /**
+   * True when the source classified every side itself (an adapter that sees each quote as it happens): the
+   * tape marks those trades inferred, so `inferredShare` counts them.
+   */
+  sidesInferred?: boolean;
 }
 
 /** Where a source hands trades: the engine's shared-memory tapes. */
@@ -46,4 +51,6 @@ export interface MarketSource {
   qualityFlags?(i: number): number;
   /** Source-specific health (connection state, farms, counters) shown under `source` in /health. */
   health?(): Record<string, unknown>;
+  /** Live sources: whether market data is flowing from the connection now (absent: always true). */
+  connected?(): boolean;
 }

@@ -221,6 +221,8 @@ export class SnapshotEngine {
       controlErrors: c.controlErrors,
       final,
       errors: this.failures,
+      sourceConnected: this.source.connected?.() ?? true,
+      sourceDetail: this.source.health?.() ?? null,
     };
   }
 
@@ -244,8 +246,14 @@ export class SnapshotEngine {
       }
       const now = nowUs();
       const interval = this.o.intervalMs * 1000;
-      for (const f of this.feeds) {
-        if (f.inFlight || f.pending === 0) continue;
+      for (let i = 0; i < this.feeds.length; i++) {
+        const f = this.feeds[i]!;
+        if (f.inFlight) continue;
+        if (f.pending === 0) {
+          // No new trades, but the quality changed (disconnected, gap, stale): say so at once.
+          if (this.stateName === 'running' && f.snapshots > 0 && this.quality(f, i, now) !== f.publishedQuality) this.dispatch(f);
+          continue;
+        }
         // Throttle per symbol: a bar close goes at once; otherwise at most one snapshot per interval, sent
         // as trades arrive (leading edge), and one for trades left over once a further interval passed
         // without new ones (trailing edge), so the last trades of a quiet spell are shown too.
@@ -308,6 +316,9 @@ export class SnapshotEngine {
     const tsNs = f.lastTsNs;
     const upTo = f.dispatchedTo;
     const tradesTotal = BigInt(f.trades);
+    // Stage latencies describe ticks: a snapshot sent for a quality change alone carries none that are new.
+    const newTrades = upTo > f.snapshotTo;
+    f.snapshotTo = upTo;
     try {
       for (;;) {
         // Inline, the whole snapshot is synchronous: no await lets other work in before it is published.
@@ -319,9 +330,8 @@ export class SnapshotEngine {
       const kernelsUs = nowUs();
       f.sequence++;
       f.snapshots++;
-      const stale = kernelsUs - receivedUs > this.o.staleMs * 1000;
-      const quality = (this.source.kind === 'replay' ? QualityFlag.Replay : 0) | (f.info.hasSides ? 0 : QualityFlag.SidesInferred)
-        | (stale ? QualityFlag.Stale : 0) | (this.source.qualityFlags?.(this.feeds.indexOf(f)) ?? 0);
+      const quality = this.quality(f, this.feeds.indexOf(f), kernelsUs);
+      f.publishedQuality = quality;
       const frame = this.writer.snapshot({
         topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: tsNs, tickSize: f.info.tickSize,
         sizeDecimals: f.info.sizeDecimals, quality, tradesTotal, tickReceivedUs: receivedUs,
@@ -332,10 +342,12 @@ export class SnapshotEngine {
       const builtUs = nowUs();
       this.publisher.snapshot(f.info.symbol, f.snapshotTopic, frame);
       const publishedUs = nowUs();
-      this.stages.tapeCommitted.record(committedUs - receivedUs);
-      this.stages.kernelsDone.record(kernelsUs - receivedUs);
-      this.stages.frameBuilt.record(builtUs - receivedUs);
-      this.stages.published.record(publishedUs - receivedUs);
+      if (newTrades) {
+        this.stages.tapeCommitted.record(committedUs - receivedUs);
+        this.stages.kernelsDone.record(kernelsUs - receivedUs);
+        this.stages.frameBuilt.record(builtUs - receivedUs);
+        this.stages.published.record(publishedUs - receivedUs);
+      }
     } catch (e) {
       this.failures++;
       this.log.error({ symbol: f.info.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'Snapshot task failed');
@@ -346,6 +358,13 @@ export class SnapshotEngine {
       f.nextSnapshotUs = nowUs() + this.o.intervalMs * 1000;
       this.wake?.();
     }
+  }
+
+  /** The quality flags of feed `f` (index `i`) at `nowUs`: the source's own, staleness, replay, inferred sides. */
+  private quality(f: SymbolFeed, i: number, now: number): number {
+    const stale = f.lastReceivedUs > 0 && now - f.lastReceivedUs > this.o.staleMs * 1000;
+    return (this.source.kind === 'replay' ? QualityFlag.Replay : 0) | (f.info.hasSides ? 0 : QualityFlag.SidesInferred)
+      | (stale ? QualityFlag.Stale : 0) | (this.source.qualityFlags?.(i) ?? 0);
   }
 
   /** Publishes every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */

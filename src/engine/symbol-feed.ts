@@ -48,6 +48,10 @@ export class SymbolFeed {
   rewindDue = false;
   /** Tape length the last dispatched task covers. */
   dispatchedTo = 0;
+  /** Tape length the last snapshot covered (equal to dispatchedTo: a snapshot with no new trades). */
+  snapshotTo = 0;
+  /** Quality flags of the last published snapshot. */
+  publishedQuality = 0;
   nextSnapshotUs = 0;
   lastReceivedUs = 0;
   lastCommittedUs = 0;
@@ -63,7 +67,7 @@ export class SymbolFeed {
     this.info = info;
     // Replay ring mode: a full ring pauses the kernel until drained, so no closed bar is ever lost.
     this.state = new SymbolState(memory, region, config, { ringMode: 'replay', footprint });
-    this.writer = new TapeWriter(this.state, memory, !info.hasSides);
+    this.writer = new TapeWriter(this.state, memory, !info.hasSides, info.sidesInferred ?? false);
     this.reader = new BarReader(this.state);
     this.snapshotTopic = `snapshot.${info.symbol}`;
     this.baseNs = BigInt(this.state.slots[0]!.sec) * 1_000_000_000n;
@@ -95,6 +99,7 @@ export class SymbolFeed {
       // Every trade on the tape is processed: start it over (the live view lives in the state, not the tape).
       this.writer.rewind();
       this.dispatchedTo = 0;
+      this.snapshotTo = 0;
       this.rewindDue = false;
     }
     let n = Math.min(to - from, this.writer.free);

@@ -22,19 +22,23 @@ export class TapeWriter {
   private count = 0;
   private lastHi = 0;
   private lastLo = 0;
+  /** TradeFlag.INFERRED when the source classified every side itself, else 0. */
+  private readonly upstreamFlag: number;
 
   /**
    * @param inferSides classify trades that arrive with Side.None (for feeds without aggressor sides;
    *   a feed that reports "no aggressor" for auction prints, like Databento's `N`, keeps them as None).
+   * @param sidesInferredUpstream the source classified the sides itself: mark each sided trade inferred.
    */
-  constructor(state: SymbolState, memory: WebAssembly.Memory, inferSides: boolean) {
+  constructor(state: SymbolState, memory: WebAssembly.Memory, inferSides: boolean, sidesInferredUpstream = false) {
     this.s = state;
     this.u32 = new Uint32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
     this.u8 = new Uint8Array(memory.buffer);
     this.base = state.region.tape;
     this.capacity = state.region.tapeCapacity;
-    this.classifier = inferSides ? new SideClassifier() : undefined;
+    this.classifier = inferSides && !sidesInferredUpstream ? new SideClassifier() : undefined;
+    this.upstreamFlag = sidesInferredUpstream ? TradeFlag.INFERRED : 0;
   }
 
   /** The classifier, so a quote stream can feed it. */
@@ -81,7 +85,7 @@ export class TapeWriter {
       this.f64[(at + L.TRADE_PRICE) >>> 3] = price;
       this.u32[(at + L.TRADE_SIZE) >>> 2] = batch.size[i]!;
       let side = batch.side[i]!;
-      let flags = 0;
+      let flags = side !== Side.None ? this.upstreamFlag : 0;
       if (c) {
         if (side === Side.None) {
           side = c.classify(price);

@@ -96,6 +96,15 @@ function decodeClosedBar(topic: string, c: ClosedBar, dv: DataView): BarMessage 
   return { type: 'bar', topic, symbol: c.symbol() ?? '', bar: barJson(bar) as BarJson, publishedUs: nsToUs(c.tPublished()) };
 }
 
+function parseDetail(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new FrameDecodeError('status source_detail is not JSON');
+  }
+}
+
 function decodeStatus(topic: string, s: Status): StatusMessage {
   return {
     type: 'status',
@@ -115,6 +124,8 @@ function decodeStatus(topic: string, s: Status): StatusMessage {
     controlErrors: Number(s.controlErrors()),
     final: s.final(),
     errors: Number(s.errors()),
+    sourceConnected: s.sourceConnected(),
+    sourceDetail: parseDetail(s.sourceDetail()),
   };
 }
 

@@ -175,6 +175,7 @@ export class FrameWriter {
     const topic = b.createString('status');
     const source = b.createString(s.source);
     const state = b.createString(s.sourceState);
+    const detail = s.sourceDetail ? b.createString(JSON.stringify(s.sourceDetail)) : 0;
     Status.startStatus(b);
     Status.addUptimeSec(b, s.uptimeSec);
     Status.addSource(b, source);
@@ -191,6 +192,8 @@ export class FrameWriter {
     Status.addControlErrors(b, BigInt(s.controlErrors));
     Status.addFinal(b, s.final);
     Status.addErrors(b, BigInt(s.errors));
+    Status.addSourceConnected(b, s.sourceConnected);
+    if (detail) Status.addSourceDetail(b, detail);
     return this.finish(topic, Payload.Status, Status.endStatus(b), -1).bytes;
   }
 

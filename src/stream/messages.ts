@@ -95,6 +95,10 @@ export interface StatusMessage {
   final: boolean;
   /** Source reads and kernel tasks that failed (each logged with its code). */
   errors: number;
+  /** Live sources: whether the connection is up (sim and replay: true). */
+  sourceConnected: boolean;
+  /** The source's own health (IB: connection, farms, subscriptions, gaps); null for sim and replay. */
+  sourceDetail: Record<string, unknown> | null;
 }
 
 /** Any frame a subscriber receives on a topic. */

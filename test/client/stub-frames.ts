@@ -78,4 +78,6 @@ export const STATUS: Omit<StatusMessage, 'type' | 'topic'> = {
   controlErrors: 0,
   final: false,
   errors: 2,
+  sourceConnected: true,
+  sourceDetail: null,
 };

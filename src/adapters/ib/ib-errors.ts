@@ -1,16 +1,10 @@
-import { MiaError, type ErrorCodeValue } from '../../common/errors.js';
+import { ErrorCode, MiaError } from '../../common/errors.js';
 
-/**
- * Error codes of the Interactive Brokers adapter, in the pattern of src/common/errors.ts (to be moved into
- * that catalogue and the README table; they live here until then because the catalogue is shared).
- */
+/** The adapter's error codes (src/common/errors.ts holds them with the rest of the catalogue). */
 export const IbErrorCode = {
-  /** No connection to TWS / IB Gateway within the start-up time (wrong host or port, API disabled). */
-  IB_CONNECT: 'MIA_ERR_IB_CONNECT',
-  /** A contract could not be resolved (no front-month listing for the symbol, error 200). */
-  IB_CONTRACT: 'MIA_ERR_IB_CONTRACT',
-  /** An order was refused before reaching IB: not paper trading, no approval, or disconnected. */
-  IB_ORDER_REFUSED: 'MIA_ERR_IB_ORDER_REFUSED',
+  IB_CONNECT: ErrorCode.IB_CONNECT,
+  IB_CONTRACT: ErrorCode.IB_CONTRACT,
+  IB_ORDER_REFUSED: ErrorCode.IB_ORDER_REFUSED,
 } as const;
 
 /** One of the adapter's codes. */
@@ -18,8 +12,7 @@ export type IbErrorCodeValue = (typeof IbErrorCode)[keyof typeof IbErrorCode];
 
 /** A coded adapter error; a MiaError, so callers and the CLI report it like any other. */
 export function ibError(code: IbErrorCodeValue, message: string, details: Record<string, unknown> = {}): MiaError {
-  // The catalogue's code type does not list these yet (see the note above); the value is a stable MIA_ERR_ code.
-  return new MiaError(code as unknown as ErrorCodeValue, message, details);
+  return new MiaError(code, message, details);
 }
 
 /** IB message codes the adapter acts on (TWS API "Message Codes"). */

@@ -61,7 +61,7 @@ export class IbSource implements MarketSource {
     this.s = resolveIbSettings(rest);
     this.symbols = symbols;
     this.log = log;
-    this.instruments = symbols.map((symbol) => ({ symbol, tickSize: 0.25, sizeDecimals: 0, hasSides: false }));
+    this.instruments = symbols.map((symbol) => ({ symbol, tickSize: 0.25, sizeDecimals: 0, hasSides: false, sidesInferred: true }));
     this.ready = new Promise((resolve, reject) => {
       this.resolved = resolve;
       this.failed = reject;
@@ -138,6 +138,10 @@ export class IbSource implements MarketSource {
   qualityFlags(i: number): number {
     const f = this.feeds[i];
     return (this.connection.dataUp ? 0 : QualityFlag.Disconnected) | (!f || f.gapOpen ? QualityFlag.Gap : 0);
+  }
+
+  connected(): boolean {
+    return this.connection.dataUp;
   }
 
   health(): Record<string, unknown> {

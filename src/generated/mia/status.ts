@@ -135,8 +135,27 @@ errors():bigint {
   return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * Live sources: whether the connection is up (sim and replay: true).
+ */
+sourceConnected():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 34);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+/**
+ * The source's own health as JSON text (IB: connection state, farms, subscriptions, gaps); empty for sim
+ * and replay. Adapter-specific and diagnostic, so it is not modelled field by field here.
+ */
+sourceDetail():string|null
+sourceDetail(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+sourceDetail(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 36);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startStatus(builder:flatbuffers.Builder) {
-  builder.startObject(15);
+  builder.startObject(17);
 }
 
 static addUptimeSec(builder:flatbuffers.Builder, uptimeSec:number) {
@@ -199,12 +218,20 @@ static addErrors(builder:flatbuffers.Builder, errors:bigint) {
   builder.addFieldInt64(14, errors, BigInt('0'));
 }
 
+static addSourceConnected(builder:flatbuffers.Builder, sourceConnected:boolean) {
+  builder.addFieldInt8(15, +sourceConnected, +false);
+}
+
+static addSourceDetail(builder:flatbuffers.Builder, sourceDetailOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(16, sourceDetailOffset, 0);
+}
+
 static endStatus(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:flatbuffers.Offset, sourceStateOffset:flatbuffers.Offset, feedLagMs:number, poolInFlight:number, poolTasks:bigint, tradesTotal:bigint, snapshotsTotal:bigint, barsTotal:bigint, subscribers:number, framesConflated:bigint, closedSlow:bigint, controlErrors:bigint, final:boolean, errors:bigint):flatbuffers.Offset {
+static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:flatbuffers.Offset, sourceStateOffset:flatbuffers.Offset, feedLagMs:number, poolInFlight:number, poolTasks:bigint, tradesTotal:bigint, snapshotsTotal:bigint, barsTotal:bigint, subscribers:number, framesConflated:bigint, closedSlow:bigint, controlErrors:bigint, final:boolean, errors:bigint, sourceConnected:boolean, sourceDetailOffset:flatbuffers.Offset):flatbuffers.Offset {
   Status.startStatus(builder);
   Status.addUptimeSec(builder, uptimeSec);
   Status.addSource(builder, sourceOffset);
@@ -221,6 +248,8 @@ static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:
   Status.addControlErrors(builder, controlErrors);
   Status.addFinal(builder, final);
   Status.addErrors(builder, errors);
+  Status.addSourceConnected(builder, sourceConnected);
+  Status.addSourceDetail(builder, sourceDetailOffset);
   return Status.endStatus(builder);
 }
 }

@@ -1,0 +1,114 @@
+// `mia serve --source ib` end to end: the repo's TWS test-server script (scripts/tws-test-server.ts) on one
+// side, the built CLI on the other, a WebSocket client reading what the engine streams.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { BarMessage, SnapshotMessage, StatusMessage } from '../../src/stream/messages.js';
+import { connect, serve, until, type Served } from '../stream/serve-harness.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const children: ChildProcess[] = [];
+const served: Served[] = [];
+
+afterEach(async () => {
+  for (const s of served.splice(0)) {
+    if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
+    await s.exited;
+  }
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface ServerTrade {
+  symbol: string;
+  sec: number;
+  price: number;
+  size: number;
+}
+
+/** Starts the test-server script; resolves once it listens, collecting the trades it prints. */
+async function twsScript(port: number): Promise<ServerTrade[]> {
+  const trades: ServerTrade[] = [];
+  const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/tws-test-server.ts', '--port', String(port), '--rate', '20'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(p);
+  let out = '';
+  p.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    const lines = out.split('\n');
+    out = lines.pop()!;
+    for (const l of lines) if (l) trades.push(JSON.parse(l) as ServerTrade);
+  });
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    p.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('TWS test server on')) resolve();
+    });
+    p.on('exit', (c) => reject(new Error(`tws-test-server exited ${c}: ${err}`)));
+  });
+  return trades;
+}
+
+/** OHLC, volume and trade count per minute: the side-independent part of a 1m bar, from the server's trades. */
+function minuteBars(trades: ServerTrade[], symbol: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const t of trades) {
+    if (t.symbol !== symbol) continue;
+    const ts = new Date(Math.floor(t.sec / 60) * 60_000).toISOString();
+    const b = out.get(ts);
+    if (!b) out.set(ts, [t.price, t.price, t.price, t.price, t.size, 1]);
+    else {
+      b[1] = Math.max(b[1]!, t.price);
+      b[2] = Math.min(b[2]!, t.price);
+      b[3] = t.price;
+      b[4]! += t.size;
+      b[5]!++;
+    }
+  }
+  return out;
+}
+
+describe('mia serve --source ib (TWS test server)', () => {
+  test('the start-up backfill and the live ticks stream as bars and snapshots made of exactly the server\'s trades', async () => {
+    const port = await freePort();
+    const sent = await twsScript(port);
+    const s = await serve(['--source', 'ib', '--ib-port', String(port), '--ib-client-id', '3', '--symbols', 'ES,NQ', '--interval-ms', '50']);
+    served.push(s);
+    const c = await connect(s.port, 'json', ['snapshot.ES', 'snapshot.NQ', 'bar.ES.1m', 'bar.NQ.1m', 'status']);
+    const snaps = (sym: string): SnapshotMessage[] => c.messages.filter((m): m is SnapshotMessage => m.type === 'snapshot' && m.symbol === sym);
+    const bars = (sym: string): BarMessage[] => c.messages.filter((m): m is BarMessage => m.type === 'bar' && m.symbol === sym);
+    // Ten minutes of history close at least nine 1m bars per symbol; live trades keep snapshots coming.
+    await until(() => bars('ES').length >= 9 && bars('NQ').length >= 9 && snaps('ES').length >= 3 && snaps('NQ').length >= 3);
+
+    for (const sym of ['ES', 'NQ']) {
+      const expected = minuteBars(sent, sym);
+      for (const b of bars(sym)) {
+        const { ts, open, high, low, close, volume, trades } = b.bar as Record<string, number> & { ts: string };
+        expect([open, high, low, close, volume, trades], `${sym} ${ts}`).toEqual(expected.get(ts));
+      }
+      const last = snaps(sym).at(-1)!;
+      expect(last.tradesTotal).toBeGreaterThan(0);
+      expect(last.tradesTotal).toBeLessThanOrEqual(sent.filter((t) => t.symbol === sym).length);
+      expect(last.quality).toContain('SidesInferred');
+      expect(last.quality).not.toContain('Disconnected');
+      const inProgress = last.frames.find((f) => f.timeframe === '1m')!.bar!;
+      expect(inProgress.inferredShare).toBe(1); // IB reports no aggressor: every side is classified
+    }
+    await until(() => c.messages.some((m) => m.type === 'status'));
+    const status = c.messages.filter((m): m is StatusMessage => m.type === 'status').at(-1)!;
+    expect(status.source).toBe('ib');
+    expect(status.sourceConnected).toBe(true);
+    expect(status.sourceDetail).not.toBeNull();
+    s.proc.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+});
