@@ -36,7 +36,7 @@ interface ServerTrade {
 }
 
 /** Starts the test-server script; resolves once it listens, collecting the trades it prints. */
-async function twsScript(port: number): Promise<ServerTrade[]> {
+async function twsScript(port: number): Promise<{ trades: ServerTrade[]; proc: ChildProcess }> {
   const trades: ServerTrade[] = [];
   const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/tws-test-server.ts', '--port', String(port), '--rate', '20'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(p);
@@ -55,7 +55,7 @@ async function twsScript(port: number): Promise<ServerTrade[]> {
     });
     p.on('exit', (c) => reject(new Error(`tws-test-server exited ${c}: ${err}`)));
   });
-  return trades;
+  return { trades, proc: p };
 }
 
 /** OHLC, volume and trade count per minute: the side-independent part of a 1m bar, from the server's trades. */
@@ -78,9 +78,9 @@ function minuteBars(trades: ServerTrade[], symbol: string): Map<string, number[]
 }
 
 describe('mia serve --source ib (TWS test server)', () => {
-  test('the start-up backfill and the live ticks stream as bars and snapshots made of exactly the server\'s trades', async () => {
+  test('backfill and live ticks stream as bars and snapshots made of exactly the server\'s trades; a restart shows Disconnected, then clears', async () => {
     const port = await freePort();
-    const sent = await twsScript(port);
+    const { trades: sent, proc: tws } = await twsScript(port);
     const s = await serve(['--source', 'ib', '--ib-port', String(port), '--ib-client-id', '3', '--symbols', 'ES,NQ', '--interval-ms', '50']);
     served.push(s);
     const c = await connect(s.port, 'json', ['snapshot.ES', 'snapshot.NQ', 'bar.ES.1m', 'bar.NQ.1m', 'status']);
@@ -108,6 +108,17 @@ describe('mia serve --source ib (TWS test server)', () => {
     expect(status.source).toBe('ib');
     expect(status.sourceConnected).toBe(true);
     expect(status.sourceDetail).not.toBeNull();
+
+    // A gateway restart: the engine says Disconnected at once (no trades needed), then recovers.
+    const before = c.messages.length;
+    tws.stdin!.write('refuse 2\ndrop\n');
+    const after = (): SnapshotMessage[] => c.messages.slice(before).filter((m): m is SnapshotMessage => m.type === 'snapshot' && m.symbol === 'ES');
+    await until(() => after().some((m) => m.quality.includes('Disconnected')));
+    await until(() => {
+      const a = after();
+      const down = a.findIndex((m) => m.quality.includes('Disconnected'));
+      return a.slice(down + 1).some((m) => !m.quality.includes('Disconnected') && !m.quality.includes('Gap'));
+    });
     s.proc.kill('SIGTERM');
     expect(await s.exited).toBe(0);
   });
