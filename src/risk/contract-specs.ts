@@ -1,0 +1,27 @@
+/** Tick size and dollar value of a futures contract. */
+export interface ContractSpec {
+  /** Minimum price increment, index points. */
+  tickSize: number;
+  /** Dollars per index point per contract. */
+  pointValue: number;
+}
+
+/** CME E-mini specifications (domain.md): ES $50 a point, NQ $20 a point, both ticking 0.25. */
+export const CONTRACT_SPECS: Readonly<Record<string, ContractSpec>> = {
+  ES: { tickSize: 0.25, pointValue: 50 },
+  NQ: { tickSize: 0.25, pointValue: 20 },
+};
+
+/** Dollars per tick per contract (ES $12.50, NQ $5). */
+export function tickValue(spec: ContractSpec): number {
+  return spec.tickSize * spec.pointValue;
+}
+
+/**
+ * The specification of a symbol: the root (`ES`) or a contract (`ESH4`, `ESZ25`), whose month code and
+ * year are stripped to find the root. Undefined when unknown.
+ */
+export function contractSpec(symbol: string, specs: Readonly<Record<string, ContractSpec>> = CONTRACT_SPECS): ContractSpec | undefined {
+  const s = symbol.toUpperCase();
+  return specs[s] ?? specs[s.replace(/[FGHJKMNQUVXZ]\d{1,2}$/, '')];
+}
