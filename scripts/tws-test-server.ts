@@ -8,7 +8,8 @@
  * It lists the current and next quarterly contracts (so the roll rule finds a front month), serves ten
  * minutes of history for the start-up backfill, then streams quotes, trades and depth. Each trade is also
  * printed to stdout as NDJSON ({symbol, sec, price, size}) so a run can be compared with what the engine
- * shows. Typing `drop` + Enter drops every client (a gateway restart); `refuse 5` refuses connections for
+ * shows. SPX (CBOE) and NDX (NASDAQ) are listed as IND contracts and their values streamed as reqMktData
+ * last prices (context prices, no volume). Typing `drop` + Enter drops every client (a gateway restart); `refuse 5` refuses connections for
  * five seconds; `1100` / `1102` send those status codes.
  */
 import { createInterface } from 'node:readline';
@@ -35,11 +36,15 @@ function contracts(): ContractSpec[] {
       });
     }
   }
+  // The cash indices, with IB's own conIds.
+  out.push({ conId: 416904, symbol: 'SPX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'CBOE', currency: 'USD', localSymbol: 'SPX', multiplier: '', minTick: 0.01 });
+  out.push({ conId: 416843, symbol: 'NDX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'NASDAQ', currency: 'USD', localSymbol: 'NDX', multiplier: '', minTick: 0.01 });
   return out;
 }
 
 const specs = contracts();
-const front = specs.filter((_, k) => k % 2 === 0);
+const front = specs.filter((c, k) => c.secType === 'FUT' && k % 2 === 0);
+const indexes = specs.filter((c) => c.secType === 'IND');
 const server = new TwsServer({ contracts: specs, startSec: Math.floor(Date.now() / 1000) });
 const mid = new Map<number, number>([[front[0]!.conId, 5000], [front[1]!.conId, 18000]]);
 let seed = 12345;
@@ -77,6 +82,9 @@ setInterval(() => {
     const n = Math.floor(rate / 10) + (rnd() < (rate / 10) % 1 ? 1 : 0);
     for (let k = 0; k < n; k++) trade(c, server.nowSec, true);
   }
+  // Index values follow their futures' mids (the basis is not the point here).
+  server.indexPrice(indexes[0]!.conId, Math.round((mid.get(front[0]!.conId)! - 15) * 100) / 100);
+  server.indexPrice(indexes[1]!.conId, Math.round((mid.get(front[1]!.conId)! - 60) * 100) / 100);
 }, 100);
 
 createInterface({ input: process.stdin }).on('line', (line) => {

@@ -24,3 +24,13 @@ function spec(conId: number, symbol: string, localSymbol: string, lastTradeDate:
     multiplier: symbol === 'ES' ? 50 : 20, minTick: 0.25,
   };
 }
+
+/** conIds of the cash indices (IB's own: SPX on CBOE, NDX on NASDAQ). */
+export const SPX = 416904;
+export const NDX = 416843;
+
+/** The context indices as IB lists them: secType IND, no expiry, no multiplier. */
+export const INDEXES: ContractSpec[] = [
+  { conId: SPX, symbol: 'SPX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'CBOE', currency: 'USD', localSymbol: 'SPX', multiplier: '', minTick: 0.01 },
+  { conId: NDX, symbol: 'NDX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'NASDAQ', currency: 'USD', localSymbol: 'NDX', multiplier: '', minTick: 0.01 },
+];

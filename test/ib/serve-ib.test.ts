@@ -108,6 +108,9 @@ describe('mia serve --source ib (TWS test server)', () => {
     expect(status.source).toBe('ib');
     expect(status.sourceConnected).toBe(true);
     expect(status.sourceDetail).not.toBeNull();
+    // SPX and NDX context prices (reqMktData last) ride along in the source detail, as in /health.
+    const contextOf = (m: StatusMessage): Record<string, { price: number | null }> | undefined => m.sourceDetail?.context as Record<string, { price: number | null }> | undefined;
+    await until(() => c.messages.some((m) => m.type === 'status' && (contextOf(m)?.SPX?.price ?? 0) > 0 && (contextOf(m)?.NDX?.price ?? 0) > 0));
 
     // A gateway restart: the engine says Disconnected at once (no trades needed), then recovers.
     const before = c.messages.length;

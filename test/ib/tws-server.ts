@@ -13,7 +13,7 @@ export interface RecordedRequest {
   /** Request id (ticker id, order id) when the message has one. */
   reqId: number | undefined;
   conId: number | undefined;
-  /** `AllLast`, `BidAsk` for tick-by-tick requests. */
+  /** `AllLast`, `BidAsk` for tick-by-tick requests; `mktData` for reqMktData. */
   tickType?: string;
   fields: string[];
 }
@@ -25,7 +25,7 @@ export interface TapeTrade {
   size: number;
 }
 
-type SubKind = 'AllLast' | 'BidAsk' | 'depth';
+type SubKind = 'AllLast' | 'BidAsk' | 'depth' | 'mktData';
 
 interface Conn {
   id: number;
@@ -157,6 +157,14 @@ export class TwsServer {
     this.stream(conId, 'depth', (reqId) => [IN.MARKET_DEPTH, 1, reqId, position, operation, side, price, size]);
   }
 
+  /**
+   * A cash index value to the reqMktData subscribers of the contract: TICK_PRICE (version 6) with tick type 4
+   * (LAST), no size and no attributes, as TWS sends index values.
+   */
+  indexPrice(conId: number, price: number): void {
+    this.stream(conId, 'mktData', (reqId) => [IN.TICK_PRICE, 6, reqId, 4, price, '', 0]);
+  }
+
   /** An error or status message to every started client (id -1 for connection-wide codes). */
   sendError(id: number, code: number, text: string): void {
     for (const c of this.conns) if (c.started) this.write(c, errorMessage(id, code, text));
@@ -258,9 +266,10 @@ export class TwsServer {
       case OUT.REQ_CONTRACT_DATA: {
         const reqId = Number(f[2]);
         rec(reqId);
-        const symbol = f[4];
-        const secType = f[5];
-        for (const s of this.contracts) if (s.symbol === symbol && s.secType === secType) this.write(c, contractData(reqId, s));
+        const [symbol, secType, exchange] = [f[4], f[5], f[10]];
+        for (const s of this.contracts) {
+          if (s.symbol === symbol && s.secType === secType && (!exchange || exchange === s.exchange)) this.write(c, contractData(reqId, s));
+        }
         this.write(c, [IN.CONTRACT_DATA_END, 1, reqId]);
         return;
       }
@@ -278,6 +287,17 @@ export class TwsServer {
         this.subscribe(c, reqId, 'depth', conId);
         return;
       }
+      case OUT.REQ_MKT_DATA: {
+        const reqId = Number(f[2]);
+        const conId = Number(f[3]);
+        rec(reqId, conId, 'mktData');
+        this.subscribe(c, reqId, 'mktData', conId);
+        return;
+      }
+      case OUT.CANCEL_MKT_DATA:
+        rec(Number(f[2]));
+        c.subs.delete(Number(f[2]));
+        return;
       case OUT.CANCEL_TICK_BY_TICK_DATA:
         rec(Number(f[1]));
         c.subs.delete(Number(f[1]));

@@ -10,14 +10,15 @@ export const SERVER_VERSION = 176;
 
 /** Incoming (server → client) message ids. */
 export const IN = {
-  ORDER_STATUS: 3, ERR_MSG: 4, OPEN_ORDER: 5, NEXT_VALID_ID: 9, CONTRACT_DATA: 10, EXECUTION_DATA: 11,
-  MARKET_DEPTH: 12, MANAGED_ACCTS: 15, CURRENT_TIME: 49, CONTRACT_DATA_END: 52, EXECUTION_DATA_END: 55,
+  TICK_PRICE: 1, ORDER_STATUS: 3, ERR_MSG: 4, OPEN_ORDER: 5, NEXT_VALID_ID: 9, CONTRACT_DATA: 10, EXECUTION_DATA: 11,
+  MARKET_DEPTH: 12, MANAGED_ACCTS: 15, HISTORICAL_DATA: 17, CURRENT_TIME: 49, CONTRACT_DATA_END: 52, EXECUTION_DATA_END: 55,
   HISTORICAL_TICKS_LAST: 98, TICK_BY_TICK: 99,
 } as const;
 
 /** Outgoing (client → server) message ids the test server understands. */
 export const OUT = {
-  PLACE_ORDER: 3, CANCEL_ORDER: 4, REQ_IDS: 8, REQ_CONTRACT_DATA: 9, REQ_MKT_DEPTH: 10, CANCEL_MKT_DEPTH: 11,
+  REQ_MKT_DATA: 1, CANCEL_MKT_DATA: 2, PLACE_ORDER: 3, CANCEL_ORDER: 4, REQ_IDS: 8, REQ_CONTRACT_DATA: 9, REQ_MKT_DEPTH: 10, CANCEL_MKT_DEPTH: 11,
+  REQ_HISTORICAL_DATA: 20, CANCEL_HISTORICAL_DATA: 25,
   REQ_MANAGED_ACCTS: 17, REQ_CURRENT_TIME: 49, START_API: 71, REQ_HISTORICAL_TICKS: 96, REQ_TICK_BY_TICK_DATA: 97,
   CANCEL_TICK_BY_TICK_DATA: 98,
 } as const;
@@ -66,19 +67,19 @@ export class FrameReader {
   }
 }
 
-/** A futures contract the server knows. */
+/** A contract the server knows: a future (FUT) or a cash index (IND, no expiry, no multiplier). */
 export interface ContractSpec {
   conId: number;
   symbol: string;
   secType: string;
-  /** YYYYMMDD last trade date. */
+  /** YYYYMMDD last trade date ('' for an index). */
   lastTradeDate: string;
-  /** YYYYMM contract month. */
+  /** YYYYMM contract month ('' for an index). */
   contractMonth: string;
   exchange: string;
   currency: string;
   localSymbol: string;
-  multiplier: number;
+  multiplier: number | '';
   minTick: number;
 }
 

@@ -2,6 +2,7 @@ import { EventName, SecType, type Contract, type ContractDetails, type IBApi } f
 import type { Logger } from 'pino';
 import type { InstrumentInfo, MarketSource, TradeSink } from '../../engine/market-source.js';
 import { QualityFlag } from '../../generated/mia/quality-flag.js';
+import { ContextPrices, type ContextPrice, type IbIndexSymbol } from './context-prices.js';
 import { frontMonth } from './front-month.js';
 import { IbConnection } from './ib-connection.js';
 import { ibError, IbCode, IbErrorCode } from './ib-errors.js';
@@ -14,6 +15,8 @@ export type IbFutureSymbol = 'ES' | 'NQ';
 /** Settings of {@link IbSource}: the symbols plus any {@link IbSettings} to override. */
 export interface IbSourceOptions extends Partial<IbSettings> {
   symbols: readonly IbFutureSymbol[];
+  /** Cash indices followed for context prices (default SPX and NDX; none: `[]`). */
+  context?: readonly IbIndexSymbol[];
 }
 
 interface Resolution {
@@ -44,6 +47,7 @@ export class IbSource implements MarketSource {
   private readonly s: IbSettings;
   private readonly log: Logger;
   private readonly symbols: readonly IbFutureSymbol[];
+  private readonly context: ContextPrices;
   private readonly routes = new Map<number, { feed: InstrumentFeed; kind: RouteKind }>();
   private readonly binders: Array<(api: IBApi) => void> = [];
   private readonly upListeners: Array<(nextOrderId: number) => void> = [];
@@ -57,7 +61,7 @@ export class IbSource implements MarketSource {
   private readonly ready: Promise<InstrumentFeed[]>;
 
   private constructor(o: IbSourceOptions, log: Logger) {
-    const { symbols, ...rest } = o;
+    const { symbols, context, ...rest } = o;
     this.s = resolveIbSettings(rest);
     this.symbols = symbols;
     this.log = log;
@@ -78,6 +82,7 @@ export class IbSource implements MarketSource {
       dataUp: (code, resubscribe) => this.onDataUp(code, resubscribe),
       reqError: (reqId, code, text) => this.onReqError(reqId, code, text),
     }, log);
+    this.context = new ContextPrices(context ?? ['SPX', 'NDX'], this.connection, this.s, log);
   }
 
   /**
@@ -122,6 +127,11 @@ export class IbSource implements MarketSource {
     return this.feeds.find((f) => f.symbol === symbol)?.contract;
   }
 
+  /** The latest context price of a cash index (SPX, NDX), if one arrived. */
+  contextPrice(symbol: IbIndexSymbol): ContextPrice | undefined {
+    return this.context.price(symbol);
+  }
+
   poll(sink: TradeSink): boolean {
     for (let i = 0; i < this.feeds.length; i++) {
       const f = this.feeds[i]!;
@@ -145,7 +155,10 @@ export class IbSource implements MarketSource {
   }
 
   health(): Record<string, unknown> {
-    return { connection: this.connection.health(), dataUp: this.connection.dataUp, instruments: this.feeds.map((f) => f.health()) };
+    return {
+      connection: this.connection.health(), dataUp: this.connection.dataUp, instruments: this.feeds.map((f) => f.health()),
+      context: this.context.health(),
+    };
   }
 
   async close(): Promise<void> {
@@ -170,6 +183,7 @@ export class IbSource implements MarketSource {
       at(reqId, 'historical')?.onHistorical(reqId, ticks));
     api.on(EventName.contractDetails, (reqId: number, d: ContractDetails) => this.resolving.find((r) => r.reqId === reqId)?.details.push(d));
     api.on(EventName.contractDetailsEnd, (reqId: number) => this.onContractsEnd(reqId));
+    this.context.bind(api);
     for (const b of this.binders) b(api);
   }
 
@@ -187,6 +201,7 @@ export class IbSource implements MarketSource {
     this.routes.clear();
     this.resolving = [];
     for (const f of this.feeds) f.disconnected();
+    this.context.disconnected();
     this.log.warn({ reason, symbols: this.symbols }, 'IB market data disconnected, snapshots flagged');
   }
 
@@ -207,6 +222,7 @@ export class IbSource implements MarketSource {
       f.subscribe();
       f.startGap(this.s.nowSec() - this.s.backfillSec);
     }
+    this.context.restore();
     this.log.info({ subscriptions: this.feeds.map((f) => ({ symbol: f.symbol, ...f.ids })), restored: this.subscribedOnce }, this.subscribedOnce ? 'IB subscriptions restored' : 'IB subscriptions started');
     this.subscribedOnce = true;
   }
@@ -245,6 +261,7 @@ export class IbSource implements MarketSource {
   private onReqError(reqId: number, code: number, text: string): void {
     const r = this.routes.get(reqId);
     if (r?.kind === 'historical' && r.feed.onHistoricalError(reqId, code, text)) return;
+    if (this.context.onReqError(reqId, code, text)) return;
     const res = this.resolving.find((x) => x.reqId === reqId);
     if (res && code === IbCode.NO_SECURITY_DEFINITION) {
       this.failed?.(ibError(IbErrorCode.IB_CONTRACT, `${res.symbol}: ${text}`, { symbol: res.symbol, code }));
