@@ -8,6 +8,7 @@ import { KernelRunner } from '../src/kernels/kernel-runner.js';
 import * as L from '../src/kernels/layout.js';
 import { decodeFrame } from '../src/stream/frame-decoder.js';
 import { FrameWriter, stampPublished, type SnapshotInput } from '../src/stream/frame-writer.js';
+import type { SnapshotMessage } from '../src/stream/messages.js';
 import { freshState, simulatedTapes } from './fixtures.js';
 import { collect, print } from './report.js';
 
@@ -32,10 +33,12 @@ const writer = new FrameWriter(tapes.memory);
 const input: SnapshotInput = {
   topic: 'snapshot.ES', symbol: 'ES', sequence: 1n, lastTsNs: 1709562600000000000n, tickSize: 0.25, sizeDecimals: 0, quality: 0,
   tradesTotal: 300_000n, tickReceivedUs: 1, tapeCommittedUs: 2, kernelsDoneUs: 3, region: region.snapshot, state: region.state,
-  timeframes: state.slots.filter((s) => s.emit).map((s) => ({ sec: s.sec, block: s.block, lastClosed: lastClosed.get(s.block) })),
+  timeframes: state.slots.filter((s) => s.emit).map((s) => ({ sec: s.sec, block: s.block, lastClosed: lastClosed.get(s.block), footprint: s.sec <= 300 })),
   quote: { tsNs: 1709562600000000000n, bid: 5100, ask: 5100.25, bidSize: 0, askSize: 0 },
 };
 const snapshotBytes = writer.snapshot(input, 4).bytes.slice();
+const rows = (decodeFrame(snapshotBytes) as SnapshotMessage).frames.map((f) => `${f.timeframe} ${f.footprint.length}`).join(', ');
+if (!json) process.stdout.write(`snapshot fixture: ${snapshotBytes.length} bytes, footprint rows in progress ${rows}\n`);
 let sink = 0;
 
 const bench = new Bench({ iterations: 2000, warmupIterations: 200, time: 0 });

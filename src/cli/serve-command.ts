@@ -31,6 +31,7 @@ interface ServeOptions {
   threads: number;
   kernels: 'pool' | 'inline';
   footprint: boolean;
+  snapshotFootprint: number[];
   staleMs: number;
   softLimitBytes: number;
   hardLimitBytes: number;
@@ -106,6 +107,8 @@ export function serveCommand(program: Command): void {
     .option('--kernels <where>', 'where snapshot kernels run: pool (worker threads) or inline (this thread, lowest latency)',
       oneOf('--kernels', ['pool', 'inline'] as const), 'pool')
     .option('--no-footprint', 'closed-bar frames without footprint rows')
+    .option('--snapshot-footprint <list>', 'timeframes whose snapshots carry the footprint of the bar in progress (none: -)',
+      (t: string) => (t === '-' ? [] : timeframeList(t)), [60, 300])
     .option('--stale-ms <ms>', 'flag snapshots Stale when the last trade is older than this', positiveNumber('--stale-ms'), 5000)
     .option('--soft-limit-bytes <n>', 'unsent bytes above which a subscriber is conflated', wholeNumber('--soft-limit-bytes'), 256 * 1024)
     .option('--hard-limit-bytes <n>', 'lag in bytes above which a subscriber is closed (4001)', wholeNumber('--hard-limit-bytes'), 4 * 1024 * 1024)
@@ -142,7 +145,7 @@ export function serveCommand(program: Command): void {
           tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
           imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
         },
-        intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, footprint: o.footprint, staleMs: o.staleMs,
+        intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs,
       }, log);
       server.setHealthSource(() => ({ status: engine.status(), stages: engine.stageStats(), source: engine.sourceHealth() ?? null }));
       await server.listen();

@@ -43,6 +43,11 @@ export interface SnapshotEngineOptions {
   kernels?: 'pool' | 'inline';
   /** Closed bars carry their footprint rows. */
   footprint: boolean;
+  /**
+   * Timeframes (seconds) whose snapshots carry the footprint of the bar in progress. Every row costs 40 bytes
+   * in every frame to every subscriber: a 4h bar's hundreds of rows ten times a second add up.
+   */
+  liveFootprintSec?: readonly number[];
   /** Wall milliseconds without a trade after which snapshots are flagged Stale. */
   staleMs: number;
   /** Trades per symbol tape (a full tape waits for the kernels, then starts over). */
@@ -108,7 +113,7 @@ export class SnapshotEngine {
     this.mem = new Uint8Array(memory.buffer);
     this.writer = new FrameWriter(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
-      { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint));
+      { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? []));
     const feeds = this.feeds;
     this.sink = {
       offer: (i: number, batch: TradeBatch, from: number, to: number, receivedUs: number): number => {
@@ -116,8 +121,9 @@ export class SnapshotEngine {
         const n = f.offer(batch, from, to, receivedUs);
         this.taken += n;
         // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling.
-        if (n > 0 && !f.inFlight && this.stateName === 'running' && (f.closeDue || nowUs() >= f.nextSnapshotUs)) this.dispatch(f);
-        else if (n === 0 && f.rewindDue && !f.inFlight && this.stateName === 'running' && f.pending > 0) this.dispatch(f);
+        // Trades go to the kernels as they arrive (the snapshot is published when due, see snapshotTask), so
+        // a worker is never cold when a snapshot is due: waking an idle one costs 0.1–0.5 ms on a VM.
+        if (!f.inFlight && this.stateName === 'running' && f.pending > 0) this.dispatch(f);
         return n;
       },
       quote: (i, tsNs, bid, ask, bidSize, askSize) => {
@@ -235,7 +241,6 @@ export class SnapshotEngine {
     let more = true;
     while (this.stateName === 'running') {
       this.taken = 0;
-      for (const f of this.feeds) f.fresh = 0;
       try {
         more = await this.source.poll(this.sink);
       } catch (e) {
@@ -245,20 +250,14 @@ export class SnapshotEngine {
         more = false;
       }
       const now = nowUs();
-      const interval = this.o.intervalMs * 1000;
       for (let i = 0; i < this.feeds.length; i++) {
         const f = this.feeds[i]!;
         if (f.inFlight) continue;
-        if (f.pending === 0) {
-          // No new trades, but the quality changed (disconnected, gap, stale): say so at once.
-          if (this.stateName === 'running' && f.snapshots > 0 && this.quality(f, i, now) !== f.publishedQuality) this.dispatch(f);
-          continue;
-        }
-        // Throttle per symbol: a bar close goes at once; otherwise at most one snapshot per interval, sent
-        // as trades arrive (leading edge), and one for trades left over once a further interval passed
-        // without new ones (trailing edge), so the last trades of a quiet spell are shown too.
-        const due = now >= f.nextSnapshotUs && (f.fresh > 0 || now >= f.nextSnapshotUs + interval);
-        if (f.closeDue || f.rewindDue || due || !more) this.dispatch(f);
+        if (f.pending > 0) this.dispatch(f);
+        // Trailing edge of the throttle: trades processed but not yet shown once the interval is over.
+        else if (f.unpublished && now >= f.nextSnapshotUs) this.dispatch(f, true);
+        // No new trades, but the quality changed (disconnected, gap, stale): say so at once.
+        else if (this.stateName === 'running' && f.snapshots > 0 && this.quality(f, i, now) !== f.publishedQuality) this.dispatch(f, true);
       }
       if (!more) break;
       if (this.source.eager && this.taken > 0) await nextTurn();
@@ -269,8 +268,8 @@ export class SnapshotEngine {
 
   /** End of a replay: process what is left, close the open bars, publish the last bars and snapshots. */
   private async finish(): Promise<void> {
-    while (this.feeds.some((f) => f.inFlight || f.pending > 0)) {
-      for (const f of this.feeds) if (!f.inFlight && f.pending > 0) this.dispatch(f);
+    while (this.feeds.some((f) => f.inFlight || f.pending > 0 || f.unpublished)) {
+      for (const f of this.feeds) if (!f.inFlight && (f.pending > 0 || f.unpublished)) this.dispatch(f, true);
       await this.sleep(50);
     }
     for (const f of this.feeds) {
@@ -281,7 +280,7 @@ export class SnapshotEngine {
         if (outcome === 'ok') break;
       }
       // A last snapshot shows the bars the flush closed.
-      await this.snapshotTask(f);
+      await this.snapshotTask(f, true);
     }
     if (this.stateName === 'running') this.stateName = 'finished';
     this.log.info({ trades: this.feeds.reduce((a, f) => a + f.trades, 0), bars: this.feeds.reduce((a, f) => a + f.bars, 0) }, 'Source finished');
@@ -300,14 +299,20 @@ export class SnapshotEngine {
     });
   }
 
-  private dispatch(f: SymbolFeed): void {
-    const p = this.snapshotTask(f);
+  private dispatch(f: SymbolFeed, publish = false): void {
+    const p = this.snapshotTask(f, publish);
     this.running.add(p);
     void p.finally(() => this.running.delete(p));
   }
 
-  private async snapshotTask(f: SymbolFeed): Promise<void> {
+  /**
+   * Runs the kernels over the trades taken so far and the snapshot kernel, drains closed bars, and publishes
+   * the snapshot when one is due: a bar close, `publish` (trailing edge, quality change, end of input), the
+   * interval elapsed, or the quality changed. Otherwise the work is done and the snapshot waits.
+   */
+  private async snapshotTask(f: SymbolFeed, publish: boolean): Promise<void> {
     f.inFlight = true;
+    const close = f.closeDue;
     f.closeDue = false;
     f.dispatchedTo = f.writer.length;
     this.tasksInFlight++;
@@ -328,9 +333,15 @@ export class SnapshotEngine {
         if (outcome === 'ok') break;
       }
       const kernelsUs = nowUs();
+      const quality = this.quality(f, this.feeds.indexOf(f), kernelsUs);
+      if (!(publish || close || kernelsUs >= f.nextSnapshotUs || quality !== f.publishedQuality)) {
+        f.unpublished ||= newTrades;
+        return;
+      }
+      f.unpublished = false;
+      f.nextSnapshotUs = kernelsUs + this.o.intervalMs * 1000;
       f.sequence++;
       f.snapshots++;
-      const quality = this.quality(f, this.feeds.indexOf(f), kernelsUs);
       f.publishedQuality = quality;
       const frame = this.writer.snapshot({
         topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: tsNs, tickSize: f.info.tickSize,
@@ -355,7 +366,6 @@ export class SnapshotEngine {
       this.tasksInFlight--;
       this.tasksDone++;
       f.inFlight = false;
-      f.nextSnapshotUs = nowUs() + this.o.intervalMs * 1000;
       this.wake?.();
     }
   }

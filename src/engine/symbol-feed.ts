@@ -18,6 +18,8 @@ export interface FeedTimeframe {
   lastClosed: Uint8Array | undefined;
   /** Preallocated copy target for the last closed bar (168 bytes). */
   readonly closedBuf: Uint8Array;
+  /** Snapshots carry the footprint of this timeframe's bar in progress. */
+  readonly footprint: boolean;
 }
 
 /**
@@ -40,8 +42,8 @@ export class SymbolFeed {
   bars = 0;
   snapshots = 0;
   inFlight = false;
-  /** Trades taken in the current poll. */
-  fresh = 0;
+  /** Trades were processed that no published snapshot shows yet. */
+  unpublished = false;
   /** A bar closed and its snapshot is not dispatched yet. */
   closeDue = false;
   /** The tape is three quarters full: a snapshot must process it before it starts over. */
@@ -63,7 +65,12 @@ export class SymbolFeed {
   private endLo = 0;
   private started = false;
 
-  constructor(memory: WebAssembly.Memory, region: SymbolRegion, info: InstrumentInfo, config: FeatureConfig, footprint: boolean) {
+  /**
+   * @param footprint closed bars carry their footprint rows
+   * @param liveFootprintSec timeframes (seconds) whose snapshots carry the footprint of the bar in progress
+   */
+  constructor(memory: WebAssembly.Memory, region: SymbolRegion, info: InstrumentInfo, config: FeatureConfig, footprint: boolean,
+    liveFootprintSec: readonly number[] = []) {
     this.info = info;
     // Replay ring mode: a full ring pauses the kernel until drained, so no closed bar is ever lost.
     this.state = new SymbolState(memory, region, config, { ringMode: 'replay', footprint });
@@ -73,7 +80,7 @@ export class SymbolFeed {
     this.baseNs = BigInt(this.state.slots[0]!.sec) * 1_000_000_000n;
     this.timeframes = this.state.slots.filter((s) => s.emit).map((s) => ({
       sec: s.sec, block: s.block, barTopic: `bar.${info.symbol}.${formatTimeframe(s.sec)}`, lastClosed: undefined,
-      closedBuf: new Uint8Array(L.BAR_BYTES),
+      closedBuf: new Uint8Array(L.BAR_BYTES), footprint: liveFootprintSec.includes(s.sec),
     }));
     this.byBlock = new Int32Array(this.state.slots.length).fill(-1);
     this.timeframes.forEach((t, i) => (this.byBlock[t.block] = i));
@@ -126,7 +133,6 @@ export class SymbolFeed {
     this.lastReceivedUs = receivedUs;
     this.lastCommittedUs = nowUs();
     this.trades += n;
-    this.fresh += n;
     return n;
   }
 

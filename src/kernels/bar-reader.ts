@@ -4,6 +4,13 @@ import * as L from './layout.js';
 import type { SymbolState } from './symbol-state.js';
 import type { TimeframeSlot } from './timeframes.js';
 
+const TWO32 = 4294967296;
+
+/** A non-negative int64 counter below 2^53 as a number. */
+function readCount(v: DataView, at: number): number {
+  return v.getUint32(at + 4, true) * TWO32 + v.getUint32(at, true);
+}
+
 /**
  * Drains the closed-bar rings of one symbol: decodes each bar (with its footprint levels when the state
  * emits them) and marks it consumed, which lets a paused replay kernel go on.
@@ -37,19 +44,23 @@ export class BarReader {
     for (const slot of this.s.slots) {
       if (!slot.emit) continue;
       const t = this.s.block(slot.block);
-      const write = v.getBigInt64(t + L.T_RING_WRITE, true);
-      let read = v.getBigInt64(t + L.T_RING_READ, true);
-      const cap = BigInt(this.s.ringCapacity);
+      // Ring counters are int64 in memory but stay far below 2^53: read them as numbers, so an empty ring
+      // (the common case, checked after every kernel task) allocates no BigInt.
+      const write = readCount(v, t + L.T_RING_WRITE);
+      let read = readCount(v, t + L.T_RING_READ);
+      if (read === write) continue;
+      const cap = this.s.ringCapacity;
       // In live mode the writer may have lapped the reader: skip to the oldest bar still in the ring.
       if (write - read > cap) read = write - cap;
       const ring = this.s.region.rings[slot.block]!;
       for (; read < write; read++) {
-        const at = ring + Number(read % cap) * L.RING_ENTRY_BYTES;
+        const at = ring + (read % cap) * L.RING_ENTRY_BYTES;
         onEntry(at, slot);
         if (this.s.footprint) this.consumeLevels(at);
         n++;
       }
-      v.setBigInt64(t + L.T_RING_READ, read, true);
+      v.setUint32(t + L.T_RING_READ, read % TWO32, true);
+      v.setUint32(t + L.T_RING_READ + 4, Math.floor(read / TWO32), true);
     }
     return n;
   }

@@ -47,8 +47,11 @@ export interface SnapshotInput {
   region: number;
   /** Address of the symbol's state block (timeframe blocks and grids, for the footprint in progress). */
   state: number;
-  /** Emitted timeframes: seconds, block index in the region, and the last closed Bar struct (168 bytes) if any. */
-  timeframes: readonly { sec: number; block: number; lastClosed: Uint8Array | undefined }[];
+  /**
+   * Emitted timeframes: seconds, block index in the region, the last closed Bar struct (168 bytes) if any,
+   * and whether the frame carries the footprint of the bar in progress.
+   */
+  timeframes: readonly { sec: number; block: number; lastClosed: Uint8Array | undefined; footprint: boolean }[];
   quote: QuoteInput | undefined;
 }
 
@@ -67,12 +70,14 @@ export class FrameWriter {
   private readonly mem: Uint8Array;
   private readonly view: DataView;
   private readonly f64: Float64Array;
+  private readonly u32: Uint32Array;
   private outBytes: Uint8Array | undefined;
   private outView: DataView | undefined;
 
   constructor(memory: WebAssembly.Memory) {
     this.mem = new Uint8Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
+    this.u32 = new Uint32Array(memory.buffer);
     this.view = new DataView(memory.buffer);
   }
 
@@ -91,7 +96,7 @@ export class FrameWriter {
     const sigma = v.getFloat64(sp + L.SP_SIGMA, true);
     const frames: number[] = [];
     for (const tf of s.timeframes) {
-      const footprint = this.footprintInProgress(s.state, tf.block);
+      const footprint = tf.footprint ? this.footprintInProgress(s.state, tf.block) : 0;
       FeatureFrame.startFeatureFrame(b);
       FeatureFrame.addTimeframeSec(b, tf.sec);
       const at = s.region + L.SNAP_BARS + tf.block * L.BAR_BYTES;
@@ -203,46 +208,61 @@ export class FrameWriter {
    * snapshot kernel merges them for the bar itself. Rows without volume are left out, as in closed bars.
    */
   private footprintInProgress(st: number, i: number): number {
+    const u = this.u32;
     const v = this.view;
     const base = v.getInt32(st + L.S_GRID_BASE, true);
     const tick = v.getFloat64(st + L.S_TICK, true);
     const t0 = st + L.S_TF;
-    const open0 = v.getBigInt64(t0 + L.T_END_NS, true) !== 0n;
     const t = st + L.S_TF + i * L.TF_BYTES;
-    const openI = i > 0 && v.getBigInt64(t + L.T_END_NS, true) !== 0n;
+    // T_END_NS is int64, 0 when no bar is open: test both halves (no BigInt on this path).
+    const open0 = (u[(t0 + L.T_END_NS) >>> 2]! | u[(t0 + L.T_END_NS + 4) >>> 2]!) !== 0;
+    const openI = i > 0 && (u[(t + L.T_END_NS) >>> 2]! | u[(t + L.T_END_NS + 4) >>> 2]!) !== 0;
     if (!open0 && !openI) return 0;
-    const g0 = open0 ? v.getUint32(t0 + L.T_GRID, true) : 0;
-    const gi = openI ? v.getUint32(t + L.T_GRID, true) : 0;
-    const lo0 = v.getInt32(t0 + L.T_LO, true) - base;
-    const hi0 = v.getInt32(t0 + L.T_HI, true) - base;
-    const loI = v.getInt32(t + L.T_LO, true) - base;
-    const hiI = v.getInt32(t + L.T_HI, true) - base;
-    const lo = open0 && openI ? Math.min(lo0, loI) : open0 ? lo0 : loI;
-    const hi = open0 && openI ? Math.max(hi0, hiI) : open0 ? hi0 : hiI;
-    const sum = (r: number, field: number): number => (open0 && r >= lo0 && r <= hi0 ? this.i64(g0 + r * L.ROW_BYTES + field) : 0)
-      + (openI && r >= loI && r <= hiI ? this.i64(gi + r * L.ROW_BYTES + field) : 0);
-    const u32 = (r: number, field: number): number => (open0 && r >= lo0 && r <= hi0 ? v.getUint32(g0 + r * L.ROW_BYTES + field, true) : 0)
-      + (openI && r >= loI && r <= hiI ? v.getUint32(gi + r * L.ROW_BYTES + field, true) : 0);
+    const g0 = u[(t0 + L.T_GRID) >>> 2]!;
+    const gi = u[(t + L.T_GRID) >>> 2]!;
+    const lo0 = open0 ? v.getInt32(t0 + L.T_LO, true) - base : 1;
+    const hi0 = open0 ? v.getInt32(t0 + L.T_HI, true) - base : 0;
+    const loI = openI ? v.getInt32(t + L.T_LO, true) - base : 1;
+    const hiI = openI ? v.getInt32(t + L.T_HI, true) - base : 0;
+    const lo = Math.min(open0 ? lo0 : loI, openI ? loI : lo0);
+    const hi = Math.max(open0 ? hi0 : hiI, openI ? hiI : hi0);
+    // Row r of a grid is 8 u32 words: bid, ask and volume as int64 (low, high) pairs, then the bid and ask
+    // trade counts. A row's words in grid g start at word (g + r * ROW_BYTES) / 4; -1: not in that range.
+    const w0 = (r: number): number => (r >= lo0 && r <= hi0 ? (g0 + r * L.ROW_BYTES) >>> 2 : -1);
+    const wI = (r: number): number => (r >= loI && r <= hiI ? (gi + r * L.ROW_BYTES) >>> 2 : -1);
+    const VOL = L.ROW_VOLUME >>> 2;
     let n = 0;
-    for (let r = lo; r <= hi; r++) if (sum(r, L.ROW_VOLUME) > 0) n++;
+    for (let r = lo; r <= hi; r++) {
+      const a = w0(r);
+      const c = wI(r);
+      if ((a >= 0 && (u[a + VOL]! | u[a + VOL + 1]!) !== 0) || (c >= 0 && (u[c + VOL]! | u[c + VOL + 1]!) !== 0)) n++;
+    }
     if (n === 0) return 0;
+    // One contiguous run of n FootprintLevel structs, written low to high in place: startVector reserved
+    // the room, and moving the builder's head by the run at once avoids pad()'s byte-by-byte zeroing.
     const b = this.b;
-    FeatureFrame.startFootprintVector(b, n);
-    // Back to front, as FlatBuffers vectors are built; fields at the schema's (and the kernels') offsets.
-    for (let r = hi; r >= lo; r--) {
-      const volume = sum(r, L.ROW_VOLUME);
+    b.startVector(L.LEVEL_BYTES, n, 8);
+    (b as unknown as { space: number }).space -= n * L.LEVEL_BYTES;
+    const bb = b.dataBuffer();
+    const out = this.builderView(bb.bytes());
+    let at = bb.capacity() - b.offset();
+    const BID = L.ROW_BID >>> 2;
+    const ASK = L.ROW_ASK >>> 2;
+    const BID_N = L.ROW_BID_TRADES >>> 2;
+    const ASK_N = L.ROW_ASK_TRADES >>> 2;
+    const i64 = (w: number, k: number): number => (w < 0 ? 0 : u[w + k]! + u[w + k + 1]! * TWO32);
+    for (let r = lo; r <= hi; r++) {
+      const a = w0(r);
+      const c = wI(r);
+      const volume = i64(a, VOL) + i64(c, VOL);
       if (volume === 0) continue;
-      b.prep(8, L.LEVEL_BYTES);
-      b.pad(L.LEVEL_BYTES);
-      const bb = b.dataBuffer();
-      const out = this.builderView(bb.bytes());
-      const at = bb.capacity() - b.offset();
       out.setFloat64(at + L.LEVEL_PRICE, (base + r) * tick, true);
-      setI64(out, at + L.LEVEL_BID, sum(r, L.ROW_BID));
-      setI64(out, at + L.LEVEL_ASK, sum(r, L.ROW_ASK));
+      setI64(out, at + L.LEVEL_BID, i64(a, BID) + i64(c, BID));
+      setI64(out, at + L.LEVEL_ASK, i64(a, ASK) + i64(c, ASK));
       setI64(out, at + L.LEVEL_VOLUME, volume);
-      out.setUint32(at + L.LEVEL_BID_TRADES, u32(r, L.ROW_BID_TRADES), true);
-      out.setUint32(at + L.LEVEL_ASK_TRADES, u32(r, L.ROW_ASK_TRADES), true);
+      out.setUint32(at + L.LEVEL_BID_TRADES, (a < 0 ? 0 : u[a + BID_N]!) + (c < 0 ? 0 : u[c + BID_N]!), true);
+      out.setUint32(at + L.LEVEL_ASK_TRADES, (a < 0 ? 0 : u[a + ASK_N]!) + (c < 0 ? 0 : u[c + ASK_N]!), true);
+      at += L.LEVEL_BYTES;
     }
     return b.endVector();
   }
@@ -254,11 +274,6 @@ export class FrameWriter {
       this.outView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
     return this.outView!;
-  }
-
-  /** A non-negative int64 in memory as a number (exact below 2^53: volumes in raw units). */
-  private i64(at: number): number {
-    return this.view.getUint32(at + 4, true) * TWO32 + this.view.getUint32(at, true);
   }
 
   /** `n` f64 values at an 8-aligned address (a Uint8Array would be read as one value per byte). */

@@ -46,7 +46,7 @@ describe.skipIf(!HAVE_DATA)('SnapshotEngine on the ESH4 trades (Databento)', () 
     const out = collector();
     const engine = new SnapshotEngine(source, out, {
       config, intervalMs: 100, threads: 2, kernels,
-      footprint: true, staleMs: 5000, tapeCapacity: 256,
+      footprint: true, liveFootprintSec: [60, 300], staleMs: 5000, tapeCapacity: 256,
     }, pino({ level: 'silent' }));
     await engine.start();
     await engine.done;
