@@ -10,7 +10,8 @@
  * printed to stdout as NDJSON ({symbol, sec, price, size}) so a run can be compared with what the engine
  * shows. SPX (CBOE) and NDX (NASDAQ) are listed as IND contracts and their values streamed as reqMktData
  * last prices (context prices, no volume). Typing `drop` + Enter drops every client (a gateway restart); `refuse 5` refuses connections for
- * five seconds; `1100` / `1102` send those status codes.
+ * five seconds; `1100` / `1102` send those status codes; `noticks 2` answers the next two historical-tick
+ * requests with 162 (the adapter then backfills from 1-minute bars).
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -93,6 +94,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   else if (cmd === 'refuse') {
     void server.refuse().then(() => setTimeout(() => void server.accept(), 1000 * Number(arg ?? 5)));
   } else if (cmd === '1100') server.sendError(-1, 1100, 'Connectivity between IB and Trader Workstation has been lost.');
+  else if (cmd === 'noticks') server.failHistorical(Number(arg ?? 1));
   else if (cmd === '1102') server.sendError(-1, 1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.');
   process.stderr.write(`${cmd ?? ''}: done, clients ${JSON.stringify(server.clients)}\n`);
 });

@@ -91,7 +91,7 @@ describe('IbSource, gateway restart mid-session', () => {
     expect((feedHealth(src, 0).seamDuplicates as number)).toBeGreaterThan(0);
   });
 
-  test('a gap the history cannot fill stays flagged and is counted as lost', async () => {
+  test('a gap neither ticks nor bars can fill stays flagged and is counted as lost', async () => {
     server = await startServer();
     const s = server;
     source = await IbSource.open({ symbols: ['ES'], ...fastSettings(s), historicalRetries: 1 }, quiet);
@@ -101,6 +101,7 @@ describe('IbSource, gateway restart mid-session', () => {
     s.trade(ESH4, 5000, 1);
     await pollUntil(src, sink, () => sink.trades[0]!.length === 1, 5000, 'first trade');
     s.failHistorical(2);
+    s.failBars(2);
     s.dropAll();
     s.nowSec += 5;
     s.trade(ESH4, 5000.25, 1);

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { TwsHistory, type TapeTrade } from './tws-history.js';
 import { TwsOrderDesk } from './tws-order-desk.js';
 import {
   contractData, errorMessage, frame, FrameReader, IN, OUT, SERVER_VERSION, type ContractSpec, type Field,
@@ -18,12 +19,7 @@ export interface RecordedRequest {
   fields: string[];
 }
 
-/** A trade on the server's tape of one contract. */
-export interface TapeTrade {
-  timeSec: number;
-  price: number;
-  size: number;
-}
+export type { TapeTrade } from './tws-history.js';
 
 type SubKind = 'AllLast' | 'BidAsk' | 'depth' | 'mktData';
 
@@ -58,6 +54,8 @@ export class TwsServer {
   readonly rejectClientIds = new Set<number>();
   /** The order desk (placeOrder, cancelOrder, fills). */
   readonly orders: TwsOrderDesk;
+  /** Historical ticks and bars (scripted failures, held replies). */
+  readonly history: TwsHistory;
   /** When false, trades go on the tape but reach no subscriber (IB lost its own connectivity: 1100). */
   streaming = true;
   /** When true the server answers nothing but still reads (a hung gateway: heartbeats go unanswered). */
@@ -71,14 +69,13 @@ export class TwsServer {
   private server: Server | undefined;
   private listenPort = 0;
   private connSeq = 0;
-  private historicalFailures = 0;
-  private historicalHold: Array<() => void> | undefined;
 
   constructor(o: TwsServerOptions) {
     this.contracts = o.contracts;
     this.accounts = o.accounts ?? 'DU1234567';
     this.nowSec = o.startSec ?? 1_709_562_600; // 2024-03-04 14:30 UTC, a cash open
     this.orders = new TwsOrderDesk(o.nextOrderId ?? 1, (clientId, fields) => this.sendToClient(clientId, fields));
+    this.history = new TwsHistory((conId) => this.tape(conId), () => this.nowSec);
     for (const c of o.contracts) this.tapes.set(c.conId, []);
   }
 
@@ -180,21 +177,24 @@ export class TwsServer {
     this.injectRaw(frame(fields));
   }
 
-  /** Answers the next `n` historical-tick requests with error 162. */
-  failHistorical(n: number): void {
-    this.historicalFailures = n;
+  /** Answers the next `n` historical-tick requests with error 162 (by default: no tick data for the query). */
+  failHistorical(n: number, text = 'HMDS query returned no data'): void {
+    this.history.failTicks(n, text);
   }
 
-  /** Holds historical replies until {@link releaseHistorical} (a slow HMDS farm). */
+  /** Answers the next `n` 1-minute bar requests with error 162. */
+  failBars(n: number): void {
+    this.history.failBars(n);
+  }
+
+  /** Holds historical replies (ticks and bars) until {@link releaseHistorical} (a slow HMDS farm). */
   holdHistorical(): void {
-    this.historicalHold ??= [];
+    this.history.holdReplies();
   }
 
   /** Sends the held historical replies and stops holding. */
   releaseHistorical(): void {
-    const held = this.historicalHold ?? [];
-    this.historicalHold = undefined;
-    for (const f of held) f();
+    this.history.release();
   }
 
   /** Forgets every market-data subscription without telling the clients (what 1101 announces). */
@@ -310,9 +310,13 @@ export class TwsServer {
         const reqId = Number(f[1]);
         const conId = Number(f[2]);
         rec(reqId, conId);
-        this.historicalTicks(c, reqId, conId, f[15] ?? '', Number(f[17]));
+        this.history.ticks(reqId, conId, parseIbTime(f[15] ?? ''), Number(f[17]), (fields) => this.write(c, fields));
         return;
       }
+      case OUT.REQ_HISTORICAL_DATA:
+        rec(Number(f[1]), Number(f[2]));
+        this.history.bars(f, (fields) => this.write(c, fields));
+        return;
       case OUT.PLACE_ORDER:
         rec(Number(f[1]), Number(f[2]));
         this.orders.place(c.clientId, f);
@@ -345,30 +349,6 @@ export class TwsServer {
       return;
     }
     c.subs.set(reqId, { kind, conId });
-  }
-
-  private historicalTicks(c: Conn, reqId: number, conId: number, start: string, n: number): void {
-    if (this.historicalFailures > 0) {
-      this.historicalFailures--;
-      this.write(c, errorMessage(reqId, 162, 'Historical Market Data Service error message:HMDS query returned no data'));
-      return;
-    }
-    const fromSec = parseIbTime(start);
-    // Computed when sent: a held reply then includes trades streamed live meanwhile (the seam to de-duplicate).
-    const send = (): void => {
-      const tape = this.tapes.get(conId) ?? [];
-      let i = tape.findIndex((t) => t.timeSec >= fromSec);
-      if (i < 0) i = tape.length;
-      // Like IB: at least `n` ticks when there are, and never a second split across two replies.
-      let j = Math.min(tape.length, i + n);
-      while (j > i && j < tape.length && tape[j]!.timeSec === tape[j - 1]!.timeSec) j++;
-      const fields: Field[] = [IN.HISTORICAL_TICKS_LAST, reqId, j - i];
-      for (const t of tape.slice(i, j)) fields.push(t.timeSec, 0, t.price, t.size, 'CME', '');
-      fields.push(1);
-      this.write(c, fields);
-    };
-    if (this.historicalHold) this.historicalHold.push(send);
-    else send();
   }
 }
 

@@ -36,6 +36,11 @@ export interface IbSettings {
   settleMs: number;
   /** How long snapshots keep the Gap flag after a gap that could not be backfilled, ms. */
   lostGapFlagMs: number;
+  /**
+   * How long snapshots keep the Gap flag after 1-minute bars filled a gap, in market seconds from the end of
+   * the bars: until the longest default timeframe (4 h) no longer holds a bar made of stand-in trades.
+   */
+  barFillFlagSec: number;
   /** Market-depth rows per side. */
   depthRows: number;
   /** Wall clock in epoch seconds: what "now" is for the roll rule and the start-up backfill. */
@@ -65,6 +70,7 @@ export const IB_DEFAULTS: IbSettings = {
   historicalRetries: 3,
   settleMs: 2_000,
   lostGapFlagMs: 4 * 3600_000,
+  barFillFlagSec: 4 * 3600,
   depthRows: 10,
   nowSec: () => Date.now() / 1000,
 };

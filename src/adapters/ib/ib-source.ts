@@ -181,6 +181,8 @@ export class IbSource implements MarketSource {
       at(reqId, 'depth')?.book.apply(position, operation, side, price, size));
     api.on(EventName.historicalTicksLast, (reqId: number, ticks: Array<{ time?: number; price?: number; size?: number }>) =>
       at(reqId, 'historical')?.onHistorical(reqId, ticks));
+    api.on(EventName.historicalData, (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number) =>
+      at(reqId, 'historical')?.onBar(reqId, date, open, high, low, close, volume));
     api.on(EventName.contractDetails, (reqId: number, d: ContractDetails) => this.resolving.find((r) => r.reqId === reqId)?.details.push(d));
     api.on(EventName.contractDetailsEnd, (reqId: number) => this.onContractsEnd(reqId));
     this.context.bind(api);

@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import { nowUs } from '../../common/clock.js';
 import { SideClassifier } from '../../data/side-classifier.js';
 import { Side } from '../../model/side.js';
+import { BAR_SEC, barTrades, nextBarStart, type IbBar } from './bar-fill.js';
 import { DepthBook } from './depth-book.js';
 import type { IbConnection } from './ib-connection.js';
+import { IbCode } from './ib-errors.js';
 import type { IbSettings } from './ib-settings.js';
 import { lastSecond, overlap, type IbTrade } from './tape-merge.js';
 import { TradeQueue } from './trade-queue.js';
@@ -30,7 +32,9 @@ export function ibUtc(sec: number): string {
  * the side of each trade inferred on arrival against the prevailing BidAsk quote, the L2 book, and the gap
  * machine. A gap (start-up, reconnect, 1101/1102) holds the live trades while historical ticks fill the
  * time since the last trade handed over; the seams on both sides are de-duplicated by sequence overlap
- * (tape-merge.ts), so the tape gets every trade exactly once unless the gap is declared lost.
+ * (tape-merge.ts), so the tape gets every trade exactly once unless the gap is declared lost. Where IB has
+ * no historical ticks (162 other than a pacing violation, or every attempt failed) the gap is filled from
+ * 1-minute bars instead (bar-fill.ts): approximate trades, so the Gap flag stays for `barFillFlagSec` after.
  */
 export class InstrumentFeed {
   readonly symbol: string;
@@ -47,7 +51,7 @@ export class InstrumentFeed {
   private readonly log: Logger;
   private readonly route: (reqId: number, kind: RouteKind | undefined) => void;
   private subscribed = false;
-  private gap: 'none' | 'backfilling' | 'settling' = 'none';
+  private gap: 'none' | 'backfilling' | 'settling' | 'bars' = 'none';
   private hold: IbTrade[] = [];
   private acc: IbTrade[] = [];
   private seamBefore: IbTrade[] = [];
@@ -58,9 +62,12 @@ export class InstrumentFeed {
   private histTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private lostUntilMs = 0;
+  private bars: IbBar[] = [];
+  private barsFromSec = 0;
+  private barFlagUntilSec = 0;
   private readonly c = {
     trades: 0, rejected: 0, outOfOrder: 0, seamDuplicates: 0, backfilled: 0, gaps: 0, gapsBackfilled: 0, gapsLost: 0,
-    resubscriptions: 0, quotes: 0,
+    resubscriptions: 0, quotes: 0, gapsBarFilled: 0, barTrades: 0,
   };
 
   constructor(symbol: string, contract: Contract, conn: IbConnection, s: IbSettings, log: Logger, route: (reqId: number, kind: RouteKind | undefined) => void) {
@@ -73,9 +80,12 @@ export class InstrumentFeed {
     this.book = new DepthBook(s.depthRows);
   }
 
-  /** True while snapshots must carry the Gap flag: a backfill is running, or a lost gap is recent. */
+  /**
+   * True while snapshots must carry the Gap flag: a backfill is running, a lost gap is recent, or bars stood in
+   * for trades less than `barFillFlagSec` ago (market clock) and the timeframes still hold them.
+   */
   get gapOpen(): boolean {
-    return this.gap !== 'none' || Date.now() < this.lostUntilMs;
+    return this.gap !== 'none' || Date.now() < this.lostUntilMs || this.s.nowSec() < this.barFlagUntilSec;
   }
 
   /** Requests the live streams with fresh ids (a new connection, or 1101). */
@@ -109,6 +119,7 @@ export class InstrumentFeed {
     this.gap = 'backfilling';
     this.hold = [];
     this.acc = [];
+    this.bars = [];
     this.seamBefore = this.queue.lastSec >= 0 ? this.queue.seam() : [];
     this.gapFromSec = this.queue.lastSec >= 0 ? this.queue.lastSec : Math.floor(fallbackSec);
     this.pages = 0;
@@ -196,13 +207,37 @@ export class InstrumentFeed {
     else this.settleTimer = setTimeout(() => this.finish(false), this.s.settleMs);
   }
 
+  /** One bar of the bars request `reqId`, or its end (@stoqey/ib marks it with a date `finished…`). */
+  onBar(reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number): void {
+    if (reqId !== this.histReqId || this.gap !== 'bars') return;
+    if (!String(date).startsWith('finished')) {
+      this.bars.push({ sec: Number(date), open, high, low, close, volume: Number(volume) });
+      return;
+    }
+    this.stopTimers();
+    this.histReqId = -1;
+    this.route(reqId, undefined);
+    // Whole bars only, up to the live stream (held trades) or the bar in progress.
+    const nowSec = Math.floor(this.s.nowSec());
+    const toSec = this.hold.length ? Math.min(this.hold[0]!.sec, nowSec) : nowSec;
+    const trades = barTrades(this.bars, this.barsFromSec, toSec, nowUs());
+    for (const t of trades) this.acc.push(t);
+    this.c.barTrades += trades.length;
+    this.bars = [];
+    this.finish(false, Math.max(this.barsFromSec, Math.floor(toSec / BAR_SEC) * BAR_SEC));
+  }
+
   /** An error for request `reqId`; returns true when it was this feed's historical query. */
   onHistoricalError(reqId: number, code: number, text: string): boolean {
     if (reqId !== this.histReqId) return false;
     this.stopTimers();
     this.histReqId = -1;
     this.route(reqId, undefined);
-    this.retryPage(`${code} ${text}`);
+    const why = `${code} ${text}`;
+    if (this.gap === 'bars') this.retryBars(why);
+    // 162 is also IB's pacing violation: that one is worth a retry; any other 162 means no ticks to be had.
+    else if (code === IbCode.HISTORICAL_ERROR && !/pacing/i.test(text)) this.startBars(why);
+    else this.retryPage(why);
     return true;
   }
 
@@ -210,7 +245,8 @@ export class InstrumentFeed {
   health(): Record<string, unknown> {
     return {
       symbol: this.symbol, localSymbol: this.contract.localSymbol, conId: this.contract.conId, subscriptions: this.ids ?? null,
-      gap: this.gap, gapFlag: this.gapOpen, ...this.c, waiting: this.queue.length,
+      gap: this.gap, gapFlag: this.gapOpen, ...this.c,
+      barFlagUntil: this.barFlagUntilSec ? new Date(this.barFlagUntilSec * 1000).toISOString() : null, waiting: this.queue.length,
       quote: Number.isFinite(this.quote.bid) ? { bid: this.quote.bid, ask: this.quote.ask, bidSize: this.quote.bidSize, askSize: this.quote.askSize } : null,
       book: this.book.summary(),
     };
@@ -242,15 +278,50 @@ export class InstrumentFeed {
   private retryPage(why: string): void {
     if (this.gap !== 'backfilling') return;
     if (++this.attempts > this.s.historicalRetries) {
-      this.log.warn({ symbol: this.symbol, why, attempts: this.attempts }, 'Historical ticks unavailable, gap left unfilled');
-      this.finish(true);
+      this.startBars(why);
       return;
     }
     const from = this.acc.length ? this.accLastSec() + 1 : this.gapFromSec;
     this.requestPage(from);
   }
 
-  private finish(lost: boolean): void {
+  private startBars(why: string): void {
+    this.gap = 'bars';
+    this.attempts = 0;
+    this.log.warn({ symbol: this.symbol, why }, 'Historical ticks unavailable, backfilling with 1-minute bars');
+    this.requestBars();
+  }
+
+  private requestBars(): void {
+    this.bars = [];
+    // From the first whole minute that cannot hold a trade already taken.
+    this.barsFromSec = nextBarStart((this.acc.length ? this.accLastSec() : this.gapFromSec) + 1);
+    const durationSec = Math.max(BAR_SEC, Math.ceil(this.s.nowSec() - this.barsFromSec));
+    const reqId = this.conn.nextReqId();
+    this.histReqId = reqId;
+    this.route(reqId, 'historical');
+    const c = this.contract;
+    // End '' is "now" on IB's clock; formatDate 2 dates the bars in epoch seconds.
+    this.conn.send((api) => api.reqHistoricalData(reqId, c, '', `${durationSec} S`, '1 min' as never, 'TRADES' as never, 0, 2, false), true);
+    this.histTimer = setTimeout(() => {
+      this.histReqId = -1;
+      this.route(reqId, undefined);
+      this.retryBars('timeout');
+    }, this.s.historicalTimeoutMs);
+  }
+
+  private retryBars(why: string): void {
+    if (this.gap !== 'bars') return;
+    if (++this.attempts > this.s.historicalRetries) {
+      this.log.warn({ symbol: this.symbol, why, attempts: this.attempts }, 'Historical ticks and bars unavailable, gap left unfilled');
+      this.finish(true);
+      return;
+    }
+    this.requestBars();
+  }
+
+  /** Hands the history and the held live trades over; `barsUntilSec` when bars filled the gap up to then. */
+  private finish(lost: boolean, barsUntilSec = 0): void {
     if (this.gap === 'none') return;
     this.stopTimers();
     this.histReqId = -1;
@@ -282,8 +353,11 @@ export class InstrumentFeed {
     if (lost) {
       this.c.gapsLost++;
       this.lostUntilMs = Date.now() + this.s.lostGapFlagMs;
+    } else if (barsUntilSec) {
+      this.c.gapsBarFilled++;
+      this.barFlagUntilSec = Math.max(this.barFlagUntilSec, barsUntilSec + this.s.barFillFlagSec);
     } else this.c.gapsBackfilled++;
-    this.log.info({ symbol: this.symbol, backfilled: pushed, held: this.hold.length, seamDuplicates: dup, pages: this.pages, lost }, 'Backfill completed');
+    this.log.info({ symbol: this.symbol, backfilled: pushed, held: this.hold.length, seamDuplicates: dup, pages: this.pages, lost, byBars: barsUntilSec > 0 }, 'Backfill completed');
     this.gap = 'none';
     this.hold = [];
     this.acc = [];
