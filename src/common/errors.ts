@@ -44,6 +44,8 @@ export const ErrorCode = {
   IB_CONTRACT: 'MIA_ERR_IB_CONTRACT',
   /** An order was refused before reaching IB: not paper trading, no approval, or disconnected. */
   IB_ORDER_REFUSED: 'MIA_ERR_IB_ORDER_REFUSED',
+  /** A bar or snapshot the signal engine reads lacks a field or has a non-finite number. */
+  BAD_SIGNAL_INPUT: 'MIA_ERR_BAD_SIGNAL_INPUT',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -1,14 +1,10 @@
+import { ErrorCode, MiaError } from '../common/errors.js';
 import type { BarJson } from '../stream/messages.js';
 
-/** Code of a bar or snapshot field that is missing or not a finite number (bad data fails loudly). */
-export const MIA_ERR_BAD_SIGNAL_INPUT = 'MIA_ERR_BAD_SIGNAL_INPUT';
-
-/** Thrown for a stream message the signal engine cannot read; `code` is MIA_ERR_BAD_SIGNAL_INPUT. */
-export class SignalInputError extends Error {
-  /** Always MIA_ERR_BAD_SIGNAL_INPUT. */
-  readonly code = MIA_ERR_BAD_SIGNAL_INPUT;
+/** Thrown for a stream message the signal engine cannot read (bad data fails loudly): MIA_ERR_BAD_SIGNAL_INPUT. */
+export class SignalInputError extends MiaError {
   constructor(message: string) {
-    super(message);
+    super(ErrorCode.BAD_SIGNAL_INPUT, message);
     this.name = 'SignalInputError';
   }
 }
