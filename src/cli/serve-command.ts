@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { IbSource, type IbFutureSymbol } from '../adapters/ib/ib-source.js';
+import { IbOrderRoute } from '../adapters/ib/order-route.js';
+import { parseTradingMode, type TradingMode } from '../adapters/ib/trading-mode.js';
 import { SimSource } from '../adapters/sim/sim-source.js';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
@@ -41,6 +43,7 @@ interface ServeOptions {
   ibHost?: string;
   ibPort?: number;
   ibClientId?: number;
+  trading: TradingMode;
   waitSubscribers: number;
   skipBad?: boolean;
 }
@@ -50,16 +53,20 @@ function speed(text: string): number | 'max' {
 }
 
 async function openSource(o: ServeOptions, log: Logger): Promise<MarketSource> {
+  if (o.trading !== 'off' && o.source !== 'ib') throw configError(ErrorCode.BAD_ARGUMENT, `--trading ${o.trading} needs --source ib`);
   if (o.source === 'ib') {
     const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
     for (const s of symbols) if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: IB knows ES and NQ, not "${s}"`);
     if (o.speed !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--speed is for sim and replay; IB runs on the market\'s clock');
-    return IbSource.open({
+    const ib = await IbSource.open({
       symbols: symbols as IbFutureSymbol[],
       ...(o.ibHost !== undefined ? { host: o.ibHost } : {}),
       ...(o.ibPort !== undefined ? { port: o.ibPort } : {}),
       ...(o.ibClientId !== undefined ? { clientId: o.ibClientId } : {}),
     }, log.child({ source: 'ib' }));
+    // The route registers with the source (health under source.trading); no decision engine places orders yet.
+    if (o.trading === 'paper') new IbOrderRoute(ib, { trading: 'paper' }, log.child({ route: 'ib' }));
+    return ib;
   }
   if (o.source === 'replay') {
     if (!o.input) throw configError(ErrorCode.BAD_ARGUMENT, '--source replay needs --input FILE');
@@ -117,6 +124,7 @@ export function serveCommand(program: Command): void {
     .option('--ib-host <host>', 'ib: TWS / IB Gateway host (env MIA_IB_HOST; default 127.0.0.1)')
     .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', wholeNumber('--ib-port'))
     .option('--ib-client-id <n>', 'ib: API client id (env MIA_IB_CLIENT_ID; default 0; on 326 the next id is tried)', wholeNumber('--ib-client-id'))
+    .option('--trading <mode>', 'off, or paper: paper orders through IB (--source ib, a paper account); live trading is not exposed', parseTradingMode, 'off')
     .option('--exit-on-end', 'replay: shut down once the file is streamed')
     .option('--wait-subscribers <n>', 'start the source once n subscribers have subscribed (a replay from its first trade)', wholeNumber('--wait-subscribers'), 0)
     .option('--skip-bad', 'replay: skip malformed rows (counted) instead of stopping')

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { IbSource } from '../../src/adapters/ib/ib-source.js';
-import { IbOrderRoute, type OrderEvent } from '../../src/adapters/ib/order-route.js';
+import { IbOrderRoute, type BracketOrder, type OrderApproval, type OrderEvent } from '../../src/adapters/ib/order-route.js';
 import { fastSettings, quiet, startServer, waitFor } from './harness.js';
 import type { TwsServer } from './tws-server.js';
 import { OUT } from './tws-wire.js';
@@ -15,7 +15,8 @@ afterEach(async () => {
 });
 
 const BRACKET = { symbol: 'ES', action: 'BUY' as const, quantity: 2, entry: 5000, stop: 4990, target: 5020 };
-const approve = (): boolean => true;
+const approve: OrderApproval = { approve: () => ({ approved: true }) };
+const deny: OrderApproval = { approve: () => ({ approved: false, reason: 'DAILY_LOSS_LIMIT', message: 'daily loss limit reached' }) };
 
 describe('IbOrderRoute, paper bracket', () => {
   test('life cycle: submitted, entry filled, stop and target linked, the stop cancelled when the target fills', async () => {
@@ -71,7 +72,9 @@ describe('IbOrderRoute, paper bracket', () => {
     expect(() => new IbOrderRoute(src, { trading: 'live' } as never, quiet)).toThrow(expect.objectContaining({ code: 'MIA_ERR_IB_ORDER_REFUSED' }));
     const route = new IbOrderRoute(src, { trading: 'paper' }, quiet);
     const refused = { code: 'MIA_ERR_IB_ORDER_REFUSED' };
-    expect(() => route.placeBracket(BRACKET, () => false)).toThrow(expect.objectContaining(refused));
+    expect(() => route.placeBracket(BRACKET, deny)).toThrow(expect.objectContaining({ ...refused, message: expect.stringContaining('DAILY_LOSS_LIMIT') }));
+    expect(() => route.placeBracket(BRACKET, undefined as never)).toThrow(expect.objectContaining(refused));
+    expect(() => route.placeBracket(BRACKET, (() => true) as never)).toThrow(expect.objectContaining(refused));
     expect(() => route.placeBracket({ ...BRACKET, stop: 5010 }, approve)).toThrow(expect.objectContaining(refused));
     expect(() => route.placeBracket({ ...BRACKET, entry: 5000.1 }, approve)).toThrow(expect.objectContaining(refused));
     expect(() => route.placeBracket({ ...BRACKET, symbol: 'CL' }, approve)).toThrow(expect.objectContaining(refused));
@@ -87,5 +90,44 @@ describe('IbOrderRoute, paper bracket', () => {
     source = await IbSource.open({ symbols: ['ES'], ...fastSettings(server) }, quiet);
     const route = new IbOrderRoute(source, { trading: 'paper' }, quiet);
     expect(() => route.placeBracket(BRACKET, approve)).toThrow(expect.objectContaining({ code: 'MIA_ERR_IB_ORDER_REFUSED' }));
+  });
+
+  test('the approval is asked once per valid bracket, with the order, just before sending', async () => {
+    server = await startServer();
+    source = await IbSource.open({ symbols: ['ES'], ...fastSettings(server) }, quiet);
+    const route = new IbOrderRoute(source, { trading: 'paper' }, quiet);
+    const asked: BracketOrder[] = [];
+    const approval: OrderApproval = { approve: (o) => (asked.push(o), { approved: true }) };
+    expect(() => route.placeBracket({ ...BRACKET, entry: 5000.1 }, approval)).toThrow();
+    expect(asked).toHaveLength(0);
+    route.placeBracket(BRACKET, approval);
+    expect(asked).toEqual([BRACKET]);
+    await waitFor(() => server!.requests.filter((r) => r.msgId === OUT.PLACE_ORDER).length === 3, 5000, 'sent');
+  });
+
+  test('no new orders while IB connectivity is lost (1100), though the socket stays', async () => {
+    server = await startServer();
+    const s = server;
+    source = await IbSource.open({ symbols: ['ES'], ...fastSettings(s) }, quiet);
+    const src = source;
+    const route = new IbOrderRoute(src, { trading: 'paper' }, quiet);
+    s.sendError(-1, 1100, 'Connectivity between IB and Trader Workstation has been lost.');
+    await waitFor(() => !src.connected(), 5000, '1100');
+    expect(src.connection.connected).toBe(true);
+    expect(() => route.placeBracket(BRACKET, approve)).toThrow(expect.objectContaining({ code: 'MIA_ERR_IB_ORDER_REFUSED' }));
+    expect(src.health().trading).toMatchObject({ mode: 'paper', ready: false, lastRefusal: expect.stringContaining('market data is down') });
+  });
+
+  test('health shows trading off without a route, and the paper route\'s readiness and counters with one', async () => {
+    server = await startServer();
+    source = await IbSource.open({ symbols: ['ES'], ...fastSettings(server) }, quiet);
+    const src = source;
+    expect(src.health().trading).toEqual({ mode: 'off' });
+    const route = new IbOrderRoute(src, { trading: 'paper' }, quiet);
+    await waitFor(() => (src.health().trading as { ready: boolean }).ready, 5000, 'ready');
+    expect(() => route.placeBracket(BRACKET, deny)).toThrow();
+    route.placeBracket(BRACKET, approve);
+    await waitFor(() => (src.health().trading as { working: number }).working === 3, 5000, 'working orders');
+    expect(src.health().trading).toMatchObject({ mode: 'paper', ready: true, accounts: 'DU1234567', bracketsSent: 1, refused: 1 });
   });
 });

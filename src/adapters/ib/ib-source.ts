@@ -58,6 +58,7 @@ export class IbSource implements MarketSource {
   private subscribedOnce = false;
   private api: IBApi | undefined;
   private nextOrderId = 0;
+  private tradingHealth: () => Record<string, unknown> = () => ({ mode: 'off' });
   private readonly ready: Promise<InstrumentFeed[]>;
 
   private constructor(o: IbSourceOptions, log: Logger) {
@@ -116,6 +117,11 @@ export class IbSource implements MarketSource {
     if (this.api) bind(this.api);
   }
 
+  /** Where `health().trading` comes from: the order route registers itself (without one, trading is off). */
+  setTradingHealth(report: () => object): void {
+    this.tradingHealth = () => ({ ...report() });
+  }
+
   /** Called with the next valid order id on each connection (at once when connected now). */
   onConnected(listener: (nextOrderId: number) => void): void {
     this.upListeners.push(listener);
@@ -157,7 +163,7 @@ export class IbSource implements MarketSource {
   health(): Record<string, unknown> {
     return {
       connection: this.connection.health(), dataUp: this.connection.dataUp, instruments: this.feeds.map((f) => f.health()),
-      context: this.context.health(),
+      context: this.context.health(), trading: this.tradingHealth(),
     };
   }
 

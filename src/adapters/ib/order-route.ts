@@ -33,8 +33,19 @@ export type OrderEvent =
   | { type: 'execution'; orderId: number; parentId: number; role: OrderRole; execId: string; side: string; quantity: number; price: number; time: string }
   | { type: 'rejected'; orderId: number; parentId: number; role: OrderRole; code: number; text: string };
 
-/** The caller's consent for one order (the engine's approval interface; the risk engine comes later). */
-export type OrderApproval = (order: BracketOrder) => boolean;
+/** The answer of an {@link OrderApproval}: a refusal carries a reason (a risk reason code, for instance). */
+export type ApprovalDecision = { approved: true } | { approved: false; reason: string; message?: string };
+
+/**
+ * The engine's consent for one order, asked just before it is sent; an order goes out only with an approval
+ * that says yes. It lives here rather than in src/execution/ because no engine code uses it yet: the
+ * decision and risk engines (a later issue) implement it, e.g. by mapping a risk decision onto
+ * {@link ApprovalDecision}.
+ */
+export interface OrderApproval {
+  /** Approves or refuses `order` now. */
+  approve(order: BracketOrder): ApprovalDecision;
+}
 
 /** Where orders go. */
 export interface OrderRoute {
@@ -51,13 +62,29 @@ export interface OrderRouteOptions {
   trading: 'paper';
 }
 
+/** The route's state for /health (`source.trading`). */
+export interface OrderRouteHealth {
+  mode: 'paper';
+  /** True when a bracket could be sent now (connected, market data up, paper accounts, an order id). */
+  ready: boolean;
+  accounts: string;
+  bracketsSent: number;
+  refused: number;
+  lastRefusal: string | null;
+  /** Orders sent whose last status is not final. */
+  working: number;
+}
+
 const TICK = 0.25;
+const FINAL = new Set(['Filled', 'Cancelled', 'ApiCancelled', 'Inactive']);
 
 /**
  * Paper orders through IB: a bracket is the parent limit entry (not transmitted), the target limit and the
  * stop (same OCA group, so a fill of one cancels the other), the stop transmitting the family, as IB's
- * bracket protocol requires. Refuses unless constructed for paper trading, the caller approves the order,
- * the session is connected, and every managed account is a paper account (IB paper ids start with D).
+ * bracket protocol requires. Refuses unless constructed for paper trading, the caller's approval says yes,
+ * the session is connected with market data flowing (never trade blind: 1100 or a broken farm stops new
+ * orders), and every managed account is a paper account (IB paper ids start with D). Its state shows in
+ * the source's health under `trading`.
  */
 export class IbOrderRoute implements OrderRoute {
   private readonly source: IbSource;
@@ -65,6 +92,8 @@ export class IbOrderRoute implements OrderRoute {
   private readonly roles = new Map<number, { role: OrderRole; parentId: number; last: string }>();
   private readonly listeners: Array<(e: OrderEvent) => void> = [];
   private nextId = 0;
+  private readonly counts = { bracketsSent: 0, refused: 0 };
+  private lastRefusal: string | null = null;
 
   constructor(source: IbSource, o: OrderRouteOptions, log: Logger) {
     if ((o as { trading?: string }).trading !== 'paper') {
@@ -76,6 +105,18 @@ export class IbOrderRoute implements OrderRoute {
       this.nextId = Math.max(this.nextId, id);
     });
     source.addBinder((api) => this.bind(api));
+    source.setTradingHealth(() => this.health());
+  }
+
+  /** Mode, readiness and counters for /health. */
+  health(): OrderRouteHealth {
+    const conn = this.source.connection;
+    let working = 0;
+    for (const r of this.roles.values()) if (!FINAL.has(r.last.split('/')[0]!)) working++;
+    return {
+      mode: 'paper', ready: this.source.connected() && paperOnly(conn.managedAccounts) && this.nextId > 0, accounts: conn.managedAccounts,
+      ...this.counts, lastRefusal: this.lastRefusal, working,
+    };
   }
 
   onEvent(listener: (e: OrderEvent) => void): void {
@@ -83,13 +124,17 @@ export class IbOrderRoute implements OrderRoute {
   }
 
   placeBracket(order: BracketOrder, approval: OrderApproval): BracketIds {
-    const refuse = (why: string): never => {
-      throw ibError(IbErrorCode.IB_ORDER_REFUSED, `bracket refused: ${why}`, { ...order });
+    const refuse = (why: string, details: Record<string, unknown> = {}): never => {
+      this.counts.refused++;
+      this.lastRefusal = why;
+      this.log.warn({ symbol: order.symbol, action: order.action, why }, 'Paper bracket refused');
+      throw ibError(IbErrorCode.IB_ORDER_REFUSED, `bracket refused: ${why}`, { ...order, ...details });
     };
+    if (!isApproval(approval)) refuse('no approval given');
     const conn = this.source.connection;
     if (!conn.connected) refuse('not connected to IB');
-    const accounts = conn.managedAccounts.split(',').filter(Boolean);
-    if (!accounts.length || accounts.some((a) => !a.startsWith('D'))) refuse(`not a paper account (${conn.managedAccounts || 'none'})`);
+    if (!this.source.connected()) refuse('IB market data is down (connectivity lost or a data farm broken)');
+    if (!paperOnly(conn.managedAccounts)) refuse(`not a paper account (${conn.managedAccounts || 'none'})`);
     const contract = this.source.contractOf(order.symbol);
     if (!contract) refuse(`unknown symbol ${order.symbol}`);
     if (!Number.isInteger(order.quantity) || order.quantity <= 0) refuse('quantity must be a positive integer');
@@ -98,7 +143,11 @@ export class IbOrderRoute implements OrderRoute {
     if (buy ? !(order.stop < order.entry && order.entry < order.target) : !(order.target < order.entry && order.entry < order.stop)) {
       refuse('stop and target must sit on either side of the entry');
     }
-    if (approval(order) !== true) refuse('not approved');
+    const decision = approval.approve(order);
+    if (decision?.approved !== true) {
+      const no = decision as { reason?: string; message?: string } | undefined;
+      refuse(`not approved (${no?.reason ?? 'no decision'}${no?.message ? `: ${no.message}` : ''})`, { reason: no?.reason ?? null });
+    }
     if (this.nextId <= 0) refuse('no order id from IB yet');
     const parentId = this.nextId;
     const ids = { parentId, targetId: parentId + 1, stopId: parentId + 2 };
@@ -115,6 +164,7 @@ export class IbOrderRoute implements OrderRoute {
       this.roles.set(id, { role, parentId, last: '' });
       conn.send((api) => api.placeOrder(id, contract!, o));
     }
+    this.counts.bracketsSent++;
     this.log.info({ ...ids, symbol: order.symbol, action: order.action, quantity: order.quantity, entry: order.entry, stop: order.stop, target: order.target }, 'Paper bracket sent');
     return ids;
   }
@@ -154,4 +204,14 @@ export class IbOrderRoute implements OrderRoute {
       this.emit({ type: 'rejected', orderId: reqId, parentId: r.parentId, role: r.role, code, text: err.message });
     });
   }
+}
+
+/** Every managed account is a paper account (IB paper account ids start with D). */
+function paperOnly(accounts: string): boolean {
+  const list = accounts.split(',').filter(Boolean);
+  return list.length > 0 && list.every((a) => a.startsWith('D'));
+}
+
+function isApproval(a: unknown): a is OrderApproval {
+  return typeof a === 'object' && a !== null && typeof (a as OrderApproval).approve === 'function';
 }
