@@ -1,4 +1,4 @@
-import { checkPeriod, type PriceIndicator } from './indicator.js';
+import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js';
 
 /**
  * Kaufman efficiency ratio over `period` changes (Kaufman, "Trading Systems and Methods"; the ER of KAMA):
@@ -6,17 +6,16 @@ import { checkPeriod, type PriceIndicator } from './indicator.js';
  * line, near 0 for a choppy range. A series that does not move at all has ER 0 (no trend). The first
  * value needs N + 1 closes. `direction` is the sign of the net change (+1, −1 or 0).
  */
-export class EfficiencyRatio implements PriceIndicator {
+export class EfficiencyRatio extends IndicatorBase implements PriceIndicator {
   /** Number of changes N. */
   readonly period: number;
   /** Closes of the last N + 1 inputs. */
   private readonly closes: Float64Array;
   private path = 0;
-  private n = 0;
-  private out: number | null = null;
   private dir = 0;
 
   constructor(period: number) {
+    super();
     checkPeriod('EfficiencyRatio', period);
     this.period = period;
     this.closes = new Float64Array(period + 1);
@@ -51,22 +50,6 @@ export class EfficiencyRatio implements PriceIndicator {
   /** Sign of the net change over the window (0 during warm-up). */
   get direction(): number {
     return this.dir;
-  }
-  /** Latest ER, null during warm-up. */
-  get value(): number | null {
-    return this.out;
-  }
-  /** Inputs accepted. */
-  get count(): number {
-    return this.n;
-  }
-  /** True after the first input. */
-  get hasInputs(): boolean {
-    return this.n > 0;
-  }
-  /** True once N + 1 closes were seen. */
-  get initialized(): boolean {
-    return this.out !== null;
   }
   /** Forgets every input. */
   reset(): void {

@@ -1,20 +1,19 @@
-import { checkPeriod, type PriceIndicator } from './indicator.js';
+import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js';
 
 /**
  * Exponential moving average as TA-Lib defines it: smoothing k = 2 / (period + 1), seeded by the simple
  * mean of the first `period` inputs (first value at the `period`-th input), then
  * ema = ema + k · (price − ema). Libraries that seed with the first price disagree during warm-up.
  */
-export class Ema implements PriceIndicator {
+export class Ema extends IndicatorBase implements PriceIndicator {
   /** Period N. */
   readonly period: number;
   /** Smoothing factor 2 / (N + 1). */
   readonly k: number;
   private seedSum = 0;
-  private n = 0;
-  private out: number | null = null;
 
   constructor(period: number) {
+    super();
     checkPeriod('Ema', period);
     this.period = period;
     this.k = 2 / (period + 1);
@@ -32,22 +31,6 @@ export class Ema implements PriceIndicator {
     return this.out;
   }
 
-  /** Latest EMA, null during warm-up. */
-  get value(): number | null {
-    return this.out;
-  }
-  /** Inputs accepted. */
-  get count(): number {
-    return this.n;
-  }
-  /** True after the first input. */
-  get hasInputs(): boolean {
-    return this.n > 0;
-  }
-  /** True once seeded. */
-  get initialized(): boolean {
-    return this.out !== null;
-  }
   /** Forgets every input. */
   reset(): void {
     this.seedSum = 0;

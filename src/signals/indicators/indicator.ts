@@ -28,6 +28,32 @@ export interface BarIndicator extends IndicatorState {
   update(high: number, low: number, close: number): number | null;
 }
 
+/**
+ * The read side of the contract, shared by the indicators: `n` inputs taken, `out` null during warm-up.
+ * Subclasses update both and reset them in `reset()`.
+ */
+export abstract class IndicatorBase {
+  protected n = 0;
+  protected out: number | null = null;
+
+  /** The latest output, or null while warming up. */
+  get value(): number | null {
+    return this.out;
+  }
+  /** Number of inputs accepted since construction or the last reset. */
+  get count(): number {
+    return this.n;
+  }
+  /** True once at least one input was accepted. */
+  get hasInputs(): boolean {
+    return this.n > 0;
+  }
+  /** True once `value` is a number. */
+  get initialized(): boolean {
+    return this.out !== null;
+  }
+}
+
 /** Throws a RangeError when a period is not an integer ≥ min: invalid arguments fail at construction. */
 export function checkPeriod(name: string, period: number, min = 1): void {
   if (!Number.isInteger(period) || period < min) {

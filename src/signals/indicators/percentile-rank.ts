@@ -1,4 +1,4 @@
-import { checkPeriod, type PriceIndicator } from './indicator.js';
+import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js';
 
 /**
  * Percentile rank of each new input against the previous `window` inputs (mid-rank for ties):
@@ -6,16 +6,15 @@ import { checkPeriod, type PriceIndicator } from './indicator.js';
  * prior inputs exist. O(window) per update over a preallocated ring (no sorting, no allocation): windows
  * here are a few hundred bars, and each update runs once per closed bar, not per tick.
  */
-export class PercentileRank implements PriceIndicator {
+export class PercentileRank extends IndicatorBase implements PriceIndicator {
   /** Number of prior inputs compared against. */
   readonly window: number;
   /** Prior inputs needed before the first value. */
   readonly minSamples: number;
   private readonly ring: Float64Array;
-  private n = 0;
-  private out: number | null = null;
 
   constructor(window: number, minSamples = Math.min(window, 20)) {
+    super();
     checkPeriod('PercentileRank', window);
     checkPeriod('PercentileRank minSamples', minSamples);
     if (minSamples > window) throw new RangeError(`PercentileRank: minSamples ${minSamples} > window ${window}`);
@@ -46,22 +45,6 @@ export class PercentileRank implements PriceIndicator {
     return this.out;
   }
 
-  /** Rank of the latest input, null while fewer than `minSamples` prior inputs exist. */
-  get value(): number | null {
-    return this.out;
-  }
-  /** Inputs accepted. */
-  get count(): number {
-    return this.n;
-  }
-  /** True after the first input. */
-  get hasInputs(): boolean {
-    return this.n > 0;
-  }
-  /** True once a rank was produced. */
-  get initialized(): boolean {
-    return this.out !== null;
-  }
   /** Forgets every input. */
   reset(): void {
     this.ring.fill(0);

@@ -1,4 +1,4 @@
-import { checkPeriod, type PriceIndicator } from './indicator.js';
+import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js';
 
 /**
  * Relative strength index with Wilder smoothing, as TA-Lib computes it (unstable period 0): the first
@@ -6,16 +6,15 @@ import { checkPeriod, type PriceIndicator } from './indicator.js';
  * changes; afterwards avg = (avg · (N − 1) + current) / N. RSI = 100 · avgGain / (avgGain + avgLoss),
  * and 0 when both averages are 0 (TA-Lib's convention for a flat series).
  */
-export class Rsi implements PriceIndicator {
+export class Rsi extends IndicatorBase implements PriceIndicator {
   /** Period N. */
   readonly period: number;
   private prev = 0;
   private gain = 0;
   private loss = 0;
-  private n = 0;
-  private out: number | null = null;
 
   constructor(period: number) {
+    super();
     checkPeriod('Rsi', period);
     this.period = period;
   }
@@ -51,22 +50,6 @@ export class Rsi implements PriceIndicator {
     return total === 0 ? 0 : (100 * this.gain) / total;
   }
 
-  /** Latest RSI, null during warm-up. */
-  get value(): number | null {
-    return this.out;
-  }
-  /** Inputs accepted. */
-  get count(): number {
-    return this.n;
-  }
-  /** True after the first input. */
-  get hasInputs(): boolean {
-    return this.n > 0;
-  }
-  /** True once the first `period` changes were seen. */
-  get initialized(): boolean {
-    return this.out !== null;
-  }
   /** Forgets every input. */
   reset(): void {
     this.prev = 0;

@@ -1,18 +1,17 @@
-import { checkPeriod, type PriceIndicator } from './indicator.js';
+import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js';
 
 /**
  * Simple moving average over the last `period` inputs (TA-Lib SMA): the first value comes at the
  * `period`-th input. A ring buffer and a running sum keep each update O(1) with no allocation.
  */
-export class Sma implements PriceIndicator {
+export class Sma extends IndicatorBase implements PriceIndicator {
   /** Window length. */
   readonly period: number;
   private readonly ring: Float64Array;
   private sum = 0;
-  private n = 0;
-  private out: number | null = null;
 
   constructor(period: number) {
+    super();
     checkPeriod('Sma', period);
     this.period = period;
     this.ring = new Float64Array(period);
@@ -29,22 +28,6 @@ export class Sma implements PriceIndicator {
     return this.out;
   }
 
-  /** Latest mean, null before `period` inputs. */
-  get value(): number | null {
-    return this.out;
-  }
-  /** Inputs accepted. */
-  get count(): number {
-    return this.n;
-  }
-  /** True after the first input. */
-  get hasInputs(): boolean {
-    return this.n > 0;
-  }
-  /** True once the window is full. */
-  get initialized(): boolean {
-    return this.out !== null;
-  }
   /** Forgets every input. */
   reset(): void {
     this.ring.fill(0);

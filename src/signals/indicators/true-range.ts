@@ -1,13 +1,11 @@
-import type { BarIndicator } from './indicator.js';
+import { IndicatorBase, type BarIndicator } from './indicator.js';
 
 /**
  * True range (Wilder; TA-Lib TRANGE): max(high, previous close) − min(low, previous close). TA-Lib has no
  * value for the first bar (no previous close), so neither does this.
  */
-export class TrueRange implements BarIndicator {
+export class TrueRange extends IndicatorBase implements BarIndicator {
   private prevClose = 0;
-  private n = 0;
-  private out: number | null = null;
 
   /** Adds a bar; returns its true range from the second bar on. */
   update(high: number, low: number, close: number): number | null {
@@ -21,22 +19,6 @@ export class TrueRange implements BarIndicator {
     return this.out;
   }
 
-  /** Latest true range, null on the first bar. */
-  get value(): number | null {
-    return this.out;
-  }
-  /** Bars accepted. */
-  get count(): number {
-    return this.n;
-  }
-  /** True after the first bar. */
-  get hasInputs(): boolean {
-    return this.n > 0;
-  }
-  /** True from the second bar. */
-  get initialized(): boolean {
-    return this.out !== null;
-  }
   /** Forgets every bar. */
   reset(): void {
     this.prevClose = 0;
