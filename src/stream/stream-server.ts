@@ -41,7 +41,7 @@ export class StreamServer {
   private readonly latest = new Map<string, Uint8Array>();
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
   private listenSocket: uWS.us_listen_socket | undefined;
-  private health: HealthSource = () => ({ status: {} as never, stages: {} });
+  private health: HealthSource | undefined;
   /** Control messages refused. */
   controlErrors = 0;
   private warmCalls = 0;
@@ -160,6 +160,10 @@ export class StreamServer {
       },
     });
     this.app.get('/health', (res) => {
+      if (!this.health) {
+        this.json(res, '503 Service Unavailable', { code: 'MIA_ERR_NOT_READY', message: 'the engine is starting' });
+        return;
+      }
       const h = this.health();
       this.json(res, '200 OK', { ...h, server: { subscribers: this.fanout.countByFormat(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes } });
     });
