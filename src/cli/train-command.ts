@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { ReplaySource } from '../adapters/replay/replay-source.js';
+import { configError, ErrorCode } from '../common/errors.js';
+import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
+import type { ModelName } from '../ml/model-manifest.js';
+import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
+import { SignalSampler } from '../ml/signal-sampler.js';
+import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
+import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
+import { decodeFrame } from '../stream/frame-decoder.js';
+import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
+import { positiveNumber, wholeNumber } from './options.js';
+
+interface TrainOptions {
+  input: string;
+  out: string;
+  symbol?: string;
+  tickSize: number;
+  horizonBars: number;
+  targetTicks: number;
+  stopTicks: number;
+  folds: number;
+  seed: number;
+  threshold: number;
+  createdAt?: string;
+  progress: boolean;
+}
+
+/** Default walk-forward folds. */
+export const DEFAULT_FOLDS = 5;
+/** Default seed of the random forest. */
+export const DEFAULT_SEED = 42;
+
+function isoTime(text: string): string {
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d\d-\d\dT/.test(text) || !Number.isFinite(ms)) throw configError(ErrorCode.BAD_ARGUMENT, `--created-at must be an ISO-8601 time, got "${text}"`);
+  return new Date(ms).toISOString();
+}
+
+function unitShare(text: string): number {
+  const n = Number(text);
+  if (!(n >= 0 && n <= 1)) throw configError(ErrorCode.BAD_ARGUMENT, `--threshold must be in [0, 1], got "${text}"`);
+  return n;
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Replays a trade file through the engine (inline kernels, full speed) into the sampler; returns the last snapshot time. */
+async function replay(o: TrainOptions, sampler: SignalSampler, report: (s: string) => void): Promise<string | undefined> {
+  const source = await ReplaySource.open(o.input, { speed: 'max', tickSize: o.tickSize, ...(o.symbol ? { symbol: o.symbol } : {}) });
+  let lastTs: string | undefined;
+  let reported = performance.now();
+  const publisher: FramePublisher = {
+    snapshot: (_s, _t, f) => {
+      const m = decodeFrame(f.bytes) as SnapshotMessage;
+      lastTs = m.ts;
+      sampler.onMessage(m);
+      const now = performance.now();
+      if (now - reported >= 1000) (reported = now), report(`${sampler.baseBars.toLocaleString('en-US')} bars replayed, at ${m.ts}`);
+    },
+    bar: (_t, f) => sampler.onMessage(decodeFrame(f.bytes) as BarMessage),
+    status: () => undefined,
+    counters: () => ({ subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 }),
+  };
+  const engine = new SnapshotEngine(source, publisher, {
+    config: { ...DEFAULT_FEATURE_CONFIG, tickSize: o.tickSize },
+    intervalMs: 1000, threads: 1, kernels: 'inline', footprint: true, liveFootprintSec: [], staleMs: 60_000,
+  }, pino({ level: 'silent' }));
+  await engine.start();
+  await engine.done;
+  await engine.stop();
+  if (engine.sourceError) throw engine.sourceError;
+  return lastTs;
+}
+
+/**
+ * `mia train`: replays a trade file through the engine and the signal engine, labels the decision at each
+ * closed 1m bar (target before stop within the horizon), trains logistic regression, gradient-boosted trees
+ * and a random forest, evaluates them walk-forward, and writes the three ONNX models and manifest.json into
+ * --out (docs/ml.md).
+ */
+export function trainCommand(program: Command): void {
+  const d = DEFAULT_LABEL_CONFIG;
+  program
+    .command('train')
+    .description('train the ML filter (logistic regression, gradient-boosted trees, random forest) on a replayed trade file and export ONNX models')
+    .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
+    .requiredOption('--out <dir>', 'directory for lr.onnx, gbt.onnx, rf.onnx and manifest.json')
+    .option('--symbol <symbol>', 'instrument to train on when the file holds several')
+    .option('--tick-size <price>', 'tick size of the instrument', positiveNumber('--tick-size'), d.tickSize)
+    .option('--horizon-bars <n>', '1m bars within which the target must be reached', wholeNumber('--horizon-bars'), d.horizonBars)
+    .option('--target-ticks <n>', 'target distance in ticks', wholeNumber('--target-ticks'), d.targetTicks)
+    .option('--stop-ticks <n>', 'stop distance in ticks', wholeNumber('--stop-ticks'), d.stopTicks)
+    .option('--folds <k>', 'walk-forward folds (expanding window, time order)', wholeNumber('--folds'), DEFAULT_FOLDS)
+    .option('--seed <s>', 'random forest seed', wholeNumber('--seed'), DEFAULT_SEED)
+    .option('--threshold <p>', 'approval threshold of the ensemble mean written to the manifest', unitShare, DEFAULT_THRESHOLD)
+    .option('--created-at <iso>', 'time recorded in the manifest (default: the last trade replayed, so output is reproducible)', isoTime)
+    .option('--no-progress', 'no progress lines on stderr')
+    .addHelpText('after', '\nExample:\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models --horizon-bars 5 --target-ticks 4 --stop-ticks 4 --folds 2\n')
+    .action(async (o: TrainOptions) => {
+      const label: LabelConfig = { targetTicks: o.targetTicks, stopTicks: o.stopTicks, horizonBars: o.horizonBars, tickSize: o.tickSize };
+      const problem = labelConfigProblem(label);
+      if (problem) throw configError(ErrorCode.BAD_ARGUMENT, problem);
+      if (o.folds < 1) throw configError(ErrorCode.BAD_ARGUMENT, `--folds must be at least 1, got ${o.folds}`);
+      const report = (s: string): void => void (o.progress && process.stderr.write(`mia train: ${s}\n`));
+      const started = performance.now();
+      const sampler = new SignalSampler({ defaultTickSize: o.tickSize });
+      const [lastTs, inputSha256] = await Promise.all([replay(o, sampler, report), fileSha256(o.input)]);
+      const samples = labelSamples(sampler.finish(), label);
+      report(`${sampler.baseBars} bars, ${samples.length} labelled samples in ${((performance.now() - started) / 1000).toFixed(1)} s; training`);
+      const x = samples.map((s) => s.features);
+      const y = Uint8Array.from(samples, (s) => s.label);
+      const createdAt = o.createdAt ?? (lastTs ? new Date(Date.parse(lastTs.replace(/(\.\d{3})\d*Z$/, '$1Z'))).toISOString() : new Date(0).toISOString());
+      const r = await trainAndExport(x, y, o.out, {
+        folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, inputSha256, threshold: o.threshold,
+        onStage: (s) => report(s),
+      });
+      for (const m of r.manifest.models) {
+        const p = r.evaluation[m.name as ModelName].pooled;
+        process.stdout.write(
+          `${m.name.padEnd(3)} auc ${p.auc === null ? 'n/a' : p.auc.toFixed(3)} accuracy ${p.accuracy.toFixed(3)} brier ${p.brier.toFixed(3)}` +
+            ` (${p.samples} out-of-sample of ${y.length}, ${o.folds} folds) ${join(o.out, m.file)} sha256 ${m.sha256.slice(0, 12)}\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { configError, ErrorCode } from '../common/errors.js';
+import { FEATURE_NAMES } from '../signals/features.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, MODEL_NAMES, sha256, type ModelManifest } from './model-manifest.js';
+
+/** The filter's state, for /health, decisions and logs. */
+export type FilterStatus =
+  | { enabled: false; reason: string }
+  | { enabled: true; dir: string; threshold: number; createdAt: string; models: { name: string; file: string; sha256: string }[] };
+
+/** Status of a run without a models directory. */
+export const FILTER_OFF: FilterStatus = { enabled: false, reason: 'no models directory given: the ML filter is off, signals are not scored' };
+
+/** Scores of one feature vector. */
+export interface EnsembleScore {
+  /** P(target before stop) of logistic regression, gradient-boosted trees and random forest. */
+  scores: [number, number, number];
+  mean: number;
+  /** mean ≥ threshold. */
+  approved: boolean;
+  /** sha256 of the three model files, in the order of `scores`. */
+  hashes: [string, string, string];
+}
+
+/**
+ * The three exported models in onnxruntime-node: one InferenceSession each, created once at load, after the
+ * manifest's hashes and feature order are checked (a models directory that does not match its manifest is
+ * refused, not scored).
+ */
+export class ModelEnsemble {
+  /** The manifest read at load. */
+  readonly manifest: ModelManifest;
+  /** Approval threshold of the mean. */
+  readonly threshold: number;
+  private readonly dir: string;
+  private readonly sessions: ort.InferenceSession[];
+  private readonly hashes: [string, string, string];
+
+  private constructor(dir: string, manifest: ModelManifest, sessions: ort.InferenceSession[], threshold: number) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.sessions = sessions;
+    this.threshold = threshold;
+    this.hashes = manifest.models.map((m) => m.sha256) as [string, string, string];
+  }
+
+  /** Reads and checks `dir/manifest.json` and the three models, and opens a session per model. */
+  static async load(dir: string, opts: { threshold?: number } = {}): Promise<ModelEnsemble> {
+    let text: string;
+    try {
+      text = await readFile(join(dir, MANIFEST_FILE), 'utf8');
+    } catch (e) {
+      throw configError(ErrorCode.INPUT_UNREADABLE, `${join(dir, MANIFEST_FILE)}: ${(e as Error).message}`, { dir });
+    }
+    const manifest = JSON.parse(text) as ModelManifest;
+    const bad = (reason: string): Error => configError(ErrorCode.BAD_CONFIG, `models directory ${dir}: ${reason}`, { dir });
+    if (manifest.format !== MANIFEST_FORMAT || manifest.version !== MANIFEST_VERSION) throw bad(`not a ${MANIFEST_FORMAT} v${MANIFEST_VERSION} manifest`);
+    if (JSON.stringify(manifest.features) !== JSON.stringify(FEATURE_NAMES)) throw bad(`feature order ${manifest.features.join(',')} is not the engine's`);
+    if (manifest.models.map((m) => m.name).join() !== MODEL_NAMES.join()) throw bad(`models must be ${MODEL_NAMES.join(', ')} in that order`);
+    const threshold = opts.threshold ?? manifest.threshold;
+    if (!(threshold >= 0 && threshold <= 1)) throw bad(`threshold ${threshold} is not in [0, 1]`);
+    const sessions: ort.InferenceSession[] = [];
+    for (const m of manifest.models) {
+      const bytes = await readFile(join(dir, m.file)).catch((e: Error) => {
+        throw configError(ErrorCode.INPUT_UNREADABLE, `${join(dir, m.file)}: ${e.message}`, { dir });
+      });
+      if (sha256(bytes) !== m.sha256) throw bad(`${m.file} does not match its sha256 in the manifest`);
+      sessions.push(await ort.InferenceSession.create(bytes));
+    }
+    return new ModelEnsemble(dir, manifest, sessions, threshold);
+  }
+
+  /** The filter's state. */
+  status(): FilterStatus {
+    return {
+      enabled: true, dir: this.dir, threshold: this.threshold, createdAt: this.manifest.createdAt,
+      models: this.manifest.models.map((m) => ({ name: m.name, file: m.file, sha256: m.sha256 })),
+    };
+  }
+
+  /** Scores one feature vector (FEATURE_NAMES order, nulls given as the manifest's missing value). */
+  async score(features: Float32Array): Promise<EnsembleScore> {
+    const p = await this.scoreBatch(features, 1);
+    return this.decide(p[0]!, p[1]!, p[2]!);
+  }
+
+  /** Scores `rows` vectors laid end to end; returns lr, gbt, rf probabilities row by row (3 per row). */
+  async scoreBatch(features: Float32Array, rows: number): Promise<Float32Array> {
+    const d = FEATURE_NAMES.length;
+    if (features.length !== rows * d) throw configError(ErrorCode.BAD_ARGUMENT, `expected ${rows}×${d} features, got ${features.length}`);
+    const input = new ort.Tensor('float32', features, [rows, d]);
+    const out = new Float32Array(rows * 3);
+    for (let m = 0; m < 3; m++) {
+      const s = this.sessions[m]!;
+      const r = await s.run({ [s.inputNames[0]!]: input });
+      const p = r[s.outputNames[0]!]!.data as Float32Array;
+      for (let i = 0; i < rows; i++) out[i * 3 + m] = p[i]!;
+    }
+    return out;
+  }
+
+  /** The decision for three scores: approved when their mean is at or above the threshold. */
+  decide(lr: number, gbt: number, rf: number): EnsembleScore {
+    const mean = (lr + gbt + rf) / 3;
+    return { scores: [lr, gbt, rf], mean, approved: mean >= this.threshold, hashes: this.hashes };
+  }
+
+  /** Releases the sessions. */
+  async close(): Promise<void> {
+    for (const s of this.sessions) await s.release();
+  }
+}
+
+/** The filter of a run: the loaded ensemble, or off with FILTER_OFF when no directory is given. */
+export async function loadModelFilter(dir: string | undefined, opts: { threshold?: number } = {}): Promise<{ status: FilterStatus; ensemble: ModelEnsemble | null }> {
+  if (dir === undefined) return { status: FILTER_OFF, ensemble: null };
+  const ensemble = await ModelEnsemble.load(dir, opts);
+  return { status: ensemble.status(), ensemble };
+}
+
+/** A feature vector in model input form: FEATURE_NAMES order, null (not warm yet) as `missing`. */
+export function featureRow(f: Record<(typeof FEATURE_NAMES)[number], number | null>, missing = 0, out = new Float32Array(FEATURE_NAMES.length)): Float32Array {
+  for (let j = 0; j < FEATURE_NAMES.length; j++) out[j] = f[FEATURE_NAMES[j]!] ?? missing;
+  return out;
+}

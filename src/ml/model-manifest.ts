@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { ClassifierMetrics } from './classifier-metrics.js';
+import type { LabelConfig } from './trade-labeler.js';
+import type { Fold } from './walk-forward.js';
+
+/** The three models, in the order of every score array. */
+export const MODEL_NAMES = ['lr', 'gbt', 'rf'] as const;
+/** One of the model names. */
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** Manifest file name inside a models directory. */
+export const MANIFEST_FILE = 'manifest.json';
+/** Format tag and version of the manifest; a loader refuses any other. */
+export const MANIFEST_FORMAT = 'mia-ml-models';
+/** Current manifest version. */
+export const MANIFEST_VERSION = 1;
+
+/** One exported model. */
+export interface ManifestModel {
+  name: ModelName;
+  file: string;
+  /** sha256 of the file's bytes, hex. */
+  sha256: string;
+  /** What the graph is (ops), for a reader of the manifest. */
+  graph: string;
+  /** Training parameters. */
+  params: Record<string, number>;
+  /** Walk-forward metrics: pooled over the folds' test blocks, and each fold. */
+  walkForward: { pooled: ClassifierMetrics; folds: (ClassifierMetrics & Fold)[] };
+}
+
+/** The manifest written next to the models (docs/ml.md). */
+export interface ModelManifest {
+  format: typeof MANIFEST_FORMAT;
+  version: number;
+  /** Given by the caller (not read from a clock), so the same inputs give the same bytes. */
+  createdAt: string;
+  /** Feature order of the input tensor's columns. */
+  features: string[];
+  /** What a feature that is not warm yet (null) is given. */
+  missingFeatureValue: number;
+  input: { name: string; type: 'float32'; shape: [string, number] };
+  output: { name: string; type: 'float32'; shape: [string, number]; meaning: string };
+  /** Default approval threshold of the ensemble mean. */
+  threshold: number;
+  label: LabelConfig & { definition: string };
+  training: {
+    samples: number;
+    positives: number;
+    /** sha256 of the labelled training data (float32 feature rows then uint8 labels, little-endian). */
+    dataSha256: string;
+    /** sha256 of the input file, when trained from one. */
+    inputSha256?: string;
+    folds: number;
+    embargo: number;
+    seed: number;
+  };
+  models: ManifestModel[];
+  /** Versions of the libraries that trained, wrote and run the models. */
+  libraries: Record<string, string>;
+}
+
+/** sha256 of bytes, hex. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** sha256 of labelled samples: every row as float32 little-endian, then the labels as bytes. */
+export function trainingDataHash(x: readonly Float32Array[], y: ArrayLike<number>): string {
+  const h = createHash('sha256');
+  const row = new DataView(new ArrayBuffer(4 * (x[0]?.length ?? 0)));
+  for (const r of x) {
+    for (let j = 0; j < r.length; j++) row.setFloat32(4 * j, r[j]!, true);
+    h.update(new Uint8Array(row.buffer));
+  }
+  h.update(Uint8Array.from(y as ArrayLike<number>));
+  return h.digest('hex');
+}
+
+const require = createRequire(import.meta.url);
+
+/** Installed versions of the ML libraries (from their package.json). */
+export function libraryVersions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of ['onnxruntime-node', 'onnx-proto', 'ml-random-forest', 'ml-cart']) {
+    out[p] = (require(`${p}/package.json`) as { version: string }).version;
+  }
+  return out;
+}

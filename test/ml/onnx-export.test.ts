@@ -1,0 +1,119 @@
+// Train → export → onnxruntime: the exported graphs give the in-process models' probabilities within 1e-6
+// on random float32 inputs, and the manifest's hashes are those of the files.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { isMiaError } from '../../src/common/errors.js';
+import { sha256, type ModelManifest } from '../../src/ml/model-manifest.js';
+import { ModelEnsemble, loadModelFilter } from '../../src/ml/model-ensemble.js';
+import { trainAndExport, type TrainingResult } from '../../src/ml/model-trainer.js';
+import { DEFAULT_LABEL_CONFIG } from '../../src/ml/trade-labeler.js';
+import { syntheticSamples } from './synthetic-samples.js';
+
+const { x, y } = syntheticSamples(300, 7);
+let dir: string;
+let result: TrainingResult;
+let ensemble: ModelEnsemble;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mia-ml-'));
+  result = await trainAndExport(x, y, dir, {
+    folds: 3, embargo: 2, seed: 11, label: DEFAULT_LABEL_CONFIG, createdAt: '2024-01-02T03:04:05.000Z',
+    forest: { trees: 20, maxDepth: 5, minSamples: 5, featureShare: 0.75 },
+  });
+  ensemble = await ModelEnsemble.load(dir);
+}, 60_000);
+
+afterAll(async () => {
+  await ensemble?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const featureRow = fc.tuple(
+  ...Array.from({ length: 6 }, () => fc.float({ min: -1, max: 1, noNaN: true })),
+  fc.float({ min: 0, max: 1, noNaN: true }),
+  fc.constantFrom(0, 0.6, 1),
+).map((v) => Float32Array.from(v));
+
+describe('ONNX export', () => {
+  test('onnxruntime scores equal the in-process models within 1e-6 on random inputs', async () => {
+    await fc.assert(
+      fc.asyncProperty(featureRow, async (row) => {
+        const s = await ensemble.score(row);
+        const m = result.models;
+        expect(Math.abs(s.scores[0] - m.lr.predict(row))).toBeLessThanOrEqual(1e-6);
+        expect(Math.abs(s.scores[1] - m.gbt.predict(row))).toBeLessThanOrEqual(1e-6);
+        expect(Math.abs(s.scores[2] - m.rf.predict(row))).toBeLessThanOrEqual(1e-6);
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+
+  test('onnxruntime scores equal the in-process models on the training rows (split values are midpoints of them)', async () => {
+    const flat = new Float32Array(x.length * 8);
+    x.forEach((r, i) => flat.set(r, i * 8));
+    const p = await ensemble.scoreBatch(flat, x.length);
+    const rf = result.models.rf.predictMany(x);
+    let worst = 0;
+    x.forEach((r, i) => {
+      worst = Math.max(worst, Math.abs(p[i * 3]! - result.models.lr.predict(r)), Math.abs(p[i * 3 + 1]! - result.models.gbt.predict(r)), Math.abs(p[i * 3 + 2]! - rf[i]!));
+    });
+    expect(worst).toBeLessThanOrEqual(1e-6);
+  });
+
+  test('manifest hashes are the sha256 of the model files', async () => {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
+    expect(manifest.models.map((m) => m.file)).toEqual(['lr.onnx', 'gbt.onnx', 'rf.onnx']);
+    for (const m of manifest.models) expect(sha256(await readFile(join(dir, m.file)))).toBe(m.sha256);
+    expect(manifest.createdAt).toBe('2024-01-02T03:04:05.000Z');
+    expect(manifest.features).toEqual(['confluence_score', 'momentum_flow', 'trend_alignment', 'volume_profile', 'support_resistance', 'market_regime_score', 'volatility_regime', 'time_factor']);
+    expect(manifest.training.samples).toBe(300);
+    expect((await ensemble.score(x[0]!)).hashes).toEqual(manifest.models.map((m) => m.sha256));
+  });
+
+  test('the same samples, seed and time give byte-identical files', async () => {
+    const again = await mkdtemp(join(tmpdir(), 'mia-ml-'));
+    try {
+      await trainAndExport(x, y, again, {
+        folds: 3, embargo: 2, seed: 11, label: DEFAULT_LABEL_CONFIG, createdAt: '2024-01-02T03:04:05.000Z',
+        forest: { trees: 20, maxDepth: 5, minSamples: 5, featureShare: 0.75 },
+      });
+      for (const f of ['lr.onnx', 'gbt.onnx', 'rf.onnx', 'manifest.json']) {
+        expect(sha256(await readFile(join(again, f))), f).toBe(sha256(await readFile(join(dir, f))));
+      }
+    } finally {
+      await rm(again, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  test('a model file changed after export is refused with MIA_ERR_BAD_CONFIG', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'mia-ml-'));
+    try {
+      for (const f of ['lr.onnx', 'gbt.onnx', 'rf.onnx', 'manifest.json']) await writeFile(join(copy, f), await readFile(join(dir, f)));
+      const bytes = await readFile(join(copy, 'gbt.onnx'));
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
+      await writeFile(join(copy, 'gbt.onnx'), bytes);
+      const e = await ModelEnsemble.load(copy).catch((err: unknown) => err);
+      expect(isMiaError(e) && e.code).toBe('MIA_ERR_BAD_CONFIG');
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  test('without a models directory the filter is off and says so', async () => {
+    const f = await loadModelFilter(undefined);
+    expect(f.ensemble).toBeNull();
+    expect(f.status.enabled).toBe(false);
+    expect(f.status.enabled === false && f.status.reason).toMatch(/no models directory/);
+  });
+
+  test('a mean at the default threshold 0.6 is approved, a mean just below is not', () => {
+    expect(ensemble.threshold).toBe(0.6);
+    // (0.6 + 0.6 + 0.6) / 3 evaluates to 0.6 exactly in double arithmetic.
+    expect(ensemble.decide(0.6, 0.6, 0.6)).toMatchObject({ mean: 0.6, approved: true });
+    expect(ensemble.decide(0.6, 0.6, 0.59).approved).toBe(false);
+    expect(ensemble.decide(0.9, 0.3, 0.9).approved).toBe(true); // one dissenting model, mean 0.7
+  });
+});
