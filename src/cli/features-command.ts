@@ -58,10 +58,6 @@ export function featuresCommand(program: Command): void {
         ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
       });
       const out = process.stdout;
-      out.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EPIPE') process.exit(0); // the reader (head, jq) closed the pipe
-        throw e;
-      });
       const config = {
         tickSize: o.tickSize,
         timeframesSec: o.timeframe,

@@ -3,6 +3,7 @@ import { isMiaError } from '../common/errors.js';
 import { featuresCommand } from './features-command.js';
 import { runCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
+import { trainCommand } from './train-command.js';
 
 
 /**
@@ -10,6 +11,11 @@ import { serveCommand } from './serve-command.js';
  * message and code), 2 on a usage error.
  */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that closes the pipe early (`mia … | head`) ends the output, not the process with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const program = new Command('mia')
     .description('MIA engine: order-flow features from CME futures trades, in WebAssembly over shared memory')
     .exitOverride()
@@ -17,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   featuresCommand(program);
   runCommand(program);
   serveCommand(program);
+  trainCommand(program);
 
   try {
     await program.parseAsync(argv);
