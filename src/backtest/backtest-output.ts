@@ -1,0 +1,76 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { ExecutionError, ExecutionErrorCode } from '../execution/execution-errors.js';
+import { DEFAULT_SIM_BROKER_CONFIG } from '../execution/sim-broker.js';
+import { isoNs } from '../model/bar-json.js';
+import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
+import type { BacktestMetrics } from './backtest-metrics.js';
+import type { BacktestOptions, BacktestResult } from './backtest-runner.js';
+import { writeTradesParquet } from './parquet-export.js';
+import { tradesCsv } from './trade-report.js';
+
+/** Files a backtest wrote. */
+export interface BacktestFiles {
+  trades: string;
+  /** Undefined when DuckDB is not installed. */
+  parquet: string | undefined;
+  metrics: string;
+}
+
+/** A configuration without its contract table (the same constants in every run). */
+function withoutSpecs<T extends { specs: unknown }>(c: T): Omit<T, 'specs'> {
+  const { specs: _specs, ...rest } = c;
+  return rest;
+}
+
+const cents = (x: number): number => Math.round(x * 100) / 100;
+const six = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
+
+/** Metrics rounded for the file: dollars to cents, ratios to six decimals. */
+function roundedMetrics(m: BacktestMetrics): Record<string, unknown> {
+  return {
+    trades: m.trades, wins: m.wins, losses: m.losses, winRate: six(m.winRate),
+    netProfit: cents(m.netProfit), grossProfit: cents(m.grossProfit), grossLoss: cents(m.grossLoss),
+    profitFactor: six(m.profitFactor), expectancy: m.expectancy === null ? null : cents(m.expectancy),
+    maxDrawdown: cents(m.maxDrawdown), maxDrawdownPct: six(m.maxDrawdownPct),
+    sharpe: six(m.sharpe), sharpePeriod: 'trade date, business days, annualised by sqrt(252)', sharpeDays: m.sharpeDays,
+  };
+}
+
+/**
+ * The metrics document: the run's inputs and settings, counters and metrics. Nothing in it depends on when
+ * or where the run happened (no wall-clock time, the input by file name only), so equal runs write equal bytes.
+ */
+export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: { hashes: string[] } | null): string {
+  const doc = {
+    input: basename(o.input),
+    symbol: r.symbol,
+    from: o.fromNs !== undefined ? isoNs(o.fromNs) : null,
+    to: o.toNs !== undefined ? isoNs(o.toNs) : null,
+    firstDecision: r.firstNs !== null ? isoNs(r.firstNs) : null,
+    lastTrade: r.lastNs !== null ? isoNs(r.lastNs) : null,
+    tradesRead: r.tradesRead,
+    snapshots: r.snapshots,
+    bars: r.bars,
+    settings: { startingBalance: o.startingBalance, winProbability: o.winProbability, broker: withoutSpecs({ ...DEFAULT_SIM_BROKER_CONFIG, ...o.broker }),
+      risk: withoutSpecs({ ...DEFAULT_RISK_CONFIG, ...o.risk }) },
+    ml: ml ? { enabled: true, hashes: ml.hashes } : { enabled: false },
+    decisions: { ...r.counters, riskRefused: Object.fromEntries(Object.entries(r.counters.riskRefused).sort(([a], [b]) => (a < b ? -1 : 1))) },
+    metrics: roundedMetrics(r.metrics),
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** Writes trades.csv, trades.parquet (when DuckDB is installed) and metrics.json into `dir`. */
+export async function writeBacktestOutputs(dir: string, o: BacktestOptions, r: BacktestResult, ml: { hashes: string[] } | null): Promise<BacktestFiles> {
+  const files = { trades: join(dir, 'trades.csv'), parquet: join(dir, 'trades.parquet'), metrics: join(dir, 'metrics.json') };
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(files.trades, tradesCsv(r.trades));
+    await writeFile(files.metrics, metricsJson(o, r, ml));
+  } catch (e) {
+    throw new ExecutionError(ExecutionErrorCode.OUTPUT_UNWRITABLE, `${dir}: cannot write the backtest files (${(e as Error).message})`, { dir });
+  }
+  const parquet = (await writeTradesParquet(files.trades, files.parquet)) ? files.parquet : undefined;
+  return { ...files, parquet };
+}

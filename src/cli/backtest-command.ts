@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+import { writeBacktestOutputs } from '../backtest/backtest-output.js';
+import { runBacktest, type BacktestOptions } from '../backtest/backtest-runner.js';
+import { configError, ErrorCode } from '../common/errors.js';
+import type { ScoreSignal } from '../execution/signal-trader.js';
+import { ModelEnsemble } from '../ml/model-ensemble.js';
+import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
+import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
+import { positiveNumber, wholeNumber } from './options.js';
+
+interface BacktestCliOptions {
+  input: string;
+  out: string;
+  models?: string;
+  mlThreshold?: number;
+  from?: bigint;
+  to?: bigint;
+  symbol?: string;
+  instrument?: string;
+  balance: number;
+  winProbability: number;
+  stopTicks: number;
+  targetTicks: number;
+  maxPosition: number;
+  dailyLossLimit: number;
+  maxConsecutiveLosses: number;
+  minBalance: number;
+  latencyUs: number;
+  slippageTicks: number;
+  commission: number;
+  queueAhead?: number;
+  longThreshold: number;
+  shortThreshold: number;
+  minConfidence: number;
+  skipBad?: boolean;
+  progress?: boolean;
+}
+
+/** The ML filter of `--models DIR`: a scoring function and what the run records about the models. */
+interface MlFilter {
+  scoreSignal: ScoreSignal;
+  hashes: string[];
+  missingFeature: number;
+  close(): Promise<void>;
+}
+
+/** Loads the ensemble `mia train` wrote (a directory that does not match its manifest is refused, coded). */
+async function loadMlFilter(dir: string, threshold: number | undefined): Promise<MlFilter> {
+  const e = await ModelEnsemble.load(dir, threshold !== undefined ? { threshold } : {});
+  return {
+    scoreSignal: (f) => e.score(f), hashes: e.manifest.models.map((m) => m.sha256), missingFeature: e.manifest.missingFeatureValue,
+    close: () => e.close(),
+  };
+}
+
+/** Parses an ISO-8601 time (`2023-12-25T23:30:00Z`) to ns since the epoch. */
+function isoTime(flag: string) {
+  return (text: string): bigint => {
+    const ms = Date.parse(text);
+    if (!Number.isFinite(ms)) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be an ISO-8601 time such as 2023-12-25T23:30:00Z, got "${text}"`);
+    return BigInt(ms) * 1_000_000n;
+  };
+}
+
+/** A number ≥ 0. */
+function nonNegative(flag: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < 0) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be a number >= 0, got "${text}"`);
+    return n;
+  };
+}
+
+/** A probability in [0, 1]. */
+function probability(flag: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!(n >= 0 && n <= 1)) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be in [0, 1], got "${text}"`);
+    return n;
+  };
+}
+
+/** `mia backtest`: the live decision pipeline over a replay, trades and metrics into a folder. */
+export function backtestCommand(program: Command): void {
+  const r = DEFAULT_RISK_CONFIG;
+  const bn = DEFAULT_BATTLE_NAVALE_CONFIG;
+  program
+    .command('backtest')
+    .description('run signals, the ML filter, risk and the simulated broker over a trade file; write trades (CSV, Parquet) and metrics (JSON)')
+    .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
+    .requiredOption('--out <dir>', 'folder for trades.csv, trades.parquet and metrics.json')
+    .option('--models <dir>', 'ML filter: models directory written by mia train')
+    .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
+    .option('--from <iso>', 'first entry time (earlier trades warm the indicators)', isoTime('--from'))
+    .option('--to <iso>', 'stop the replay at this time', isoTime('--to'))
+    .option('--symbol <symbol>', 'raw symbol or instrument id in a file with several')
+    .option('--instrument <root>', 'contract: ES or NQ (default: from the symbol or the file name)')
+    .option('--balance <usd>', 'starting balance', positiveNumber('--balance'), 25_000)
+    .option('--win-probability <p>', 'win probability for Kelly sizing without an ML filter', probability('--win-probability'), 0.5)
+    .option('--stop-ticks <n>', 'stop distance', positiveNumber('--stop-ticks'), r.stop.kind === 'ticks' ? r.stop.ticks : 8)
+    .option('--target-ticks <n>', 'target distance', positiveNumber('--target-ticks'), r.target.kind === 'ticks' ? r.target.ticks : 16)
+    .option('--max-position <n>', 'largest position, contracts', wholeNumber('--max-position'), r.maxPosition)
+    .option('--daily-loss-limit <usd>', 'loss of one trade date at which entries stop', positiveNumber('--daily-loss-limit'), r.dailyLossLimit)
+    .option('--max-consecutive-losses <n>', 'losses in a row at which entries stop', wholeNumber('--max-consecutive-losses'), r.maxConsecutiveLosses)
+    .option('--min-balance <usd>', 'balance below which trading halts', nonNegative('--min-balance'), r.minBalance)
+    .option('--latency-us <us>', 'order and cancel latency, µs of market time', nonNegative('--latency-us'), 0)
+    .option('--slippage-ticks <n>', 'ticks against market and stop fills', nonNegative('--slippage-ticks'), 0)
+    .option('--commission <usd>', 'commission per contract per side', nonNegative('--commission'), 0)
+    .option('--queue-ahead <n>', 'limit fills at their price after n contracts ahead and their own quantity trade there (default: only on trades through)',
+      nonNegative('--queue-ahead'))
+    .option('--long-threshold <x>', 'Battle Navale score for long', Number, bn.longThreshold)
+    .option('--short-threshold <x>', 'Battle Navale score for short (negative)', Number, bn.shortThreshold)
+    .option('--min-confidence <x>', 'minimum signal confidence', probability('--min-confidence'), bn.minConfidence)
+    .option('--skip-bad', 'skip malformed rows instead of stopping')
+    .option('--progress', 'report trades read on stderr every second (default when stderr is a terminal)')
+    .option('--no-progress', 'never report progress')
+    .addHelpText('after', '\nExample:\n  mia backtest --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out out/bt\n')
+    .action(async (o: BacktestCliOptions) => {
+      const ml = o.models !== undefined ? await loadMlFilter(o.models, o.mlThreshold) : null;
+      const showProgress = o.progress ?? process.stderr.isTTY;
+      let lastReport = performance.now();
+      const options: BacktestOptions = {
+        input: o.input,
+        ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
+        ...(o.instrument !== undefined ? { instrument: o.instrument } : {}),
+        ...(o.from !== undefined ? { fromNs: o.from } : {}),
+        ...(o.to !== undefined ? { toNs: o.to } : {}),
+        startingBalance: o.balance,
+        winProbability: o.winProbability,
+        risk: {
+          stop: { kind: 'ticks', ticks: o.stopTicks }, target: { kind: 'ticks', ticks: o.targetTicks }, maxPosition: o.maxPosition,
+          dailyLossLimit: o.dailyLossLimit, maxConsecutiveLosses: o.maxConsecutiveLosses, minBalance: o.minBalance,
+        },
+        broker: {
+          latencyNs: Math.round(o.latencyUs * 1000), slippageTicks: o.slippageTicks, commissionPerContract: o.commission,
+          limitQueueAhead: o.queueAhead ?? null,
+        },
+        signals: { battleNavale: { ...bn, longThreshold: o.longThreshold, shortThreshold: o.shortThreshold, minConfidence: o.minConfidence } },
+        ...(ml ? { scoreSignal: ml.scoreSignal, missingFeature: ml.missingFeature } : {}),
+        ...(o.skipBad ? { skipBad: true } : {}),
+        ...(showProgress
+          ? {
+              onProgress: (trades: number): void => {
+                const now = performance.now();
+                if (now - lastReport < 1000) return;
+                lastReport = now;
+                process.stderr.write(`mia: ${trades.toLocaleString('en-US')} trades read\n`);
+              },
+            }
+          : {}),
+      };
+      try {
+        const result = await runBacktest(options);
+        const files = await writeBacktestOutputs(o.out, options, result, ml ? { hashes: ml.hashes } : null);
+        const m = result.metrics;
+        const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)} %`);
+        process.stderr.write(
+          `mia: backtest ${result.symbol}: ${result.tradesRead.toLocaleString('en-US')} trades read, ${result.snapshots} snapshots, ` +
+            `${m.trades} trades, net ${m.netProfit.toFixed(2)} USD, win rate ${pct(m.winRate)}, profit factor ${m.profitFactor?.toFixed(2) ?? '-'}, ` +
+            `max drawdown ${m.maxDrawdown.toFixed(2)} USD; wrote ${files.trades}, ${files.parquet ?? '(no Parquet: @duckdb/node-api is not installed)'}, ${files.metrics}\n`,
+        );
+      } finally {
+        await ml?.close();
+      }
+    });
+}

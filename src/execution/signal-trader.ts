@@ -1,0 +1,166 @@
+import type { RiskReasonCode } from '../risk/reason-codes.js';
+import { RiskEngine, type RiskAlert, type RiskConfig } from '../risk/risk-engine.js';
+import { tradeDate } from '../signals/calendar/us-eastern-time.js';
+import { FEATURE_NAMES } from '../signals/features.js';
+import type { SignalDecision } from '../signals/signal-engine.js';
+import type { ExecutionEvent, OrderView } from './execution-venue.js';
+import { PositionLedger, type RoundTrip } from './position-ledger.js';
+import type { SimBroker } from './sim-broker.js';
+
+/** The ML filter's answer for one signal (an ensemble: one score per model, their mean, the verdict, model hashes). */
+export interface MlScore {
+  scores: number[];
+  mean: number;
+  approved: boolean;
+  hashes: string[];
+}
+
+/** Scores the eight features (FEATURE_NAMES order; a feature still warming up as `missingFeature`). */
+export type ScoreSignal = (features: Float32Array) => Promise<MlScore>;
+
+/** How decisions become orders. */
+export interface SignalTraderOptions {
+  startingBalance: number;
+  risk?: Partial<RiskConfig>;
+  /** Win probability given to the Kelly sizing when no ML filter supplies one (its mean score). */
+  winProbability: number;
+  /** No entries before this market time (ns): earlier trades only warm the indicators. */
+  tradeFromNs?: bigint;
+  scoreSignal?: ScoreSignal;
+  /** Value given to the ML filter for a feature still warming up (default 0, the neutral value of each). */
+  missingFeature?: number;
+}
+
+/** A closed trade with the decision that opened it. */
+export interface TradeRecord {
+  tradeId: number;
+  trip: RoundTrip;
+  exitReason: 'target' | 'stop' | 'end' | 'flatten';
+  decision: SignalDecision;
+  /** Time of the snapshot the decision was made on, ns. */
+  decisionNs: bigint;
+  ml: MlScore | null;
+}
+
+/** Decisions seen, and why those that did not trade stopped where they did. */
+export interface TraderCounters {
+  decisions: number;
+  directional: number;
+  busy: number;
+  mlRejected: number;
+  riskRefused: Partial<Record<RiskReasonCode, number>>;
+  entries: number;
+}
+
+interface Pending {
+  tradeId: number;
+  decision: SignalDecision;
+  decisionNs: bigint;
+  ml: MlScore | null;
+}
+
+/**
+ * The decision path shared by backtests and paper mode: a directional signal, optionally approved by the
+ * ML filter, sized by the risk engine, goes to the venue as a bracket (market entry, stop and target from
+ * the risk engine). One bracket per symbol at a time. Fills update the ledger and the risk engine;
+ * CATASTROPHE liquidates. No clock is read: times are the market's.
+ */
+export class SignalTrader {
+  readonly risk: RiskEngine;
+  readonly ledger = new PositionLedger();
+  readonly trades: TradeRecord[] = [];
+  readonly counters: TraderCounters = { decisions: 0, directional: 0, busy: 0, mlRejected: 0, riskRefused: {}, entries: 0 };
+  private readonly broker: SimBroker;
+  private readonly o: SignalTraderOptions;
+  /** Per symbol: the entry in flight or open, until its round trip closes. */
+  private readonly open = new Map<string, Pending>();
+  private readonly flattenDue = new Set<string>();
+  private nextTradeId = 1;
+  private readonly features = new Float32Array(FEATURE_NAMES.length);
+
+  constructor(broker: SimBroker, o: SignalTraderOptions) {
+    this.broker = broker;
+    this.o = o;
+    if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw new RangeError('winProbability must be in [0, 1]');
+    this.risk = new RiskEngine(o.startingBalance, o.risk ?? {}, (a) => this.onAlert(a));
+    broker.onEvent((e) => this.onEvent(e));
+  }
+
+  /** Takes one decision made at market time `tsNs`; resolves once any order it leads to is sent. */
+  async onDecision(d: SignalDecision, tsNs: bigint): Promise<void> {
+    this.counters.decisions++;
+    this.risk.startDay(tradeDate(Number(tsNs / 1_000_000n)));
+    this.settle();
+    if (d.direction === 'flat' || (this.o.tradeFromNs !== undefined && tsNs < this.o.tradeFromNs)) return;
+    this.counters.directional++;
+    if (this.open.has(d.symbol) || this.ledger.position(d.symbol) !== 0) {
+      this.counters.busy++;
+      return;
+    }
+    let ml: MlScore | null = null;
+    if (this.o.scoreSignal) {
+      for (let i = 0; i < FEATURE_NAMES.length; i++) this.features[i] = d.features[FEATURE_NAMES[i]!] ?? this.o.missingFeature ?? 0;
+      ml = await this.o.scoreSignal(this.features);
+      if (!ml.approved) {
+        this.counters.mlRejected++;
+        return;
+      }
+    }
+    const price = this.broker.last(d.symbol);
+    if (price === undefined) return;
+    const r = this.risk.evaluate({
+      symbol: d.symbol, side: d.direction, entryPrice: price, winProbability: ml ? ml.mean : this.o.winProbability, positionFactor: d.expiry.factor,
+    });
+    if (!r.approved) {
+      this.counters.riskRefused[r.reason] = (this.counters.riskRefused[r.reason] ?? 0) + 1;
+      return;
+    }
+    const tradeId = this.nextTradeId++;
+    this.open.set(d.symbol, { tradeId, decision: d, decisionNs: tsNs, ml });
+    this.counters.entries++;
+    this.broker.submitBracket({
+      symbol: d.symbol, side: d.direction === 'long' ? 'buy' : 'sell', qty: r.qty, entry: { type: 'market' },
+      stopPrice: r.stopPrice, targetPrice: r.targetPrice, tag: String(tradeId),
+    });
+  }
+
+  /** Runs what an alert asked for (CATASTROPHE flatten) outside the venue's event dispatch. */
+  settle(): void {
+    for (const symbol of this.flattenDue) this.close(symbol);
+    this.flattenDue.clear();
+  }
+
+  /** End of the data: cancels working orders and closes open positions at the last price. */
+  finish(): void {
+    this.settle();
+    for (const symbol of [...this.open.keys()].sort()) this.close(symbol);
+  }
+
+  private close(symbol: string): void {
+    this.broker.liquidate(symbol, this.ledger.position(symbol));
+    // A bracket whose entry never filled leaves no trade behind; a filled one was closed by the fill above.
+    if (this.ledger.position(symbol) === 0) this.open.delete(symbol);
+  }
+
+  private onAlert(a: RiskAlert): void {
+    for (const f of a.flatten) this.flattenDue.add(f.symbol);
+  }
+
+  private onEvent(e: ExecutionEvent): void {
+    if (e.kind !== 'filled') return;
+    const f = e.fill;
+    this.risk.onFill(f.symbol, f.side === 'buy' ? f.qty : -f.qty);
+    const trip = this.ledger.apply(f);
+    if (!trip) return;
+    const p = this.open.get(f.symbol);
+    this.open.delete(f.symbol);
+    this.risk.onTradeClosed(trip.netUsd, tradeDate(Number(trip.exitNs / 1_000_000n)));
+    if (!p) return;
+    this.trades.push({ tradeId: p.tradeId, trip, exitReason: exitReason(e.order, this.flattenDue.size > 0), decision: p.decision, decisionNs: p.decisionNs, ml: p.ml });
+  }
+}
+
+function exitReason(o: OrderView, flattening: boolean): TradeRecord['exitReason'] {
+  if (o.tag === 'liquidate') return flattening ? 'flatten' : 'end';
+  return o.type === 'stop' ? 'stop' : 'target';
+}
