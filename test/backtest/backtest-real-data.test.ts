@@ -85,6 +85,22 @@ describe.skipIf(!HAVE_DATA)('mia backtest on the ESH4 trades (Databento)', () =>
     expect(metrics.ml.hashes).toHaveLength(3);
   });
 
+  test('--from opens entries, --to ends the replay', async () => {
+    const out = await backtest([...args, '--from', '2023-12-25T23:30:00Z', '--to', '2023-12-25T23:45:00Z']);
+    const csv = (await readFile(join(out, 'trades.csv'), 'utf8')).trim().split('\n');
+    const header = csv[0]!.split(',');
+    for (const l of csv.slice(1)) {
+      const r = l.split(',');
+      expect(r[header.indexOf('signal_time')]! >= '2023-12-25T23:30:00').toBe(true);
+      expect(r[header.indexOf('exit_time')]! < '2023-12-25T23:45:00').toBe(true);
+    }
+    const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { tradesRead: number; lastTrade: string; from: string; to: string };
+    expect(m.tradesRead).toBeGreaterThan(0);
+    expect(m.tradesRead).toBeLessThan(2973);
+    expect(m.lastTrade < '2023-12-25T23:45:00').toBe(true);
+    expect([m.from, m.to]).toEqual(['2023-12-25T23:30:00.000Z', '2023-12-25T23:45:00.000Z']);
+  });
+
   test('--models with a folder that holds no models fails with a coded error', async () => {
     await expect(backtest([...args, '--models', join(tmpdir(), 'mia-no-such-models')])).rejects.toMatchObject({ code: 'MIA_ERR_INPUT_UNREADABLE' });
   });

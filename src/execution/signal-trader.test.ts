@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import type { SignalDecision } from '../signals/signal-engine.js';
+import { SignalTrader, type MlScore } from './signal-trader.js';
+import { SimBroker } from './sim-broker.js';
+
+const T0 = 1_703_545_200_000_000_000n; // 2023-12-25T23:00:00Z
+const sec = (n: number): bigint => T0 + BigInt(n) * 1_000_000_000n;
+
+/** A hand-built decision: only the fields the trader reads carry meaning. */
+function decision(direction: SignalDecision['direction']): SignalDecision {
+  return {
+    symbol: 'ES', ts: '', score: direction === 'flat' ? 0 : 0.5, confidence: 0.9, direction,
+    features: { confluence_score: 0.5, momentum_flow: null, trend_alignment: 1, volume_profile: 0, support_resistance: 0, market_regime_score: 0, volatility_regime: null, time_factor: 1 },
+    regime: { market: null, volatility: null, timeframes: { '1m': null, '5m': null, '15m': null, '1h': null, '4h': null } },
+    smartMoney: { largeFlow: null, stacked: null, absorption: null, book: null, score: null } as unknown as SignalDecision['smartMoney'],
+    expiry: { phase: 'normal', factor: 1, daysToExpiry: 15 },
+  };
+}
+
+describe('SignalTrader', () => {
+  test('a long decision becomes a bracket sized by the risk engine; the target closes the trade', async () => {
+    const broker = new SimBroker();
+    // Quarter Kelly of p 0.5, b 2 on 25,000: 25,000 · 0.25 · 0.25 = 1,562.5 → 15 contracts of 8-tick risk ($100), capped at 2.
+    const trader = new SignalTrader(broker, { startingBalance: 25_000, winProbability: 0.5 });
+    broker.onTrade('ES', sec(0), 4800, 1);
+    await trader.onDecision(decision('long'), sec(0));
+    await trader.onDecision(decision('long'), sec(0)); // one bracket at a time
+    broker.onTrade('ES', sec(1), 4800, 1);
+    broker.onTrade('ES', sec(2), 4804.25, 1); // target 16 ticks = 4 points above 4800
+    expect(trader.trades).toHaveLength(1);
+    expect(trader.trades[0]).toMatchObject({ tradeId: 1, exitReason: 'target', trip: { qty: 2, entryPrice: 4800, exitPrice: 4804, netUsd: 400 } });
+    expect(trader.counters).toMatchObject({ decisions: 2, directional: 2, busy: 1, entries: 1 });
+    expect(trader.risk.position('ES')).toBe(0);
+    expect(trader.risk.balance).toBe(25_400);
+  });
+
+  test('the ML filter: rejected signals place nothing; an approved one is sized with its mean', async () => {
+    const broker = new SimBroker();
+    const seen: number[][] = [];
+    let next: MlScore = { scores: [0.2, 0.3, 0.4], mean: 0.3, approved: false, hashes: ['a', 'b', 'c'] };
+    const trader = new SignalTrader(broker, {
+      startingBalance: 25_000, winProbability: 0.9, missingFeature: -9,
+      scoreSignal: async (f) => (seen.push([...f]), next),
+    });
+    broker.onTrade('ES', sec(0), 4800, 1);
+    await trader.onDecision(decision('short'), sec(0));
+    expect(broker.openOrders).toBe(0);
+    expect(seen[0]).toEqual([0.5, -9, 1, 0, 0, 0, -9, 1]);
+    // Mean 0.34 with b = 2: Kelly 0.34 − 0.66/2 = 0.01 → stake 25,000 · 0.01 · 0.25 = 62.5 < one contract's $100.
+    next = { scores: [0.34, 0.34, 0.34], mean: 0.34, approved: true, hashes: ['a', 'b', 'c'] };
+    await trader.onDecision(decision('short'), sec(1));
+    expect(trader.counters).toMatchObject({ mlRejected: 1, riskRefused: { MIA_RISK_SIZE_ZERO: 1 }, entries: 0 });
+  });
+
+  test('finish closes an open position at the last price; entries wait for tradeFromNs', async () => {
+    const broker = new SimBroker();
+    const trader = new SignalTrader(broker, { startingBalance: 25_000, winProbability: 0.5, tradeFromNs: sec(10) });
+    broker.onTrade('ES', sec(0), 4800, 1);
+    await trader.onDecision(decision('short'), sec(0));
+    expect(trader.counters.entries).toBe(0);
+    await trader.onDecision(decision('short'), sec(10));
+    broker.onTrade('ES', sec(11), 4800, 1);
+    broker.onTrade('ES', sec(12), 4799, 1);
+    trader.finish();
+    expect(trader.trades[0]).toMatchObject({ exitReason: 'end', trip: { side: 'short', qty: 2, exitPrice: 4799, netUsd: 100 } });
+    expect(broker.openOrders).toBe(0);
+  });
+});
