@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isMiaError } from '../common/errors.js';
 import { featuresCommand } from './features-command.js';
 import { runCommand } from './run-command.js';
+import { backtestCommand } from './backtest-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   runCommand(program);
   serveCommand(program);
   trainCommand(program);
+  backtestCommand(program);
 
   try {
     await program.parseAsync(argv);

@@ -46,6 +46,10 @@ export const ErrorCode = {
   IB_ORDER_REFUSED: 'MIA_ERR_IB_ORDER_REFUSED',
   /** A bar or snapshot the signal engine reads lacks a field or has a non-finite number. */
   BAD_SIGNAL_INPUT: 'MIA_ERR_BAD_SIGNAL_INPUT',
+  /** An order request is malformed: quantity, a price missing or off the tick grid, an unknown instrument. */
+  BAD_ORDER: 'MIA_ERR_BAD_ORDER',
+  /** A backtest output file could not be written. */
+  OUTPUT_UNWRITABLE: 'MIA_ERR_OUTPUT_UNWRITABLE',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -294,8 +294,10 @@ export class SnapshotEngine {
 
   /** End of a replay: process what is left, close the open bars, publish the last bars and snapshots. */
   private async finish(): Promise<void> {
-    while (this.feeds.some((f) => f.inFlight || f.pending > 0 || f.unpublished)) {
+    for (;;) {
       for (const f of this.feeds) if (!f.inFlight && (f.pending > 0 || f.unpublished)) this.dispatch(f, true);
+      // Inline kernels finish within dispatch: only wait when a pool task is still out.
+      if (!this.feeds.some((f) => f.inFlight || f.pending > 0 || f.unpublished)) break;
       await this.sleep(50);
     }
     for (const f of this.feeds) {

@@ -1,14 +1,9 @@
-import { MiaError, type ErrorCodeValue } from '../common/errors.js';
+import { ErrorCode, MiaError } from '../common/errors.js';
 
-/**
- * Codes of the execution and backtest layers. They follow the catalogue's pattern (src/common/errors.ts)
- * and are proposed for it; until they are there, they live here so these modules own their codes.
- */
+/** Codes of the execution and backtest layers (src/common/errors.ts holds them with the catalogue). */
 export const ExecutionErrorCode = {
-  /** An order request is malformed: quantity not a positive integer, a price missing, off the tick grid, or an unknown instrument. */
-  BAD_ORDER: 'MIA_ERR_BAD_ORDER',
-  /** A backtest output file could not be written. */
-  OUTPUT_UNWRITABLE: 'MIA_ERR_OUTPUT_UNWRITABLE',
+  BAD_ORDER: ErrorCode.BAD_ORDER,
+  OUTPUT_UNWRITABLE: ErrorCode.OUTPUT_UNWRITABLE,
 } as const;
 
 /** One of the execution codes. */
@@ -20,8 +15,7 @@ export type ExecutionErrorCodeValue = (typeof ExecutionErrorCode)[keyof typeof E
  */
 export class ExecutionError extends MiaError {
   constructor(code: ExecutionErrorCodeValue, message: string, details: Record<string, unknown> = {}) {
-    // The catalogue's type lists its own codes; these are proposed additions (see the constant above).
-    super(code as unknown as ErrorCodeValue, message, details);
+    super(code, message, details);
     this.name = 'ExecutionError';
   }
 }
