@@ -114,8 +114,8 @@ export function serveCommand(program: Command): void {
     .option('--kernels <where>', 'where snapshot kernels run: pool (worker threads) or inline (this thread, lowest latency)',
       oneOf('--kernels', ['pool', 'inline'] as const), 'pool')
     .option('--no-footprint', 'closed-bar frames without footprint rows')
-    .option('--snapshot-footprint <list>', 'timeframes whose snapshots carry the footprint of the bar in progress (none: -)',
-      (t: string) => (t === '-' ? [] : timeframeList(t)), [60, 300])
+    .option('--snapshot-footprint <list>', 'timeframes whose snapshots carry the footprint of the bar in progress, e.g. 1m,5m (default none: each row is 40 bytes in every frame to every subscriber)',
+      (t: string) => (t === '-' ? [] : timeframeList(t)), [] as number[])
     .option('--stale-ms <ms>', 'flag snapshots Stale when the last trade is older than this', positiveNumber('--stale-ms'), 5000)
     .option('--soft-limit-bytes <n>', 'unsent bytes above which a subscriber is conflated', wholeNumber('--soft-limit-bytes'), 256 * 1024)
     .option('--hard-limit-bytes <n>', 'lag in bytes above which a subscriber is closed (4001)', wholeNumber('--hard-limit-bytes'), 4 * 1024 * 1024)
