@@ -7,7 +7,7 @@ import { InlineExecutor, type KernelExecutor } from '../kernels/executor.js';
 import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
 import { planTimeframes } from '../kernels/timeframes.js';
 import type { FeatureConfig } from '../model/bar-features.js';
-import { splitNs, TradeBatch } from '../model/trade-batch.js';
+import { joinNs, splitNs, TradeBatch } from '../model/trade-batch.js';
 import { KernelPool } from '../pool/kernel-pool.js';
 import { FrameWriter, type BuiltFrame } from '../stream/frame-writer.js';
 import type { StatusMessage } from '../stream/messages.js';
@@ -126,7 +126,7 @@ export class SnapshotEngine {
         const n = f.offer(batch, from, to, receivedUs);
         this.taken += n;
         // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling.
-        // Trades go to the kernels as they arrive (the snapshot is published when due, see snapshotTask), so
+        // Trades go to the kernels as they arrive (the snapshot is published when due, see dispatch), so
         // a worker is never cold when a snapshot is due: waking an idle one costs 0.1–0.5 ms on a VM.
         if (!f.inFlight && this.stateName === 'running' && f.pending > 0) this.dispatch(f);
         return n;
@@ -308,7 +308,8 @@ export class SnapshotEngine {
         if (outcome === 'ok') break;
       }
       // A last snapshot shows the bars the flush closed.
-      await this.snapshotTask(f, true);
+      this.dispatch(f, true);
+      await Promise.all(this.running);
     }
     if (this.stateName === 'running') this.stateName = 'finished';
     this.log.info({ trades: this.feeds.reduce((a, f) => a + f.trades, 0), bars: this.feeds.reduce((a, f) => a + f.bars, 0) }, 'Source finished');
@@ -327,75 +328,105 @@ export class SnapshotEngine {
     });
   }
 
+  /**
+   * Runs the kernels over the trades taken so far and the snapshot kernel, drains closed bars, and publishes
+   * the snapshot when one is due: a bar close, `publish` (trailing edge, quality change, end of input), the
+   * interval elapsed, or the quality changed. Otherwise the work is done and the snapshot waits. Inline, it
+   * all happens before dispatch returns, with no promise; in the pool, one task round trip.
+   */
   private dispatch(f: SymbolFeed, publish = false): void {
-    const p = this.snapshotTask(f, publish);
+    const t = f.task;
+    f.inFlight = true;
+    t.close = f.closeDue;
+    t.publish = publish;
+    f.closeDue = false;
+    f.dispatchedTo = f.writer.length;
+    this.tasksInFlight++;
+    t.receivedUs = f.lastReceivedUs;
+    t.committedUs = f.lastCommittedUs;
+    t.tsHi = f.lastTsHi;
+    t.tsLo = f.lastTsLo;
+    t.upTo = f.dispatchedTo;
+    t.trades = f.trades;
+    // Stage latencies describe ticks: a snapshot sent for a quality change alone carries none that are new.
+    t.newTrades = t.upTo > f.snapshotTo;
+    f.snapshotTo = t.upTo;
+    if (this.inline) {
+      this.runInline(f, this.inline);
+      return;
+    }
+    const p = this.runPooled(f, this.pool!);
     this.running.add(p);
     void p.finally(() => this.running.delete(p));
   }
 
-  /**
-   * Runs the kernels over the trades taken so far and the snapshot kernel, drains closed bars, and publishes
-   * the snapshot when one is due: a bar close, `publish` (trailing edge, quality change, end of input), the
-   * interval elapsed, or the quality changed. Otherwise the work is done and the snapshot waits.
-   */
-  private async snapshotTask(f: SymbolFeed, publish: boolean): Promise<void> {
-    f.inFlight = true;
-    const close = f.closeDue;
-    f.closeDue = false;
-    f.dispatchedTo = f.writer.length;
-    this.tasksInFlight++;
-    const receivedUs = f.lastReceivedUs;
-    const committedUs = f.lastCommittedUs;
-    const tsNs = f.lastTsNs;
-    const upTo = f.dispatchedTo;
-    const tradesTotal = BigInt(f.trades);
-    // Stage latencies describe ticks: a snapshot sent for a quality change alone carries none that are new.
-    const newTrades = upTo > f.snapshotTo;
-    f.snapshotTo = upTo;
+  private runInline(f: SymbolFeed, inline: InlineExecutor): void {
     try {
-      for (;;) {
-        // Inline, the whole snapshot is synchronous: no await lets other work in before it is published.
-        const st = f.state.region.state;
-        const outcome = this.inline ? this.inline.snapshotSync(st, f.state.region.snapshot, upTo) : await this.pool!.snapshot(st, f.state.region.snapshot, upTo);
-        this.drainBars(f);
-        if (outcome === 'ok') break;
-      }
-      const kernelsUs = nowUs();
-      const quality = this.quality(f, this.feeds.indexOf(f), kernelsUs);
-      if (!(publish || close || kernelsUs >= f.nextSnapshotUs || quality !== f.publishedQuality)) {
-        f.unpublished ||= newTrades;
-        return;
-      }
-      f.unpublished = false;
-      f.nextSnapshotUs = kernelsUs + this.o.intervalMs * 1000;
-      f.sequence++;
-      f.snapshots++;
-      f.publishedQuality = quality;
-      const frame = this.writer.snapshot({
-        topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: tsNs, tickSize: f.info.tickSize,
-        sizeDecimals: f.info.sizeDecimals, quality, tradesTotal, tickReceivedUs: receivedUs,
-        tapeCommittedUs: committedUs, kernelsDoneUs: kernelsUs, region: f.state.region.snapshot, state: f.state.region.state,
-        timeframes: f.timeframes,
-        quote: f.quote,
-      }, nowUs());
-      const builtUs = nowUs();
-      this.publisher.snapshot(f.info.symbol, f.snapshotTopic, frame);
-      const publishedUs = nowUs();
-      if (newTrades) {
-        this.stages.tapeCommitted.record(committedUs - receivedUs);
-        this.stages.kernelsDone.record(kernelsUs - receivedUs);
-        this.stages.frameBuilt.record(builtUs - receivedUs);
-        this.stages.published.record(publishedUs - receivedUs);
-      }
+      const r = f.state.region;
+      while (inline.snapshotSync(r.state, r.snapshot, f.task.upTo) !== 'ok') this.drainBars(f);
+      this.drainBars(f);
+      this.complete(f);
     } catch (e) {
-      this.failures++;
-      this.log.error({ symbol: f.info.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'Snapshot task failed');
+      this.taskFailed(f, e);
     } finally {
-      this.tasksInFlight--;
-      this.tasksDone++;
-      f.inFlight = false;
-      this.wake?.();
+      this.taskEnded(f);
     }
+  }
+
+  private async runPooled(f: SymbolFeed, pool: KernelPool): Promise<void> {
+    try {
+      const r = f.state.region;
+      while ((await pool.snapshot(r.state, r.snapshot, f.task.upTo)) !== 'ok') this.drainBars(f);
+      this.drainBars(f);
+      this.complete(f);
+    } catch (e) {
+      this.taskFailed(f, e);
+    } finally {
+      this.taskEnded(f);
+    }
+  }
+
+  /** After the kernels: publish the snapshot if one is due (see dispatch). */
+  private complete(f: SymbolFeed): void {
+    const t = f.task;
+    const kernelsUs = nowUs();
+    const quality = this.quality(f, this.feeds.indexOf(f), kernelsUs);
+    if (!(t.publish || t.close || kernelsUs >= f.nextSnapshotUs || quality !== f.publishedQuality)) {
+      f.unpublished ||= t.newTrades;
+      return;
+    }
+    f.unpublished = false;
+    f.nextSnapshotUs = kernelsUs + this.o.intervalMs * 1000;
+    f.sequence++;
+    f.snapshots++;
+    f.publishedQuality = quality;
+    const frame = this.writer.snapshot({
+      topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: joinNs(t.tsHi, t.tsLo), tickSize: f.info.tickSize,
+      sizeDecimals: f.info.sizeDecimals, quality, tradesTotal: BigInt(t.trades), tickReceivedUs: t.receivedUs,
+      tapeCommittedUs: t.committedUs, kernelsDoneUs: kernelsUs, region: f.state.region.snapshot, state: f.state.region.state,
+      timeframes: f.timeframes, quote: f.quote,
+    }, nowUs());
+    const builtUs = nowUs();
+    this.publisher.snapshot(f.info.symbol, f.snapshotTopic, frame);
+    const publishedUs = nowUs();
+    if (t.newTrades) {
+      this.stages.tapeCommitted.record(t.committedUs - t.receivedUs);
+      this.stages.kernelsDone.record(kernelsUs - t.receivedUs);
+      this.stages.frameBuilt.record(builtUs - t.receivedUs);
+      this.stages.published.record(publishedUs - t.receivedUs);
+    }
+  }
+
+  private taskFailed(f: SymbolFeed, e: unknown): void {
+    this.failures++;
+    this.log.error({ symbol: f.info.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'Snapshot task failed');
+  }
+
+  private taskEnded(f: SymbolFeed): void {
+    this.tasksInFlight--;
+    this.tasksDone++;
+    f.inFlight = false;
+    this.wake?.();
   }
 
   /** The quality flags of feed `f` (index `i`) at `nowUs`: the source's own, staleness, replay, inferred sides. */
@@ -407,14 +438,15 @@ export class SnapshotEngine {
 
   /** Publishes every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */
   private drainBars(f: SymbolFeed): void {
-    const region = f.state.region;
-    const mem = this.mem;
-    f.bars += f.reader.drainEntries((at, slot) => {
+    // One callback per feed, made once: draining runs after every kernel task.
+    f.onClosed ??= (at, slot) => {
       const tf = f.timeframes[f.byBlock[slot.block]!]!;
-      tf.closedBuf.set(mem.subarray(at, at + tf.closedBuf.length));
+      const region = f.state.region;
+      tf.closedBuf.set(this.mem.subarray(at, at + tf.closedBuf.length));
       tf.lastClosed = tf.closedBuf;
       const frame = this.writer.closedBar(tf.barTopic, f.info.symbol, f.info.tickSize, f.info.sizeDecimals, at, region.footprint, region.footprintLevels);
       this.publisher.bar(tf.barTopic, frame);
-    });
+    };
+    f.bars += f.reader.drainEntries(f.onClosed);
   }
 }

@@ -4,6 +4,7 @@ import * as L from '../kernels/layout.js';
 import { SymbolState } from '../kernels/symbol-state.js';
 import { TapeWriter } from '../kernels/tape-writer.js';
 import type { SymbolRegion } from '../kernels/memory-plan.js';
+import type { TimeframeSlot } from '../kernels/timeframes.js';
 import type { FeatureConfig } from '../model/bar-features.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import type { TradeBatch } from '../model/trade-batch.js';
@@ -60,6 +61,10 @@ export class SymbolFeed {
   lastTsHi = 0;
   lastTsLo = 0;
   quote: QuoteInput | undefined;
+  /** What the task in flight covers, captured at dispatch (reused: no object per task). */
+  readonly task = { close: false, publish: false, receivedUs: 0, committedUs: 0, tsHi: 0, tsLo: 0, upTo: 0, trades: 0, newTrades: false };
+  /** The engine's closed-bar handler for this feed, made once. */
+  onClosed: ((at: number, slot: TimeframeSlot) => void) | undefined;
   private readonly baseNs: bigint;
   private endHi = 0;
   private endLo = 0;
