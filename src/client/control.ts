@@ -5,7 +5,7 @@ import { FrameDecodeError } from '../stream/frame-decoder.js';
 export const MAX_CONTROL_BYTES = 4096;
 
 const CONTROL_TYPES = new Set(['subscribed', 'unsubscribed', 'pong', 'error']);
-const MESSAGE_TYPES = new Set(['snapshot', 'bar', 'status']);
+const MESSAGE_TYPES = new Set(['snapshot', 'bar', 'status', 'signal', 'risk']);
 
 /**
  * The JSON control messages that `op` over `topics` takes, each under `maxBytes` so that a long topic

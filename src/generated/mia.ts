@@ -6,13 +6,17 @@
 export { Bar } from './mia/bar.js';
 export { BookLevel } from './mia/book-level.js';
 export { ClosedBar } from './mia/closed-bar.js';
+export { Decision } from './mia/decision.js';
+export { Direction } from './mia/direction.js';
 export { FeatureFrame } from './mia/feature-frame.js';
 export { FootprintLevel } from './mia/footprint-level.js';
 export { Frame } from './mia/frame.js';
 export { Payload } from './mia/payload.js';
 export { QualityFlag } from './mia/quality-flag.js';
 export { Quote } from './mia/quote.js';
+export { RiskState } from './mia/risk-state.js';
 export { Side } from './mia/side.js';
 export { Snapshot } from './mia/snapshot.js';
 export { Status } from './mia/status.js';
+export { SymbolPosition } from './mia/symbol-position.js';
 export { Trade } from './mia/trade.js';

@@ -1,10 +1,12 @@
 import * as flatbuffers from 'flatbuffers';
 import { Bar } from '../generated/mia/bar.js';
 import { ClosedBar } from '../generated/mia/closed-bar.js';
+import { Decision } from '../generated/mia/decision.js';
 import { FeatureFrame } from '../generated/mia/feature-frame.js';
 import { Frame } from '../generated/mia/frame.js';
 import { Payload } from '../generated/mia/payload.js';
 import { QualityFlag } from '../generated/mia/quality-flag.js';
+import { RiskState } from '../generated/mia/risk-state.js';
 import { Snapshot } from '../generated/mia/snapshot.js';
 import { Status } from '../generated/mia/status.js';
 import { decodeBar, decodeLevel } from '../kernels/bar-decoder.js';
@@ -12,6 +14,7 @@ import * as L from '../kernels/layout.js';
 import type { FootprintLevel } from '../model/bar-features.js';
 import { barJson, isoNs } from '../model/bar-json.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
+import { decodeDecision, decodeRiskState } from './decision-decoder.js';
 import type { BarJson, BarMessage, FeatureFrameJson, SnapshotMessage, StatusMessage, StreamMessage } from './messages.js';
 
 const FLAG_NAMES = Object.entries(QualityFlag) as [string, number][];
@@ -150,6 +153,10 @@ export function decodeFrame(input: Uint8Array): StreamMessage {
         return decodeClosedBar(topic, f.payload(new ClosedBar()) as ClosedBar, dv);
       case Payload.Status:
         return decodeStatus(topic, f.payload(new Status()) as Status);
+      case Payload.Decision:
+        return decodeDecision(topic, f.payload(new Decision()) as Decision);
+      case Payload.RiskState:
+        return decodeRiskState(topic, f.payload(new RiskState()) as RiskState);
       default:
         throw new FrameDecodeError(`unknown payload type ${f.payloadType()}`);
     }

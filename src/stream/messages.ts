@@ -101,8 +101,80 @@ export interface StatusMessage {
   sourceDetail: Record<string, unknown> | null;
 }
 
+/** The ML filter's part of a decision (docs/ml.md). */
+export interface DecisionMlJson {
+  /** Whether models are loaded (`mia serve --models DIR`). */
+  enabled: boolean;
+  /** off (no models), scored, skipped (a newer snapshot of the symbol was scored instead) or failed. */
+  state: 'off' | 'scored' | 'skipped' | 'failed';
+  /** lr, gbt, rf: P(target before stop); empty unless scored. */
+  scores: number[];
+  mean: number | null;
+  approved: boolean;
+  /** sha256 of the three model files, in the order of `scores`; empty without models. */
+  hashes: string[];
+}
+
+/** The risk engine's part of a decision: recorded, never sent as an order by `mia serve`. */
+export interface DecisionRiskJson {
+  /** True for a long or short decision the ML filter let through (or any, with the filter off). */
+  evaluated: boolean;
+  approved: boolean;
+  /** MIA_RISK_* reason code of a refusal; null when approved or not evaluated. */
+  reason: string | null;
+  qty: number;
+  stopPrice: number | null;
+  targetPrice: number | null;
+  /** INFO, WARNING, CRITICAL or CATASTROPHE. */
+  alert: string;
+}
+
+/** Topic `signal.<SYMBOL>`: the decision for one snapshot (docs/signals.md). Unknown values (warming up) are null. */
+export interface DecisionMessage {
+  type: 'signal';
+  topic: string;
+  symbol: string;
+  /** Sequence of the snapshot decided on. */
+  sequence: number;
+  ts: string;
+  tsNs: string;
+  score: number;
+  confidence: number;
+  direction: 'long' | 'short' | 'flat';
+  /** The eight features by name (FEATURE_NAMES). */
+  features: Record<string, number | null>;
+  regime: {
+    market: { trendUp: number; trendDown: number; range: number } | null;
+    volatility: { low: number; normal: number; high: number } | null;
+  };
+  expiry: { phase: string; factor: number; daysToExpiry: number };
+  ml: DecisionMlJson;
+  risk: DecisionRiskJson;
+  /** The snapshot's publish time and the decision's, µs since the epoch (the engine's clock, as StagesJson). */
+  snapshotPublishedUs: number;
+  publishedUs: number;
+}
+
+/** Topic `risk`: the risk engine's state. */
+export interface RiskMessage {
+  type: 'risk';
+  topic: string;
+  alert: string;
+  halted: boolean;
+  balance: number;
+  dailyPnl: number;
+  consecutiveLosses: number;
+  positions: { symbol: string; qty: number }[];
+  /** Reason code and symbol of the most recent refusal; null before the first. */
+  lastRefusal: string | null;
+  lastRefusalSymbol: string | null;
+  /** False: decisions are recorded only, no order is sent. */
+  ordersEnabled: boolean;
+  publishedUs: number;
+}
+
 /** Any frame a subscriber receives on a topic. */
-export type StreamMessage = SnapshotMessage | BarMessage | StatusMessage;
+export type StreamMessage = SnapshotMessage | BarMessage | StatusMessage | DecisionMessage | RiskMessage;
 
 /** Control replies (always JSON text frames, whatever the format): acknowledgements and errors. */
 export type ControlReply =

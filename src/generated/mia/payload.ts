@@ -4,45 +4,53 @@
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-explicit-any, @typescript-eslint/no-non-null-assertion */
 
 import { ClosedBar } from './closed-bar.js';
+import { Decision } from './decision.js';
+import { RiskState } from './risk-state.js';
 import { Snapshot } from './snapshot.js';
 import { Status } from './status.js';
 
 
 /**
- * What a frame carries.
+ * What a frame carries. New members go at the end: a member's position is its type id on the wire.
  */
 export const Payload = {
   NONE: 0,
   Snapshot: 1,
   ClosedBar: 2,
   Status: 3,
+  Decision: 4,
+  RiskState: 5,
 } as const;
 
 export type Payload = number;
 
 export function unionToPayload(
   type: Payload,
-  accessor: (obj:ClosedBar|Snapshot|Status) => ClosedBar|Snapshot|Status|null
-): ClosedBar|Snapshot|Status|null {
+  accessor: (obj:ClosedBar|Decision|RiskState|Snapshot|Status) => ClosedBar|Decision|RiskState|Snapshot|Status|null
+): ClosedBar|Decision|RiskState|Snapshot|Status|null {
   switch(type) {
     case Payload.NONE: return null; 
     case Payload.Snapshot: return accessor(new Snapshot())! as Snapshot;
     case Payload.ClosedBar: return accessor(new ClosedBar())! as ClosedBar;
     case Payload.Status: return accessor(new Status())! as Status;
+    case Payload.Decision: return accessor(new Decision())! as Decision;
+    case Payload.RiskState: return accessor(new RiskState())! as RiskState;
     default: return null;
   }
 }
 
 export function unionListToPayload(
   type: Payload, 
-  accessor: (index: number, obj:ClosedBar|Snapshot|Status) => ClosedBar|Snapshot|Status|null, 
+  accessor: (index: number, obj:ClosedBar|Decision|RiskState|Snapshot|Status) => ClosedBar|Decision|RiskState|Snapshot|Status|null, 
   index: number
-): ClosedBar|Snapshot|Status|null {
+): ClosedBar|Decision|RiskState|Snapshot|Status|null {
   switch(type) {
     case Payload.NONE: return null; 
     case Payload.Snapshot: return accessor(index, new Snapshot())! as Snapshot;
     case Payload.ClosedBar: return accessor(index, new ClosedBar())! as ClosedBar;
     case Payload.Status: return accessor(index, new Status())! as Status;
+    case Payload.Decision: return accessor(index, new Decision())! as Decision;
+    case Payload.RiskState: return accessor(index, new RiskState())! as RiskState;
     default: return null;
   }
 }

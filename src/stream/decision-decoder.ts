@@ -1,0 +1,99 @@
+import type { Decision } from '../generated/mia/decision.js';
+import { Direction } from '../generated/mia/direction.js';
+import type { RiskState } from '../generated/mia/risk-state.js';
+import { SymbolPosition } from '../generated/mia/symbol-position.js';
+import { isoNs } from '../model/bar-json.js';
+import type { DecisionMessage, DecisionMlJson, RiskMessage } from './messages.js';
+
+const DIRECTION_NAMES: Record<number, DecisionMessage['direction']> = { [Direction.Flat]: 'flat', [Direction.Long]: 'long', [Direction.Short]: 'short' };
+const ML_STATES = new Set(['off', 'scored', 'skipped', 'failed']);
+
+/** NaN on the wire is "not known yet": null in the message, as SignalDecision has it. */
+function known(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
+}
+
+function nsToUs(ns: bigint): number {
+  return Number(ns) / 1000;
+}
+
+/** A Decision payload as the `signal.<SYMBOL>` message (docs/stream.md). */
+export function decodeDecision(topic: string, d: Decision): DecisionMessage {
+  const tsNs = d.tsNs();
+  const trendUp = known(d.pTrendUp());
+  const low = known(d.pVolLow());
+  const scores: number[] = [];
+  for (let i = 0; i < d.mlScoresLength(); i++) scores.push(d.mlScores(i)!);
+  const hashes: string[] = [];
+  for (let i = 0; i < d.mlHashesLength(); i++) hashes.push(d.mlHashes(i)!);
+  const state = d.mlState() ?? 'off';
+  return {
+    type: 'signal',
+    topic,
+    symbol: d.symbol() ?? '',
+    sequence: Number(d.sequence()),
+    ts: isoNs(tsNs),
+    tsNs: tsNs.toString(),
+    score: d.score(),
+    confidence: d.confidence(),
+    direction: DIRECTION_NAMES[d.direction()] ?? 'flat',
+    features: {
+      confluence_score: known(d.confluenceScore()),
+      momentum_flow: known(d.momentumFlow()),
+      trend_alignment: known(d.trendAlignment()),
+      volume_profile: known(d.volumeProfile()),
+      support_resistance: known(d.supportResistance()),
+      market_regime_score: known(d.marketRegimeScore()),
+      volatility_regime: known(d.volatilityRegime()),
+      time_factor: known(d.timeFactor()),
+    },
+    regime: {
+      market: trendUp === null ? null : { trendUp, trendDown: d.pTrendDown(), range: d.pRange() },
+      volatility: low === null ? null : { low, normal: d.pVolNormal(), high: d.pVolHigh() },
+    },
+    expiry: { phase: d.expiryPhase() ?? '', factor: d.expiryFactor(), daysToExpiry: d.daysToExpiry() },
+    ml: {
+      enabled: d.mlEnabled(),
+      state: (ML_STATES.has(state) ? state : 'failed') as DecisionMlJson['state'],
+      scores,
+      mean: known(d.mlMean()),
+      approved: d.mlApproved(),
+      hashes,
+    },
+    risk: {
+      evaluated: d.riskEvaluated(),
+      approved: d.riskApproved(),
+      reason: d.riskReason() || null,
+      qty: d.riskQty(),
+      stopPrice: known(d.riskStopPrice()),
+      targetPrice: known(d.riskTargetPrice()),
+      alert: d.riskAlert() ?? '',
+    },
+    snapshotPublishedUs: nsToUs(d.tSnapshotPublished()),
+    publishedUs: nsToUs(d.tPublished()),
+  };
+}
+
+/** A RiskState payload as the `risk` message. */
+export function decodeRiskState(topic: string, r: RiskState): RiskMessage {
+  const positions: RiskMessage['positions'] = [];
+  const p = new SymbolPosition();
+  for (let i = 0; i < r.positionsLength(); i++) {
+    r.positions(i, p);
+    positions.push({ symbol: p.symbol() ?? '', qty: p.qty() });
+  }
+  return {
+    type: 'risk',
+    topic,
+    alert: r.alert() ?? '',
+    halted: r.halted(),
+    balance: r.balance(),
+    dailyPnl: r.dailyPnl(),
+    consecutiveLosses: r.consecutiveLosses(),
+    positions,
+    lastRefusal: r.lastRefusal() || null,
+    lastRefusalSymbol: r.lastRefusalSymbol() || null,
+    ordersEnabled: r.ordersEnabled(),
+    publishedUs: nsToUs(r.tPublished()),
+  };
+}

@@ -1,0 +1,122 @@
+import * as flatbuffers from 'flatbuffers';
+import { Decision } from '../generated/mia/decision.js';
+import { Direction } from '../generated/mia/direction.js';
+import { Frame } from '../generated/mia/frame.js';
+import { Payload } from '../generated/mia/payload.js';
+import { RiskState } from '../generated/mia/risk-state.js';
+import { SymbolPosition } from '../generated/mia/symbol-position.js';
+import type { DecisionMessage, RiskMessage } from './messages.js';
+
+const DIRECTIONS = { flat: Direction.Flat, long: Direction.Long, short: Direction.Short } as const;
+
+/** µs since the epoch (fractional) to int64 ns. */
+function usToNs(us: number): bigint {
+  return BigInt(Math.round(us * 1000));
+}
+
+/** null (not warm yet) goes on the wire as NaN, the schema's default for these fields. */
+function num(x: number | null | undefined): number {
+  return x ?? Number.NaN;
+}
+
+/**
+ * Builds `Decision` and `RiskState` frames from their message shapes (src/stream/messages.ts), so that
+ * decoding a built frame gives back the message it was built from. Kept apart from FrameWriter, which is
+ * bound to the kernels' shared memory: decisions are JavaScript objects, not memory regions. One builder is
+ * reused; a returned frame is valid until the next build.
+ */
+export class DecisionFrameWriter {
+  private readonly b = new flatbuffers.Builder(2048);
+
+  /** A Decision frame on `d.topic`. */
+  decision(d: Omit<DecisionMessage, 'type'>): Uint8Array {
+    const b = this.b;
+    b.clear();
+    const topic = b.createString(d.topic);
+    const symbol = b.createString(d.symbol);
+    const phase = b.createString(d.expiry.phase);
+    const mlState = b.createString(d.ml.state);
+    const scores = d.ml.scores.length > 0 ? Decision.createMlScoresVector(b, d.ml.scores) : 0;
+    const hashes = d.ml.hashes.length > 0 ? Decision.createMlHashesVector(b, d.ml.hashes.map((h) => b.createString(h))) : 0;
+    const reason = d.risk.reason ? b.createString(d.risk.reason) : 0;
+    const alert = b.createString(d.risk.alert);
+    const f = d.features;
+    const m = d.regime.market;
+    const v = d.regime.volatility;
+    Decision.startDecision(b);
+    Decision.addSymbol(b, symbol);
+    Decision.addSequence(b, BigInt(d.sequence));
+    Decision.addTsNs(b, BigInt(d.tsNs));
+    Decision.addScore(b, d.score);
+    Decision.addConfidence(b, d.confidence);
+    Decision.addDirection(b, DIRECTIONS[d.direction]);
+    Decision.addConfluenceScore(b, num(f.confluence_score));
+    Decision.addMomentumFlow(b, num(f.momentum_flow));
+    Decision.addTrendAlignment(b, num(f.trend_alignment));
+    Decision.addVolumeProfile(b, num(f.volume_profile));
+    Decision.addSupportResistance(b, num(f.support_resistance));
+    Decision.addMarketRegimeScore(b, num(f.market_regime_score));
+    Decision.addVolatilityRegime(b, num(f.volatility_regime));
+    Decision.addTimeFactor(b, num(f.time_factor));
+    if (m) {
+      Decision.addPTrendUp(b, m.trendUp);
+      Decision.addPTrendDown(b, m.trendDown);
+      Decision.addPRange(b, m.range);
+    }
+    if (v) {
+      Decision.addPVolLow(b, v.low);
+      Decision.addPVolNormal(b, v.normal);
+      Decision.addPVolHigh(b, v.high);
+    }
+    Decision.addExpiryPhase(b, phase);
+    Decision.addExpiryFactor(b, d.expiry.factor);
+    Decision.addDaysToExpiry(b, d.expiry.daysToExpiry);
+    Decision.addMlEnabled(b, d.ml.enabled);
+    Decision.addMlState(b, mlState);
+    if (scores) Decision.addMlScores(b, scores);
+    if (d.ml.mean !== null) Decision.addMlMean(b, d.ml.mean);
+    Decision.addMlApproved(b, d.ml.approved);
+    if (hashes) Decision.addMlHashes(b, hashes);
+    Decision.addRiskEvaluated(b, d.risk.evaluated);
+    Decision.addRiskApproved(b, d.risk.approved);
+    if (reason) Decision.addRiskReason(b, reason);
+    Decision.addRiskQty(b, d.risk.qty);
+    if (d.risk.stopPrice !== null) Decision.addRiskStopPrice(b, d.risk.stopPrice);
+    if (d.risk.targetPrice !== null) Decision.addRiskTargetPrice(b, d.risk.targetPrice);
+    Decision.addRiskAlert(b, alert);
+    Decision.addTSnapshotPublished(b, usToNs(d.snapshotPublishedUs));
+    Decision.addTPublished(b, usToNs(d.publishedUs));
+    return this.finish(topic, Payload.Decision, Decision.endDecision(b));
+  }
+
+  /** A RiskState frame on topic `risk`. */
+  riskState(r: Omit<RiskMessage, 'type' | 'topic'>): Uint8Array {
+    const b = this.b;
+    b.clear();
+    const topic = b.createString('risk');
+    const alert = b.createString(r.alert);
+    const positions = RiskState.createPositionsVector(b, r.positions.map((p) => {
+      const sym = b.createString(p.symbol);
+      return SymbolPosition.createSymbolPosition(b, sym, p.qty);
+    }));
+    const refusal = r.lastRefusal ? b.createString(r.lastRefusal) : 0;
+    const refusalSymbol = r.lastRefusalSymbol ? b.createString(r.lastRefusalSymbol) : 0;
+    RiskState.startRiskState(b);
+    RiskState.addAlert(b, alert);
+    RiskState.addHalted(b, r.halted);
+    RiskState.addBalance(b, r.balance);
+    RiskState.addDailyPnl(b, r.dailyPnl);
+    RiskState.addConsecutiveLosses(b, r.consecutiveLosses);
+    RiskState.addPositions(b, positions);
+    if (refusal) RiskState.addLastRefusal(b, refusal);
+    if (refusalSymbol) RiskState.addLastRefusalSymbol(b, refusalSymbol);
+    RiskState.addOrdersEnabled(b, r.ordersEnabled);
+    RiskState.addTPublished(b, usToNs(r.publishedUs));
+    return this.finish(topic, Payload.RiskState, RiskState.endRiskState(b));
+  }
+
+  private finish(topic: number, type: number, payload: number): Uint8Array {
+    Frame.finishFrameBuffer(this.b, Frame.createFrame(this.b, topic, type, payload));
+    return this.b.asUint8Array();
+  }
+}
