@@ -6,7 +6,7 @@ import type { ScoreSignal } from '../execution/signal-trader.js';
 import { ModelEnsemble } from '../ml/model-ensemble.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
-import { positiveNumber, wholeNumber } from './options.js';
+import { positiveNumber, probability, wholeNumber } from './options.js';
 
 interface BacktestCliOptions {
   input: string;
@@ -67,15 +67,6 @@ function nonNegative(flag: string) {
   return (text: string): number => {
     const n = Number(text);
     if (!Number.isFinite(n) || n < 0) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be a number >= 0, got "${text}"`);
-    return n;
-  };
-}
-
-/** A probability in [0, 1]. */
-function probability(flag: string) {
-  return (text: string): number => {
-    const n = Number(text);
-    if (!(n >= 0 && n <= 1)) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be in [0, 1], got "${text}"`);
     return n;
   };
 }

@@ -47,3 +47,12 @@ export function oneOf<T extends string>(flag: string, words: readonly T[]) {
 export const VALUE_AREA_METHODS: readonly ValueAreaMethod[] = ['cbot2', 'greedy1'];
 /** Session anchors accepted on the command line. */
 export const SESSIONS: readonly SessionAnchor[] = ['globex', 'rth', 'utc'];
+
+/** A probability in [0, 1]. */
+export function probability(flag: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!(n >= 0 && n <= 1)) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be in [0, 1], got "${text}"`);
+    return n;
+  };
+}

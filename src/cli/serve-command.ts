@@ -7,12 +7,15 @@ import { SimSource } from '../adapters/sim/sim-source.js';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
+import { DecisionStage } from '../engine/decision-stage.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
+import { loadModelFilter } from '../ml/model-ensemble.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
+import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { StreamServer } from '../stream/stream-server.js';
-import { oneOf, positiveNumber, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
+import { oneOf, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 
 interface ServeOptions {
   source: 'sim' | 'replay' | 'ib';
@@ -46,6 +49,13 @@ interface ServeOptions {
   trading: TradingMode;
   waitSubscribers: number;
   skipBad?: boolean;
+  signals: 'on' | 'off';
+  models?: string;
+  mlThreshold?: number;
+  balance: number;
+  winProbability: number;
+  dailyLossLimit: number;
+  maxPosition: number;
 }
 
 function speed(text: string): number | 'max' {
@@ -128,6 +138,13 @@ export function serveCommand(program: Command): void {
     .option('--exit-on-end', 'replay: shut down once the file is streamed')
     .option('--wait-subscribers <n>', 'start the source once n subscribers have subscribed (a replay from its first trade)', wholeNumber('--wait-subscribers'), 0)
     .option('--skip-bad', 'replay: skip malformed rows (counted) instead of stopping')
+    .option('--signals <on|off>', 'decisions on signal.<SYMBOL> and the risk state on risk (docs/signals.md)', oneOf('--signals', ['on', 'off'] as const), 'on')
+    .option('--models <dir>', 'ML filter: models directory written by mia train (without it the filter is off and decisions say so)')
+    .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
+    .option('--balance <usd>', 'risk: starting balance (decisions are recorded; no order is sent)', positiveNumber('--balance'), 25_000)
+    .option('--win-probability <p>', 'risk: Kelly win probability without an ML filter', probability('--win-probability'), 0.5)
+    .option('--daily-loss-limit <usd>', 'risk: loss of one trade date at which entries stop', positiveNumber('--daily-loss-limit'), DEFAULT_RISK_CONFIG.dailyLossLimit)
+    .option('--max-position <n>', 'risk: largest position per symbol, contracts', wholeNumber('--max-position'), DEFAULT_RISK_CONFIG.maxPosition)
     .addHelpText('after', [
       '',
       'Examples:',
@@ -138,24 +155,40 @@ export function serveCommand(program: Command): void {
     ].join('\n'))
     .action(async (o: ServeOptions) => {
       const log = createLogger('mia');
+      if (o.signals === 'off' && o.models !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--models needs --signals on');
+      // Models load before the source opens: a bad models directory fails fast, before any connection.
+      const filter = o.signals === 'on'
+        ? await loadModelFilter(o.models, o.mlThreshold !== undefined ? { threshold: o.mlThreshold } : {})
+        : undefined;
       const source = await openSource(o, log);
       const topics = new Set<string>(['status']);
+      if (filter) topics.add('risk');
       for (const i of source.instruments) {
         topics.add(`snapshot.${i.symbol}`);
+        if (filter) topics.add(`signal.${i.symbol}`);
         for (const sec of o.timeframe) topics.add(`bar.${i.symbol}.${formatTimeframe(sec)}`);
       }
       const server = new StreamServer({
         host: o.host, port: o.port, topics, softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
         maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec,
       }, log);
-      const engine = new SnapshotEngine(source, server, {
+      const stage = filter && new DecisionStage(server, {
+        filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
+        startingBalance: o.balance, winProbability: o.winProbability, symbols: source.instruments.map((i) => i.symbol),
+        risk: { dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition },
+      }, log.child({ stage: 'decisions' }));
+      if (filter) log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision stage ready');
+      const engine = new SnapshotEngine(source, stage ?? server, {
         config: {
           tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
           imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
         },
         intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs,
       }, log);
-      server.setHealthSource(() => ({ status: engine.status(), stages: engine.stageStats(), source: engine.sourceHealth() ?? null }));
+      server.setHealthSource(() => ({
+        status: engine.status(), stages: engine.stageStats(), source: engine.sourceHealth() ?? null,
+        decisions: stage ? stage.health() : { filter: { enabled: false, reason: '--signals off' } }, risk: stage?.riskState() ?? null,
+      }));
       await server.listen();
       if (o.waitSubscribers > 0) {
         log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
@@ -171,6 +204,9 @@ export function serveCommand(program: Command): void {
       const why = await Promise.race([stop, ended]);
       log.info({ why }, 'Shutting down');
       await engine.stop();
+      // Decisions still being scored go out before the sockets close.
+      await stage?.drain();
+      await filter?.ensemble?.close();
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));
       server.close();

@@ -100,6 +100,11 @@ export class StreamServer {
     this.fanout.publish(topic, frame.bytes, () => JSON.stringify(decodeFrame(frame.bytes)));
   }
 
+  /** Publishes a frame on any known topic (decisions on `signal.<SYMBOL>`, the risk state on `risk`). */
+  publish(topic: string, bytes: Uint8Array): void {
+    this.fanout.publish(topic, bytes, () => JSON.stringify(decodeFrame(bytes)));
+  }
+
   /** Publishes a status frame. */
   status(frame: Uint8Array): void {
     this.fanout.publish('status', frame, () => JSON.stringify(decodeFrame(frame)));

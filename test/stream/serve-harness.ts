@@ -58,7 +58,7 @@ export function connect(port: number, format: 'binary' | 'json', topics: string[
       return;
     }
     const m = JSON.parse(data.toString()) as { type: string };
-    if (m.type === 'snapshot' || m.type === 'bar' || m.type === 'status') c.messages.push(m as StreamMessage);
+    if (['snapshot', 'bar', 'status', 'signal', 'risk'].includes(m.type)) c.messages.push(m as StreamMessage);
     else c.replies.push(m);
   });
   return new Promise((resolve, reject) => {
