@@ -194,11 +194,13 @@ export function serveCommand(program: Command): void {
         log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
         await server.waitForSubscribers(o.waitSubscribers);
       }
-      await engine.start();
+      // Handlers go in before the engine starts: a signal that arrives once "Engine started" is logged, but
+      // before start() has returned, must shut down gracefully, not kill the process.
       const stop = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
+      await engine.start();
       // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
       const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
       const why = await Promise.race([stop, ended]);
