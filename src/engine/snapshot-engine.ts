@@ -7,11 +7,12 @@ import { InlineExecutor, type KernelExecutor } from '../kernels/executor.js';
 import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
 import { planTimeframes } from '../kernels/timeframes.js';
 import type { FeatureConfig } from '../model/bar-features.js';
-import { joinNs, splitNs, TradeBatch } from '../model/trade-batch.js';
+import { joinNs, type TradeBatch } from '../model/trade-batch.js';
 import { KernelPool } from '../pool/kernel-pool.js';
 import { FrameWriter, type BuiltFrame } from '../stream/frame-writer.js';
 import type { StatusMessage } from '../stream/messages.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
+import { warmUp } from './warm-up.js';
 import type { MarketSource, TradeSink } from './market-source.js';
 import { SymbolFeed } from './symbol-feed.js';
 
@@ -145,53 +146,11 @@ export class SnapshotEngine {
   /** Starts the kernels' workers, the poll loop and the status ticker. */
   async start(): Promise<void> {
     await this.pool?.warm();
-    await this.warmUp();
+    await warmUp(this.warmFeed, this.executor, this.writer, this.publisher, this.mem);
     this.stateName = 'running';
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
     this.loopDone = this.loop();
     this.statusTimer = setInterval(() => this.publishStatus(false), 1000);
-  }
-
-  /**
-   * Runs the whole per-snapshot path on a synthetic 40-minute market in a spare region of the memory before
-   * the source starts: kernels (in the pool), closed bars, frames with bars and footprints in progress, the
-   * publisher's stamping and JSON. At ten snapshots a second V8 takes a long while to optimise every branch
-   * of this code on its own; live frames then start on optimised code. (What remains is cache coldness: on
-   * this 2-vCPU VM a frame builds in 9 µs in a loop and in ~90 µs when built every 20 ms.)
-   */
-  private async warmUp(): Promise<void> {
-    const f = this.warmFeed;
-    const st = f.state.region.state;
-    const batch = new TradeBatch(64);
-    const t0 = 1_700_000_040n * 1_000_000_000n; // any minute boundary: the market is synthetic
-    let row = 20_000;
-    let seed = 1;
-    const input = {
-      topic: f.snapshotTopic, symbol: f.info.symbol, sequence: 0n, lastTsNs: 0n, tickSize: f.info.tickSize, sizeDecimals: 0,
-      quality: 0, tradesTotal: 0n, tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, region: f.state.region.snapshot,
-      state: st, timeframes: f.timeframes, quote: { tsNs: 0n, bid: 0, ask: 0, bidSize: 0, askSize: 0 },
-    };
-    for (let k = 0; k < 40; k++) {
-      batch.clear();
-      for (let j = 0; j < 64; j++) {
-        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-        row += (seed % 3) - 1;
-        const [hi, lo] = splitNs(t0 + BigInt(k * 64 + j) * 600_000_000n);
-        batch.push(hi, lo, row * f.info.tickSize, 1 + (seed % 7), 1 + (seed % 2), 0);
-      }
-      f.writer.append(batch);
-      for (;;) {
-        const outcome = await this.executor.snapshot(st, f.state.region.snapshot, f.writer.length);
-        f.reader.drainEntries((at, slot) => {
-          const tf = f.timeframes[f.byBlock[slot.block]!]!;
-          tf.closedBuf.set(this.mem.subarray(at, at + tf.closedBuf.length));
-          tf.lastClosed = tf.closedBuf;
-          this.publisher.warm?.(this.writer.closedBar(tf.barTopic, f.info.symbol, f.info.tickSize, 0, at, f.state.region.footprint, f.state.region.footprintLevels));
-        });
-        if (outcome === 'ok') break;
-      }
-      for (let i = 0; i < 60; i++) this.publisher.warm?.(this.writer.snapshot(input, nowUs()));
-    }
   }
 
   /** Resolves when the source is exhausted and the last bars and snapshots are out (replay), or on stop. */
