@@ -74,6 +74,9 @@ export interface OrderView {
   readonly tag: string | undefined;
 }
 
+/** An OrderView a venue keeps and updates (its own bookkeeping; listeners get the read-only view). */
+export type OrderRecord = { -readonly [K in keyof OrderView]: OrderView[K] };
+
 /** One execution: all of an order's quantity (the simulator does not split fills). */
 export interface Fill {
   orderId: number;

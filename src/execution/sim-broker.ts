@@ -2,7 +2,7 @@ import { joinNs, splitNs, type TradeBatch } from '../model/trade-batch.js';
 import { CONTRACT_SPECS, contractSpec, type ContractSpec } from '../risk/contract-specs.js';
 import { ExecutionError, ExecutionErrorCode } from './execution-errors.js';
 import type {
-  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderStatus, OrderType, OrderView,
+  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderStatus, OrderType, OrderRecord, OrderView,
 } from './execution-venue.js';
 
 /** Fill model parameters; every time is market (event) time, never the wall clock. */
@@ -28,19 +28,7 @@ export const DEFAULT_SIM_BROKER_CONFIG: SimBrokerConfig = {
   latencyNs: 0, slippageTicks: 0, commissionPerContract: 0, limitQueueAhead: null, specs: CONTRACT_SPECS,
 };
 
-interface SimOrder {
-  id: number;
-  symbol: string;
-  side: OrderSide;
-  qty: number;
-  type: OrderType;
-  limitPrice: number | undefined;
-  stopPrice: number | undefined;
-  status: OrderStatus;
-  submittedNs: bigint;
-  parentId: number | undefined;
-  ocoId: number | undefined;
-  tag: string | undefined;
+interface SimOrder extends OrderRecord {
   /** +1 buy, −1 sell. */
   sign: number;
   tickSize: number;

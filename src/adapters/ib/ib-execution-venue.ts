@@ -1,6 +1,6 @@
 import { ExecutionError, ExecutionErrorCode } from '../../execution/execution-errors.js';
 import type {
-  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderStatus, OrderType, OrderView,
+  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderStatus, OrderType, OrderRecord, OrderView,
 } from '../../execution/execution-venue.js';
 import type { IbOrderRoute, OrderApproval, OrderEvent } from './order-route.js';
 
@@ -13,19 +13,7 @@ export interface IbExecutionVenueOptions {
   nowNs?: () => bigint;
 }
 
-interface VenueOrder {
-  id: number;
-  symbol: string;
-  side: OrderSide;
-  qty: number;
-  type: OrderType;
-  limitPrice: number | undefined;
-  stopPrice: number | undefined;
-  status: OrderStatus;
-  submittedNs: bigint;
-  parentId: number | undefined;
-  ocoId: number | undefined;
-  tag: string | undefined;
+interface VenueOrder extends OrderRecord {
   /** Contracts executed so far (IB may split a fill). */
   executed: number;
   cancelRequested: boolean;
