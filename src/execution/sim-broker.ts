@@ -2,7 +2,7 @@ import { joinNs, splitNs, type TradeBatch } from '../model/trade-batch.js';
 import { CONTRACT_SPECS, contractSpec, type ContractSpec } from '../risk/contract-specs.js';
 import { ExecutionError, ExecutionErrorCode } from './execution-errors.js';
 import type {
-  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderStatus, OrderType, OrderRecord, OrderView,
+  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderType, OrderRecord, OrderView,
 } from './execution-venue.js';
 
 /** Fill model parameters; every time is market (event) time, never the wall clock. */

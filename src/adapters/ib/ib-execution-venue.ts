@@ -1,6 +1,6 @@
 import { ExecutionError, ExecutionErrorCode } from '../../execution/execution-errors.js';
 import type {
-  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderStatus, OrderType, OrderRecord, OrderView,
+  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderStatus, OrderRecord, OrderView,
 } from '../../execution/execution-venue.js';
 import type { IbOrderRoute, OrderApproval, OrderEvent } from './order-route.js';
 
