@@ -9,6 +9,9 @@ import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { DecisionStage } from '../engine/decision-stage.js';
 import type { MarketSource } from '../engine/market-source.js';
+import { PaperTap } from '../engine/paper-tap.js';
+import { SimBroker } from '../execution/sim-broker.js';
+import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
 import { loadModelFilter } from '../ml/model-ensemble.js';
@@ -56,6 +59,11 @@ interface ServeOptions {
   winProbability: number;
   dailyLossLimit: number;
   maxPosition: number;
+  stopTicks?: number;
+  targetTicks?: number;
+  longThreshold?: number;
+  shortThreshold?: number;
+  minConfidence?: number;
 }
 
 function speed(text: string): number | 'max' {
@@ -63,7 +71,7 @@ function speed(text: string): number | 'max' {
 }
 
 async function openSource(o: ServeOptions, log: Logger): Promise<MarketSource> {
-  if (o.trading !== 'off' && o.source !== 'ib') throw configError(ErrorCode.BAD_ARGUMENT, `--trading ${o.trading} needs --source ib`);
+  if (o.trading !== 'off' && o.trading !== 'paper' && o.source !== 'ib') throw configError(ErrorCode.BAD_ARGUMENT, `--trading ${o.trading} needs --source ib`);
   if (o.source === 'ib') {
     const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
     for (const s of symbols) if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: IB knows ES and NQ, not "${s}"`);
@@ -134,7 +142,7 @@ export function serveCommand(program: Command): void {
     .option('--ib-host <host>', 'ib: TWS / IB Gateway host (env MIA_IB_HOST; default 127.0.0.1)')
     .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', wholeNumber('--ib-port'))
     .option('--ib-client-id <n>', 'ib: API client id (env MIA_IB_CLIENT_ID; default 0; on 326 the next id is tried)', wholeNumber('--ib-client-id'))
-    .option('--trading <mode>', 'off, or paper: paper orders through IB (--source ib, a paper account); live trading is not exposed', parseTradingMode, 'off')
+    .option('--trading <mode>', 'off, or paper: with --source ib paper orders through IB (a paper account); with sim or replay orders on the simulated broker of mia backtest; live trading is not exposed', parseTradingMode, 'off')
     .option('--exit-on-end', 'replay: shut down once the file is streamed')
     .option('--wait-subscribers <n>', 'start the source once n subscribers have subscribed (a replay from its first trade)', wholeNumber('--wait-subscribers'), 0)
     .option('--skip-bad', 'replay: skip malformed rows (counted) instead of stopping')
@@ -145,6 +153,11 @@ export function serveCommand(program: Command): void {
     .option('--win-probability <p>', 'risk: Kelly win probability without an ML filter', probability('--win-probability'), 0.5)
     .option('--daily-loss-limit <usd>', 'risk: loss of one trade date at which entries stop', positiveNumber('--daily-loss-limit'), DEFAULT_RISK_CONFIG.dailyLossLimit)
     .option('--max-position <n>', 'risk: largest position per symbol, contracts', wholeNumber('--max-position'), DEFAULT_RISK_CONFIG.maxPosition)
+    .option('--stop-ticks <n>', 'risk: stop distance in ticks (default: the risk engine\'s)', positiveNumber('--stop-ticks'))
+    .option('--target-ticks <n>', 'risk: target distance in ticks (default: the risk engine\'s)', positiveNumber('--target-ticks'))
+    .option('--long-threshold <x>', 'signals: Battle Navale score for long', Number)
+    .option('--short-threshold <x>', 'signals: Battle Navale score for short (negative)', Number)
+    .option('--min-confidence <x>', 'signals: minimum signal confidence', probability('--min-confidence'))
     .addHelpText('after', [
       '',
       'Examples:',
@@ -160,7 +173,13 @@ export function serveCommand(program: Command): void {
       const filter = o.signals === 'on'
         ? await loadModelFilter(o.models, o.mlThreshold !== undefined ? { threshold: o.mlThreshold } : {})
         : undefined;
-      const source = await openSource(o, log);
+      // Paper trading on the simulated broker (sim, replay): the broker sees every trade the engine takes.
+      const paper = o.trading === 'paper' && o.source !== 'ib';
+      if (paper && !filter) throw configError(ErrorCode.BAD_ARGUMENT, '--trading paper needs --signals on');
+      const broker = paper ? new SimBroker() : undefined;
+      let stage: DecisionStage | undefined;
+      const opened = await openSource(o, log);
+      const source = broker ? new PaperTap(opened, broker, { holding: () => stage?.holding() ?? false, drain: () => stage!.settle() }) : opened;
       const topics = new Set<string>(['status']);
       if (filter) topics.add('risk');
       for (const i of source.instruments) {
@@ -172,11 +191,24 @@ export function serveCommand(program: Command): void {
         host: o.host, port: o.port, topics, softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
         maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec,
       }, log);
-      const stage = filter && new DecisionStage(server, {
+      const bn = DEFAULT_BATTLE_NAVALE_CONFIG;
+      const thresholds = o.longThreshold !== undefined || o.shortThreshold !== undefined || o.minConfidence !== undefined;
+      stage = filter && new DecisionStage(server, {
         filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
         startingBalance: o.balance, winProbability: o.winProbability, symbols: source.instruments.map((i) => i.symbol),
-        risk: { dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition },
-      }, log.child({ stage: 'decisions' }));
+        risk: {
+          dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition,
+          ...(o.stopTicks !== undefined ? { stop: { kind: 'ticks', ticks: o.stopTicks } } : {}),
+          ...(o.targetTicks !== undefined ? { target: { kind: 'ticks', ticks: o.targetTicks } } : {}),
+        },
+        ...(thresholds ? {
+          signals: { battleNavale: {
+            ...bn, longThreshold: o.longThreshold ?? bn.longThreshold, shortThreshold: o.shortThreshold ?? bn.shortThreshold,
+            minConfidence: o.minConfidence ?? bn.minConfidence,
+          } },
+        } : {}),
+        ...(broker ? { paperBroker: broker } : {}),
+      }, log.child({ stage: 'decisions' })) || undefined;
       if (filter) log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision stage ready');
       const engine = new SnapshotEngine(source, stage ?? server, {
         config: {
@@ -207,7 +239,8 @@ export function serveCommand(program: Command): void {
       log.info({ why }, 'Shutting down');
       await engine.stop();
       // Decisions still being scored go out before the sockets close.
-      await stage?.drain();
+      // (Paper: then open positions close at the last price, as at a backtest's end.)
+      await stage?.finish();
       await filter?.ensemble?.close();
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));

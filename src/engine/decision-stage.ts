@@ -4,6 +4,8 @@ import { isMiaError } from '../common/errors.js';
 import { featureRow, FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
 import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
 import { tradeDate } from '../signals/calendar/us-eastern-time.js';
+import { SignalTrader, type MlScore } from '../execution/signal-trader.js';
+import type { SimBroker } from '../execution/sim-broker.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
 import { DecisionFrameWriter } from '../stream/decision-frame-writer.js';
@@ -38,6 +40,12 @@ export interface DecisionStageOptions {
   missingFeature?: number;
   /** Symbols whose positions the risk state lists. */
   symbols: readonly string[];
+  /**
+   * Paper trading on the simulated broker: every decision also goes to a SignalTrader (the backtest's path:
+   * ML verdict → risk → bracket) on this broker, whose risk engine and ledger the risk state then shows.
+   * The broker must see every trade the engine takes (PaperTap, with holding/drain from this stage).
+   */
+  paperBroker?: SimBroker;
 }
 
 /** Decisions made, and where those that did not reach an approved size stopped. */
@@ -95,6 +103,8 @@ const ML_OFF: DecisionMlJson = { enabled: false, state: 'off', scores: [], mean:
  */
 export class DecisionStage implements TopicPublisher {
   readonly risk: RiskEngine;
+  /** Paper mode: the trader placing orders on the simulated broker; null when decisions are recorded only. */
+  readonly trader: SignalTrader | null;
   readonly counts: DecisionCounters = {
     snapshots: 0, bars: 0, decisions: 0, directional: 0, scored: 0, skipped: 0, failed: 0, mlApproved: 0,
     riskEvaluated: 0, riskApproved: 0, riskRefused: {}, errors: 0,
@@ -111,6 +121,11 @@ export class DecisionStage implements TopicPublisher {
   private lastRefusal: string | null = null;
   private lastRefusalSymbol: string | null = null;
   private riskKey = '';
+  /** Paper mode: decisions handed to the trader, in order, and how many are not yet handled. */
+  private tradeChain: Promise<void> = Promise.resolve();
+  private tradesPending = 0;
+  /** The ML verdict of the decision the trader is taking (its scoreSignal returns it). */
+  private currentMl: MlScore = { scores: [], mean: 0, approved: false, hashes: [] };
 
   constructor(inner: TopicPublisher, o: DecisionStageOptions, log: Logger) {
     this.inner = inner;
@@ -120,7 +135,36 @@ export class DecisionStage implements TopicPublisher {
     this.scorer = o.scorer ?? null;
     this.filter = o.filter ?? FILTER_OFF;
     if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw new RangeError('winProbability must be in [0, 1]');
-    this.risk = new RiskEngine(o.startingBalance, o.risk ?? {});
+    this.trader = o.paperBroker
+      ? new SignalTrader(o.paperBroker, {
+        startingBalance: o.startingBalance, winProbability: o.winProbability, ...(o.risk ? { risk: o.risk } : {}),
+        ...(this.scorer ? { scoreSignal: () => Promise.resolve(this.currentMl), missingFeature: o.missingFeature ?? 0 } : {}),
+      })
+      : null;
+    this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {});
+  }
+
+  /** Paper mode: true while decisions wait for the trader or the ML filter (the PaperTap holds its intake). */
+  holding(): boolean {
+    return this.tradesPending > 0 || [...this.lanes.values()].some((l) => l.busy || l.queue.length > 0);
+  }
+
+  /** Paper mode: handles every waiting decision, runs what alerts asked for, publishes the risk state if it changed. */
+  async settle(): Promise<void> {
+    while (this.holding()) {
+      await this.drain();
+      await this.tradeChain;
+    }
+    this.trader?.settle();
+    this.publishRisk(true);
+  }
+
+  /** Shutdown: every decision handled; in paper mode open positions are closed at the last price (as a backtest's end). */
+  async finish(): Promise<void> {
+    await this.settle();
+    if (!this.trader) return;
+    this.trader.finish();
+    this.publishRisk(true);
   }
 
   /** Passes the snapshot on, then decides on it. */
@@ -191,10 +235,11 @@ export class DecisionStage implements TopicPublisher {
   /** The risk engine's state (the `risk` topic's content and /health's `risk`). */
   riskState(): Omit<RiskMessage, 'type' | 'topic' | 'publishedUs'> {
     const r = this.risk;
+    const t = this.trader;
     return {
       alert: r.alert, halted: r.isHalted, balance: r.balance, dailyPnl: r.dailyPnl, consecutiveLosses: r.consecutiveLosses,
-      positions: this.o.symbols.map((symbol) => ({ symbol, qty: r.position(symbol) })),
-      lastRefusal: this.lastRefusal, lastRefusalSymbol: this.lastRefusalSymbol, ordersEnabled: false,
+      positions: this.o.symbols.map((symbol) => ({ symbol, qty: t ? t.ledger.position(symbol) : r.position(symbol) })),
+      lastRefusal: this.lastRefusal, lastRefusalSymbol: this.lastRefusalSymbol, ordersEnabled: t !== null,
     };
   }
 
@@ -260,7 +305,27 @@ export class DecisionStage implements TopicPublisher {
     }));
     this.counts.decisions++;
     this.latency.record(nowUs() - m.stages.publishedUs);
+    if (this.trader) this.trade(d, BigInt(m.tsNs), ml);
     this.publishRisk(true);
+  }
+
+  /** Paper mode: the decision goes to the trader after those before it; the filter's verdict is its ML score. */
+  private trade(d: SignalDecision, tsNs: bigint, ml: DecisionMlJson): void {
+    const t = this.trader!;
+    const score: MlScore = ml.state === 'scored'
+      ? { scores: [...ml.scores], mean: ml.mean ?? 0, approved: ml.approved, hashes: [...ml.hashes] }
+      : { scores: [], mean: 0, approved: false, hashes: [...ml.hashes] };
+    this.tradesPending++;
+    this.tradeChain = this.tradeChain
+      .then(() => {
+        this.currentMl = score;
+        return t.onDecision(d, tsNs);
+      })
+      .catch((e: unknown) => this.fail(undefined, e))
+      .finally(() => {
+        this.tradesPending--;
+        this.publishRisk(true);
+      });
   }
 
   /** The risk engine's answer for a long or short decision the filter let through; not evaluated otherwise. */
