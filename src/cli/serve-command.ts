@@ -71,7 +71,6 @@ function speed(text: string): number | 'max' {
 }
 
 async function openSource(o: ServeOptions, log: Logger): Promise<MarketSource> {
-  if (o.trading !== 'off' && o.trading !== 'paper' && o.source !== 'ib') throw configError(ErrorCode.BAD_ARGUMENT, `--trading ${o.trading} needs --source ib`);
   if (o.source === 'ib') {
     const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
     for (const s of symbols) if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: IB knows ES and NQ, not "${s}"`);
