@@ -13,7 +13,7 @@ import { SignalEngine, type SignalEngineConfig } from '../signals/signal-engine.
 import { decodeFrame } from '../stream/frame-decoder.js';
 import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
 import { computeMetrics, type BacktestMetrics } from './backtest-metrics.js';
-import { TradeTap } from './trade-tap.js';
+import { BrokerTap } from '../engine/broker-tap.js';
 
 /** One backtest run. */
 export interface BacktestOptions {
@@ -70,7 +70,7 @@ export function resolveInstrument(symbol: string): string | undefined {
 /**
  * The live pipeline over a replay: ReplaySource → SnapshotEngine (inline kernels) → decoded frames →
  * SignalEngine → ML filter (optional) → RiskEngine → SimBroker, the broker matching every trade of the
- * replay (TradeTap). Snapshots come at every base-bar close (and the first and last), which the engine
+ * replay (BrokerTap). Snapshots come at every base-bar close (and the first and last), which the engine
  * guarantees at any replay speed; nothing depends on the wall clock, so the same input and options give
  * the same trades.
  */
@@ -114,7 +114,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     queue.length = 0;
     trader.settle();
   };
-  const tap = new TradeTap(replay, broker, { holding: () => queue.length > 0, drain, ...(o.onProgress ? { progress: o.onProgress } : {}) },
+  const tap = new BrokerTap(replay, broker, { holding: () => queue.length > 0, drain, ...(o.onProgress ? { progress: o.onProgress } : {}) },
     { publishAs: symbol, ...(o.toNs !== undefined ? { toNs: o.toNs } : {}) });
   const engine = new SnapshotEngine(tap, publisher, {
     config: { ...DEFAULT_FEATURE_CONFIG, ...o.feature }, intervalMs: NEVER_MS, staleMs: NEVER_MS, threads: 1, kernels: 'inline',

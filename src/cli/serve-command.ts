@@ -9,7 +9,7 @@ import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { DecisionStage } from '../engine/decision-stage.js';
 import type { MarketSource } from '../engine/market-source.js';
-import { PaperTap } from '../engine/paper-tap.js';
+import { BrokerTap } from '../engine/broker-tap.js';
 import { SimBroker } from '../execution/sim-broker.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
@@ -178,7 +178,7 @@ export function serveCommand(program: Command): void {
       const broker = paper ? new SimBroker() : undefined;
       let stage: DecisionStage | undefined;
       const opened = await openSource(o, log);
-      const source = broker ? new PaperTap(opened, broker, { holding: () => stage?.holding() ?? false, drain: () => stage!.settle() }) : opened;
+      const source = broker ? new BrokerTap(opened, broker, { holding: () => stage?.holding() ?? false, drain: () => stage!.settle() }) : opened;
       const topics = new Set<string>(['status']);
       if (filter) topics.add('risk');
       for (const i of source.instruments) {

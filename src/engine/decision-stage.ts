@@ -43,7 +43,7 @@ export interface DecisionStageOptions {
   /**
    * Paper trading on the simulated broker: every decision also goes to a SignalTrader (the backtest's path:
    * ML verdict → risk → bracket) on this broker, whose risk engine and ledger the risk state then shows.
-   * The broker must see every trade the engine takes (PaperTap, with holding/drain from this stage).
+   * The broker must see every trade the engine takes (BrokerTap, with holding/drain from this stage).
    */
   paperBroker?: SimBroker;
 }
@@ -144,7 +144,7 @@ export class DecisionStage implements TopicPublisher {
     this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {});
   }
 
-  /** Paper mode: true while decisions wait for the trader or the ML filter (the PaperTap holds its intake). */
+  /** Paper mode: true while decisions wait for the trader or the ML filter (the BrokerTap holds its intake). */
   holding(): boolean {
     return this.tradesPending > 0 || [...this.lanes.values()].some((l) => l.busy || l.queue.length > 0);
   }

@@ -1,6 +1,6 @@
-import type { InstrumentInfo, MarketSource, TradeSink } from '../engine/market-source.js';
-import { splitNs, type TradeBatch } from '../model/trade-batch.js';
 import type { SimBroker } from '../execution/sim-broker.js';
+import { splitNs, type TradeBatch } from '../model/trade-batch.js';
+import type { InstrumentInfo, MarketSource, SourceKind, TradeSink } from './market-source.js';
 
 /** What the tap calls between the engine's intake and its next poll. */
 export interface TapHooks {
@@ -12,39 +12,51 @@ export interface TapHooks {
   progress?(trades: number): void;
 }
 
+/** Options of a tap. */
+export interface TapOptions {
+  /** Stop before the first trade at or after this time (ns since the epoch). */
+  toNs?: bigint;
+  /** Name the engine publishes a single-instrument source under (the contract root of a backtest). */
+  publishAs?: string;
+}
+
 /**
- * The replay as the engine sees it, with the simulated broker beside it on the same trades. Every trade
- * the engine takes goes to the broker right after the engine has taken it (and, inline, published what it
- * closed), so the broker sees the whole tape in order and a decision never sees its own future: a decision
- * made on a snapshot is handled (`drain`) after the broker has matched every trade that snapshot covers
- * and before the engine takes another. Stops at `toNs` (exclusive).
+ * A MarketSource as the engine sees it, with the simulated broker beside it on the same trades: backtests
+ * (`mia backtest`) and paper trading in `mia serve`. Every trade the engine takes goes to the broker right
+ * after the engine has taken it (and, inline, published what it closed), so the broker sees the whole tape
+ * in order and a decision never sees its own future: a decision made on a snapshot is handled (`drain`)
+ * after the broker has matched every trade that snapshot covers and before the engine takes another.
  */
-export class TradeTap implements MarketSource {
-  readonly kind = 'replay';
-  readonly eager = true;
+export class BrokerTap implements MarketSource {
+  readonly kind: SourceKind;
+  readonly eager: boolean;
   readonly instruments: readonly InstrumentInfo[];
+  qualityFlags?: (i: number) => number;
+  health?: () => Record<string, unknown>;
+  connected?: () => boolean;
   private readonly inner: MarketSource;
   private readonly broker: SimBroker;
   private readonly hooks: TapHooks;
-  private readonly symbol: string;
   private readonly toHi: number;
   private readonly toLo: number;
   private readonly bounded: boolean;
-  private sink: TradeSink | undefined;
   private readonly tap: TradeSink;
+  private sink: TradeSink | undefined;
   private ended = false;
   private taken = 0;
 
-  /** `publishAs`: the name the engine publishes the (single) instrument under, e.g. the contract root. */
-  constructor(inner: MarketSource, broker: SimBroker, hooks: TapHooks, o: { toNs?: bigint; publishAs?: string } = {}) {
-    const toNs = o.toNs;
+  constructor(inner: MarketSource, broker: SimBroker, hooks: TapHooks, o: TapOptions = {}) {
     this.inner = inner;
+    this.kind = inner.kind;
+    this.eager = inner.eager;
     this.instruments = inner.instruments.map((i) => ({ ...i, symbol: o.publishAs ?? i.symbol }));
-    this.symbol = this.instruments[0]!.symbol;
     this.broker = broker;
     this.hooks = hooks;
-    this.bounded = toNs !== undefined;
-    [this.toHi, this.toLo] = toNs !== undefined ? splitNs(toNs) : [0, 0];
+    this.bounded = o.toNs !== undefined;
+    [this.toHi, this.toLo] = o.toNs !== undefined ? splitNs(o.toNs) : [0, 0];
+    if (inner.qualityFlags) this.qualityFlags = (i) => inner.qualityFlags!(i);
+    if (inner.health) this.health = () => inner.health!();
+    if (inner.connected) this.connected = () => inner.connected!();
     this.tap = {
       offer: (i, batch, from, to, receivedUs) => this.offer(i, batch, from, to, receivedUs),
       quote: (i, tsNs, bid, ask, bidSize, askSize) => this.sink!.quote(i, tsNs, bid, ask, bidSize, askSize),
@@ -82,7 +94,7 @@ export class TradeTap implements MarketSource {
       }
     }
     const n = cut > from ? this.sink!.offer(i, batch, from, cut, receivedUs) : 0;
-    this.broker.onTrades(this.symbol, batch, from, from + n);
+    this.broker.onTrades(this.instruments[i]!.symbol, batch, from, from + n);
     this.taken += n;
     if (cut < to && from + n >= cut) this.ended = true;
     this.hooks.progress?.(this.taken);
