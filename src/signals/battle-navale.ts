@@ -1,14 +1,9 @@
-import type { FeatureVector } from './features.js';
+import { FEATURE_NAMES, type FeatureVector } from './features.js';
 
 /** The directional features the composite weighs (volatility_regime and time_factor scale it instead). */
-export const DIRECTIONAL_FEATURES = [
-  'confluence_score',
-  'momentum_flow',
-  'trend_alignment',
-  'volume_profile',
-  'support_resistance',
-  'market_regime_score',
-] as const;
+export const DIRECTIONAL_FEATURES = FEATURE_NAMES.filter(
+  (n): n is Exclude<(typeof FEATURE_NAMES)[number], 'volatility_regime' | 'time_factor'> => n !== 'volatility_regime' && n !== 'time_factor',
+);
 
 /** One of the directional features. */
 export type DirectionalFeature = (typeof DIRECTIONAL_FEATURES)[number];

@@ -1,3 +1,4 @@
+import { nsToUs } from '../common/clock.js';
 import type { Decision } from '../generated/mia/decision.js';
 import { Direction } from '../generated/mia/direction.js';
 import type { RiskState } from '../generated/mia/risk-state.js';
@@ -11,10 +12,6 @@ const ML_STATES = new Set(['off', 'scored', 'skipped', 'failed']);
 /** NaN on the wire is "not known yet": null in the message, as SignalDecision has it. */
 function known(x: number): number | null {
   return Number.isNaN(x) ? null : x;
-}
-
-function nsToUs(ns: bigint): number {
-  return Number(ns) / 1000;
 }
 
 /** A Decision payload as the `signal.<SYMBOL>` message (docs/stream.md). */

@@ -1,3 +1,4 @@
+import { usToNs } from '../common/clock.js';
 import * as flatbuffers from 'flatbuffers';
 import { Decision } from '../generated/mia/decision.js';
 import { Direction } from '../generated/mia/direction.js';
@@ -8,11 +9,6 @@ import { SymbolPosition } from '../generated/mia/symbol-position.js';
 import type { DecisionMessage, RiskMessage } from './messages.js';
 
 const DIRECTIONS = { flat: Direction.Flat, long: Direction.Long, short: Direction.Short } as const;
-
-/** µs since the epoch (fractional) to int64 ns. */
-function usToNs(us: number): bigint {
-  return BigInt(Math.round(us * 1000));
-}
 
 /** null (not warm yet) goes on the wire as NaN, the schema's default for these fields. */
 function num(x: number | null | undefined): number {

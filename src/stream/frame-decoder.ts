@@ -1,3 +1,4 @@
+import { nsToUs } from '../common/clock.js';
 import * as flatbuffers from 'flatbuffers';
 import { Bar } from '../generated/mia/bar.js';
 import { ClosedBar } from '../generated/mia/closed-bar.js';
@@ -22,10 +23,6 @@ const FLAG_NAMES = Object.entries(QualityFlag) as [string, number][];
 /** Thrown for bytes that are not a MIA frame. */
 export class FrameDecodeError extends Error {
   readonly code = 'MIA_ERR_BAD_FRAME';
-}
-
-function nsToUs(ns: bigint): number {
-  return Number(ns) / 1000;
 }
 
 function qualityNames(bits: number): string[] {

@@ -1,3 +1,4 @@
+import { usToNs } from '../common/clock.js';
 import * as flatbuffers from 'flatbuffers';
 import { ClosedBar } from '../generated/mia/closed-bar.js';
 import { FeatureFrame } from '../generated/mia/feature-frame.js';
@@ -53,11 +54,6 @@ export interface SnapshotInput {
    */
   timeframes: readonly { sec: number; block: number; lastClosed: Uint8Array | undefined; footprint: boolean }[];
   quote: QuoteInput | undefined;
-}
-
-/** Microseconds since the epoch (fractional) to int64 ns. */
-function usToNs(us: number): bigint {
-  return BigInt(Math.round(us * 1000));
 }
 
 /**
