@@ -133,7 +133,14 @@ export class SnapshotEngine {
         return n;
       },
       quote: (i, tsNs, bid, ask, bidSize, askSize) => {
-        feeds[i]!.quote = { tsNs, bid, ask, bidSize, askSize };
+        // Quotes come with every intake: update one object per feed rather than make one per call.
+        const f = feeds[i]!;
+        const q = (f.quote ??= { tsNs, bid, ask, bidSize, askSize });
+        q.tsNs = tsNs;
+        q.bid = bid;
+        q.ask = ask;
+        q.bidSize = bidSize;
+        q.askSize = askSize;
       },
     };
   }
