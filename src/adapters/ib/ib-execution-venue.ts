@@ -75,7 +75,7 @@ export class IbExecutionVenue implements ExecutionVenue {
     if (r.side !== 'buy' && r.side !== 'sell') throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, `side must be buy or sell, got ${String(r.side)}`);
     if (!Number.isInteger(r.qty) || r.qty < 1) throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, `quantity must be a positive integer, got ${r.qty}`, { symbol: r.symbol });
     const ids = this.route.placeBracket(
-      { symbol: r.symbol, action: r.side === 'buy' ? 'BUY' : 'SELL', quantity: r.qty, entry: r.entry.limitPrice, stop: r.stopPrice, target: r.targetPrice },
+      { kind: 'bracket', symbol: r.symbol, action: r.side === 'buy' ? 'BUY' : 'SELL', quantity: r.qty, entry: r.entry.limitPrice, stop: r.stopPrice, target: r.targetPrice },
       this.approval,
     );
     const now = this.nowNs();

@@ -1,21 +1,42 @@
-import { EventName, OrderAction, OrderType, type Execution, type IBApi, type Order } from '@stoqey/ib';
+import { EventName, OrderAction, OrderType, type Contract, type Execution, type IBApi, type Order } from '@stoqey/ib';
 import type { Logger } from 'pino';
 import { ibError, IbErrorCode } from './ib-errors.js';
 import type { IbSource } from './ib-source.js';
 
-/** A bracket: a limit entry with a protective stop and a profit target, the two exits one-cancels-other. */
+/**
+ * A bracket: an entry (at a limit price or at market) with a protective stop and a profit target, the two
+ * exits one-cancels-other.
+ */
 export interface BracketOrder {
+  kind: 'bracket';
   symbol: string;
   action: 'BUY' | 'SELL';
   /** Contracts, a positive integer. */
   quantity: number;
-  /** Limit price of the entry. */
-  entry: number;
+  /** Limit price of the entry, or `'market'` for a market entry. */
+  entry: number | 'market';
   /** Stop price of the protective exit (below the entry for a buy). */
   stop: number;
   /** Limit price of the profit target (above the entry for a buy). */
   target: number;
+  /**
+   * The last trade price the caller has seen, for a market entry: its stop and target must then lie on either
+   * side of it. Without it, a market entry's stop and target are only checked against each other.
+   */
+  lastPrice?: number;
 }
+
+/** A market order on its own that closes a position (a liquidation). */
+export interface CloseOrder {
+  kind: 'close';
+  symbol: string;
+  action: 'BUY' | 'SELL';
+  /** Contracts, a positive integer. */
+  quantity: number;
+}
+
+/** What the route sends, and what an {@link OrderApproval} is asked about. */
+export type RouteOrder = BracketOrder | CloseOrder;
 
 /** Order ids of a placed bracket. */
 export interface BracketIds {
@@ -24,8 +45,8 @@ export interface BracketIds {
   stopId: number;
 }
 
-/** Which leg of a bracket an order is. */
-export type OrderRole = 'entry' | 'target' | 'stop';
+/** Which leg of a bracket an order is, or `close` for a closing order (whose parentId is 0, IB's "none"). */
+export type OrderRole = 'entry' | 'target' | 'stop' | 'close';
 
 /** Order events, typed: status changes, executions, and IB rejections. */
 export type OrderEvent =
@@ -40,17 +61,20 @@ export type ApprovalDecision = { approved: true } | { approved: false; reason: s
  * The engine's consent for one order, asked just before it is sent; an order goes out only with an approval
  * that says yes. It lives here rather than in src/execution/ because no engine code uses it yet: the
  * decision and risk engines (a later issue) implement it, e.g. by mapping a risk decision onto
- * {@link ApprovalDecision}.
+ * {@link ApprovalDecision}. Closing orders are asked too (`kind: 'close'`); an approval should let them
+ * through whatever its entry limits say, since a refused close leaves the position open.
  */
 export interface OrderApproval {
   /** Approves or refuses `order` now. */
-  approve(order: BracketOrder): ApprovalDecision;
+  approve(order: RouteOrder): ApprovalDecision;
 }
 
 /** Where orders go. */
 export interface OrderRoute {
   /** Sends a bracket; throws MIA_ERR_IB_ORDER_REFUSED when it may not be sent. */
   placeBracket(order: BracketOrder, approval: OrderApproval): BracketIds;
+  /** Sends a closing market order; returns its order id. Throws MIA_ERR_IB_ORDER_REFUSED when it may not be sent. */
+  placeClose(order: CloseOrder, approval: OrderApproval): number;
   /** Cancels an order (a bracket's parent cancels its legs). */
   cancel(orderId: number): void;
   /** Subscribes to order events. */
@@ -69,6 +93,7 @@ export interface OrderRouteHealth {
   ready: boolean;
   accounts: string;
   bracketsSent: number;
+  closesSent: number;
   refused: number;
   lastRefusal: string | null;
   /** Orders sent whose last status is not final. */
@@ -79,12 +104,12 @@ const TICK = 0.25;
 const FINAL = new Set(['Filled', 'Cancelled', 'ApiCancelled', 'Inactive']);
 
 /**
- * Paper orders through IB: a bracket is the parent limit entry (not transmitted), the target limit and the
- * stop (same OCA group, so a fill of one cancels the other), the stop transmitting the family, as IB's
- * bracket protocol requires. Refuses unless constructed for paper trading, the caller's approval says yes,
- * the session is connected with market data flowing (never trade blind: 1100 or a broken farm stops new
- * orders), and every managed account is a paper account (IB paper ids start with D). Its state shows in
- * the source's health under `trading`.
+ * Paper orders through IB: a bracket is the parent entry, limit (LMT) or market (MKT), not transmitted, then
+ * the target limit and the stop as its children (same OCA group, so a fill of one cancels the other), the
+ * stop transmitting the family, as IB's bracket protocol requires; a close is one market order. Refuses
+ * unless constructed for paper trading, the caller's approval says yes, the session is connected with market
+ * data flowing (never trade blind: 1100 or a broken farm stops new orders), and every managed account is a
+ * paper account (IB paper ids start with D). Its state shows in the source's health under `trading`.
  */
 export class IbOrderRoute implements OrderRoute {
   private readonly source: IbSource;
@@ -92,7 +117,7 @@ export class IbOrderRoute implements OrderRoute {
   private readonly roles = new Map<number, { role: OrderRole; parentId: number; last: string }>();
   private readonly listeners: Array<(e: OrderEvent) => void> = [];
   private nextId = 0;
-  private readonly counts = { bracketsSent: 0, refused: 0 };
+  private readonly counts = { bracketsSent: 0, closesSent: 0, refused: 0 };
   private lastRefusal: string | null = null;
 
   constructor(source: IbSource, o: OrderRouteOptions, log: Logger) {
@@ -124,54 +149,98 @@ export class IbOrderRoute implements OrderRoute {
   }
 
   placeBracket(order: BracketOrder, approval: OrderApproval): BracketIds {
-    const refuse = (why: string, details: Record<string, unknown> = {}): never => {
-      this.counts.refused++;
-      this.lastRefusal = why;
-      this.log.warn({ symbol: order.symbol, action: order.action, why }, 'Paper bracket refused');
-      throw ibError(IbErrorCode.IB_ORDER_REFUSED, `bracket refused: ${why}`, { ...order, ...details });
-    };
-    if (!isApproval(approval)) refuse('no approval given');
-    const conn = this.source.connection;
-    if (!conn.connected) refuse('not connected to IB');
-    if (!this.source.connected()) refuse('IB market data is down (connectivity lost or a data farm broken)');
-    if (!paperOnly(conn.managedAccounts)) refuse(`not a paper account (${conn.managedAccounts || 'none'})`);
-    const contract = this.source.contractOf(order.symbol);
-    if (!contract) refuse(`unknown symbol ${order.symbol}`);
-    if (!Number.isInteger(order.quantity) || order.quantity <= 0) refuse('quantity must be a positive integer');
-    for (const p of [order.entry, order.stop, order.target]) if (!(p > 0) || Math.abs(p / TICK - Math.round(p / TICK)) > 1e-9) refuse(`price ${p} is not on the 0.25 grid`);
+    const refuse = this.refuser(order);
+    const contract = this.checkSession(order, approval, refuse);
+    const limit = typeof order.entry === 'number' ? order.entry : undefined;
+    if (limit === undefined && order.entry !== 'market') refuse('the entry must be a limit price or market');
+    for (const p of limit === undefined ? [order.stop, order.target] : [limit, order.stop, order.target]) {
+      if (!(p > 0) || Math.abs(p / TICK - Math.round(p / TICK)) > 1e-9) refuse(`price ${p} is not on the 0.25 grid`);
+    }
     const buy = order.action === 'BUY';
-    if (buy ? !(order.stop < order.entry && order.entry < order.target) : !(order.target < order.entry && order.entry < order.stop)) {
-      refuse('stop and target must sit on either side of the entry');
+    const market = limit === undefined;
+    // A market entry fills near the last trade: its exits must sit around that price, as a limit's around its limit.
+    if (market && order.lastPrice !== undefined && !(order.lastPrice > 0 && Number.isFinite(order.lastPrice))) refuse(`last price ${order.lastPrice} is not a price`);
+    const ref = limit ?? order.lastPrice;
+    if (ref === undefined) {
+      if (buy ? !(order.stop < order.target) : !(order.target < order.stop)) refuse('the stop must be on the losing side of the target');
+    } else if (buy ? !(order.stop < ref && ref < order.target) : !(order.target < ref && ref < order.stop)) {
+      refuse(market ? `stop and target must sit on either side of the last price ${ref}` : 'stop and target must sit on either side of the entry');
     }
-    const decision = approval.approve(order);
-    if (decision?.approved !== true) {
-      const no = decision as { reason?: string; message?: string } | undefined;
-      refuse(`not approved (${no?.reason ?? 'no decision'}${no?.message ? `: ${no.message}` : ''})`, { reason: no?.reason ?? null });
-    }
-    if (this.nextId <= 0) refuse('no order id from IB yet');
+    this.checkApproval(order, approval, refuse);
     const parentId = this.nextId;
     const ids = { parentId, targetId: parentId + 1, stopId: parentId + 2 };
     this.nextId += 3;
     const exit = buy ? OrderAction.SELL : OrderAction.BUY;
     const oca = `mia-${parentId}`;
+    const side = buy ? OrderAction.BUY : OrderAction.SELL;
+    const entry: Order = limit === undefined
+      ? { action: side, orderType: OrderType.MKT, totalQuantity: order.quantity, tif: 'DAY', transmit: false }
+      : { action: side, orderType: OrderType.LMT, lmtPrice: limit, totalQuantity: order.quantity, tif: 'DAY', transmit: false };
     const legs: Array<[number, OrderRole, Order]> = [
-      [ids.parentId, 'entry', { action: buy ? OrderAction.BUY : OrderAction.SELL, orderType: OrderType.LMT, lmtPrice: order.entry, totalQuantity: order.quantity, tif: 'DAY', transmit: false }],
+      [ids.parentId, 'entry', entry],
       [ids.targetId, 'target', { action: exit, orderType: OrderType.LMT, lmtPrice: order.target, totalQuantity: order.quantity, tif: 'GTC', parentId, ocaGroup: oca, ocaType: 1, transmit: false }],
       // The last leg transmits the whole family, so no exit is live without its sibling.
       [ids.stopId, 'stop', { action: exit, orderType: OrderType.STP, auxPrice: order.stop, totalQuantity: order.quantity, tif: 'GTC', parentId, ocaGroup: oca, ocaType: 1, transmit: true }],
     ];
     for (const [id, role, o] of legs) {
       this.roles.set(id, { role, parentId, last: '' });
-      conn.send((api) => api.placeOrder(id, contract!, o));
+      this.source.connection.send((api) => api.placeOrder(id, contract, o));
     }
     this.counts.bracketsSent++;
     this.log.info({ ...ids, symbol: order.symbol, action: order.action, quantity: order.quantity, entry: order.entry, stop: order.stop, target: order.target }, 'Paper bracket sent');
     return ids;
   }
 
+  placeClose(order: CloseOrder, approval: OrderApproval): number {
+    const refuse = this.refuser(order);
+    const contract = this.checkSession(order, approval, refuse);
+    this.checkApproval(order, approval, refuse);
+    const id = this.nextId++;
+    this.roles.set(id, { role: 'close', parentId: 0, last: '' });
+    const o: Order = { action: order.action === 'BUY' ? OrderAction.BUY : OrderAction.SELL, orderType: OrderType.MKT, totalQuantity: order.quantity, tif: 'DAY', transmit: true };
+    this.source.connection.send((api) => api.placeOrder(id, contract, o));
+    this.counts.closesSent++;
+    this.log.info({ orderId: id, symbol: order.symbol, action: order.action, quantity: order.quantity }, 'Paper close sent');
+    return id;
+  }
+
   cancel(orderId: number): void {
     if (!this.source.connection.connected) throw ibError(IbErrorCode.IB_ORDER_REFUSED, 'cancel refused: not connected to IB', { orderId });
     this.source.connection.send((api) => api.cancelOrder(orderId));
+  }
+
+  /** A refusal: counted, logged, thrown as MIA_ERR_IB_ORDER_REFUSED; nothing is sent. */
+  private refuser(order: RouteOrder): (why: string, details?: Record<string, unknown>) => never {
+    return (why, details = {}) => {
+      this.counts.refused++;
+      this.lastRefusal = why;
+      this.log.warn({ kind: order.kind, symbol: order.symbol, action: order.action, why }, 'Paper order refused');
+      throw ibError(IbErrorCode.IB_ORDER_REFUSED, `${order.kind} refused: ${why}`, { ...order, ...details });
+    };
+  }
+
+  /** The checks every order passes before its prices: an approval given, a live paper session, a known contract, a sane size. */
+  private checkSession(order: RouteOrder, approval: OrderApproval, refuse: (why: string) => never): Contract {
+    if (!isApproval(approval)) refuse('no approval given');
+    const conn = this.source.connection;
+    if (!conn.connected) refuse('not connected to IB');
+    if (!this.source.connected()) refuse('IB market data is down (connectivity lost or a data farm broken)');
+    if (!paperOnly(conn.managedAccounts)) refuse(`not a paper account (${conn.managedAccounts || 'none'})`);
+    const contract = this.source.contractOf(order.symbol);
+    if (!contract) return refuse(`unknown symbol ${order.symbol}`);
+    if (order.action !== 'BUY' && order.action !== 'SELL') refuse(`action must be BUY or SELL, not ${String(order.action)}`);
+    if (!Number.isInteger(order.quantity) || order.quantity <= 0) refuse('quantity must be a positive integer');
+    return contract;
+  }
+
+  /** Asked once, last, only for an order that could be sent; then an order id must exist. */
+  private checkApproval(order: RouteOrder, approval: OrderApproval, refuse: (why: string, details?: Record<string, unknown>) => never): void {
+    const decision = approval.approve(order);
+    if (decision?.approved !== true) {
+      const no = decision as { reason?: string; message?: string } | undefined;
+      refuse(`not approved (${no?.reason ?? 'no decision'}${no?.message ? `: ${no.message}` : ''})`, { reason: no?.reason ?? null });
+    }
+    if (this.nextId <= 0) refuse('no order id from IB yet');
   }
 
   private emit(e: OrderEvent): void {
