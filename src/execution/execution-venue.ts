@@ -108,3 +108,19 @@ export interface ExecutionVenue {
   /** Registers a listener for every event, called synchronously as events happen. */
   onEvent(listener: (event: ExecutionEvent) => void): void;
 }
+
+/**
+ * A venue a strategy can trade on (`SignalTrader`): the simulated broker, or the IB paper route's venue. On
+ * top of orders and events it knows the last trade price (sizing, and the reference a market entry's stop and
+ * target are placed around) and can liquidate a symbol.
+ */
+export interface TradingVenue extends ExecutionVenue {
+  /** Price of the last trade the venue has seen for a symbol; undefined before the first. */
+  last(symbol: string): number | undefined;
+  /**
+   * Cancels the symbol's working orders and closes `position` (signed contracts, as the caller holds it) with a
+   * market order tagged `liquidate`. The simulator fills it at once; a live venue reports the close's fill
+   * later, as any other `filled` event.
+   */
+  liquidate(symbol: string, position: number): void;
+}

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { SignalDecision } from '../signals/signal-engine.js';
+import { ExecutionError, ExecutionErrorCode } from './execution-errors.js';
+import type { BracketIds, BracketRequest, ExecutionEvent, OrderView, TradingVenue } from './execution-venue.js';
 import { SignalTrader, type MlScore } from './signal-trader.js';
 import { SimBroker } from './sim-broker.js';
 
@@ -15,6 +17,64 @@ function decision(direction: SignalDecision['direction']): SignalDecision {
     smartMoney: { largeFlow: null, stacked: null, absorption: null, book: null, score: null } as unknown as SignalDecision['smartMoney'],
     expiry: { phase: 'normal', factor: 1, daysToExpiry: 15 },
   };
+}
+
+/**
+ * A venue that answers later, as a live route does: brackets and liquidations are recorded, fills come when
+ * the test calls `fill`; `refuse` makes the next bracket throw as a route refusal would.
+ */
+class LaterVenue implements TradingVenue {
+  readonly brackets: BracketRequest[] = [];
+  readonly liquidations: Array<[string, number]> = [];
+  refuse = false;
+  private readonly prices = new Map<string, number>();
+  private readonly listeners: Array<(e: ExecutionEvent) => void> = [];
+  private nextId = 1;
+
+  price(symbol: string, price: number): void {
+    this.prices.set(symbol, price);
+  }
+
+  last(symbol: string): number | undefined {
+    return this.prices.get(symbol);
+  }
+
+  submitBracket(r: BracketRequest): BracketIds {
+    if (this.refuse) throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, 'refused by the venue');
+    this.brackets.push(r);
+    const entry = this.nextId;
+    this.nextId += 3;
+    return { entry, stop: entry + 1, target: entry + 2 };
+  }
+
+  liquidate(symbol: string, position: number): void {
+    this.liquidations.push([symbol, position]);
+  }
+
+  /** A fill of an order of `type` and `tag`, reported now. */
+  fill(symbol: string, side: 'buy' | 'sell', qty: number, price: number, tsNs: bigint, type: OrderView['type'], tag: string): void {
+    const order: OrderView = {
+      id: this.nextId++, symbol, side, qty, type, limitPrice: undefined, stopPrice: undefined, status: 'filled', submittedNs: tsNs,
+      parentId: undefined, ocoId: undefined, tag,
+    };
+    for (const l of this.listeners) l({ kind: 'filled', order, fill: { orderId: order.id, symbol, side, qty, price, tsNs, commissionUsd: 0 } });
+  }
+
+  submit(): number {
+    throw new Error('not used by the trader');
+  }
+
+  cancel(): boolean {
+    return false;
+  }
+
+  order(): OrderView | undefined {
+    return undefined;
+  }
+
+  onEvent(listener: (event: ExecutionEvent) => void): void {
+    this.listeners.push(listener);
+  }
 }
 
 describe('SignalTrader', () => {
@@ -64,5 +124,34 @@ describe('SignalTrader', () => {
     trader.finish();
     expect(trader.trades[0]).toMatchObject({ exitReason: 'end', trip: { side: 'short', qty: 2, exitPrice: 4799, netUsd: 100 } });
     expect(broker.openOrders).toBe(0);
+  });
+
+  test('on a venue that fills later: the liquidation\'s fill closes the trade as end, the symbol busy until then', async () => {
+    const venue = new LaterVenue();
+    const trader = new SignalTrader(venue, { startingBalance: 25_000, winProbability: 0.5 });
+    venue.price('ES', 4800);
+    await trader.onDecision(decision('long'), sec(0));
+    expect(venue.brackets).toEqual([{ symbol: 'ES', side: 'buy', qty: 2, entry: { type: 'market' }, stopPrice: 4798, targetPrice: 4804, tag: '1' }]);
+    venue.fill('ES', 'buy', 2, 4800.25, sec(1), 'market', '1');
+    trader.finish();
+    expect(venue.liquidations).toEqual([['ES', 2]]);
+    expect(trader.trades).toHaveLength(0);
+    await trader.onDecision(decision('long'), sec(2));
+    expect(trader.counters).toMatchObject({ busy: 1, entries: 1 });
+    venue.fill('ES', 'sell', 2, 4801, sec(3), 'market', 'liquidate');
+    expect(trader.trades[0]).toMatchObject({ tradeId: 1, exitReason: 'end', trip: { side: 'long', qty: 2, entryPrice: 4800.25, exitPrice: 4801, netUsd: 75 } });
+    expect(trader.ledger.position('ES')).toBe(0);
+  });
+
+  test('a bracket the venue refuses throws, counts no entry and leaves the symbol free', async () => {
+    const venue = new LaterVenue();
+    const trader = new SignalTrader(venue, { startingBalance: 25_000, winProbability: 0.5 });
+    venue.price('ES', 4800);
+    venue.refuse = true;
+    await expect(trader.onDecision(decision('short'), sec(0))).rejects.toMatchObject({ code: 'MIA_ERR_BAD_ORDER' });
+    venue.refuse = false;
+    await trader.onDecision(decision('short'), sec(1));
+    expect(trader.counters).toMatchObject({ busy: 0, entries: 1 });
+    expect(venue.brackets[0]).toMatchObject({ side: 'sell', stopPrice: 4802, targetPrice: 4796, tag: '1' });
   });
 });

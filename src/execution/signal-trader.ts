@@ -3,9 +3,8 @@ import { RiskEngine, type RiskAlert, type RiskConfig } from '../risk/risk-engine
 import { tradeDate } from '../signals/calendar/us-eastern-time.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
-import type { ExecutionEvent, OrderView } from './execution-venue.js';
+import type { ExecutionEvent, OrderView, TradingVenue } from './execution-venue.js';
 import { PositionLedger, type RoundTrip } from './position-ledger.js';
-import type { SimBroker } from './sim-broker.js';
 
 /** The ML filter's answer for one signal (an ensemble: one score per model, their mean, the verdict, model hashes). */
 export interface MlScore {
@@ -61,32 +60,39 @@ interface Pending {
 
 /**
  * The decision path shared by backtests and paper mode: a directional signal, optionally approved by the
- * ML filter, sized by the risk engine, goes to the venue as a bracket (market entry, stop and target from
- * the risk engine). One bracket per symbol at a time. Fills update the ledger and the risk engine;
- * CATASTROPHE liquidates. No clock is read: times are the market's.
+ * ML filter, sized by the risk engine at the venue's last price, goes to the venue as a bracket (market entry,
+ * stop and target from the risk engine). One bracket per symbol at a time, from its submission until its
+ * round trip closes. Fills update the ledger and the risk engine; CATASTROPHE liquidates. The venue is the
+ * simulated broker (fills at once) or a live route (fills arrive later): nothing here assumes either.
+ * No clock is read: times are the market's.
  */
 export class SignalTrader {
   readonly risk: RiskEngine;
   readonly ledger = new PositionLedger();
   readonly trades: TradeRecord[] = [];
   readonly counters: TraderCounters = { decisions: 0, directional: 0, busy: 0, mlRejected: 0, riskRefused: {}, entries: 0 };
-  private readonly broker: SimBroker;
+  private readonly venue: TradingVenue;
   private readonly o: SignalTraderOptions;
   /** Per symbol: the entry in flight or open, until its round trip closes. */
   private readonly open = new Map<string, Pending>();
   private readonly flattenDue = new Set<string>();
+  /** Per symbol: why a liquidation was asked, until its fill closes the round trip (a live venue fills later). */
+  private readonly closing = new Map<string, 'flatten' | 'end'>();
   private nextTradeId = 1;
   private readonly features = new Float32Array(FEATURE_NAMES.length);
 
-  constructor(broker: SimBroker, o: SignalTraderOptions) {
-    this.broker = broker;
+  constructor(venue: TradingVenue, o: SignalTraderOptions) {
+    this.venue = venue;
     this.o = o;
     if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw new RangeError('winProbability must be in [0, 1]');
     this.risk = new RiskEngine(o.startingBalance, o.risk ?? {}, (a) => this.onAlert(a));
-    broker.onEvent((e) => this.onEvent(e));
+    venue.onEvent((e) => this.onEvent(e));
   }
 
-  /** Takes one decision made at market time `tsNs`; resolves once any order it leads to is sent. */
+  /**
+   * Takes one decision made at market time `tsNs`; resolves once any order it leads to is sent. A venue's
+   * refusal (a coded error) is thrown and leaves the symbol free for the next decision.
+   */
   async onDecision(d: SignalDecision, tsNs: bigint): Promise<void> {
     this.counters.decisions++;
     this.risk.startDay(tradeDate(Number(tsNs / 1_000_000n)));
@@ -106,7 +112,7 @@ export class SignalTrader {
         return;
       }
     }
-    const price = this.broker.last(d.symbol);
+    const price = this.venue.last(d.symbol);
     if (price === undefined) return;
     const r = this.risk.evaluate({
       symbol: d.symbol, side: d.direction, entryPrice: price, winProbability: ml ? ml.mean : this.o.winProbability, positionFactor: d.expiry.factor,
@@ -115,31 +121,44 @@ export class SignalTrader {
       this.counters.riskRefused[r.reason] = (this.counters.riskRefused[r.reason] ?? 0) + 1;
       return;
     }
-    const tradeId = this.nextTradeId++;
+    const tradeId = this.nextTradeId;
     this.open.set(d.symbol, { tradeId, decision: d, decisionNs: tsNs, ml });
+    try {
+      this.venue.submitBracket({
+        symbol: d.symbol, side: d.direction === 'long' ? 'buy' : 'sell', qty: r.qty, entry: { type: 'market' },
+        stopPrice: r.stopPrice, targetPrice: r.targetPrice, tag: String(tradeId),
+      });
+    } catch (e) {
+      this.open.delete(d.symbol);
+      throw e;
+    }
+    this.nextTradeId++;
     this.counters.entries++;
-    this.broker.submitBracket({
-      symbol: d.symbol, side: d.direction === 'long' ? 'buy' : 'sell', qty: r.qty, entry: { type: 'market' },
-      stopPrice: r.stopPrice, targetPrice: r.targetPrice, tag: String(tradeId),
-    });
   }
 
   /** Runs what an alert asked for (CATASTROPHE flatten) outside the venue's event dispatch. */
   settle(): void {
-    for (const symbol of this.flattenDue) this.close(symbol);
+    for (const symbol of this.flattenDue) this.close(symbol, 'flatten');
     this.flattenDue.clear();
   }
 
-  /** End of the data: cancels working orders and closes open positions at the last price. */
+  /**
+   * End of the data: cancels working orders and closes open positions at market (the simulator: at the last
+   * price, at once; a live venue: the trades are recorded as the closes fill).
+   */
   finish(): void {
     this.settle();
-    for (const symbol of [...this.open.keys()].sort()) this.close(symbol);
+    for (const symbol of [...this.open.keys()].sort()) this.close(symbol, 'end');
   }
 
-  private close(symbol: string): void {
-    this.broker.liquidate(symbol, this.ledger.position(symbol));
-    // A bracket whose entry never filled leaves no trade behind; a filled one was closed by the fill above.
-    if (this.ledger.position(symbol) === 0) this.open.delete(symbol);
+  private close(symbol: string, why: 'flatten' | 'end'): void {
+    this.closing.set(symbol, why);
+    this.venue.liquidate(symbol, this.ledger.position(symbol));
+    // Flat now: a bracket whose entry never filled leaves no trade behind, or the simulator's close filled above.
+    if (this.ledger.position(symbol) === 0) {
+      this.open.delete(symbol);
+      this.closing.delete(symbol);
+    }
   }
 
   private onAlert(a: RiskAlert): void {
@@ -153,14 +172,16 @@ export class SignalTrader {
     const trip = this.ledger.apply(f);
     if (!trip) return;
     const p = this.open.get(f.symbol);
+    const why = this.closing.get(f.symbol);
     this.open.delete(f.symbol);
+    this.closing.delete(f.symbol);
     this.risk.onTradeClosed(trip.netUsd, tradeDate(Number(trip.exitNs / 1_000_000n)));
     if (!p) return;
-    this.trades.push({ tradeId: p.tradeId, trip, exitReason: exitReason(e.order, this.flattenDue.size > 0), decision: p.decision, decisionNs: p.decisionNs, ml: p.ml });
+    this.trades.push({ tradeId: p.tradeId, trip, exitReason: exitReason(e.order, why), decision: p.decision, decisionNs: p.decisionNs, ml: p.ml });
   }
 }
 
-function exitReason(o: OrderView, flattening: boolean): TradeRecord['exitReason'] {
-  if (o.tag === 'liquidate') return flattening ? 'flatten' : 'end';
+function exitReason(o: OrderView, closing: 'flatten' | 'end' | undefined): TradeRecord['exitReason'] {
+  if (o.tag === 'liquidate') return closing ?? 'end';
   return o.type === 'stop' ? 'stop' : 'target';
 }

@@ -2,7 +2,7 @@ import { joinNs, splitNs, type TradeBatch } from '../model/trade-batch.js';
 import { CONTRACT_SPECS, contractSpec, type ContractSpec } from '../risk/contract-specs.js';
 import { ExecutionError, ExecutionErrorCode } from './execution-errors.js';
 import type {
-  BracketIds, BracketRequest, CancelReason, ExecutionEvent, ExecutionVenue, Fill, OrderRequest, OrderSide, OrderType, OrderRecord, OrderView,
+  BracketIds, BracketRequest, CancelReason, ExecutionEvent, Fill, OrderRequest, OrderSide, OrderType, OrderRecord, OrderView, TradingVenue,
 } from './execution-venue.js';
 
 /** Fill model parameters; every time is market (event) time, never the wall clock. */
@@ -61,7 +61,7 @@ const before = (h: number, l: number, h2: number, l2: number): boolean => h < h2
  * `slippageTicks` against the order. Fills are never split. Bracket legs start working at the entry's
  * fill and match from the next trade on; one leg filling cancels the other at once (venue-held OCO).
  */
-export class SimBroker implements ExecutionVenue {
+export class SimBroker implements TradingVenue {
   /** Parameters in use. */
   readonly config: SimBrokerConfig;
   private readonly orders = new Map<number, SimOrder>();
