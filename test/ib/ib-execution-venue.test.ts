@@ -138,6 +138,7 @@ describe('IbExecutionVenue over the IB paper route', () => {
     venue.liquidate('ES', 2);
     // The close waits for IB to confirm both cancels, so it cannot race a leg's fill.
     expect(source!.health().trading).toMatchObject({ closesSent: 0 });
+    expect(venue.liquidating).toBe(1);
     await waitFor(() => events.some((e) => e.kind === 'accepted' && e.order.tag === 'liquidate'), 5000, 'close working');
     const close = events.find((e) => e.order.tag === 'liquidate')!.order.id;
     const wire = s.requests.filter((r) => r.msgId === OUT.PLACE_ORDER || r.msgId === OUT.CANCEL_ORDER).map((r) => `${r.msgId === OUT.CANCEL_ORDER ? 'cancel' : 'place'} ${r.reqId}`);
@@ -147,6 +148,7 @@ describe('IbExecutionVenue over the IB paper route', () => {
     await waitFor(() => venue.order(close)?.status === 'filled', 5000, 'close filled');
     expect(summary(events).slice(4)).toEqual([`cancelled ${ids.stop} liquidate`, `cancelled ${ids.target} liquidate`, `accepted ${close}`, `filled ${close}`]);
     expect(events.at(-1)).toMatchObject({ order: { type: 'market', side: 'sell', qty: 2, tag: 'liquidate' }, fill: { side: 'sell', qty: 2, price: 4999.5 } });
+    expect(venue.liquidating).toBe(0);
     venue.liquidate('ES', 0);
     await new Promise((r) => setTimeout(r, 50));
     expect(s.requests.filter((r) => r.msgId === OUT.PLACE_ORDER)).toHaveLength(4);

@@ -164,6 +164,11 @@ export class IbExecutionVenue implements TradingVenue {
     this.sendClose(symbol, c, true);
   }
 
+  /** Symbols with a liquidation in progress (cancels or the close not yet confirmed): a shutdown waits for 0. */
+  get liquidating(): number {
+    return this.closing.size;
+  }
+
   /**
    * Asks IB to cancel (an entry's cancel takes its legs with it); the `cancelled` event follows IB's status.
    * Throws the route's `MIA_ERR_IB_ORDER_REFUSED` while disconnected.
