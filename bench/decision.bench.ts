@@ -1,5 +1,6 @@
 // The decision path of `mia serve` per snapshot (issue 5 target: signal + ML + risk p99 ≤ 100 µs): the
-// DecisionStage on real engine frames, with the ML filter off and on, and its parts alone. Setup, outside
+// DecisionStage on real engine frames, with the ML filter off and on, and its parts alone (the frame read in
+// place as the stage does, and the full decode it replaced, for comparison). Setup, outside
 // the timed functions: 300,000 simulated ES trades (seeded) written as a CSV, replayed through the
 // SnapshotEngine (inline kernels, a snapshot every millisecond of wall time: 5 timeframes per frame) with
 // every snapshot and closed-bar frame kept; models trained on the synthetic samples of test/ml, as in
@@ -22,7 +23,8 @@ import { RiskEngine } from '../src/risk/risk-engine.js';
 import { SignalEngine } from '../src/signals/signal-engine.js';
 import { decodeFrame } from '../src/stream/frame-decoder.js';
 import type { BuiltFrame } from '../src/stream/frame-writer.js';
-import type { BarMessage, SnapshotMessage } from '../src/stream/messages.js';
+import type { SnapshotMessage } from '../src/stream/messages.js';
+import { SnapshotInputReader, type ClosedBarRead, type SnapshotRead } from '../src/stream/snapshot-input-reader.js';
 import { syntheticSamples } from '../test/ml/synthetic-samples.js';
 import { collect, print } from './report.js';
 
@@ -75,12 +77,16 @@ const sinkPublisher: TopicPublisher = {
 const options = { startingBalance: 25_000, winProbability: 0.5, symbols: ['ESH4'] };
 const off = new DecisionStage(sinkPublisher, options, log);
 const on = new DecisionStage(sinkPublisher, { ...options, filter: ensemble.status(), scorer: ensemble }, log);
-const decoded = steps.map((s) => ({ bars: s.bars.map((f) => decodeFrame(f.bytes) as BarMessage), snapshot: decodeFrame(s.snapshot.bytes) as SnapshotMessage }));
+const reader = new SnapshotInputReader();
+const inputs = steps.map((s) => ({
+  bars: s.bars.map((f) => (reader.read(f.bytes) as ClosedBarRead).bar),
+  snapshot: (reader.read(s.snapshot.bytes) as SnapshotRead).input,
+}));
 const signals = new SignalEngine();
 const risk = new RiskEngine(25_000);
 const row = new Float32Array(8);
 let sink = 0;
-const at = { off: 0, on: 0, signals: 0, decode: 0, ml: 0, bars: 0 };
+const at = { off: 0, on: 0, signals: 0, read: 0, decode: 0, ml: 0, bars: 0 };
 const next = (k: keyof typeof at): number => at[k]++ % steps.length;
 
 const bench = new Bench({ iterations: 5000, warmupIterations: 500, time: 0 });
@@ -88,34 +94,37 @@ const bench = new Bench({ iterations: 5000, warmupIterations: 500, time: 0 });
 // with its footprint rows costs more to decode than a snapshot; the timed part is the per-snapshot path.
 let offStep = steps[0]!;
 let onStep = steps[0]!;
-bench.add('decision per snapshot, ML off (decode, signals, risk, Decision frame)', () => {
+bench.add('decision per snapshot, ML off (read frame, signals, risk, Decision frame)', () => {
   off.snapshot('ESH4', 'snapshot.ESH4', offStep.snapshot);
 }, { beforeEach: () => {
   offStep = steps[next('off')]!;
   for (const f of offStep.bars) off.bar('', f);
 } });
-bench.add('decision per snapshot, ML on (decode, signals, 3 ONNX models, risk, Decision frame)', async () => {
+bench.add('decision per snapshot, ML on (read frame, signals, ONNX ensemble, risk, Decision frame)', () => {
   on.snapshot('ESH4', 'snapshot.ESH4', onStep.snapshot);
-  await on.drain();
 }, { beforeEach: () => {
   onStep = steps[next('on')]!;
   for (const f of onStep.bars) on.bar('', f);
 } });
-bench.add('closed bars before a snapshot, decoded into the signals (per bar close only)', () => {
+bench.add('closed bars before a snapshot, read into the signals (per bar close only)', () => {
   const s = steps[next('bars')]!;
   for (const f of s.bars) off.bar('', f);
 });
-bench.add('decodeFrame of the snapshot', () => {
+bench.add('SnapshotInputReader: the snapshot frame read in place (the decision path)', () => {
+  const r = reader.read(steps[next('read')]!.snapshot.bytes);
+  sink += r?.kind === 'snapshot' ? r.sequence : 0;
+});
+bench.add('decodeFrame of the snapshot (the JSON shape; for comparison)', () => {
   sink += (decodeFrame(steps[next('decode')]!.snapshot.bytes) as SnapshotMessage).sequence;
 });
-bench.add('SignalEngine on the decoded snapshot', () => {
-  const s = decoded[next('signals')]!;
-  for (const m of s.bars) signals.onMessage(m);
-  sink += signals.onSnapshot(s.snapshot).score;
+bench.add('SignalEngine.decide on the read snapshot', () => {
+  const s = inputs[next('signals')]!;
+  for (const b of s.bars) signals.onBarInput('ESH4', b);
+  sink += signals.decide(s.snapshot).score;
 });
-bench.add('ONNX ensemble score of the decision', async () => {
-  const d = signals.onSnapshot(decoded[next('ml')]!.snapshot);
-  sink += (await ensemble.score(featureRow(d.features, 0, row))).mean;
+bench.add('ONNX ensemble score of the decision', () => {
+  const d = signals.decide(inputs[next('ml')]!.snapshot);
+  sink += ensemble.score(featureRow(d.features, 0, row)).mean;
 });
 bench.add('RiskEngine.evaluate', () => {
   const r = risk.evaluate({ symbol: 'ESH4', side: 'long', entryPrice: 4800, winProbability: 0.55, positionFactor: 1 });
@@ -123,7 +132,7 @@ bench.add('RiskEngine.evaluate', () => {
 });
 await bench.run();
 print(collect(bench, {}), json);
-if (!json) process.stderr.write(`${steps.length} snapshots replayed; ML on: ${on.counts.scored} scored, ${on.counts.skipped} skipped\n`);
-await ensemble.close();
+if (!json) process.stderr.write(`${steps.length} snapshots replayed; ML on: ${on.counts.scored} scored, ${on.counts.errors} errors\n`);
+ensemble.close();
 await rm(dir, { recursive: true, force: true });
 if (sink < 0) process.stdout.write(String(sink));

@@ -10,8 +10,7 @@ import type { RiskConfig } from '../risk/risk-engine.js';
 import { ExchangeCalendar } from '../signals/calendar/exchange-holidays.js';
 import { tradeDate } from '../signals/calendar/us-eastern-time.js';
 import { SignalEngine, type SignalEngineConfig } from '../signals/signal-engine.js';
-import { decodeFrame } from '../stream/frame-decoder.js';
-import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
+import { SnapshotInputReader, type ClosedBarRead, type SnapshotRead } from '../stream/snapshot-input-reader.js';
 import { computeMetrics, type BacktestMetrics } from './backtest-metrics.js';
 import { BrokerTap } from '../engine/broker-tap.js';
 
@@ -56,6 +55,9 @@ export interface BacktestResult {
   lastNs: bigint | null;
 }
 
+/** Tape of a backtest, trades. */
+const BACKTEST_TAPE = 1 << 16;
+
 /** Snapshot cadence of a backtest: bar closes only (a wall-clock interval would make runs differ). */
 const NEVER_MS = 1e12;
 
@@ -68,7 +70,7 @@ export function resolveInstrument(symbol: string): string | undefined {
 }
 
 /**
- * The live pipeline over a replay: ReplaySource → SnapshotEngine (inline kernels) → decoded frames →
+ * The live pipeline over a replay: ReplaySource → SnapshotEngine (inline kernels) → frames read in place →
  * SignalEngine → ML filter (optional) → RiskEngine → SimBroker, the broker matching every trade of the
  * replay (BrokerTap). Snapshots come at every base-bar close (and the first and last), which the engine
  * guarantees at any replay speed; nothing depends on the wall clock, so the same input and options give
@@ -88,13 +90,15 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     ...(o.missingFeature !== undefined ? { missingFeature: o.missingFeature } : {}),
   });
   const signals = new SignalEngine(o.signals ?? {});
-  const queue: Array<SnapshotMessage | BarMessage> = [];
+  // Frames are read in place into the signals' input (as `mia serve`'s decision stage reads them).
+  const reader = new SnapshotInputReader();
+  const queue: Array<SnapshotRead | ClosedBarRead> = [];
   let snapshots = 0;
   let bars = 0;
   let firstNs: bigint | null = null;
   const publisher: FramePublisher = {
-    snapshot: (_s, _t, f) => void queue.push(decodeFrame(f.bytes) as SnapshotMessage),
-    bar: (_t, f) => void queue.push(decodeFrame(f.bytes) as BarMessage),
+    snapshot: (_s, _t, f) => void queue.push(reader.read(f.bytes) as SnapshotRead),
+    bar: (_t, f) => void queue.push(reader.read(f.bytes) as ClosedBarRead),
     status: () => undefined,
     counters: () => ({ subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 }),
   };
@@ -102,14 +106,15 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     // Index loop: handling a decision may await the ML filter; messages keep their order.
     for (let k = 0; k < queue.length; k++) {
       const m = queue[k]!;
-      if (m.type === 'bar') bars++;
-      else snapshots++;
-      const d = signals.onMessage(m);
-      if (d) {
-        const ns = BigInt((m as SnapshotMessage).tsNs);
-        firstNs ??= ns;
-        await trader.onDecision(d, ns);
+      if (m.kind === 'bar') {
+        bars++;
+        signals.onBarInput(m.symbol, m.bar);
+        continue;
       }
+      snapshots++;
+      const d = signals.decide(m.input);
+      firstNs ??= m.tsNs;
+      await trader.onDecision(d, m.tsNs);
     }
     queue.length = 0;
     trader.settle();
@@ -119,6 +124,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const engine = new SnapshotEngine(tap, publisher, {
     config: { ...DEFAULT_FEATURE_CONFIG, ...o.feature }, intervalMs: NEVER_MS, staleMs: NEVER_MS, threads: 1, kernels: 'inline',
     footprint: true, liveFootprintSec: [],
+    // Inline kernels process each intake before the next: a 64 Ki-trade tape (2 MiB) rewinds often and stays
+    // in cache, where the live default (1 Mi trades) would touch 32 MiB of fresh pages in every run.
+    tapeCapacity: BACKTEST_TAPE,
   }, log);
   await engine.start();
   await engine.done;

@@ -41,14 +41,15 @@ interface MlFilter {
   scoreSignal: ScoreSignal;
   hashes: string[];
   missingFeature: number;
-  close(): Promise<void>;
+  close(): void;
 }
 
 /** Loads the ensemble `mia train` wrote (a directory that does not match its manifest is refused, coded). */
 async function loadMlFilter(dir: string, threshold: number | undefined): Promise<MlFilter> {
   const e = await ModelEnsemble.load(dir, threshold !== undefined ? { threshold } : {});
   return {
-    scoreSignal: (f) => e.score(f), hashes: e.manifest.models.map((m) => m.sha256), missingFeature: e.manifest.missingFeatureValue,
+    // SignalTrader awaits its scorer (ScoreSignal is async); the ensemble itself scores synchronously.
+    scoreSignal: (f) => Promise.resolve(e.score(f)), hashes: e.manifest.models.map((m) => m.sha256), missingFeature: e.manifest.missingFeatureValue,
     close: () => e.close(),
   };
 }

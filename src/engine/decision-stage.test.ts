@@ -1,6 +1,5 @@
-// The decision stage's queue on hand-built snapshots with a stub scorer whose scorings finish when the
-// test says: decisions leave in snapshot order, one scoring per symbol is in flight, and the snapshots that
-// waited behind it go out unscored except the newest.
+// The decision stage on hand-built snapshots with a stub scorer: every snapshot's decision is published
+// before the call returns, scored when models are loaded, in snapshot order; a failed scoring is marked.
 import pino from 'pino';
 import { describe, expect, test } from 'vitest';
 import type { EnsembleScore, FilterStatus } from '../ml/model-ensemble.js';
@@ -35,18 +34,12 @@ class Collector implements TopicPublisher {
   }
 }
 
-/** A scorer whose scorings wait until `finish()`; scores are 0.7 (approved at 0.6). */
+/** A scorer answering 0.7 from each model (approved at 0.6), recording the rows it was given. */
 class StubScorer implements DecisionScorer {
-  readonly waiting: Array<() => void> = [];
-  calls = 0;
-  score(): Promise<EnsembleScore> {
-    this.calls++;
-    return new Promise((resolve) => this.waiting.push(() => resolve({ scores: [0.7, 0.7, 0.7], mean: 0.7, approved: true, hashes: HASHES })));
-  }
-  /** Completes the oldest scoring and lets its continuations run. */
-  async finish(): Promise<void> {
-    this.waiting.shift()!();
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+  readonly rows: number[][] = [];
+  score(features: Float32Array): EnsembleScore {
+    this.rows.push([...features]);
+    return { scores: [0.7, 0.7, 0.7], mean: 0.7, approved: true, hashes: HASHES };
   }
 }
 
@@ -75,50 +68,46 @@ describe('DecisionStage', () => {
     expect(c.out.filter((m): m is RiskMessage => m.type === 'risk').length).toBe(1);
   });
 
-  test('one scoring per symbol in flight; the snapshots that waited go out unscored in order, the newest is scored', async () => {
+  test('with models every snapshot is scored before the call returns, in order, whatever the symbol', () => {
     const c = new Collector();
     const scorer = new StubScorer();
     const stage = new DecisionStage(c, { filter: FILTER, scorer, startingBalance: 25_000, winProbability: 0.5, symbols: ['ES', 'NQ'] }, log);
     stage.onSnapshot(snapshot('ES', 1));
-    stage.onSnapshot(snapshot('NQ', 1)); // another symbol has its own lane
-    stage.onSnapshot(snapshot('ES', 2));
-    stage.onSnapshot(snapshot('ES', 3));
-    stage.onSnapshot(snapshot('ES', 4));
-    expect(scorer.calls).toBe(2);
-    expect(c.decisions()).toEqual([]);
-    await scorer.finish(); // ES 1
-    // ES 1 scored, 2 and 3 skipped, 4 now scoring; nothing of ES 4 yet.
-    expect(c.decisions('ES').map((d) => [d.sequence, d.ml.state])).toEqual([[1, 'scored'], [2, 'skipped'], [3, 'skipped']]);
-    expect(scorer.calls).toBe(3);
-    stage.onSnapshot(snapshot('ES', 5));
-    await scorer.finish(); // NQ 1
+    expect(c.decisions('ES').map((d) => d.sequence)).toEqual([1]);
+    stage.onSnapshot(snapshot('NQ', 1));
+    for (let i = 2; i <= 4; i++) stage.onSnapshot(snapshot('ES', i));
+    expect(c.decisions('ES').map((d) => [d.sequence, d.ml.state])).toEqual([[1, 'scored'], [2, 'scored'], [3, 'scored'], [4, 'scored']]);
     expect(c.decisions('NQ').map((d) => [d.sequence, d.ml.state])).toEqual([[1, 'scored']]);
-    await scorer.finish(); // ES 4, then ES 5 (alone in the queue) is scored, not skipped
-    expect(scorer.calls).toBe(4);
-    const drained = stage.drain();
-    await scorer.finish(); // ES 5
-    await drained;
-    expect(c.decisions('ES').map((d) => [d.sequence, d.ml.state])).toEqual([[1, 'scored'], [2, 'skipped'], [3, 'skipped'], [4, 'scored'], [5, 'scored']]);
-    const scored = c.decisions('ES')[0]!.ml;
-    expect(scored).toEqual({ enabled: true, state: 'scored', scores: [0.7, 0.7, 0.7], mean: 0.7, approved: true, hashes: HASHES });
-    expect(c.decisions('ES')[1]!.ml.hashes).toEqual(HASHES);
-    expect(stage.health().counts).toMatchObject({ snapshots: 6, decisions: 6, scored: 4, skipped: 2, failed: 0 });
-    expect(stage.health().scoring).toBe(0);
+    expect(c.decisions('ES')[0]!.ml).toEqual({ enabled: true, state: 'scored', scores: [0.7, 0.7, 0.7], mean: 0.7, approved: true, hashes: HASHES });
+    // The row scored is the decision's eight features in FEATURE_NAMES order (warming up: the missing value 0).
+    const d = c.decisions('ES')[0]!;
+    const f = d.features;
+    expect(scorer.rows[0]).toEqual([f.confluence_score, f.momentum_flow, f.trend_alignment, f.volume_profile, f.support_resistance, f.market_regime_score, f.volatility_regime, f.time_factor].map((v) => Math.fround(v ?? 0)));
+    expect(stage.health().counts).toMatchObject({ snapshots: 5, decisions: 5, scored: 5, mlApproved: 5, failed: 0 });
   });
 
-  test('a failed scoring is counted and its decision goes out marked failed; the lane carries on', async () => {
+  test('a failed scoring is counted and its decision goes out marked failed; the next is scored', () => {
     const c = new Collector();
     let n = 0;
     const scorer: DecisionScorer = {
-      score: () => (n++ === 0 ? Promise.reject(Object.assign(new Error('session broke'), { code: 'MIA_ERR_TEST' }))
-        : Promise.resolve({ scores: [0.1, 0.2, 0.3], mean: 0.2, approved: false, hashes: HASHES })),
+      score: () => {
+        if (n++ === 0) throw Object.assign(new Error('session broke'), { code: 'MIA_ERR_TEST' });
+        return { scores: [0.1, 0.2, 0.3], mean: 0.2, approved: false, hashes: HASHES };
+      },
     };
     const stage = new DecisionStage(c, { filter: FILTER, scorer, startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] }, log);
     stage.onSnapshot(snapshot('ES', 1));
     stage.onSnapshot(snapshot('ES', 2));
-    await stage.drain();
     expect(c.decisions().map((d) => [d.sequence, d.ml.state, d.ml.approved])).toEqual([[1, 'failed', false], [2, 'scored', false]]);
     expect(stage.health().counts.failed).toBe(1);
+  });
+
+  test('a snapshot the signals cannot read is counted as an error, not thrown', () => {
+    const c = new Collector();
+    const stage = new DecisionStage(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] }, log);
+    stage.onSnapshot({ ...snapshot('ES', 1), frames: [] });
+    expect(c.decisions()).toEqual([]);
+    expect(stage.health().counts).toMatchObject({ snapshots: 1, decisions: 0, errors: 1 });
   });
 
   test("warm-up frames never reach the signals; the counters are the server's", () => {

@@ -7,17 +7,18 @@ import { tradeDate } from '../signals/calendar/us-eastern-time.js';
 import { SignalTrader, type MlScore } from '../execution/signal-trader.js';
 import type { SimBroker } from '../execution/sim-broker.js';
 import { FEATURE_NAMES } from '../signals/features.js';
-import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
+import { decisionPrice, SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
+import { snapshotInputOf, type SnapshotInput } from '../signals/snapshot-input.js';
 import { DecisionFrameWriter } from '../stream/decision-frame-writer.js';
-import { decodeFrame } from '../stream/frame-decoder.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
-import type { BarMessage, DecisionMessage, DecisionMlJson, DecisionRiskJson, RiskMessage, SnapshotMessage, StatusMessage } from '../stream/messages.js';
+import type { BarMessage, DecisionMlJson, DecisionRiskJson, RiskMessage, SnapshotMessage, StatusMessage } from '../stream/messages.js';
+import { SnapshotInputReader } from '../stream/snapshot-input-reader.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { FramePublisher } from './snapshot-engine.js';
 
-/** Scores a feature vector (FEATURE_NAMES order): the ModelEnsemble, or a test's stub. */
+/** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
 export interface DecisionScorer {
-  score(features: Float32Array): Promise<EnsembleScore>;
+  score(features: Float32Array): EnsembleScore;
 }
 
 /** A publisher that also takes frames of any topic (the stream server). */
@@ -55,8 +56,6 @@ export interface DecisionCounters {
   decisions: number;
   directional: number;
   scored: number;
-  /** Snapshots whose decision went out without ML scores because a newer one of the symbol was scored. */
-  skipped: number;
   failed: number;
   mlApproved: number;
   riskEvaluated: number;
@@ -72,41 +71,32 @@ export interface DecisionHealth {
   counts: DecisionCounters;
   /** Snapshot published → its decision published, µs, over the last 10,000 decisions. */
   latencyUs: Percentiles;
-  /** Symbols with a scoring in flight. */
-  scoring: number;
 }
 
-interface Pending {
-  d: SignalDecision;
-  m: SnapshotMessage;
-  price: number | null;
-}
-
-/** One symbol's ML queue: at most one scoring in flight, the snapshots that arrived meanwhile in order. */
-interface Lane {
-  busy: boolean;
-  queue: Pending[];
-  row: Float32Array<ArrayBuffer>;
-  done: Promise<void>;
+/** What a decision repeats of its snapshot. */
+interface SnapshotMeta {
+  sequence: number;
+  tsNs: bigint;
+  publishedUs: number;
 }
 
 const ML_OFF: DecisionMlJson = { enabled: false, state: 'off', scores: [], mean: null, approved: false, hashes: [] };
 
 /**
  * The decision stage of `mia serve`: a FramePublisher wrapped around the stream server. Every frame passes
- * through unchanged; each snapshot (and closed bar) is decoded and fed to the SignalEngine, scored by the ML
- * filter when models are loaded, vetted by the RiskEngine (recorded only: no order is sent), and its
- * decision is published on `signal.<SYMBOL>`; the risk state goes on `risk` when it changes and with every
- * status. Scoring is asynchronous (onnxruntime), so it never holds the engine's loop: one scoring per symbol
- * is in flight, decisions leave in snapshot order, and when several snapshots wait behind a scoring only the
- * newest is scored, the others go out unscored (`skipped`, counted) so the queue cannot grow with the load.
+ * through unchanged; each snapshot (and closed bar) is read from its frame in place (SnapshotInputReader) and
+ * fed to the SignalEngine, scored by the ML filter when models are loaded, vetted by the RiskEngine, and its
+ * decision is published on `signal.<SYMBOL>` before the call returns; the risk state goes on `risk` when it
+ * changes and with every status. Scoring is synchronous (one onnxruntime run of the joined ensemble, ~10 µs):
+ * every snapshot is scored, in order, whatever the load, so a live run decides as a backtest of the same
+ * trades does.
  */
 export class DecisionStage implements TopicPublisher {
   readonly risk: RiskEngine;
   /** Paper mode: the trader placing orders on the simulated broker; null when decisions are recorded only. */
   readonly trader: SignalTrader | null;
   readonly counts: DecisionCounters = {
-    snapshots: 0, bars: 0, decisions: 0, directional: 0, scored: 0, skipped: 0, failed: 0, mlApproved: 0,
+    snapshots: 0, bars: 0, decisions: 0, directional: 0, scored: 0, failed: 0, mlApproved: 0,
     riskEvaluated: 0, riskApproved: 0, riskRefused: {}, errors: 0,
   };
   private readonly inner: TopicPublisher;
@@ -117,7 +107,8 @@ export class DecisionStage implements TopicPublisher {
   private readonly filter: FilterStatus;
   private readonly writer = new DecisionFrameWriter();
   private readonly latency = new LatencyWindow();
-  private readonly lanes = new Map<string, Lane>();
+  private readonly reader = new SnapshotInputReader();
+  private readonly row = new Float32Array(FEATURE_NAMES.length);
   private lastRefusal: string | null = null;
   private lastRefusalSymbol: string | null = null;
   private riskKey = '';
@@ -144,17 +135,14 @@ export class DecisionStage implements TopicPublisher {
     this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {});
   }
 
-  /** Paper mode: true while decisions wait for the trader or the ML filter (the BrokerTap holds its intake). */
+  /** Paper mode: true while decisions wait for the trader (the BrokerTap holds its intake). */
   holding(): boolean {
-    return this.tradesPending > 0 || [...this.lanes.values()].some((l) => l.busy || l.queue.length > 0);
+    return this.tradesPending > 0;
   }
 
   /** Paper mode: handles every waiting decision, runs what alerts asked for, publishes the risk state if it changed. */
   async settle(): Promise<void> {
-    while (this.holding()) {
-      await this.drain();
-      await this.tradeChain;
-    }
+    while (this.holding()) await this.tradeChain;
     this.trader?.settle();
     this.publishRisk(true);
   }
@@ -170,17 +158,17 @@ export class DecisionStage implements TopicPublisher {
   /** Passes the snapshot on, then decides on it. */
   snapshot(symbol: string, topic: string, frame: BuiltFrame): void {
     this.inner.snapshot(symbol, topic, frame);
-    const m = this.decode(frame.bytes);
-    if (m?.type === 'snapshot') this.onSnapshot(m);
+    const r = this.read(frame.bytes, symbol);
+    if (r?.kind === 'snapshot') this.decideOn(r.input, r);
   }
 
   /** Passes the closed bar on, then updates the indicators of its timeframe. */
   bar(topic: string, frame: BuiltFrame): void {
     this.inner.bar(topic, frame);
-    const m = this.decode(frame.bytes);
-    if (m?.type !== 'bar') return;
+    const r = this.read(frame.bytes, undefined);
+    if (r?.kind !== 'bar') return;
     this.counts.bars++;
-    this.guard(m, () => this.signals.onBar(m.symbol, m.bar));
+    this.guard(r.symbol, () => this.signals.onBarInput(r.symbol, r.bar));
   }
 
   /** Passes the status on and publishes the risk state with it (once a second). */
@@ -204,32 +192,22 @@ export class DecisionStage implements TopicPublisher {
     return this.inner.counters();
   }
 
-  /** Decides on a decoded snapshot: the signal now, the ML score and risk when the symbol's lane is free. */
+  /** Decides on a decoded snapshot (a client's or a test's; the server's frames take the path of `snapshot`). */
   onSnapshot(m: SnapshotMessage): void {
-    this.counts.snapshots++;
-    const d = this.guard(m, () => this.signals.onSnapshot(m));
-    if (!d) return;
-    const p: Pending = { d, m, price: priceOf(m, this.signals.config.baseTimeframe) };
-    if (!this.scorer) {
-      this.emit(p, ML_OFF);
-      return;
-    }
-    const lane = this.lane(m.symbol);
-    if (lane.busy) lane.queue.push(p);
-    else this.score(lane, p);
+    const input = this.guard(m.symbol, () => snapshotInputOf(m));
+    if (input) this.decideOn(input, { sequence: m.sequence, tsNs: BigInt(m.tsNs), publishedUs: m.stages.publishedUs });
+    else this.counts.snapshots++;
   }
 
-  /** Resolves once no scoring is in flight and every decision is published (shutdown). */
-  async drain(): Promise<void> {
-    while ([...this.lanes.values()].some((l) => l.busy)) await Promise.all([...this.lanes.values()].map((l) => l.done));
+  /** Takes a decoded closed bar (a client's or a test's; the server's frames take the path of `bar`). */
+  onBar(m: BarMessage): void {
+    this.counts.bars++;
+    this.guard(m.symbol, () => this.signals.onBar(m.symbol, m.bar));
   }
 
   /** The `decisions` object of /health. */
   health(): DecisionHealth {
-    return {
-      filter: this.filter, counts: this.counts, latencyUs: this.latency.percentiles(),
-      scoring: [...this.lanes.values()].filter((l) => l.busy).length,
-    };
+    return { filter: this.filter, counts: this.counts, latencyUs: this.latency.percentiles() };
   }
 
   /** The risk engine's state (the `risk` topic's content and /health's `risk`). */
@@ -243,70 +221,41 @@ export class DecisionStage implements TopicPublisher {
     };
   }
 
-  private lane(symbol: string): Lane {
-    let l = this.lanes.get(symbol);
-    if (!l) {
-      l = { busy: false, queue: [], row: new Float32Array(FEATURE_NAMES.length), done: Promise.resolve() };
-      this.lanes.set(symbol, l);
-    }
-    return l;
-  }
-
-  private score(lane: Lane, p: Pending): void {
-    lane.busy = true;
-    featureRow(p.d.features, this.o.missingFeature ?? 0, lane.row);
-    lane.done = this.scoreAndEmit(lane, p)
-      .catch((e: unknown) => this.fail(p.m, e))
-      .finally(() => this.next(lane));
-  }
-
-  private async scoreAndEmit(lane: Lane, p: Pending): Promise<void> {
-    let ml: DecisionMlJson;
-    try {
-      const s = await this.scorer!.score(lane.row);
-      this.counts.scored++;
-      if (s.approved) this.counts.mlApproved++;
-      ml = { enabled: true, state: 'scored', scores: [...s.scores], mean: s.mean, approved: s.approved, hashes: [...s.hashes] };
-    } catch (e) {
-      this.counts.failed++;
-      this.log.error({ symbol: p.m.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'ML scoring failed');
-      ml = { ...ML_OFF, enabled: true, state: 'failed' };
-    }
-    this.emit(p, ml);
-  }
-
-  /** After a scoring: the snapshots that waited go out unscored, in order, and the newest is scored. */
-  private next(lane: Lane): void {
-    lane.busy = false;
-    const q = lane.queue;
-    if (q.length === 0) return;
-    const newest = q.pop()!;
-    const hashes = this.filter.enabled ? this.filter.models.map((m) => m.sha256) : [];
-    for (const p of q) {
-      this.counts.skipped++;
-      this.emit(p, { ...ML_OFF, enabled: true, state: 'skipped', hashes });
-    }
-    q.length = 0;
-    this.score(lane, newest);
-  }
-
-  /** Runs the risk engine on the decision and publishes it. */
-  private emit(p: Pending, ml: DecisionMlJson): void {
-    const { d, m } = p;
-    this.risk.startDay(tradeDate(Number(BigInt(m.tsNs) / 1_000_000n)));
+  /** The signal, its ML score, the risk engine's answer, published as one Decision frame. */
+  private decideOn(input: SnapshotInput, meta: SnapshotMeta): void {
+    this.counts.snapshots++;
+    const d = this.guard(input.symbol, () => this.signals.decide(input));
+    if (!d) return;
+    const ml = this.scorer ? this.score(d) : ML_OFF;
+    this.risk.startDay(tradeDate(input.tsMs));
     if (d.direction !== 'flat') this.counts.directional++;
-    const risk = this.vet(p, ml);
+    const risk = this.vet(d, decisionPrice(input, this.signals.config.baseTimeframe), ml);
     const publishedUs = nowUs();
-    this.inner.publish(`signal.${d.symbol}`, this.writer.decision({
-      topic: `signal.${d.symbol}`, symbol: d.symbol, sequence: m.sequence, ts: m.ts, tsNs: m.tsNs,
+    const topic = `signal.${d.symbol}`;
+    this.inner.publish(topic, this.writer.decision({
+      topic, symbol: d.symbol, sequence: meta.sequence, ts: input.ts, tsNs: meta.tsNs.toString(),
       score: d.score, confidence: d.confidence, direction: d.direction, features: { ...d.features },
-      regime: { market: d.regime.market, volatility: d.regime.volatility }, expiry: { ...d.expiry }, ml, risk,
-      snapshotPublishedUs: m.stages.publishedUs, publishedUs,
+      regime: { market: d.regime.market, volatility: d.regime.volatility }, expiry: d.expiry, ml, risk,
+      snapshotPublishedUs: meta.publishedUs, publishedUs,
     }));
     this.counts.decisions++;
-    this.latency.record(nowUs() - m.stages.publishedUs);
-    if (this.trader) this.trade(d, BigInt(m.tsNs), ml);
+    this.latency.record(nowUs() - meta.publishedUs);
+    if (this.trader) this.trade(d, meta.tsNs, ml);
     this.publishRisk(true);
+  }
+
+  /** The ensemble's verdict on the decision's features; a failure is counted, logged and marked on the decision. */
+  private score(d: SignalDecision): DecisionMlJson {
+    try {
+      const s = this.scorer!.score(featureRow(d.features, this.o.missingFeature ?? 0, this.row));
+      this.counts.scored++;
+      if (s.approved) this.counts.mlApproved++;
+      return { enabled: true, state: 'scored', scores: [...s.scores], mean: s.mean, approved: s.approved, hashes: [...s.hashes] };
+    } catch (e) {
+      this.counts.failed++;
+      this.log.error({ symbol: d.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'ML scoring failed');
+      return { ...ML_OFF, enabled: true, state: 'failed' };
+    }
   }
 
   /** Paper mode: the decision goes to the trader after those before it; the filter's verdict is its ML score. */
@@ -321,7 +270,7 @@ export class DecisionStage implements TopicPublisher {
         this.currentMl = score;
         return t.onDecision(d, tsNs);
       })
-      .catch((e: unknown) => this.fail(undefined, e))
+      .catch((e: unknown) => this.fail(d.symbol, e))
       .finally(() => {
         this.tradesPending--;
         this.publishRisk(true);
@@ -329,15 +278,14 @@ export class DecisionStage implements TopicPublisher {
   }
 
   /** The risk engine's answer for a long or short decision the filter let through; not evaluated otherwise. */
-  private vet(p: Pending, ml: DecisionMlJson): DecisionRiskJson {
-    const { d } = p;
+  private vet(d: SignalDecision, price: number | null, ml: DecisionMlJson): DecisionRiskJson {
     const passed = ml.state === 'off' || (ml.state === 'scored' && ml.approved);
-    if (d.direction === 'flat' || !passed || p.price === null) {
+    if (d.direction === 'flat' || !passed || price === null) {
       return { evaluated: false, approved: false, reason: null, qty: 0, stopPrice: null, targetPrice: null, alert: this.risk.alert };
     }
     this.counts.riskEvaluated++;
     const r = this.risk.evaluate({
-      symbol: d.symbol, side: d.direction, entryPrice: p.price, winProbability: ml.mean ?? this.o.winProbability, positionFactor: d.expiry.factor,
+      symbol: d.symbol, side: d.direction, entryPrice: price, winProbability: ml.mean ?? this.o.winProbability, positionFactor: d.expiry.factor,
     });
     if (r.approved) {
       this.counts.riskApproved++;
@@ -358,35 +306,22 @@ export class DecisionStage implements TopicPublisher {
     this.inner.publish('risk', this.writer.riskState({ ...s, publishedUs: nowUs() }));
   }
 
-  private decode(bytes: Uint8Array): ReturnType<typeof decodeFrame> | undefined {
-    try {
-      return decodeFrame(bytes);
-    } catch (e) {
-      this.fail(undefined, e);
-      return undefined;
-    }
+  private read(bytes: Uint8Array, symbol: string | undefined): ReturnType<SnapshotInputReader['read']> | undefined {
+    return this.guard(symbol, () => this.reader.read(bytes));
   }
 
   /** Runs one signal update; bad input is counted and logged with its code (live data is never thrown on). */
-  private guard<T>(m: SnapshotMessage | BarMessage, f: () => T): T | undefined {
+  private guard<T>(symbol: string | undefined, f: () => T): T | undefined {
     try {
       return f();
     } catch (e) {
-      this.fail(m, e);
+      this.fail(symbol, e);
       return undefined;
     }
   }
 
-  private fail(m: SnapshotMessage | BarMessage | undefined, e: unknown): void {
+  private fail(symbol: string | undefined, e: unknown): void {
     this.counts.errors++;
-    this.log.error({ symbol: m?.symbol, topic: m?.topic, err: e, code: (e as { code?: string }).code }, 'Decision failed');
+    this.log.error({ symbol, err: e, code: (e as { code?: string }).code }, 'Decision failed');
   }
-}
-
-/** The price a decision is made at: the base timeframe's bar in progress, else its last close, else the mid quote. */
-function priceOf(m: SnapshotMessage, baseTimeframe: string): number | null {
-  const f = m.frames.find((x) => x.timeframe === baseTimeframe) ?? m.frames[0];
-  const c = f?.bar?.close ?? f?.lastClosed?.close;
-  if (typeof c === 'number' && Number.isFinite(c)) return c;
-  return m.quote ? (m.quote.bid + m.quote.ask) / 2 : null;
 }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { configError, ErrorCode } from '../common/errors.js';
 import { FEATURE_NAMES } from '../signals/features.js';
+import { composeEnsemble } from './ensemble-graph.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, MODEL_NAMES, sha256, type ModelManifest } from './model-manifest.js';
+import { SyncOnnxSession } from './onnx-session.js';
 
 /** The filter's state, for /health, decisions and logs. */
 export type FilterStatus =
@@ -25,9 +26,10 @@ export interface EnsembleScore {
 }
 
 /**
- * The three exported models in onnxruntime-node: one InferenceSession each, created once at load, after the
- * manifest's hashes and feature order are checked (a models directory that does not match its manifest is
- * refused, not scored).
+ * The three exported models in onnxruntime-node, checked against the manifest (hashes, feature order: a
+ * models directory that does not match its manifest is refused, not scored) and joined into one graph
+ * (ensemble-graph.ts) run synchronously: one onnxruntime run per decision, on the caller's thread, so a
+ * decision is scored before the next snapshot is looked at, live as in a backtest.
  */
 export class ModelEnsemble {
   /** The manifest read at load. */
@@ -35,18 +37,18 @@ export class ModelEnsemble {
   /** Approval threshold of the mean. */
   readonly threshold: number;
   private readonly dir: string;
-  private readonly sessions: ort.InferenceSession[];
+  private readonly session: SyncOnnxSession;
   private readonly hashes: [string, string, string];
 
-  private constructor(dir: string, manifest: ModelManifest, sessions: ort.InferenceSession[], threshold: number) {
+  private constructor(dir: string, manifest: ModelManifest, session: SyncOnnxSession, threshold: number) {
     this.dir = dir;
     this.manifest = manifest;
-    this.sessions = sessions;
+    this.session = session;
     this.threshold = threshold;
     this.hashes = manifest.models.map((m) => m.sha256) as [string, string, string];
   }
 
-  /** Reads and checks `dir/manifest.json` and the three models, and opens a session per model. */
+  /** Reads and checks `dir/manifest.json` and the three models, and opens one session over the three. */
   static async load(dir: string, opts: { threshold?: number } = {}): Promise<ModelEnsemble> {
     let text: string;
     try {
@@ -61,15 +63,21 @@ export class ModelEnsemble {
     if (manifest.models.map((m) => m.name).join() !== MODEL_NAMES.join()) throw bad(`models must be ${MODEL_NAMES.join(', ')} in that order`);
     const threshold = opts.threshold ?? manifest.threshold;
     if (!(threshold >= 0 && threshold <= 1)) throw bad(`threshold ${threshold} is not in [0, 1]`);
-    const sessions: ort.InferenceSession[] = [];
+    const models: { name: string; bytes: Uint8Array }[] = [];
     for (const m of manifest.models) {
       const bytes = await readFile(join(dir, m.file)).catch((e: Error) => {
         throw configError(ErrorCode.INPUT_UNREADABLE, `${join(dir, m.file)}: ${e.message}`, { dir });
       });
       if (sha256(bytes) !== m.sha256) throw bad(`${m.file} does not match its sha256 in the manifest`);
-      sessions.push(await ort.InferenceSession.create(bytes));
+      models.push({ name: m.name, bytes });
     }
-    return new ModelEnsemble(dir, manifest, sessions, threshold);
+    let session: SyncOnnxSession;
+    try {
+      session = new SyncOnnxSession(composeEnsemble(models), FEATURE_NAMES.length);
+    } catch (e) {
+      throw bad(`the models do not load in onnxruntime: ${(e as Error).message}`);
+    }
+    return new ModelEnsemble(dir, manifest, session, threshold);
   }
 
   /** The filter's state. */
@@ -80,25 +88,17 @@ export class ModelEnsemble {
     };
   }
 
-  /** Scores one feature vector (FEATURE_NAMES order, nulls given as the manifest's missing value). */
-  async score(features: Float32Array): Promise<EnsembleScore> {
-    const p = await this.scoreBatch(features, 1);
+  /** Scores one feature vector (FEATURE_NAMES order, nulls given as the manifest's missing value), synchronously. */
+  score(features: Float32Array): EnsembleScore {
+    const p = this.scoreBatch(features, 1);
     return this.decide(p[0]!, p[1]!, p[2]!);
   }
 
   /** Scores `rows` vectors laid end to end; returns lr, gbt, rf probabilities row by row (3 per row). */
-  async scoreBatch(features: Float32Array, rows: number): Promise<Float32Array> {
+  scoreBatch(features: Float32Array, rows: number): Float32Array {
     const d = FEATURE_NAMES.length;
     if (features.length !== rows * d) throw configError(ErrorCode.BAD_ARGUMENT, `expected ${rows}×${d} features, got ${features.length}`);
-    const input = new ort.Tensor('float32', features, [rows, d]);
-    const out = new Float32Array(rows * 3);
-    for (let m = 0; m < 3; m++) {
-      const s = this.sessions[m]!;
-      const r = await s.run({ [s.inputNames[0]!]: input });
-      const p = r[s.outputNames[0]!]!.data as Float32Array;
-      for (let i = 0; i < rows; i++) out[i * 3 + m] = p[i]!;
-    }
-    return out;
+    return this.session.run(features, rows);
   }
 
   /** The decision for three scores: approved when their mean is at or above the threshold. */
@@ -107,9 +107,9 @@ export class ModelEnsemble {
     return { scores: [lr, gbt, rf], mean, approved: mean >= this.threshold, hashes: this.hashes };
   }
 
-  /** Releases the sessions. */
-  async close(): Promise<void> {
-    for (const s of this.sessions) await s.release();
+  /** Releases the session. */
+  close(): void {
+    this.session.release();
   }
 }
 

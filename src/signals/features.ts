@@ -1,4 +1,5 @@
 import type { SessionJson } from '../stream/messages.js';
+import type { SessionInput } from './snapshot-input.js';
 
 /** The eight features of the original system (docs/signals.md defines each); null while unknown. */
 export interface FeatureVector {
@@ -44,7 +45,7 @@ export function volumeProfilePosition(price: number, s: Pick<SessionJson, 'poc' 
  * (dRes − dSup) / (dRes + dSup), in [−1, 1]. +1 sitting on support far from resistance, −1 the reverse.
  * No level below: −1 (no support); no level above: +1 (no overhead supply); price on a level: 0.
  */
-export function supportResistance(price: number, s: SessionJson): number {
+export function supportResistance(price: number, s: SessionInput): number {
   let sup = -Infinity;
   let res = Infinity;
   const take = (l: number): void => {
@@ -60,7 +61,7 @@ export function supportResistance(price: number, s: SessionJson): number {
   take(s.vwapUpper1);
   take(s.vwapLower2);
   take(s.vwapUpper2);
-  for (const h of s.hvn) take(h);
+  for (let i = 0; i < s.hvn.length; i++) take(s.hvn[i]!);
   if (sup === -Infinity && res === Infinity) return 0;
   if (sup === -Infinity) return -1;
   if (res === Infinity) return 1;

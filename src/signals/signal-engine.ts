@@ -1,5 +1,6 @@
 import type { BarJson, BarMessage, SnapshotMessage } from '../stream/messages.js';
 import { readBar, SignalInputError, type BarInput } from './bar-input.js';
+import { snapshotInputOf, type SnapshotInput } from './snapshot-input.js';
 import { battleNavale, checkBattleNavaleConfig, DEFAULT_BATTLE_NAVALE_CONFIG, type BattleNavaleConfig } from './battle-navale.js';
 import { weekday } from './calendar/civil-day.js';
 import { ExchangeCalendar } from './calendar/exchange-holidays.js';
@@ -113,10 +114,14 @@ export class SignalEngine {
     return this.onSnapshot(m);
   }
 
-  /** Takes one closed bar of a symbol (ignored when that timeframe already has this bar or a later one). */
+  /** Takes one decoded closed bar of a symbol (see onBarInput). */
   onBar(symbol: string, bar: BarJson): void {
+    this.onBarInput(symbol, readBar(bar));
+  }
+
+  /** Takes one closed bar of a symbol (ignored when that timeframe already has this bar or a later one). */
+  onBarInput(symbol: string, b: BarInput): void {
     const s = this.state(symbol);
-    const b = readBar(bar);
     const last = s.lastClosedMs.get(b.timeframe);
     if (last !== undefined && b.tsMs <= last) return;
     s.lastClosedMs.set(b.timeframe, b.tsMs);
@@ -124,15 +129,20 @@ export class SignalEngine {
     if (b.timeframe === this.config.baseTimeframe) this.onBaseBar(s, b);
   }
 
-  /** Takes a snapshot's closed bars not yet seen and returns the decision at the snapshot's time. */
+  /** The decision at a decoded snapshot's time (see decide). */
   onSnapshot(m: SnapshotMessage): SignalDecision {
+    return this.decide(snapshotInputOf(m));
+  }
+
+  /** Takes a snapshot's closed bars not yet seen and returns the decision at the snapshot's time. */
+  decide(m: SnapshotInput): SignalDecision {
     const s = this.state(m.symbol);
     if (m.tickSize > 0) s.tickSize = m.tickSize;
-    for (const f of m.frames) if (f.lastClosed) this.onBar(m.symbol, f.lastClosed);
+    for (const f of m.frames) if (f.lastClosed) this.onBarInput(m.symbol, f.lastClosed);
     const base = m.frames.find((f) => f.timeframe === this.config.baseTimeframe) ?? m.frames[0];
     if (!base) throw new SignalInputError(`snapshot ${m.symbol} ${m.ts}: no frames`);
-    const price = lastPrice(base.bar) ?? lastPrice(base.lastClosed) ?? (m.quote ? (m.quote.bid + m.quote.ask) / 2 : null);
-    const utcMs = Number(BigInt(m.tsNs) / 1_000_000n);
+    const price = decisionPrice(m, this.config.baseTimeframe);
+    const utcMs = m.tsMs;
     const expiry = this.expiryAt(utcMs);
 
     const timeframes = {} as Record<ConfluenceTimeframe, number | null>;
@@ -222,9 +232,12 @@ export class SignalEngine {
   }
 }
 
-function lastPrice(b: BarJson | null): number | null {
-  const c = b?.close;
-  return typeof c === 'number' && Number.isFinite(c) ? c : null;
+/** The price a decision is made at: the base timeframe's bar in progress, else its last close, else the mid quote. */
+export function decisionPrice(m: SnapshotInput, baseTimeframe: string): number | null {
+  const f = m.frames.find((x) => x.timeframe === baseTimeframe) ?? m.frames[0];
+  const c = f?.close ?? f?.lastClosed?.close;
+  if (c !== undefined && c !== null && Number.isFinite(c)) return c;
+  return m.quote ? (m.quote.bid + m.quote.ask) / 2 : null;
 }
 
 function ratioOf(num: Float64Array, den: Float64Array): number {

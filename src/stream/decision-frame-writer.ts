@@ -23,19 +23,32 @@ function num(x: number | null | undefined): number {
  */
 export class DecisionFrameWriter {
   private readonly b = new flatbuffers.Builder(2048);
+  /** UTF-8 of the strings every decision repeats (topic, symbol, model hashes, states), encoded once. */
+  private readonly utf8 = new Map<string, Uint8Array>();
+
+  /** The builder offset of a string, from its cached UTF-8 (a decision's strings come from a small set). */
+  private str(s: string): number {
+    let bytes = this.utf8.get(s);
+    if (bytes === undefined) {
+      if (this.utf8.size >= 1024) this.utf8.clear(); // bounded: only repeated strings belong here
+      bytes = new TextEncoder().encode(s);
+      this.utf8.set(s, bytes);
+    }
+    return this.b.createString(bytes);
+  }
 
   /** A Decision frame on `d.topic`. */
   decision(d: Omit<DecisionMessage, 'type'>): Uint8Array {
     const b = this.b;
     b.clear();
-    const topic = b.createString(d.topic);
-    const symbol = b.createString(d.symbol);
-    const phase = b.createString(d.expiry.phase);
-    const mlState = b.createString(d.ml.state);
+    const topic = this.str(d.topic);
+    const symbol = this.str(d.symbol);
+    const phase = this.str(d.expiry.phase);
+    const mlState = this.str(d.ml.state);
     const scores = d.ml.scores.length > 0 ? Decision.createMlScoresVector(b, d.ml.scores) : 0;
-    const hashes = d.ml.hashes.length > 0 ? Decision.createMlHashesVector(b, d.ml.hashes.map((h) => b.createString(h))) : 0;
-    const reason = d.risk.reason ? b.createString(d.risk.reason) : 0;
-    const alert = b.createString(d.risk.alert);
+    const hashes = d.ml.hashes.length > 0 ? Decision.createMlHashesVector(b, d.ml.hashes.map((h) => this.str(h))) : 0;
+    const reason = d.risk.reason ? this.str(d.risk.reason) : 0;
+    const alert = this.str(d.risk.alert);
     const f = d.features;
     const m = d.regime.market;
     const v = d.regime.volatility;

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as ort from 'onnxruntime-node';
 import { isMiaError } from '../../src/common/errors.js';
+import { composeEnsemble, EnsembleGraphError } from '../../src/ml/ensemble-graph.js';
 import { sha256, type ModelManifest } from '../../src/ml/model-manifest.js';
 import { ModelEnsemble, loadModelFilter } from '../../src/ml/model-ensemble.js';
 import { trainAndExport, type TrainingResult } from '../../src/ml/model-trainer.js';
@@ -27,7 +29,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await ensemble?.close();
+  ensemble?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -87,6 +89,28 @@ describe('ONNX export', () => {
       await rm(again, { recursive: true, force: true });
     }
   }, 60_000);
+
+  test('the joined graph scores each column as its own model file does in its own session, bit for bit', async () => {
+    const sessions = await Promise.all(['lr', 'gbt', 'rf'].map(async (m) => ort.InferenceSession.create(join(dir, `${m}.onnx`))));
+    try {
+      const flat = new Float32Array(x.length * 8);
+      x.forEach((r, i) => flat.set(r, i * 8));
+      const joined = ensemble.scoreBatch(flat, x.length).slice();
+      for (let m = 0; m < 3; m++) {
+        const r = await sessions[m]!.run({ features: new ort.Tensor('float32', flat, [x.length, 8]) });
+        const own = r.probability!.data as Float32Array;
+        for (let i = 0; i < x.length; i++) expect(joined[i * 3 + m], `model ${m} row ${i}`).toBe(own[i]);
+      }
+    } finally {
+      for (const s of sessions) await s.release();
+    }
+  });
+
+  test('a graph without the features → probability convention is not joined', async () => {
+    const lr = await readFile(join(dir, 'lr.onnx'));
+    expect(() => composeEnsemble([{ name: 'lr', bytes: lr }, { name: 'x', bytes: new Uint8Array([8, 8]) }])).toThrow(EnsembleGraphError);
+    expect(() => composeEnsemble([])).toThrow(EnsembleGraphError);
+  });
 
   test('a model file changed after export is refused with MIA_ERR_BAD_CONFIG', async () => {
     const copy = await mkdtemp(join(tmpdir(), 'mia-ml-'));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { featureRow, ModelEnsemble } from '../../src/ml/model-ensemble.js';
 import type { ModelManifest } from '../../src/ml/model-manifest.js';
 import { FEATURE_NAMES } from '../../src/signals/features.js';
 import type { DecisionMessage, RiskMessage, SnapshotMessage, StatusMessage } from '../../src/stream/messages.js';
@@ -49,7 +50,7 @@ describe.skipIf(!HAVE_DATA)('mia serve decisions on the ESH4 trades (Databento)'
     const json = await connect(s.port, 'json', topics);
     await until(() => bin.messages.some((m) => m.type === 'status' && m.sourceState === 'finished'));
     const health = await (await fetch(`http://127.0.0.1:${s.port}/health`)).json() as {
-      decisions: { filter: { enabled: boolean; reason: string }; counts: { decisions: number; snapshots: number; skipped: number }; latencyUs: { count: number; p50: number; p99: number } };
+      decisions: { filter: { enabled: boolean; reason: string }; counts: { decisions: number; snapshots: number; scored: number }; latencyUs: { count: number; p50: number; p99: number } };
       risk: Omit<RiskMessage, 'type' | 'topic' | 'publishedUs'>;
       status: StatusMessage;
     };
@@ -85,7 +86,7 @@ describe.skipIf(!HAVE_DATA)('mia serve decisions on the ESH4 trades (Databento)'
 
     expect(health.decisions.filter.enabled).toBe(false);
     expect(health.decisions.filter.reason).toMatch(/no models directory/);
-    expect(health.decisions.counts).toMatchObject({ decisions: ds.length, snapshots: ds.length, skipped: 0 });
+    expect(health.decisions.counts).toMatchObject({ decisions: ds.length, snapshots: ds.length, scored: 0 });
     expect(health.decisions.latencyUs.count).toBe(ds.length);
     expect(health.decisions.latencyUs.p99).toBeGreaterThanOrEqual(health.decisions.latencyUs.p50);
     expect(health.risk).toMatchObject({ alert: 'INFO', halted: false, dailyPnl: 0, consecutiveLosses: 0 });
@@ -103,13 +104,21 @@ describe.skipIf(!HAVE_DATA)('mia serve decisions on the ESH4 trades (Databento)'
     expect(await s.exited).toBe(0);
     await c.closed;
     const ds = decisions(c);
-    // Every snapshot has a decision, in order, scored or skipped behind a scoring in flight.
+    // Every snapshot has a decision, in order, each scored (scoring is synchronous: none is skipped).
     expect(ds.map((d) => d.sequence)).toEqual(ds.map((_, i) => i + 1));
     expect(ds.length).toBeGreaterThan(50);
-    const scored = ds.filter((d) => d.ml.state === 'scored');
-    expect(scored.length).toBeGreaterThan(0);
-    expect(ds.every((d) => d.ml.enabled && (d.ml.state === 'scored' || d.ml.state === 'skipped'))).toBe(true);
-    for (const d of scored) {
+    expect(ds.every((d) => d.ml.enabled && d.ml.state === 'scored')).toBe(true);
+    // The scores are the models' own on the decision's features: the same directory loaded here agrees.
+    const ensemble = await ModelEnsemble.load(models);
+    try {
+      for (const d of ds) {
+        const own = ensemble.score(featureRow(d.features, manifest.missingFeatureValue));
+        expect(d.ml.scores).toEqual(own.scores);
+      }
+    } finally {
+      ensemble.close();
+    }
+    for (const d of ds) {
       expect(d.ml.hashes).toEqual(hashes);
       expect(d.ml.scores.length).toBe(3);
       for (const p of d.ml.scores) expect(p >= 0 && p <= 1).toBe(true);

@@ -173,7 +173,7 @@ daysToExpiry():number {
 }
 
 /**
- * ML filter: whether models are loaded; off, scored, skipped (a newer snapshot was scored instead) or failed.
+ * ML filter: whether models are loaded; off, scored or failed (servers before 2026-11-25 also sent skipped).
  */
 mlEnabled():boolean {
   const offset = this.bb!.__offset(this.bb_pos, 50);
