@@ -1,5 +1,9 @@
 // The DBN reader on real Databento files: record counts from data/README.md, and trade-for-trade
 // equality with the CSVs derived from the same files by ../shared/data/tools/dbn2csv.py.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decompress } from 'fzstd';
 import { describe, expect, test } from 'vitest';
 import { CsvTradeReader } from '../../src/data/csv-trade-reader.js';
 import { countDbnRecords, DbnTradeReader } from '../../src/data/dbn/dbn-trade-reader.js';
@@ -60,6 +64,25 @@ describe.skipIf(!HAVE_DATA)('Databento DBN decoding (cme-esh4-mbo, cme-es-nq-win
     expect(dbn.stats.trades).toBe(2973);
     expect(dbn.stats.read).toBe(68792);
     expect(dbn.info.symbol).toBe('ESH4');
+  });
+
+  test('ESH4 MBO 2023-12-25 decompressed to plain DBN streams the same 2,973 trades, whatever the chunk size', async () => {
+    const zst = dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst');
+    const dir = mkdtempSync(join(tmpdir(), 'mia-dbn-plain-'));
+    const plain = join(dir, 'esh4-glbx-mdp3-20231225.mbo.dbn');
+    writeFileSync(plain, decompress(readFileSync(zst)));
+    try {
+      const fromZst = await DbnTradeReader.open(zst);
+      const expected = await rows(fromZst);
+      expect(expected).toHaveLength(2973);
+      for (const chunkBytes of [undefined, 65536, 4099]) { // 4099: records straddle nearly every chunk boundary
+        const r = await DbnTradeReader.open(plain, { chunkBytes });
+        expect(await rows(r), `chunk ${chunkBytes ?? 'default'}`).toEqual(expected);
+        expect(r.stats).toEqual(fromZst.stats);
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   test('ESU4 trades DBN equals its derived CSV; the MBP-1 DBN trades equal the MBP-1 CSV rows with action T', async () => {

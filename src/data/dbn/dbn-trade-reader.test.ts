@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../common/errors.js';
 import type { TradeSource } from '../../model/trade-batch.js';
-import { countDbnRecords, DbnTradeReader } from './dbn-trade-reader.js';
+import { countDbnRecords, DbnTradeReader, type DbnReaderOptions } from './dbn-trade-reader.js';
 
 // Hand-built DBN v2: metadata (layout of databento/dbn metadata.rs, as in ../shared/data/tools/dbn2csv.py)
 // followed by MBO records. symbol_cstr_len 71, one symbol, no mappings.
@@ -126,5 +126,124 @@ describe('DBN files with several instruments', () => {
     await expect(trades(await DbnTradeReader.open(p))).rejects.toMatchObject({ code: ErrorCode.MULTIPLE_INSTRUMENTS, message: expect.stringContaining('record 1') });
     expect(await trades(await DbnTradeReader.open(p, { symbol: '9200' }))).toEqual(['2 19000 2 2']);
     await expect(DbnTradeReader.open(p, { symbol: 'YMU4' })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_SYMBOL });
+  });
+});
+
+describe('DbnTradeReader reads plain files in chunks', () => {
+  // MBP-1 record (80 bytes): with 56-byte MBO records, record starts fall at every offset of a small chunk.
+  function mbp1(ts: bigint, price: number, size: number, action: string, side: string): Buffer {
+    const r = Buffer.alloc(80);
+    r[0] = 80 / 4;
+    r[1] = 0x01;
+    r.writeUInt32LE(118, 4);
+    r.writeBigUInt64LE(ts, 8);
+    r.writeBigInt64LE(BigInt(Math.round(price * 1e9)), 16);
+    r.writeUInt32LE(size, 24);
+    r.write(action, 28, 'latin1');
+    r.write(side, 29, 'latin1');
+    return r;
+  }
+
+  /** 200 records: MBO and MBP-1 trades, book events, an undefined price and a trade out of order. */
+  function mixedRecords(): Buffer[] {
+    const out: Buffer[] = [];
+    for (let i = 0; i < 200; i++) {
+      const ts = BigInt(1000 + i);
+      const price = 4800 + (i % 9) * 0.25;
+      if (i === 57) out.push(mbo(ts, 0, 1, 'T', 'B')); // BAD_PRICE
+      else if (i === 131) out.push(mbo(5n, price, 1, 'T', 'A')); // OUT_OF_ORDER
+      else if (i % 5 === 0) out.push(mbp1(ts, price, 1 + (i % 4), i % 2 ? 'T' : 'A', 'AB'[i % 2]!));
+      else out.push(mbo(ts, price, 1 + (i % 3), i % 3 ? 'T' : 'C', 'NBA'[i % 3]!));
+    }
+    return out;
+  }
+
+  /** Trades with their record index, and the stats, of a whole read. */
+  async function readAll(path: string, options: DbnReaderOptions): Promise<{ rows: string[]; stats: unknown }> {
+    const r = await DbnTradeReader.open(path, options);
+    const rows: string[] = [];
+    for await (const b of r.batches()) for (let i = 0; i < b.length; i++) rows.push(`${b.origin[i]} ${b.tsNs(i)} ${b.price[i]} ${b.size[i]} ${b.side[i]}`);
+    return { rows, stats: r.stats };
+  }
+
+  test('records split across chunks give the same trades and stats as one chunk', async () => {
+    const p = file(metadataV2('ESH4'), ...mixedRecords());
+    const whole = await readAll(p, { skipBad: true });
+    expect(whole.rows.length).toBeGreaterThan(100);
+    expect(whole.stats).toMatchObject({ read: 200, skipped: { [ErrorCode.BAD_PRICE]: 1, [ErrorCode.OUT_OF_ORDER]: 1 } });
+    for (const [chunkBytes, batchSize] of [[1, 65536], [2, 7], [55, 1], [56, 7], [57, 65536], [79, 1], [80, 7], [100, 65536], [4096, 1]] as const) {
+      expect(await readAll(p, { skipBad: true, chunkBytes, batchSize }), `chunk ${chunkBytes}, batch ${batchSize}`).toEqual(whole);
+    }
+  });
+
+  test('property: any chunk size reads what one chunk reads, or fails with the same coded error', async () => {
+    const fc = (await import('fast-check')).default;
+    const records = Buffer.concat(mixedRecords());
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 8, max: 400 }), fc.nat(records.length), fc.boolean(), async (chunkBytes, cut, skipBad) => {
+      const p = file(metadataV2('ESH4'), records.subarray(0, cut));
+      const outcome = (o: DbnReaderOptions) => readAll(p, o).catch((e: { code: string; message: string }) => `${e.code} ${e.message}`);
+      expect(await outcome({ skipBad, chunkBytes })).toEqual(await outcome({ skipBad }));
+    }), { numRuns: 100 });
+  });
+
+  test('a file cut mid-record gives BAD_RECORD naming the cut record, whatever the chunk size', async () => {
+    const records = mixedRecords();
+    const full = Buffer.concat(records);
+    const cutAt = records.slice(0, 150).reduce((n, r) => n + r.length, 0) + 30; // 30 bytes into record 150
+    const p = file(metadataV2('ESH4'), full.subarray(0, cutAt));
+    for (const chunkBytes of [1, 56, 100, 4096, undefined]) {
+      await expect(readAll(p, { skipBad: true, chunkBytes })).rejects.toMatchObject({
+        code: ErrorCode.BAD_RECORD, message: expect.stringContaining('record 150: record is truncated'),
+      });
+    }
+  });
+
+  test('a trade earlier than the one before, in the next chunk, is OUT_OF_ORDER', async () => {
+    const p = file(metadataV2('ESH4'), mbo(5n, 1, 1, 'T', 'B'), mbo(6n, 1, 1, 'T', 'B'), mbo(4n, 1, 1, 'T', 'B'));
+    for (const chunkBytes of [56, 100, 112, 130]) { // record 2 starts a chunk, or straddles two
+      await expect(readAll(p, { chunkBytes })).rejects.toMatchObject({ code: ErrorCode.OUT_OF_ORDER, message: expect.stringContaining('record 2:') });
+    }
+  });
+
+  test('a file that shrinks or vanishes while read is INPUT_UNREADABLE, not a shorter tape', async () => {
+    const body = Array.from({ length: 20 }, (_, i) => mbo(BigInt(i + 1), 1, 1, 'T', 'B'));
+    const meta = metadataV2('ESH4');
+    const p = file(meta, ...body);
+    const r = await DbnTradeReader.open(p, { chunkBytes: 100, batchSize: 1 });
+    const it = r.batches()[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    truncateSync(p, meta.length + 10 * 56); // on a record boundary: nothing in the bytes left looks wrong
+    await expect((async () => { while (!(await it.next()).done); })()).rejects.toMatchObject({ code: ErrorCode.INPUT_UNREADABLE });
+
+    const q = file(meta, ...body);
+    const opened = await DbnTradeReader.open(q);
+    truncateSync(q, meta.length);
+    await expect(trades(opened)).rejects.toMatchObject({ code: ErrorCode.INPUT_UNREADABLE });
+
+    const gone = file(meta, ...body);
+    const orphan = await DbnTradeReader.open(gone);
+    rmSync(gone);
+    await expect(trades(orphan)).rejects.toMatchObject({ code: ErrorCode.INPUT_UNREADABLE });
+  });
+
+  test.skipIf(!existsSync('/proc/self/fd'))('the file is closed when the records end, on an error and when the consumer stops early', async () => {
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const p = file(metadataV2('ESH4'), ...Array.from({ length: 50 }, (_, i) => mbo(BigInt(i + 1), 1, 1, 'T', 'B')));
+    const before = openFds();
+    const r = await DbnTradeReader.open(p, { chunkBytes: 100, batchSize: 1 });
+    for await (const b of r.batches()) if (b.length > 0) break;
+    expect(openFds()).toBe(before);
+    await trades(await DbnTradeReader.open(p, { chunkBytes: 100 }));
+    expect(openFds()).toBe(before);
+    const bad = file(metadataV2('ESH4'), mbo(2n, 1, 1, 'T', 'B'), mbo(1n, 1, 1, 'T', 'B'));
+    await expect(trades(await DbnTradeReader.open(bad, { chunkBytes: 100 }))).rejects.toMatchObject({ code: ErrorCode.OUT_OF_ORDER });
+    expect(openFds()).toBe(before);
+  });
+
+  test('a chunk size that is not a positive integer is BAD_ARGUMENT', async () => {
+    const p = file(metadataV2('ESH4'), mbo(1n, 1, 1, 'T', 'B'));
+    for (const chunkBytes of [0, -1, 1.5, Number.NaN]) {
+      await expect(DbnTradeReader.open(p, { chunkBytes })).rejects.toMatchObject({ code: ErrorCode.BAD_ARGUMENT });
+    }
   });
 });

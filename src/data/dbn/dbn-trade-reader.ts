@@ -1,13 +1,22 @@
-import { ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../../common/errors.js';
+import { configError, ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../../common/errors.js';
 import { Side, type SideCode } from '../../model/side.js';
 import { TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../model/trade-batch.js';
-import { loadDbn } from './dbn-file.js';
+import { loadDbn, readDbnHead, type DbnHead } from './dbn-file.js';
+import { chunkBuffer, DbnRecordWindow, DEFAULT_CHUNK_BYTES } from './dbn-record-window.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
 import { forEachRecord, minRecordBytes, Rec, readPrice, RType } from './records.js';
 
 const T = 0x54; // 'T': a trade
 const B = 0x42; // 'B': buy aggressor
 const A = 0x41; // 'A': sell aggressor (Databento names the aggressor's side: A = ask = seller)
+
+/** Options of {@link DbnTradeReader.open}. */
+export interface DbnReaderOptions extends ReaderOptions {
+  /** Raw symbol or instrument id to read (--symbol); default: the first instrument traded. */
+  symbol?: string;
+  /** Bytes read per chunk from a plain file (default 4 MiB); tests set a few bytes to split records. */
+  chunkBytes?: number;
+}
 
 function sideOf(c: number): SideCode {
   return c === B ? Side.Buy : c === A ? Side.Sell : Side.None;
@@ -17,23 +26,29 @@ function sideOf(c: number): SideCode {
  * Trades from a Databento DBN v1/v2 file (plain or zstd): action `T` records of MBO, trades (MBP-0) and
  * MBP-1 schemas. Databento's trade side is the aggressor (B buy, A sell, N none, such as the opening
  * cross). Timestamps are copied as two 32-bit halves straight from the record: no BigInt per trade.
+ * A plain file's records stream through one reused chunk buffer ({@link DbnRecordWindow}); a zstd file is
+ * decompressed whole when opened.
  */
 export class DbnTradeReader implements TradeSource {
   readonly info: SourceInfo;
   readonly stats: ReadStats = { read: 0, trades: 0, ignored: 0, skipped: {} };
   /** The file's metadata. */
   readonly metadata: DbnMetadata;
-  private readonly buf: Uint8Array;
+  private readonly head: DbnHead;
   private readonly path: string;
-  private readonly options: ReaderOptions;
+  private readonly options: DbnReaderOptions;
+  private readonly chunkBytes: number;
+  /** The chunk buffer between iterations: allocated once, then reused (its pages already touched). */
+  private spare: Uint8Array | undefined;
   /** Instrument ids the user chose with --symbol; undefined = the first instrument traded. */
   private readonly chosen: Set<number> | undefined;
 
-  private constructor(path: string, buf: Uint8Array, options: ReaderOptions & { symbol?: string }) {
+  private constructor(path: string, head: DbnHead, options: DbnReaderOptions) {
     this.path = path;
-    this.buf = buf;
+    this.head = head;
     this.options = options;
-    this.metadata = parseMetadata(buf, path);
+    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.metadata = head.metadata;
     this.chosen = options.symbol === undefined ? undefined : this.instrumentsOf(options.symbol);
     const mapped = [...this.metadata.mappings.values()][0];
     this.info = { symbol: options.symbol ?? this.metadata.symbols[0] ?? mapped ?? 'unknown', sizeDecimals: 0, hasSides: true };
@@ -59,74 +74,100 @@ export class DbnTradeReader implements TradeSource {
     return ids;
   }
 
-  /** Loads (and decompresses) the file and parses its metadata. */
-  static async open(path: string, options: ReaderOptions & { symbol?: string } = {}): Promise<DbnTradeReader> {
-    return new DbnTradeReader(path, await loadDbn(path), options);
+  /** Reads the file's metadata (a zstd file is decompressed whole here); records are read by `batches()`. */
+  static async open(path: string, options: DbnReaderOptions = {}): Promise<DbnTradeReader> {
+    const { chunkBytes } = options;
+    if (chunkBytes !== undefined && !(Number.isSafeInteger(chunkBytes) && chunkBytes > 0)) {
+      throw configError(ErrorCode.BAD_ARGUMENT, `chunkBytes must be a positive integer, not ${chunkBytes}`, { chunkBytes });
+    }
+    return new DbnTradeReader(path, await readDbnHead(path), options);
   }
 
+  /** Trades in file order; the file is open only while this iterates, closed however the iteration ends. */
   async *batches(): AsyncGenerator<TradeBatch> {
     const batch = new TradeBatch(this.options.batchSize ?? 65536);
-    const buf = this.buf;
-    const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    let at = this.metadata.recordsOffset;
+    const { whole, metadata } = this.head;
+    // No bigger than the records: a small file must not pay for touching 4 MiB of fresh pages.
+    const chunk = whole ? undefined : this.spare ?? chunkBuffer(Math.min(this.chunkBytes, this.head.size - metadata.recordsOffset));
+    this.spare = undefined; // an iteration running at the same time gets its own buffer
+    let w: DbnRecordWindow | undefined;
     let index = 0;
     let lastHi = 0;
     let lastLo = 0;
     let instrument = -1;
-    while (at < buf.length) {
-      const len = buf[at]! * 4;
-      const rtype = buf[at + 1]!;
-      if (len < 16 || at + len > buf.length || len < minRecordBytes(rtype)) {
-        throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: index },
-          at + len > buf.length ? 'record is truncated' : `record length ${len} is too short for rtype 0x${rtype.toString(16)}`);
-      }
-      this.stats.read++;
-      let priceAt = -1;
-      let sizeAt = 0;
-      let action = 0;
-      let side = 0;
-      if (rtype === RType.MBO) {
-        priceAt = at + Rec.MBO_PRICE;
-        sizeAt = at + Rec.MBO_SIZE;
-        action = buf[at + Rec.MBO_ACTION]!;
-        side = buf[at + Rec.MBO_SIDE]!;
-      } else if (rtype === RType.MBP0 || rtype === RType.MBP1) {
-        priceAt = at + Rec.MBP_PRICE;
-        sizeAt = at + Rec.MBP_SIZE;
-        action = buf[at + Rec.MBP_ACTION]!;
-        side = buf[at + Rec.MBP_SIDE]!;
-      }
-      const id = priceAt < 0 || action !== T ? -1 : v.getUint32(at + Rec.INSTRUMENT, true);
-      if (id < 0 || (this.chosen?.size && !this.chosen.has(id))) {
-        this.stats.ignored++; // book events, or trades of an instrument not chosen
-      } else {
-        // One tape is one instrument: mixing ESU4 and NQU4 prices would make every bar wrong.
-        if (instrument < 0) instrument = id;
-        else if (id !== instrument && !this.chosen) {
-          throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: this.path, record: index },
-            `trades of ${this.symbolOf(instrument)} and ${this.symbolOf(id)} in one file: choose one with --symbol`);
-        }
-        const lo = v.getUint32(at + Rec.TS_EVENT, true);
-        const hi = v.getUint32(at + Rec.TS_EVENT + 4, true);
-        const price = readPrice(v, priceAt);
-        const size = v.getUint32(sizeAt, true);
-        const bad = !(price > 0) ? ErrorCode.BAD_PRICE : size === 0 ? ErrorCode.BAD_SIZE
-          : hi < lastHi || (hi === lastHi && lo < lastLo) ? ErrorCode.OUT_OF_ORDER : undefined;
-        if (bad) this.skip(bad, index, bad === ErrorCode.BAD_PRICE ? 'price is undefined or not positive'
-          : bad === ErrorCode.BAD_SIZE ? 'size is zero' : 'ts_event is earlier than the trade before');
-        else {
-          lastHi = hi;
-          lastLo = lo;
-          batch.push(hi, lo, price, size, sideOf(side), index);
-          this.stats.trades++;
-          if (batch.length === batch.capacity) {
-            yield batch;
-            batch.clear();
+    try {
+      w = whole ? DbnRecordWindow.whole(this.path, whole, metadata.recordsOffset)
+        : await DbnRecordWindow.open(this.path, metadata.recordsOffset, this.head.size, chunk!);
+      for (;;) {
+        const buf = w.buf;
+        const v = w.view;
+        const end = w.end;
+        let at = w.start;
+        while (at < end) {
+          const len = buf[at]! * 4;
+          if (at + len > end || at + 1 === end) break; // the record goes on in the next chunk, or is truncated
+          const rtype = buf[at + 1]!;
+          if (len < 16 || len < minRecordBytes(rtype)) {
+            throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: index }, `record length ${len} is too short for rtype 0x${rtype.toString(16)}`);
           }
+          this.stats.read++;
+          let priceAt = -1;
+          let sizeAt = 0;
+          let action = 0;
+          let side = 0;
+          if (rtype === RType.MBO) {
+            priceAt = at + Rec.MBO_PRICE;
+            sizeAt = at + Rec.MBO_SIZE;
+            action = buf[at + Rec.MBO_ACTION]!;
+            side = buf[at + Rec.MBO_SIDE]!;
+          } else if (rtype === RType.MBP0 || rtype === RType.MBP1) {
+            priceAt = at + Rec.MBP_PRICE;
+            sizeAt = at + Rec.MBP_SIZE;
+            action = buf[at + Rec.MBP_ACTION]!;
+            side = buf[at + Rec.MBP_SIDE]!;
+          }
+          const id = priceAt < 0 || action !== T ? -1 : v.getUint32(at + Rec.INSTRUMENT, true);
+          if (id < 0 || (this.chosen?.size && !this.chosen.has(id))) {
+            this.stats.ignored++; // book events, or trades of an instrument not chosen
+          } else {
+            // One tape is one instrument: mixing ESU4 and NQU4 prices would make every bar wrong.
+            if (instrument < 0) instrument = id;
+            else if (id !== instrument && !this.chosen) {
+              throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: this.path, record: index },
+                `trades of ${this.symbolOf(instrument)} and ${this.symbolOf(id)} in one file: choose one with --symbol`);
+            }
+            const lo = v.getUint32(at + Rec.TS_EVENT, true);
+            const hi = v.getUint32(at + Rec.TS_EVENT + 4, true);
+            const price = readPrice(v, priceAt);
+            const size = v.getUint32(sizeAt, true);
+            const bad = !(price > 0) ? ErrorCode.BAD_PRICE : size === 0 ? ErrorCode.BAD_SIZE
+              : hi < lastHi || (hi === lastHi && lo < lastLo) ? ErrorCode.OUT_OF_ORDER : undefined;
+            if (bad) this.skip(bad, index, bad === ErrorCode.BAD_PRICE ? 'price is undefined or not positive'
+              : bad === ErrorCode.BAD_SIZE ? 'size is zero' : 'ts_event is earlier than the trade before');
+            else {
+              lastHi = hi;
+              lastLo = lo;
+              batch.push(hi, lo, price, size, sideOf(side), index);
+              this.stats.trades++;
+              if (batch.length === batch.capacity) {
+                yield batch;
+                batch.clear();
+              }
+            }
+          }
+          at += len;
+          index++;
         }
+        if (w.atEnd) {
+          if (at < end) throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: index }, 'record is truncated');
+          break;
+        }
+        await w.advance(at);
       }
-      at += len;
-      index++;
+    } finally {
+      // Runs when the records end, on an error, and when the consumer stops early (return() on the generator).
+      await w?.close();
+      if (chunk) this.spare = chunk;
     }
     if (batch.length > 0) yield batch;
   }
