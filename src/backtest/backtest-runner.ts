@@ -126,7 +126,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     footprint: true, liveFootprintSec: [],
     // Inline kernels process each intake before the next: a 64 Ki-trade tape (2 MiB) rewinds often and stays
     // in cache, where the live default (1 Mi trades) would touch 32 MiB of fresh pages in every run.
-    tapeCapacity: BACKTEST_TAPE,
+    tapeCapacity: BACKTEST_TAPE, warmUp: false,
   }, log);
   await engine.start();
   await engine.done;

@@ -5,8 +5,11 @@ import { readAt } from './dbn-file.js';
 /** Longest DBN record: its first byte counts 4-byte words. */
 export const MAX_RECORD_BYTES = 255 * 4;
 
-/** Bytes read per chunk by default: 14 reads for a million MBO records, so the calls cost nothing. */
-export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes read per chunk by default: 54 reads for a million MBO records (the calls cost nothing), and a buffer
+ * small enough that touching it fresh per reader (~12 µs a page on this VM) stays near 3 ms.
+ */
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
 /** A chunk buffer: `chunkBytes` of new data after at most one incomplete record carried over. */
 export function chunkBuffer(chunkBytes: number): Uint8Array {
