@@ -27,6 +27,8 @@ class LaterVenue implements TradingVenue {
   readonly brackets: BracketRequest[] = [];
   readonly liquidations: Array<[string, number]> = [];
   refuse = false;
+  /** Symbols whose liquidation throws, as a live route refuses while disconnected. */
+  readonly refuseLiquidate = new Set<string>();
   private readonly prices = new Map<string, number>();
   private readonly listeners: Array<(e: ExecutionEvent) => void> = [];
   private nextId = 1;
@@ -48,6 +50,7 @@ class LaterVenue implements TradingVenue {
   }
 
   liquidate(symbol: string, position: number): void {
+    if (this.refuseLiquidate.has(symbol)) throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, 'close refused by the venue');
     this.liquidations.push([symbol, position]);
   }
 
@@ -118,6 +121,7 @@ describe('SignalTrader', () => {
     broker.onTrade('ES', sec(0), 4800, 1);
     await trader.onDecision(decision('short'), sec(0));
     expect(trader.counters.entries).toBe(0);
+    expect(trader.withheld).toEqual({ beforeStart: 1 });
     await trader.onDecision(decision('short'), sec(10));
     broker.onTrade('ES', sec(11), 4800, 1);
     broker.onTrade('ES', sec(12), 4799, 1);
@@ -153,5 +157,33 @@ describe('SignalTrader', () => {
     await trader.onDecision(decision('short'), sec(1));
     expect(trader.counters).toMatchObject({ busy: 0, entries: 1 });
     expect(venue.brackets[0]).toMatchObject({ side: 'sell', stopPrice: 4802, targetPrice: 4796, tag: '1' });
+  });
+
+  test('a decision the caller withholds (its data unfit to trade on) places nothing and is counted under its reason', async () => {
+    const venue = new LaterVenue();
+    const trader = new SignalTrader(venue, { startingBalance: 25_000, winProbability: 0.5 });
+    venue.price('ES', 4800);
+    await trader.onDecision(decision('long'), sec(0), 'Gap');
+    await trader.onDecision(decision('long'), sec(1), 'Gap');
+    await trader.onDecision(decision('flat'), sec(2), 'Stale'); // flat: nothing to withhold
+    expect(venue.brackets).toEqual([]);
+    expect(trader.withheld).toEqual({ Gap: 2 });
+    expect(trader.counters).toMatchObject({ decisions: 3, directional: 0, entries: 0 });
+    await trader.onDecision(decision('long'), sec(3));
+    expect(trader.counters.entries).toBe(1);
+  });
+
+  test('finish tries every symbol: a close the venue refuses is thrown after the others were sent', async () => {
+    const venue = new LaterVenue();
+    const trader = new SignalTrader(venue, { startingBalance: 25_000, winProbability: 0.5 });
+    venue.price('ES', 4800);
+    venue.price('NQ', 17000);
+    await trader.onDecision(decision('long'), sec(0));
+    await trader.onDecision({ ...decision('long'), symbol: 'NQ' }, sec(0));
+    venue.fill('ES', 'buy', 2, 4800, sec(1), 'market', '1');
+    venue.fill('NQ', 'buy', 2, 17000, sec(1), 'market', '2');
+    venue.refuseLiquidate.add('ES');
+    expect(() => trader.finish()).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_ORDER' }));
+    expect(venue.liquidations).toEqual([['NQ', 2]]);
   });
 });

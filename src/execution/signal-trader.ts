@@ -23,12 +23,23 @@ export interface SignalTraderOptions {
   risk?: Partial<RiskConfig>;
   /** Win probability given to the Kelly sizing when no ML filter supplies one (its mean score). */
   winProbability: number;
-  /** No entries before this market time (ns): earlier trades only warm the indicators. */
+  /**
+   * No entries before this market time (ns): earlier trades only warm the indicators (a backtest's `--from`; a
+   * live session's start, so its backfilled history never trades).
+   */
   tradeFromNs?: bigint;
   scoreSignal?: ScoreSignal;
   /** Value given to the ML filter for a feature still warming up (default 0, the neutral value of each). */
   missingFeature?: number;
 }
+
+/**
+ * Directional decisions the trader did not consider for entry because of when or on what data they were made:
+ * `beforeStart` (before `tradeFromNs`), or the reason the caller gave (`onDecision`'s `withhold`, e.g. a live
+ * snapshot's `Gap`, `Stale`, `Disconnected` flag or its lag behind the wall clock). Kept apart from
+ * {@link TraderCounters}, which a backtest reports.
+ */
+export type WithheldCounters = Record<string, number>;
 
 /** A closed trade with the decision that opened it. */
 export interface TradeRecord {
@@ -71,6 +82,7 @@ export class SignalTrader {
   readonly ledger = new PositionLedger();
   readonly trades: TradeRecord[] = [];
   readonly counters: TraderCounters = { decisions: 0, directional: 0, busy: 0, mlRejected: 0, riskRefused: {}, entries: 0 };
+  readonly withheld: WithheldCounters = {};
   private readonly venue: TradingVenue;
   private readonly o: SignalTraderOptions;
   /** Per symbol: the entry in flight or open, until its round trip closes. */
@@ -91,13 +103,20 @@ export class SignalTrader {
 
   /**
    * Takes one decision made at market time `tsNs`; resolves once any order it leads to is sent. A venue's
-   * refusal (a coded error) is thrown and leaves the symbol free for the next decision.
+   * refusal (a coded error) is thrown and leaves the symbol free for the next decision. `withhold`: a reason
+   * the caller knows not to enter on this decision (its data is not fit to trade on), counted in `withheld`;
+   * the decision still starts the day and runs what alerts asked for.
    */
-  async onDecision(d: SignalDecision, tsNs: bigint): Promise<void> {
+  async onDecision(d: SignalDecision, tsNs: bigint, withhold?: string): Promise<void> {
     this.counters.decisions++;
     this.risk.startDay(tradeDate(Number(tsNs / 1_000_000n)));
     this.settle();
-    if (d.direction === 'flat' || (this.o.tradeFromNs !== undefined && tsNs < this.o.tradeFromNs)) return;
+    if (d.direction === 'flat') return;
+    const why = this.o.tradeFromNs !== undefined && tsNs < this.o.tradeFromNs ? 'beforeStart' : withhold;
+    if (why !== undefined) {
+      this.withheld[why] = (this.withheld[why] ?? 0) + 1;
+      return;
+    }
     this.counters.directional++;
     if (this.open.has(d.symbol) || this.ledger.position(d.symbol) !== 0) {
       this.counters.busy++;
@@ -144,11 +163,20 @@ export class SignalTrader {
 
   /**
    * End of the data: cancels working orders and closes open positions at market (the simulator: at the last
-   * price, at once; a live venue: the trades are recorded as the closes fill).
+   * price, at once; a live venue: the trades are recorded as the closes fill). Every symbol is tried; the first
+   * venue refusal is then thrown (a live venue refuses while disconnected).
    */
   finish(): void {
     this.settle();
-    for (const symbol of [...this.open.keys()].sort()) this.close(symbol, 'end');
+    let failed: unknown;
+    for (const symbol of [...this.open.keys()].sort()) {
+      try {
+        this.close(symbol, 'end');
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+    if (failed !== undefined) throw failed;
   }
 
   private close(symbol: string, why: 'flatten' | 'end'): void {
