@@ -1,6 +1,14 @@
-import type { SimBroker } from '../execution/sim-broker.js';
 import { splitNs, type TradeBatch } from '../model/trade-batch.js';
 import type { InstrumentInfo, MarketSource, SourceKind, TradeSink } from './market-source.js';
+
+/**
+ * What the tap feeds every trade the engine takes: the simulated broker (it matches orders on them) or a live
+ * venue (its last prices, the reference of a market entry's stop and target).
+ */
+export interface TapeFollower {
+  /** Trades `from`..`to` of `batch`, one symbol's, in tape order. */
+  onTrades(symbol: string, batch: TradeBatch, from: number, to: number): void;
+}
 
 /** What the tap calls between the engine's intake and its next poll. */
 export interface TapHooks {
@@ -10,6 +18,11 @@ export interface TapHooks {
   drain(): Promise<void>;
   /** Trades taken so far, after each intake. */
   progress?(trades: number): void;
+  /**
+   * Called by `close()` before the source closes, once the engine has stopped polling: a live venue closes its
+   * positions there while the connection is still up.
+   */
+  beforeClose?(): Promise<void>;
 }
 
 /** Options of a tap. */
@@ -21,11 +34,12 @@ export interface TapOptions {
 }
 
 /**
- * A MarketSource as the engine sees it, with the simulated broker beside it on the same trades: backtests
- * (`mia backtest`) and paper trading in `mia serve`. Every trade the engine takes goes to the broker right
- * after the engine has taken it (and, inline, published what it closed), so the broker sees the whole tape
- * in order and a decision never sees its own future: a decision made on a snapshot is handled (`drain`)
- * after the broker has matched every trade that snapshot covers and before the engine takes another.
+ * A MarketSource as the engine sees it, with a venue beside it on the same trades: the simulated broker of
+ * backtests (`mia backtest`) and of paper trading on sim and replay in `mia serve`, or the IB paper venue.
+ * Every trade the engine takes goes to the venue right after the engine has taken it (and, inline, published
+ * what it closed), so the venue sees the whole tape in order and a decision never sees its own future: a
+ * decision made on a snapshot is handled (`drain`) after the venue has seen every trade that snapshot covers
+ * and before the engine takes another (the source keeps what the tap refuses meanwhile: IbSource queues it).
  */
 export class BrokerTap implements MarketSource {
   readonly kind: SourceKind;
@@ -35,7 +49,7 @@ export class BrokerTap implements MarketSource {
   health?: () => Record<string, unknown>;
   connected?: () => boolean;
   private readonly inner: MarketSource;
-  private readonly broker: SimBroker;
+  private readonly broker: TapeFollower;
   private readonly hooks: TapHooks;
   private readonly toHi: number;
   private readonly toLo: number;
@@ -45,7 +59,7 @@ export class BrokerTap implements MarketSource {
   private ended = false;
   private taken = 0;
 
-  constructor(inner: MarketSource, broker: SimBroker, hooks: TapHooks, o: TapOptions = {}) {
+  constructor(inner: MarketSource, broker: TapeFollower, hooks: TapHooks, o: TapOptions = {}) {
     this.inner = inner;
     this.kind = inner.kind;
     this.eager = inner.eager;
@@ -75,8 +89,12 @@ export class BrokerTap implements MarketSource {
     return more && !this.ended;
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    try {
+      await this.hooks.beforeClose?.();
+    } finally {
+      await this.inner.close();
+    }
   }
 
   private offer(i: number, batch: TradeBatch, from: number, to: number, receivedUs: number): number {
