@@ -7,6 +7,15 @@ export const IbErrorCode = {
   IB_ORDER_REFUSED: ErrorCode.IB_ORDER_REFUSED,
 } as const;
 
+/**
+ * Codes of the adapter's coded warnings: logged (`code` field), never thrown. Listed here, with docs/ib.md, until
+ * the catalogue in src/common/errors.ts takes warnings.
+ */
+export const IbWarningCode = {
+  /** Shutdown: IB had not confirmed every paper liquidation (cancels and closing orders) within the wait. */
+  IB_LIQUIDATION_TIMEOUT: 'MIA_WARN_IB_LIQUIDATION_TIMEOUT',
+} as const;
+
 /** One of the adapter's codes. */
 export type IbErrorCodeValue = (typeof IbErrorCode)[keyof typeof IbErrorCode];
 
