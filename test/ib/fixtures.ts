@@ -1,3 +1,4 @@
+import { frontMonth, quarterly } from '../../src/adapters/ib/front-month.js';
 import type { ContractSpec } from './tws-wire.js';
 
 /**
@@ -34,3 +35,13 @@ export const INDEXES: ContractSpec[] = [
   { conId: SPX, symbol: 'SPX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'CBOE', currency: 'USD', localSymbol: 'SPX', multiplier: '', minTick: 0.01 },
   { conId: NDX, symbol: 'NDX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'NASDAQ', currency: 'USD', localSymbol: 'NDX', multiplier: '', minTick: 0.01 },
 ];
+
+/** ES quarterlies around today, so a CLI resolving the front month by the wall clock finds one (`mia serve`). */
+export function esAroundToday(): ContractSpec[] {
+  const f = frontMonth(new Date());
+  const next = f.month === 12 ? quarterly(f.year + 1, 3) : quarterly(f.year, (f.month + 3) as 3 | 6 | 9 | 12);
+  return [f, next].map((m, k) => ({
+    conId: 800_000_001 + k, symbol: 'ES', secType: 'FUT', lastTradeDate: m.expiry.toISOString().slice(0, 10).replace(/-/g, ''),
+    contractMonth: m.contractMonth, exchange: 'CME', currency: 'USD', localSymbol: `ES${m.code}${String(m.year).slice(-1)}`, multiplier: 50, minTick: 0.25,
+  }));
+}

@@ -19,7 +19,7 @@ afterEach(async () => {
 const BRACKET: BracketRequest = { symbol: 'ES', side: 'buy', qty: 2, entry: { type: 'limit', limitPrice: 5000 }, stopPrice: 4990, targetPrice: 5020, tag: 't1' };
 const approve: OrderApproval = { approve: () => ({ approved: true }) };
 const deny: OrderApproval = { approve: () => ({ approved: false, reason: 'DAILY_LOSS_LIMIT' }) };
-/** The execution time the test server's desk stamps on every fill: 20240304 14:30:00 UTC. */
+/** The execution time the test server's desk stamps on every fill (its clock, unchanged here): 20240304 14:30:00 UTC. */
 const EXEC_NS = 1_709_562_600_000_000_000n;
 
 /** A venue over a fresh server, with a clock that counts: each unstamped time is the next integer. */

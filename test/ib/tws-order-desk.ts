@@ -16,10 +16,13 @@ export class TwsOrderDesk {
   private permSeq = 9000;
   private execSeq = 0;
   private readonly send: (clientId: number, fields: Field[]) => void;
+  private readonly nowSec: () => number;
 
-  constructor(firstId: number, send: (clientId: number, fields: Field[]) => void) {
+  /** `nowSec`: the server's clock, stamped on executions (UTC). */
+  constructor(firstId: number, send: (clientId: number, fields: Field[]) => void, nowSec: () => number) {
     this.nextId = firstId;
     this.send = send;
+    this.nowSec = nowSec;
   }
 
   /** A PLACE_ORDER (3) message at server version 176 (fields as @stoqey/ib's encoder writes them). */
@@ -63,7 +66,9 @@ export class TwsOrderDesk {
     o.avgFillPrice = price;
     o.status = 'Filled';
     const execId = `0000e${String(++this.execSeq).padStart(4, '0')}.01.01`;
-    this.send(o.clientId, execDetails(-1, o, execId, '20240304 14:30:00 UTC', qty, price));
+    const iso = new Date(Math.floor(this.nowSec()) * 1000).toISOString(); // 2024-03-04T14:30:00.000Z → 20240304 14:30:00
+    const time = `${iso.slice(0, 10).replace(/-/g, '')} ${iso.slice(11, 19)}`;
+    this.send(o.clientId, execDetails(-1, o, execId, `${time} UTC`, qty, price));
     this.report(o, price);
     for (const c of this.children(orderId)) {
       if (c.status === 'PreSubmitted') {

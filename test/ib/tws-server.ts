@@ -74,7 +74,7 @@ export class TwsServer {
     this.contracts = o.contracts;
     this.accounts = o.accounts ?? 'DU1234567';
     this.nowSec = o.startSec ?? 1_709_562_600; // 2024-03-04 14:30 UTC, a cash open
-    this.orders = new TwsOrderDesk(o.nextOrderId ?? 1, (clientId, fields) => this.sendToClient(clientId, fields));
+    this.orders = new TwsOrderDesk(o.nextOrderId ?? 1, (clientId, fields) => this.sendToClient(clientId, fields), () => this.nowSec);
     this.history = new TwsHistory((conId) => this.tape(conId), () => this.nowSec);
     for (const c of o.contracts) this.tapes.set(c.conId, []);
   }
