@@ -10,7 +10,8 @@ import { createLogger } from '../common/logger.js';
 import { DecisionStage } from '../engine/decision-stage.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { BrokerTap } from '../engine/broker-tap.js';
-import { SimBroker } from '../execution/sim-broker.js';
+import { IbExecutionVenue } from '../adapters/ib/ib-execution-venue.js';
+import { closeIbPositions, LIVE_NO_ENTRY_QUALITY, paperVenue } from './paper-trading.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
@@ -70,7 +71,8 @@ function speed(text: string): number | 'max' {
   return text === 'max' ? 'max' : positiveNumber('--speed')(text);
 }
 
-async function openSource(o: ServeOptions, log: Logger): Promise<MarketSource> {
+/** The source, and with `--source ib --trading paper` the IB paper route registered on it. */
+async function openSource(o: ServeOptions, log: Logger): Promise<{ source: MarketSource; route?: IbOrderRoute }> {
   if (o.source === 'ib') {
     const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
     for (const s of symbols) if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: IB knows ES and NQ, not "${s}"`);
@@ -81,29 +83,32 @@ async function openSource(o: ServeOptions, log: Logger): Promise<MarketSource> {
       ...(o.ibPort !== undefined ? { port: o.ibPort } : {}),
       ...(o.ibClientId !== undefined ? { clientId: o.ibClientId } : {}),
     }, log.child({ source: 'ib' }));
-    // The route registers with the source (health under source.trading); no decision engine places orders yet.
-    if (o.trading === 'paper') new IbOrderRoute(ib, { trading: 'paper' }, log.child({ route: 'ib' }));
-    return ib;
+    // The route registers with the source (health under source.trading); the decisions' venue sends through it.
+    return o.trading === 'paper' ? { source: ib, route: new IbOrderRoute(ib, { trading: 'paper' }, log.child({ route: 'ib' })) } : { source: ib };
   }
   if (o.source === 'replay') {
     if (!o.input) throw configError(ErrorCode.BAD_ARGUMENT, '--source replay needs --input FILE');
     const names = o.symbols?.split(',').filter(Boolean) ?? [];
     if (names.length > 1) throw configError(ErrorCode.BAD_ARGUMENT, '--symbols: a replay publishes one symbol (choose the instrument with --symbol)');
-    return ReplaySource.open(o.input, {
-      speed: o.speed ?? 'max', tickSize: o.tickSize, skipBad: o.skipBad ?? false,
-      ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
-      ...(names[0] ? { publishAs: names[0].toUpperCase() } : {}),
-    });
+    return {
+      source: await ReplaySource.open(o.input, {
+        speed: o.speed ?? 'max', tickSize: o.tickSize, skipBad: o.skipBad ?? false,
+        ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
+        ...(names[0] ? { publishAs: names[0].toUpperCase() } : {}),
+      }),
+    };
   }
   const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
   for (const s of symbols) {
     if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: the simulator knows ES and NQ, not "${s}"`);
   }
   if (o.speed === 'max') throw configError(ErrorCode.BAD_ARGUMENT, '--speed max is for replays; the simulator runs on the wall clock (--speed N)');
-  return new SimSource({
-    symbols: symbols as ('ES' | 'NQ')[], seed: o.seed, speed: o.speed ?? 1,
-    ...(o.simRate !== undefined ? { ratePerSec: o.simRate } : {}),
-  });
+  return {
+    source: new SimSource({
+      symbols: symbols as ('ES' | 'NQ')[], seed: o.seed, speed: o.speed ?? 1,
+      ...(o.simRate !== undefined ? { ratePerSec: o.simRate } : {}),
+    }),
+  };
 }
 
 /** `mia serve`: the live engine streaming snapshots and closed bars over WebSocket (what `npm start` runs). */
@@ -141,14 +146,14 @@ export function serveCommand(program: Command): void {
     .option('--ib-host <host>', 'ib: TWS / IB Gateway host (env MIA_IB_HOST; default 127.0.0.1)')
     .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', wholeNumber('--ib-port'))
     .option('--ib-client-id <n>', 'ib: API client id (env MIA_IB_CLIENT_ID; default 0; on 326 the next id is tried)', wholeNumber('--ib-client-id'))
-    .option('--trading <mode>', 'off, or paper: with --source ib paper orders through IB (a paper account); with sim or replay orders on the simulated broker of mia backtest; live trading is not exposed', parseTradingMode, 'off')
+    .option('--trading <mode>', 'off, or paper (needs --signals on): each decision goes through the risk engine as a bracket order; with --source ib to IB as paper orders (paper accounts only; no entries on backfilled history or on Gap/Stale/Disconnected snapshots; positions closed at shutdown, docs/ib.md), with sim or replay to the simulated broker of mia backtest; live trading is not exposed', parseTradingMode, 'off')
     .option('--exit-on-end', 'replay: shut down once the file is streamed')
     .option('--wait-subscribers <n>', 'start the source once n subscribers have subscribed (a replay from its first trade)', wholeNumber('--wait-subscribers'), 0)
     .option('--skip-bad', 'replay: skip malformed rows (counted) instead of stopping')
     .option('--signals <on|off>', 'decisions on signal.<SYMBOL> and the risk state on risk (docs/signals.md)', oneOf('--signals', ['on', 'off'] as const), 'on')
     .option('--models <dir>', 'ML filter: models directory written by mia train (without it the filter is off and decisions say so)')
     .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
-    .option('--balance <usd>', 'risk: starting balance (decisions are recorded; no order is sent)', positiveNumber('--balance'), 25_000)
+    .option('--balance <usd>', 'risk: starting balance (without --trading paper decisions are recorded and no order is sent)', positiveNumber('--balance'), 25_000)
     .option('--win-probability <p>', 'risk: Kelly win probability without an ML filter', probability('--win-probability'), 0.5)
     .option('--daily-loss-limit <usd>', 'risk: loss of one trade date at which entries stop', positiveNumber('--daily-loss-limit'), DEFAULT_RISK_CONFIG.dailyLossLimit)
     .option('--max-position <n>', 'risk: largest position per symbol, contracts', wholeNumber('--max-position'), DEFAULT_RISK_CONFIG.maxPosition)
@@ -163,6 +168,7 @@ export function serveCommand(program: Command): void {
       '  mia serve                                   # ES and NQ on the simulator at ws://127.0.0.1:8080/stream',
       '  mia serve --source replay --input ../shared/data/cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst --speed max',
       '  mia serve --source ib --ib-port 4002           # ES and NQ front months from a paper IB Gateway',
+      '  mia serve --source ib --ib-port 4002 --trading paper --max-position 1   # and paper brackets on its decisions',
       '',
     ].join('\n'))
     .action(async (o: ServeOptions) => {
@@ -172,13 +178,22 @@ export function serveCommand(program: Command): void {
       const filter = o.signals === 'on'
         ? await loadModelFilter(o.models, o.mlThreshold !== undefined ? { threshold: o.mlThreshold } : {})
         : undefined;
-      // Paper trading on the simulated broker (sim, replay): the broker sees every trade the engine takes.
-      const paper = o.trading === 'paper' && o.source !== 'ib';
+      const paper = o.trading === 'paper';
       if (paper && !filter) throw configError(ErrorCode.BAD_ARGUMENT, '--trading paper needs --signals on');
-      const broker = paper ? new SimBroker() : undefined;
+      // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
+      const startedNs = BigInt(Date.now()) * 1_000_000n;
       let stage: DecisionStage | undefined;
       const opened = await openSource(o, log);
-      const source = broker ? new BrokerTap(opened, broker, { holding: () => stage?.holding() ?? false, drain: () => stage!.settle() }) : opened;
+      // Paper trading: the venue (simulated broker, or IB paper with --source ib) sees every trade the engine takes.
+      const venue = paper ? paperVenue(opened.route, () => stage?.risk) : undefined;
+      const live = venue instanceof IbExecutionVenue ? venue : undefined;
+      const source = venue
+        ? new BrokerTap(opened.source, venue, {
+          holding: () => stage?.holding() ?? false, drain: () => stage!.settle(),
+          // IB: positions close while the connection is still up (the engine has stopped, the source not yet).
+          ...(live ? { beforeClose: () => closeIbPositions(stage, live, log.child({ stage: 'paper' })) } : {}),
+        })
+        : opened.source;
       const topics = new Set<string>(['status']);
       if (filter) topics.add('risk');
       for (const i of source.instruments) {
@@ -206,7 +221,9 @@ export function serveCommand(program: Command): void {
             minConfidence: o.minConfidence ?? bn.minConfidence,
           } },
         } : {}),
-        ...(broker ? { paperBroker: broker } : {}),
+        ...(venue ? { venue } : {}),
+        // Live: never trade on old data (the start-up backfill, a flagged or lagging snapshot).
+        ...(live ? { tradeFromNs: startedNs, noEntryQuality: LIVE_NO_ENTRY_QUALITY, maxEntryLagMs: o.staleMs } : {}),
       }, log.child({ stage: 'decisions' })) || undefined;
       if (filter) log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision stage ready');
       const engine = new SnapshotEngine(source, stage ?? server, {
@@ -236,10 +253,11 @@ export function serveCommand(program: Command): void {
       const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
       const why = await Promise.race([stop, ended]);
       log.info({ why }, 'Shutting down');
+      // IB paper: closing the source first closes the positions (BrokerTap's beforeClose, closeIbPositions).
       await engine.stop();
-      // Decisions still being scored go out before the sockets close.
-      // (Paper: then open positions close at the last price, as at a backtest's end.)
-      await stage?.finish();
+      // Decisions still waiting go out before the sockets close (paper on sim or replay: open positions then
+      // close at the last price, as at a backtest's end; IB paper finished above, a failure logged there).
+      if (!live) await stage?.finish();
       await filter?.ensemble?.close();
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));

@@ -2,10 +2,12 @@
 // before the call returns, scored when models are loaded, in snapshot order; a failed scoring is marked.
 import pino from 'pino';
 import { describe, expect, test } from 'vitest';
+import type { BracketIds, BracketRequest, ExecutionEvent, OrderView, TradingVenue } from '../execution/execution-venue.js';
 import type { EnsembleScore, FilterStatus } from '../ml/model-ensemble.js';
+import type { SignalEngineConfig } from '../signals/signal-engine.js';
 import { decodeFrame } from '../stream/frame-decoder.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
-import type { DecisionMessage, RiskMessage, SnapshotMessage, StreamMessage } from '../stream/messages.js';
+import type { BarJson, BarMessage, DecisionMessage, RiskMessage, SnapshotMessage, StreamMessage } from '../stream/messages.js';
 import { DecisionStage, type DecisionScorer, type TopicPublisher } from './decision-stage.js';
 
 const HASHES: [string, string, string] = ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)];
@@ -55,6 +57,85 @@ function snapshot(symbol: string, sequence: number): SnapshotMessage {
 }
 
 const log = pino({ level: 'silent' });
+
+/** A venue that answers later, as the IB paper venue does: brackets recorded, fills when the test says. */
+class LaterVenue implements TradingVenue {
+  readonly brackets: BracketRequest[] = [];
+  private readonly listeners: Array<(e: ExecutionEvent) => void> = [];
+  private nextId = 1;
+  last(): number | undefined {
+    return 109.25;
+  }
+  submitBracket(r: BracketRequest): BracketIds {
+    this.brackets.push(r);
+    const entry = this.nextId;
+    this.nextId += 3;
+    return { entry, stop: entry + 1, target: entry + 2 };
+  }
+  liquidate(): void {}
+  fill(r: BracketRequest, price: number): void {
+    const order: OrderView = {
+      id: this.nextId++, symbol: r.symbol, side: r.side, qty: r.qty, type: 'market', limitPrice: undefined, stopPrice: undefined, status: 'filled',
+      submittedNs: 0n, parentId: undefined, ocoId: undefined, tag: r.tag,
+    };
+    for (const l of this.listeners) l({ kind: 'filled', order, fill: { orderId: order.id, symbol: r.symbol, side: r.side, qty: r.qty, price, tsNs: 0n, commissionUsd: 0 } });
+  }
+  submit(): number {
+    throw new Error('not used by the trader');
+  }
+  cancel(): boolean {
+    return false;
+  }
+  order(): OrderView | undefined {
+    return undefined;
+  }
+  onEvent(listener: (e: ExecutionEvent) => void): void {
+    this.listeners.push(listener);
+  }
+}
+
+// A steady rise above every session level, as in signal-engine.test.ts: every snapshot's decision is long.
+const TFS: Array<[string, number]> = [['1m', 60], ['5m', 300], ['15m', 900], ['1h', 3600], ['4h', 14400]];
+const RISING: Partial<SignalEngineConfig> = {
+  direction: { fastPeriod: 2, slowPeriod: 3, atrPeriod: 2, fullSpreadAtr: 0.5 },
+  rsiPeriod: 3,
+  deltaBars: 3,
+};
+const RISE_MS = Date.parse('2026-06-16T14:00:00Z');
+const RISE_NS = BigInt(RISE_MS) * 1_000_000n;
+
+function risingBars(): BarMessage[] {
+  const out: BarMessage[] = [];
+  for (const [tf, sec] of TFS) {
+    for (let i = 0; i < 10; i++) {
+      const close = 100 + i;
+      const bar: BarJson = {
+        ts: new Date(RISE_MS - (10 - i) * sec * 1000).toISOString(), timeframe: tf, open: close - 1, high: close + 0.5, low: close - 1.5, close,
+        volume: 100, trades: 50, buyVolume: 75, sellVolume: 25, delta: 50, stackedBuy: 1, stackedSell: 0,
+      };
+      out.push({ type: 'bar', topic: `bar.ES.${tf}`, symbol: 'ES', bar, publishedUs: 0 });
+    }
+  }
+  return out;
+}
+
+/** A snapshot of the rise at 109.25 with these quality flags. */
+function risingSnapshot(sequence: number, quality: string[]): SnapshotMessage {
+  const session = { poc: 100, vah: 102, val: 98, vaCoverage: 0.7, hvn: [], lvn: [], vwap: 100, vwapSigma: 1, vwapUpper1: 101, vwapLower1: 99, vwapUpper2: 102, vwapLower2: 98, inferredShare: 0 };
+  return {
+    type: 'snapshot', topic: 'snapshot.ES', symbol: 'ES', sequence, ts: new Date(RISE_MS).toISOString(), tsNs: RISE_NS.toString(), tickSize: 0.25, sizeDecimals: 0,
+    quality, quote: null, tradesTotal: sequence, stages: { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 1 },
+    frames: TFS.map(([tf, sec]) => ({ timeframe: tf, timeframeSec: sec, session, footprint: [], bar: { ts: new Date(RISE_MS).toISOString(), timeframe: tf, close: 109.25 }, lastClosed: null })),
+  };
+}
+
+/** A paper stage on a LaterVenue, warmed on the rise. */
+function paperStage(c: Collector, o: { tradeFromNs?: bigint; noEntryQuality?: number; maxEntryLagMs?: number }): { stage: DecisionStage; venue: LaterVenue } {
+  const venue = new LaterVenue();
+  const stage = new DecisionStage(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'], signals: RISING, risk: { maxPosition: 2 }, venue, ...o }, log);
+  for (const b of risingBars()) stage.onBar(b);
+  return { stage, venue };
+}
 
 describe('DecisionStage', () => {
   test('without models every snapshot gets its decision at once, the filter off and saying so', () => {
@@ -116,5 +197,50 @@ describe('DecisionStage', () => {
     stage.warm({ bytes: new Uint8Array(8), publishedAt: -1 } satisfies BuiltFrame);
     expect(stage.health().counts.snapshots).toBe(0);
     expect(stage.counters().subscribers).toBe(0);
+  });
+
+  test('paper mode: no entry before tradeFromNs or on a Gap, Stale or Disconnected snapshot; each decision still published, the reason counted', async () => {
+    const c = new Collector();
+    const early = paperStage(c, { tradeFromNs: RISE_NS + 1n });
+    early.stage.onSnapshot(risingSnapshot(1, []));
+    await early.stage.settle();
+    expect(early.venue.brackets).toEqual([]);
+    expect(early.stage.health().trading).toMatchObject({ directional: 0, entries: 0, withheld: { beforeStart: 1 } });
+
+    const c2 = new Collector();
+    const { stage, venue } = paperStage(c2, { tradeFromNs: RISE_NS, noEntryQuality: 1 | 2 | 4 }); // Stale | Gap | Disconnected
+    stage.onSnapshot(risingSnapshot(1, ['Gap', 'SidesInferred']));
+    stage.onSnapshot(risingSnapshot(2, ['Stale', 'SidesInferred']));
+    stage.onSnapshot(risingSnapshot(3, ['Disconnected', 'Gap'])); // counted under the worse: Disconnected
+    await stage.settle();
+    expect(venue.brackets).toEqual([]);
+    expect(c2.decisions().map((d) => [d.sequence, d.direction, d.risk.approved])).toEqual([[1, 'long', true], [2, 'long', true], [3, 'long', true]]);
+    expect(stage.health().trading!.withheld).toEqual({ Gap: 1, Stale: 1, Disconnected: 1 });
+    // Clean (SidesInferred does not block): the bracket goes out, sized as the decision's risk verdict says.
+    stage.onSnapshot(risingSnapshot(4, ['SidesInferred']));
+    await stage.settle();
+    const d = c2.decisions().at(-1)!;
+    expect(venue.brackets).toMatchObject([{ symbol: 'ES', side: 'buy', qty: d.risk.qty, entry: { type: 'market' }, stopPrice: d.risk.stopPrice, targetPrice: d.risk.targetPrice }]);
+    expect(stage.health().trading).toMatchObject({ directional: 1, entries: 1 });
+  });
+
+  test('paper mode: a snapshot further behind the wall clock than maxEntryLagMs is not entered on (Lagging)', async () => {
+    const c = new Collector();
+    const { stage, venue } = paperStage(c, { maxEntryLagMs: 5000 }); // the rise is dated 2026-06-16: long ago
+    stage.onSnapshot(risingSnapshot(1, []));
+    await stage.settle();
+    expect(venue.brackets).toEqual([]);
+    expect(stage.health().trading!.withheld).toEqual({ Lagging: 1 });
+  });
+
+  test('paper mode on a venue that fills later: the fill publishes the risk state with the position', async () => {
+    const c = new Collector();
+    const { stage, venue } = paperStage(c, {});
+    stage.onSnapshot(risingSnapshot(1, []));
+    await stage.settle();
+    const risk = (): RiskMessage[] => c.out.filter((m): m is RiskMessage => m.type === 'risk');
+    expect(risk().at(-1)!.positions).toEqual([{ symbol: 'ES', qty: 0 }]);
+    venue.fill(venue.brackets[0]!, 109.25);
+    expect(risk().at(-1)).toMatchObject({ ordersEnabled: true, positions: [{ symbol: 'ES', qty: venue.brackets[0]!.qty }] });
   });
 });

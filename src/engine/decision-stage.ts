@@ -1,11 +1,15 @@
+import * as flatbuffers from 'flatbuffers';
 import type { Logger } from 'pino';
 import { nowUs } from '../common/clock.js';
 import { isMiaError } from '../common/errors.js';
 import { featureRow, FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
 import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
 import { tradeDate } from '../signals/calendar/us-eastern-time.js';
-import { SignalTrader, type MlScore } from '../execution/signal-trader.js';
-import type { SimBroker } from '../execution/sim-broker.js';
+import type { TradingVenue } from '../execution/execution-venue.js';
+import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
+import { Frame } from '../generated/mia/frame.js';
+import { QualityFlag } from '../generated/mia/quality-flag.js';
+import { Snapshot } from '../generated/mia/snapshot.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import { decisionPrice, SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
 import { snapshotInputOf, type SnapshotInput } from '../signals/snapshot-input.js';
@@ -42,11 +46,24 @@ export interface DecisionStageOptions {
   /** Symbols whose positions the risk state lists. */
   symbols: readonly string[];
   /**
-   * Paper trading on the simulated broker: every decision also goes to a SignalTrader (the backtest's path:
-   * ML verdict → risk → bracket) on this broker, whose risk engine and ledger the risk state then shows.
-   * The broker must see every trade the engine takes (BrokerTap, with holding/drain from this stage).
+   * Paper trading: every decision also goes to a SignalTrader (the backtest's path: ML verdict → risk → bracket)
+   * on this venue, whose risk engine and ledger the risk state then shows. The simulated broker (sim, replay) or
+   * the IB paper route's venue; either must see every trade the engine takes (BrokerTap, with holding/drain
+   * from this stage).
    */
-  paperBroker?: SimBroker;
+  venue?: TradingVenue;
+  /** Paper trading: no entries on snapshots before this market time, ns (a live source's start-up backfill). */
+  tradeFromNs?: bigint;
+  /**
+   * Paper trading: no entries on snapshots carrying any of these QualityFlag bits (live: Gap, Stale,
+   * Disconnected); the decision is still published, the trader counts it under the flag's name.
+   */
+  noEntryQuality?: number;
+  /**
+   * Paper trading: no entries on snapshots whose market time is more than this behind the wall clock, ms (a
+   * live source catching up on a backfill after its Gap flag cleared); counted as `Lagging`.
+   */
+  maxEntryLagMs?: number;
 }
 
 /** Decisions made, and where those that did not reach an approved size stopped. */
@@ -71,6 +88,8 @@ export interface DecisionHealth {
   counts: DecisionCounters;
   /** Snapshot published → its decision published, µs, over the last 10,000 decisions. */
   latencyUs: Percentiles;
+  /** Paper trading: the trader's counters and the directional decisions it withheld, by reason. */
+  trading?: TraderCounters & { withheld: WithheldCounters };
 }
 
 /** What a decision repeats of its snapshot. */
@@ -79,6 +98,10 @@ interface SnapshotMeta {
   tsNs: bigint;
   publishedUs: number;
 }
+
+const FLAG_NAMES = Object.entries(QualityFlag) as Array<[string, number]>;
+/** A withheld entry is counted under its highest blocking flag: Disconnected before Gap before Stale. */
+const BY_SEVERITY = [...FLAG_NAMES].sort((a, b) => b[1] - a[1]);
 
 const ML_OFF: DecisionMlJson = { enabled: false, state: 'off', scores: [], mean: null, approved: false, hashes: [] };
 
@@ -93,7 +116,7 @@ const ML_OFF: DecisionMlJson = { enabled: false, state: 'off', scores: [], mean:
  */
 export class DecisionStage implements TopicPublisher {
   readonly risk: RiskEngine;
-  /** Paper mode: the trader placing orders on the simulated broker; null when decisions are recorded only. */
+  /** Paper mode: the trader placing orders on the venue; null when decisions are recorded only. */
   readonly trader: SignalTrader | null;
   readonly counts: DecisionCounters = {
     snapshots: 0, bars: 0, decisions: 0, directional: 0, scored: 0, failed: 0, mlApproved: 0,
@@ -117,6 +140,10 @@ export class DecisionStage implements TopicPublisher {
   private tradesPending = 0;
   /** The ML verdict of the decision the trader is taking (its scoreSignal returns it). */
   private currentMl: MlScore = { scores: [], mean: 0, approved: false, hashes: [] };
+  private finishing: Promise<void> | undefined;
+  /** Accessors reused to read a snapshot frame's quality flags in place. */
+  private readonly qFrame = new Frame();
+  private readonly qSnapshot = new Snapshot();
 
   constructor(inner: TopicPublisher, o: DecisionStageOptions, log: Logger) {
     this.inner = inner;
@@ -126,13 +153,19 @@ export class DecisionStage implements TopicPublisher {
     this.scorer = o.scorer ?? null;
     this.filter = o.filter ?? FILTER_OFF;
     if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw new RangeError('winProbability must be in [0, 1]');
-    this.trader = o.paperBroker
-      ? new SignalTrader(o.paperBroker, {
+    this.trader = o.venue
+      ? new SignalTrader(o.venue, {
         startingBalance: o.startingBalance, winProbability: o.winProbability, ...(o.risk ? { risk: o.risk } : {}),
+        ...(o.tradeFromNs !== undefined ? { tradeFromNs: o.tradeFromNs } : {}),
         ...(this.scorer ? { scoreSignal: () => Promise.resolve(this.currentMl), missingFeature: o.missingFeature ?? 0 } : {}),
       })
       : null;
     this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {});
+    // A live venue fills later than the decision: the positions on `risk` follow its fills (the trader's listener
+    // was registered first, so its ledger is up to date here).
+    o.venue?.onEvent((e) => {
+      if (e.kind === 'filled') this.publishRisk(true);
+    });
   }
 
   /** Paper mode: true while decisions wait for the trader (the BrokerTap holds its intake). */
@@ -147,19 +180,29 @@ export class DecisionStage implements TopicPublisher {
     this.publishRisk(true);
   }
 
-  /** Shutdown: every decision handled; in paper mode open positions are closed at the last price (as a backtest's end). */
-  async finish(): Promise<void> {
-    await this.settle();
-    if (!this.trader) return;
-    this.trader.finish();
-    this.publishRisk(true);
+  /**
+   * Shutdown: every decision handled; in paper mode open positions are closed at market through the venue (the
+   * simulator: at the last price, as a backtest's end; a live venue: its closes fill later). Once only: later
+   * calls return the first call's promise. A venue's refusal to close is thrown.
+   */
+  finish(): Promise<void> {
+    this.finishing ??= (async () => {
+      await this.settle();
+      if (!this.trader) return;
+      try {
+        this.trader.finish();
+      } finally {
+        this.publishRisk(true);
+      }
+    })();
+    return this.finishing;
   }
 
   /** Passes the snapshot on, then decides on it. */
   snapshot(symbol: string, topic: string, frame: BuiltFrame): void {
     this.inner.snapshot(symbol, topic, frame);
     const r = this.read(frame.bytes, symbol);
-    if (r?.kind === 'snapshot') this.decideOn(r.input, r);
+    if (r?.kind === 'snapshot') this.decideOn(r.input, r, this.trader ? this.qualityOf(frame.bytes) : 0);
   }
 
   /** Passes the closed bar on, then updates the indicators of its timeframe. */
@@ -195,8 +238,13 @@ export class DecisionStage implements TopicPublisher {
   /** Decides on a decoded snapshot (a client's or a test's; the server's frames take the path of `snapshot`). */
   onSnapshot(m: SnapshotMessage): void {
     const input = this.guard(m.symbol, () => snapshotInputOf(m));
-    if (input) this.decideOn(input, { sequence: m.sequence, tsNs: BigInt(m.tsNs), publishedUs: m.stages.publishedUs });
-    else this.counts.snapshots++;
+    if (!input) {
+      this.counts.snapshots++;
+      return;
+    }
+    let quality = 0;
+    for (const [name, bit] of FLAG_NAMES) if (m.quality.includes(name)) quality |= bit;
+    this.decideOn(input, { sequence: m.sequence, tsNs: BigInt(m.tsNs), publishedUs: m.stages.publishedUs }, quality);
   }
 
   /** Takes a decoded closed bar (a client's or a test's; the server's frames take the path of `bar`). */
@@ -207,7 +255,11 @@ export class DecisionStage implements TopicPublisher {
 
   /** The `decisions` object of /health. */
   health(): DecisionHealth {
-    return { filter: this.filter, counts: this.counts, latencyUs: this.latency.percentiles() };
+    const t = this.trader;
+    return {
+      filter: this.filter, counts: this.counts, latencyUs: this.latency.percentiles(),
+      ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}),
+    };
   }
 
   /** The risk engine's state (the `risk` topic's content and /health's `risk`). */
@@ -221,8 +273,8 @@ export class DecisionStage implements TopicPublisher {
     };
   }
 
-  /** The signal, its ML score, the risk engine's answer, published as one Decision frame. */
-  private decideOn(input: SnapshotInput, meta: SnapshotMeta): void {
+  /** The signal, its ML score, the risk engine's answer, published as one Decision frame; `quality`: the snapshot's flags. */
+  private decideOn(input: SnapshotInput, meta: SnapshotMeta, quality: number): void {
     this.counts.snapshots++;
     const d = this.guard(input.symbol, () => this.signals.decide(input));
     if (!d) return;
@@ -240,8 +292,25 @@ export class DecisionStage implements TopicPublisher {
     }));
     this.counts.decisions++;
     this.latency.record(nowUs() - meta.publishedUs);
-    if (this.trader) this.trade(d, meta.tsNs, ml);
+    if (this.trader) this.trade(d, meta.tsNs, ml, this.withholdReason(meta.tsNs, quality));
     this.publishRisk(true);
+  }
+
+  /** Paper mode: why no entry may be made on this snapshot's data (a blocking quality flag, or its lag), if any. */
+  private withholdReason(tsNs: bigint, quality: number): string | undefined {
+    const blocking = quality & (this.o.noEntryQuality ?? 0);
+    if (blocking !== 0) return BY_SEVERITY.find(([, bit]) => (blocking & bit) !== 0)![0];
+    const lagMs = this.o.maxEntryLagMs;
+    // The wall clock itself (Date.now), not nowUs: market times are wall-clock times, and the monotonic clock
+    // behind nowUs drifts from it over a long session.
+    if (lagMs !== undefined && Date.now() - Number(tsNs / 1_000_000n) > lagMs) return 'Lagging';
+    return undefined;
+  }
+
+  /** The quality flags of a snapshot frame, read in place. */
+  private qualityOf(bytes: Uint8Array): number {
+    const f = Frame.getRootAsFrame(new flatbuffers.ByteBuffer(bytes), this.qFrame);
+    return (f.payload(this.qSnapshot) as Snapshot | null)?.quality() ?? 0;
   }
 
   /** The ensemble's verdict on the decision's features; a failure is counted, logged and marked on the decision. */
@@ -259,7 +328,7 @@ export class DecisionStage implements TopicPublisher {
   }
 
   /** Paper mode: the decision goes to the trader after those before it; the filter's verdict is its ML score. */
-  private trade(d: SignalDecision, tsNs: bigint, ml: DecisionMlJson): void {
+  private trade(d: SignalDecision, tsNs: bigint, ml: DecisionMlJson, withhold: string | undefined): void {
     const t = this.trader!;
     const score: MlScore = ml.state === 'scored'
       ? { scores: [...ml.scores], mean: ml.mean ?? 0, approved: ml.approved, hashes: [...ml.hashes] }
@@ -268,7 +337,7 @@ export class DecisionStage implements TopicPublisher {
     this.tradeChain = this.tradeChain
       .then(() => {
         this.currentMl = score;
-        return t.onDecision(d, tsNs);
+        return t.onDecision(d, tsNs, withhold);
       })
       .catch((e: unknown) => this.fail(d.symbol, e))
       .finally(() => {

@@ -2,10 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import { frontMonth, quarterly } from '../../src/adapters/ib/front-month.js';
 import { serve, until, type Served } from '../stream/serve-harness.js';
+import { esAroundToday } from './fixtures.js';
 import { TwsServer } from './tws-server.js';
-import type { ContractSpec } from './tws-wire.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const served: Served[] = [];
@@ -23,16 +22,6 @@ afterEach(async () => {
 function mia(...args: string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/mia.js', ...args], { cwd: root, encoding: 'utf8', timeout: 20_000 });
   return { status: r.status, stderr: r.stderr };
-}
-
-/** ES quarterlies around today, so the CLI's roll rule (wall clock) finds its front month. */
-function esAroundToday(): ContractSpec[] {
-  const f = frontMonth(new Date());
-  const next = f.month === 12 ? quarterly(f.year + 1, 3) : quarterly(f.year, (f.month + 3) as 3 | 6 | 9 | 12);
-  return [f, next].map((m, k) => ({
-    conId: 800_000_001 + k, symbol: 'ES', secType: 'FUT', lastTradeDate: m.expiry.toISOString().slice(0, 10).replace(/-/g, ''),
-    contractMonth: m.contractMonth, exchange: 'CME', currency: 'USD', localSymbol: `ES${m.code}${String(m.year).slice(-1)}`, multiplier: 50, minTick: 0.25,
-  }));
 }
 
 /** SIGTERM once the engine runs (its signal handlers are installed after start), then the exit code. */
@@ -53,6 +42,13 @@ describe('mia serve --trading', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('MIA_ERR_BAD_ARGUMENT');
     expect(r.stderr).toContain('live trading is not exposed');
+  });
+
+  test('paper without decisions is refused with MIA_ERR_BAD_ARGUMENT: orders come from decisions', () => {
+    const r = mia('serve', '--source', 'ib', '--trading', 'paper', '--signals', 'off');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('MIA_ERR_BAD_ARGUMENT');
+    expect(r.stderr).toContain('--trading paper needs --signals on');
   });
 
   // Paper trading on the sim and replay sources goes to the simulated broker (test/stream/serve-paper.test.ts).
