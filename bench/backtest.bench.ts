@@ -1,6 +1,7 @@
 // Backtest throughput end to end over a replay of 1 M simulated ES trades (about 7 hours of a simulated
-// Monday): trade file → ReplaySource → SnapshotEngine (inline kernels) → decoded frames → SignalEngine →
-// RiskEngine → SimBroker matching every trade. The same trades as a Databento DBN v2 file (MBO trade
+// Monday): trade file → ReplaySource → SnapshotEngine (inline kernels) → frames read in place → SignalEngine
+// → RiskEngine → SimBroker matching every trade; each iteration is a whole `runBacktest` (file opened and
+// read, engine built). The same trades as a Databento DBN v2 file (MBO trade
 // records) and as CSV; baselines: reading each file alone, and the broker alone with a bracket always
 // working. Target (issue 5): ≥ 5 M trades/s end to end.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

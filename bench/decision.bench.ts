@@ -126,6 +126,14 @@ bench.add('ONNX ensemble score of the decision', () => {
   const d = signals.decide(inputs[next('ml')]!.snapshot);
   sink += ensemble.score(featureRow(d.features, 0, row)).mean;
 });
+// On a shared 2-vCPU VM a fixed computation's p99 is several times its median (bench/onnx.bench.ts): this
+// reference, of about the median of a decision with ML, shows the machine's own tail beside the decisions'.
+const scratch = new Float64Array(1024);
+bench.add('VM reference: fixed arithmetic, no allocation (about the median of a decision with ML)', () => {
+  let a = 0;
+  for (let k = 0; k < 30_000; k++) a += scratch[k & 1023]! * k;
+  sink += a;
+});
 bench.add('RiskEngine.evaluate', () => {
   const r = risk.evaluate({ symbol: 'ESH4', side: 'long', entryPrice: 4800, winProbability: 0.55, positionFactor: 1 });
   sink += r.approved ? r.qty : 0;
