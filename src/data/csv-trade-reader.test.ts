@@ -1,17 +1,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { dataFile, HAVE_DATA } from '../../test/real-data/data-dir.js';
 import { ErrorCode, MiaError } from '../common/errors.js';
 import { Side } from '../model/side.js';
 import type { TradeSource } from '../model/trade-batch.js';
 import { CsvTradeReader } from './csv-trade-reader.js';
+import { CsvTextReader } from './reference/csv-text-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mia-csv-'));
 let n = 0;
-function file(text: string): string {
-  const p = join(dir, `t${n++}.csv`);
+function file(text: string | Buffer, ext = '.csv'): string {
+  const p = join(dir, `t${n++}${ext}`);
   writeFileSync(p, text);
   return p;
 }
@@ -135,5 +138,66 @@ describe('CsvTradeReader with a symbol column', () => {
     expect((await all(nq)).map((t) => t.price)).toEqual([19000]);
     expect(nq.stats.ignored).toBe(2);
     await expect(CsvTradeReader.open(file(two), { symbol: 'YMU4' })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_SYMBOL });
+  });
+});
+
+describe('CsvTradeReader chunks', () => {
+  const text = 'ts,price,size,side\r\n1,4800.25,2,B\r\n\r\n2,"4800,5",1,A\r\n3,4800.5,1,S\r\n4,4801,7,N';
+
+  test('a BOM, CRLF line ends, an empty line, a quoted row and no final line end read the same with any chunk size', async () => {
+    const path = file(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    const expected = [
+      { ts: 1_000_000_000n, price: 4800.25, size: 2, side: Side.Buy, origin: 2 },
+      { ts: 3_000_000_000n, price: 4800.5, size: 1, side: Side.Sell, origin: 5 },
+      { ts: 4_000_000_000n, price: 4801, size: 7, side: Side.None, origin: 6 },
+    ];
+    for (let chunkBytes = 1; chunkBytes <= text.length + 4; chunkBytes++) {
+      const r = await CsvTradeReader.open(path, { chunkBytes, skipBad: true });
+      expect(await all(r), `chunk ${chunkBytes}`).toEqual(expected);
+      expect(r.stats).toEqual({ read: 4, trades: 3, ignored: 0, skipped: { [ErrorCode.BAD_PRICE]: 1 } });
+    }
+  });
+
+  test('a row longer than the chunk buffer grows it', async () => {
+    const wide = `ts,price,size,note\n1,5,1,${'x'.repeat(5000)}\n2,6,1,y\n`;
+    const r = await CsvTradeReader.open(file(wide), { chunkBytes: 64 });
+    expect((await all(r)).map((t) => t.price)).toEqual([5, 6]);
+  });
+
+  test('gzip files read as their plain text', async () => {
+    const r = await CsvTradeReader.open(file(gzipSync(text), '.csv.gz'), { chunkBytes: 7, skipBad: true });
+    expect((await all(r)).map((t) => t.size)).toEqual([2, 1, 7]);
+  });
+
+  test('a read stopped early closes the file; the next read starts over in the same buffer', async () => {
+    const r = await CsvTradeReader.open(file(text), { batchSize: 1, skipBad: true, chunkBytes: 16 });
+    for await (const b of r.batches()) {
+      expect(b.price[0]).toBe(4800.25);
+      break;
+    }
+    const [a, b] = await Promise.all([all(r), all(r)]); // two reads at once: each its own buffer
+    expect(a.map((t) => t.origin)).toEqual([2, 5, 6]);
+    expect(b).toEqual(a);
+  });
+
+  test('chunkBytes must be a positive integer', async () => {
+    for (const chunkBytes of [0, -1, 1.5, Number.NaN]) {
+      await expect(CsvTradeReader.open(file(text), { chunkBytes })).rejects.toMatchObject({ code: ErrorCode.BAD_ARGUMENT });
+    }
+  });
+});
+
+describe.skipIf(!HAVE_DATA)('CsvTradeReader on real data (cme-esh4-mbo)', () => {
+  test('ESH4 2023-12-25 still gives 2,973 trades, 9,892 contracts, first 4800.25 and last 4810, as the string reader did', async () => {
+    const path = dataFile('cme-esh4-mbo/esh4_20231225_trades.csv');
+    const r = await CsvTradeReader.open(path);
+    const trades = await all(r);
+    expect(trades).toHaveLength(2973);
+    expect(trades.reduce((s, t) => s + t.size, 0)).toBe(9892);
+    expect(trades[0]).toEqual({ ts: 1703545200000000000n, price: 4800.25, size: 44, side: Side.None, origin: 2 });
+    expect(trades.at(-1)).toEqual({ ts: 1703548796799167221n, price: 4810, size: 1, side: Side.Sell, origin: 2974 });
+    expect(r.stats).toEqual({ read: 2973, trades: 2973, ignored: 0, skipped: {} });
+    expect(trades).toEqual(await all(await CsvTextReader.open(path)));
+    expect(await all(await CsvTradeReader.open(path, { chunkBytes: 4099 }))).toEqual(trades);
   });
 });

@@ -1,0 +1,94 @@
+import { openByteSource, type ByteSource } from './byte-source.js';
+
+/**
+ * Bytes read per chunk by default. Touching a fresh 4 KiB page costs ~12 µs on the VM this was measured on,
+ * so the buffer is allocated once per reader and reused by its passes; 1 MiB keeps that near 3 ms while
+ * the read calls stay few (31 for a million ES trade rows).
+ */
+export const DEFAULT_CHUNK_BYTES = 1 << 20;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The bytes of a CSV file seen through one reused buffer: `buf[at, end)` holds the lines not yet read,
+ * the last possibly cut by the chunk. `more()` moves a cut line to the start of the buffer and reads the
+ * next chunk after it (growing the buffer when a single line outgrows it), so every line is read whole.
+ *
+ * Rows are parsed in place by the reader's byte path, which moves `at` past each row it reads. `next()`
+ * splits off a line for everything else (the header, rows the byte path leaves to the text path) with the
+ * line rules of the text reader this replaced: lines end in \n or \r\n, and the last may lack one.
+ */
+export class CsvLines {
+  /** The buffer (it changes only when a line outgrows it). */
+  buf: Buffer;
+  /** First byte not yet read. */
+  at = 0;
+  /** End of the bytes read. */
+  end = 0;
+  /** True when the file holds nothing after `end`. */
+  atEnd = false;
+  /** First byte of the line `next()` found. */
+  start = 0;
+  /** End of the line `next()` found, before its \r\n or \n. */
+  stop = 0;
+  private readonly source: ByteSource;
+  private readonly chunkBytes: number;
+
+  private constructor(source: ByteSource, buf: Buffer, chunkBytes: number) {
+    this.source = source;
+    this.buf = buf;
+    this.chunkBytes = chunkBytes;
+  }
+
+  /**
+   * Opens `path` to read through `buf` (or a new buffer sized for `chunkBytes`, no bigger than a plain
+   * file needs). The buffer is empty until the first `more()`.
+   */
+  static async open(path: string, chunkBytes: number, buf?: Buffer): Promise<CsvLines> {
+    const source = await openByteSource(path);
+    const chunk = source.size === undefined ? chunkBytes : Math.max(1, Math.min(chunkBytes, source.size));
+    // Room for a line carried over after a full chunk; a longer line grows the buffer once.
+    return new CsvLines(source, buf ?? Buffer.allocUnsafeSlow(chunk + Math.min(chunk, 65536)), chunk);
+  }
+
+  /** Splits off the next whole line into `start` / `stop`; false when `more()` must read on first. */
+  next(): boolean {
+    const at = this.at;
+    const nl = this.buf.indexOf(LF, at);
+    // A line end past `end` would be stale bytes of an earlier chunk.
+    const i = nl < 0 || nl >= this.end ? this.end : nl;
+    // No line end in the bytes read: the line goes on in the next chunk, unless it is the file's last.
+    if (i === this.end && !(this.atEnd && at < i)) return false;
+    this.at = i < this.end ? i + 1 : i;
+    this.start = at;
+    this.stop = i > at && this.buf[i - 1] === CR ? i - 1 : i;
+    return true;
+  }
+
+  /** Reads the next chunk after the bytes not yet read; false at the end of the file. */
+  async more(): Promise<boolean> {
+    if (this.atEnd) return false;
+    const carry = this.end - this.at;
+    if (carry + this.chunkBytes > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(carry + this.chunkBytes, 2 * this.buf.length));
+      this.buf.copy(grown, 0, this.at, this.end);
+      this.buf = grown;
+    } else if (carry > 0 && this.at > 0) this.buf.copyWithin(0, this.at, this.end);
+    const got = await this.source.read(this.buf, carry, this.chunkBytes);
+    this.at = 0;
+    this.end = carry + got;
+    this.atEnd = got < this.chunkBytes;
+    return true;
+  }
+
+  /** The line `next()` found, as text (UTF-8). */
+  text(): string {
+    return this.buf.toString('utf8', this.start, this.stop);
+  }
+
+  /** Closes the file (idempotent); `buf` may then be reused. */
+  async close(): Promise<void> {
+    await this.source.close();
+  }
+}

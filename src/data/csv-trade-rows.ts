@@ -1,0 +1,184 @@
+import { ErrorCode, inputError, type ErrorCodeValue } from '../common/errors.js';
+import { Side } from '../model/side.js';
+import { joinNs, splitNs, type ReaderOptions, type ReadStats, type TradeBatch } from '../model/trade-batch.js';
+import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from './csv-fields.js';
+import type { CsvLines } from './csv-lines.js';
+import { CsvRowWalker, Role, rolesOf, TEXT_ROW } from './csv-row-walker.js';
+
+/** Column indexes of a trade file's header; -1 where the file has no such column. */
+export interface Columns {
+  ts: number;
+  price: number;
+  size: number;
+  side: number;
+  action: number;
+  symbol: number;
+}
+
+/** What the rows of one read share with their reader. */
+export interface RowContext {
+  readonly path: string;
+  readonly cols: Columns;
+  /** Size precision in use. */
+  readonly decimals: number;
+  /** The symbol chosen with --symbol, when the file has a symbol column. */
+  readonly chosen: string | undefined;
+  readonly stats: ReadStats;
+  readonly options: ReaderOptions;
+}
+
+/** Largest raw size a Trade struct holds (u32). */
+export const MAX_RAW_SIZE = 0xffffffff;
+
+const TWO_64 = 1n << 64n;
+
+/**
+ * True when field `buf[s, e)` reads as `text`: bytes compared when ASCII, decoded otherwise (only a
+ * decoded comparison says how invalid UTF-8 or a lone surrogate compares).
+ */
+export function fieldIs(buf: Buffer, s: number, e: number, text: string, bytes: Uint8Array): boolean {
+  for (let i = s; i < e; i++) if (buf[i]! >= 0x80) return buf.toString('utf8', s, e) === text;
+  if (e - s !== bytes.length) return false;
+  for (let i = s; i < e; i++) if (buf[i] !== bytes[i - s]) return false;
+  return true;
+}
+
+/**
+ * The data rows of one read of a CSV trade file, into a TradeBatch. Each row takes the byte path when it
+ * can ({@link CsvRowWalker}: fields parsed in place, no string per row). Anything the byte path does not
+ * read (a quote, an unusual number, any error) goes to the text path instead: the reader's original
+ * per-row code, which therefore decides every result the byte path does not, and words every error.
+ */
+export class CsvTradeRows {
+  private readonly ctx: RowContext;
+  private readonly walker: CsvRowWalker;
+  private readonly chosenBytes: Uint8Array | undefined;
+  /** The instrument of the first trade, once known, and its bytes. */
+  private symbol: string | undefined;
+  private symbolBytes: Uint8Array | undefined;
+  /** The previous trade's time; hi = -1 before the first, so that any time follows it. */
+  private lastHi = -1;
+  private lastLo = 0;
+  /** The previous trade's time when outside [0, 2^64) (an odd ISO or huge value): only the text path compares it. */
+  private lastOdd: bigint | undefined;
+
+  constructor(ctx: RowContext) {
+    this.ctx = ctx;
+    const c = ctx.cols;
+    this.walker = new CsvRowWalker(rolesOf([[c.ts, Role.Ts], [c.price, Role.Price], [c.size, Role.Size], [c.side, Role.Side],
+      [c.action, Role.Action], [c.symbol, Role.Symbol]]), ctx.decimals);
+    this.chosenBytes = ctx.chosen === undefined ? undefined : Buffer.from(ctx.chosen, 'utf8');
+  }
+
+  /**
+   * Reads the row at `lines.at` in place: returns where the next row starts, INCOMPLETE when the row goes
+   * on in the next chunk, or TEXT_ROW when it must go to {@link fromText} (nothing counted yet).
+   */
+  fromBytes(lines: CsvLines, row: number, batch: TradeBatch): number {
+    const w = this.walker;
+    const next = w.walk(lines.buf, lines.at, lines.end, lines.atEnd);
+    if (next < 0) return next;
+    const { cols: c, stats } = this.ctx;
+    if (c.action >= 0 && !w.isTrade) {
+      stats.ignored++;
+      return next;
+    }
+    if (c.symbol >= 0) {
+      const buf = lines.buf;
+      if (this.ctx.chosen !== undefined && !fieldIs(buf, w.symbolStart, w.symbolEnd, this.ctx.chosen, this.chosenBytes!)) {
+        stats.ignored++;
+        return next;
+      }
+      if (this.symbol === undefined) return TEXT_ROW; // the text path takes the first symbol
+      this.symbolBytes ??= Buffer.from(this.symbol, 'utf8');
+      if (!fieldIs(buf, w.symbolStart, w.symbolEnd, this.symbol, this.symbolBytes)) return TEXT_ROW;
+    }
+    const t = w.token;
+    if (!w.tsOk || !(w.price > 0) || !(w.size > 0 && w.size <= MAX_RAW_SIZE) || w.side < 0 || this.lastOdd !== undefined ||
+      t.hi < this.lastHi || (t.hi === this.lastHi && t.lo < this.lastLo)) return TEXT_ROW;
+    this.lastHi = t.hi;
+    this.lastLo = t.lo;
+    batch.push(t.hi, t.lo, w.price, w.size, w.side, row);
+    stats.trades++;
+    return next;
+  }
+
+  /** Reads one row from its text: the reader's original row code, unchanged in what it accepts and reports. */
+  fromText(line: string, row: number, batch: TradeBatch): void {
+    const { cols: c, stats, options, path, decimals } = this.ctx;
+    const fail = (code: ErrorCodeValue, reason: string): void => {
+      const err = inputError(code, { file: path, row }, reason);
+      if (!options.skipBad) throw err;
+      stats.skipped[code] = (stats.skipped[code] ?? 0) + 1;
+      options.onSkip?.(err);
+    };
+    const f = splitCsvLine(line);
+    if (!f) {
+      fail(ErrorCode.BAD_ROW, 'unbalanced quote');
+      return;
+    }
+    if (c.action >= 0 && f[c.action] !== 'T') {
+      stats.ignored++;
+      return;
+    }
+    if (c.symbol >= 0) {
+      const s = f[c.symbol] ?? '';
+      if (this.ctx.chosen !== undefined && s !== this.ctx.chosen) {
+        stats.ignored++;
+        return;
+      }
+      // One tape is one instrument: mixing two symbols' prices would make every bar wrong.
+      this.symbol ??= s;
+      if (s !== this.symbol) {
+        throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: path, row }, `trades of ${this.symbol} and ${s} in one file: choose one with --symbol`);
+      }
+    }
+    const tsText = f[c.ts]?.trim();
+    const priceText = f[c.price]?.trim();
+    const sizeText = f[c.size]?.trim();
+    if (tsText === undefined || priceText === undefined || sizeText === undefined) {
+      fail(ErrorCode.BAD_ROW, `expected at least ${Math.max(c.ts, c.price, c.size) + 1} fields, found ${f.length}`);
+      return;
+    }
+    const ts = parseTimestampNs(tsText);
+    if (ts === undefined) {
+      fail(ErrorCode.BAD_ROW, `timestamp "${tsText}" is not an integer or ISO-8601 time`);
+      return;
+    }
+    const price = priceText === '' ? Number.NaN : Number(priceText);
+    if (!Number.isFinite(price) || price <= 0) {
+      fail(ErrorCode.BAD_PRICE, `price "${priceText}" is not a positive number`);
+      return;
+    }
+    const size = parseRawSize(sizeText, decimals);
+    if (size === undefined || size <= 0 || size > MAX_RAW_SIZE) {
+      const d = sizeDecimalsOf(sizeText);
+      fail(ErrorCode.BAD_SIZE, d > decimals
+        ? `size "${sizeText}" has ${d} decimals, more than the ${decimals} in use (--size-decimals)`
+        : `size "${sizeText}" is not a positive number up to ${MAX_RAW_SIZE / 10 ** decimals}`);
+      return;
+    }
+    const side = c.side >= 0 ? parseSide(f[c.side]?.trim() ?? '') : Side.None;
+    if (side === undefined) {
+      fail(ErrorCode.BAD_ROW, `side "${f[c.side]}" is not B, buy, S, A, sell, N or empty`);
+      return;
+    }
+    if (ts < this.lastTs()) {
+      fail(ErrorCode.OUT_OF_ORDER, `timestamp ${tsText} is earlier than the row before`);
+      return;
+    }
+    const [hi, lo] = splitNs(ts);
+    if (ts >= 0n && ts < TWO_64) {
+      this.lastHi = hi;
+      this.lastLo = lo;
+      this.lastOdd = undefined;
+    } else this.lastOdd = ts;
+    batch.push(hi, lo, price, size, side, row);
+    stats.trades++;
+  }
+
+  /** The previous trade's time as the text path compares it (-1 before the first trade). */
+  private lastTs(): bigint {
+    return this.lastOdd ?? (this.lastHi < 0 ? -1n : joinNs(this.lastHi, this.lastLo));
+  }
+}
