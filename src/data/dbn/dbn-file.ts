@@ -1,28 +1,21 @@
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { decompress } from 'fzstd';
-import { ErrorCode, MiaError } from '../../common/errors.js';
+import { FileRangeSource, openForReading, readAt, unreadable, type DbnByteSource } from './dbn-byte-source.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
+import { corruptZstd, ZSTD_READ_BYTES, ZstdStreamSource } from './zstd-stream-source.js';
 
 const ZSTD_MAGIC = 0xfd2fb528;
 
-const unreadable = (path: string, reason = 'cannot read the file'): MiaError =>
-  new MiaError(ErrorCode.INPUT_UNREADABLE, `${path}: ${reason}`, { file: path });
+/** Bytes of metadata decoded at a time: a corrupt length must not allocate more than the stream holds. */
+const METADATA_PIECE_BYTES = 64 * 1024;
 
 function isZstd(b: Uint8Array): boolean {
   return b.length >= 4 && (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0 === ZSTD_MAGIC;
 }
 
-function decompressDbn(raw: Uint8Array, path: string): Uint8Array {
-  try {
-    return decompress(raw);
-  } catch (e) {
-    throw new MiaError(ErrorCode.BAD_RECORD, `${path}: zstd data is corrupt (${e instanceof Error ? e.message : String(e)})`, { file: path });
-  }
-}
-
 /**
  * Reads a DBN file into memory, decompressing zstd (by magic, not by name). Whole-file: for the bar reader
- * and record counts, which are not on the backtest's path; trades stream through {@link readDbnHead}.
+ * and record counts, which are not on the backtest's path; trades stream through {@link openDbnRecords}.
  */
 export async function loadDbn(path: string): Promise<Uint8Array> {
   let raw: Buffer;
@@ -31,47 +24,38 @@ export async function loadDbn(path: string): Promise<Uint8Array> {
   } catch {
     throw unreadable(path);
   }
-  return isZstd(raw) ? decompressDbn(raw, path) : raw;
-}
-
-/** Reads up to `n` bytes at `position` (fewer only at the end of the file), as INPUT_UNREADABLE on failure. */
-export async function readAt(fh: FileHandle, path: string, position: number, n: number, into: Uint8Array = new Uint8Array(n), at = 0): Promise<Uint8Array> {
-  let got = 0;
+  if (!isZstd(raw)) return raw;
   try {
-    while (got < n) {
-      const { bytesRead } = await fh.read(into, at + got, n - got, position + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
+    return decompress(raw);
   } catch (e) {
-    throw unreadable(path, `cannot read the file at byte ${position + got} (${e instanceof Error ? e.message : String(e)})`);
+    throw corruptZstd(path, e);
   }
-  return into.subarray(at, at + got);
 }
 
 /** What a reader learns about a DBN file before its records. */
 export interface DbnHead {
   metadata: DbnMetadata;
-  /** Bytes the file (decompressed, for zstd) had when opened: a plain file must still hold them when read. */
+  /** Bytes the file had when opened (compressed, for zstd): it must still hold them when read. */
   size: number;
-  /** The whole decompressed file for zstd input; undefined for plain files, whose records are read in chunks. */
-  whole: Uint8Array | undefined;
+  /** True for a zstd file (by magic), whose records are decoded as they are read. */
+  zstd: boolean;
+}
+
+/** Options of {@link readDbnHead} and {@link openDbnRecords}. */
+export interface DbnReadOptions {
+  /** Compressed bytes read at a time from a zstd file (default {@link ZSTD_READ_BYTES}). */
+  zstdReadBytes?: number;
 }
 
 /**
- * Reads the metadata of a DBN file: only its first 8 + metadata-length bytes when plain. A zstd file is still
- * decompressed whole, as before: fzstd's one-shot `decompress` needs the whole input, and the compressed
- * session files read here are a few MB; streaming them (fzstd's `Decompress`) waits for a file that needs it.
+ * Reads the metadata of a DBN file: only its first 8 + metadata-length bytes when plain, and only the
+ * compressed bytes that decode to them when zstd.
  */
-export async function readDbnHead(path: string): Promise<DbnHead> {
-  let fh: FileHandle;
-  let size: number;
+export async function readDbnHead(path: string, options: DbnReadOptions = {}): Promise<DbnHead> {
+  const fh = await openForReading(path);
+  let owner: { close(): Promise<void> } = fh; // closed however this ends
   try {
-    fh = await open(path, 'r');
-  } catch {
-    throw unreadable(path);
-  }
-  try {
+    let size: number;
     try {
       size = (await fh.stat()).size;
     } catch {
@@ -79,15 +63,52 @@ export async function readDbnHead(path: string): Promise<DbnHead> {
     }
     const start = await readAt(fh, path, 0, Math.min(8, size));
     if (isZstd(start)) {
-      const whole = decompressDbn(await readAt(fh, path, 0, size), path);
-      return { metadata: parseMetadata(whole, path), size: whole.length, whole };
+      const z = new ZstdStreamSource(path, new FileRangeSource(path, fh, 0, size), options.zstdReadBytes);
+      owner = z;
+      return { metadata: parseMetadata(await metadataBytes(z), path), size, zstd: true };
     }
     // Bad magic is reported from the first 8 bytes; a corrupt length reads no further than the file's end,
     // where parseMetadata reports the metadata as truncated.
-    const dbn = start.length === 8 && start[0] === 0x44 && start[1] === 0x42 && start[2] === 0x4e;
-    const metadataEnd = dbn ? Math.min(8 + new DataView(start.buffer, start.byteOffset).getUint32(4, true), size) : start.length;
-    return { metadata: parseMetadata(await readAt(fh, path, 0, metadataEnd), path), size, whole: undefined };
+    const metadataEnd = isDbn(start) ? Math.min(8 + lengthOf(start), size) : start.length;
+    return { metadata: parseMetadata(await readAt(fh, path, 0, metadataEnd), path), size, zstd: false };
   } finally {
-    await fh.close();
+    await owner.close();
   }
+}
+
+/**
+ * The records of a DBN file, from the end of its metadata: read in place from a plain file, decoded as read
+ * from a zstd one (whose decoding starts over from the file's first byte). Close it when done.
+ */
+export async function openDbnRecords(path: string, head: DbnHead, options: DbnReadOptions = {}): Promise<DbnByteSource> {
+  const file = await FileRangeSource.open(path, head.zstd ? 0 : head.metadata.recordsOffset, head.size);
+  if (!head.zstd) return file;
+  const z = new ZstdStreamSource(path, file, options.zstdReadBytes);
+  try {
+    await z.skip(head.metadata.recordsOffset);
+  } catch (e) {
+    await z.close();
+    throw e;
+  }
+  return z;
+}
+
+const isDbn = (b: Uint8Array): boolean => b.length === 8 && b[0] === 0x44 && b[1] === 0x42 && b[2] === 0x4e;
+const lengthOf = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 8).getUint32(4, true);
+
+/** The decoded bytes of the magic and metadata (fewer when the stream ends first: parseMetadata says so). */
+async function metadataBytes(z: ZstdStreamSource): Promise<Uint8Array> {
+  const start = new Uint8Array(8);
+  const got = await z.read(start, 0, 8);
+  if (got < 8 || !isDbn(start)) return start.subarray(0, got);
+  const pieces: Uint8Array[] = [start];
+  let left = lengthOf(start);
+  while (left > 0) {
+    const piece = new Uint8Array(Math.min(left, METADATA_PIECE_BYTES));
+    const n = await z.read(piece, 0, piece.length);
+    pieces.push(piece.subarray(0, n));
+    if (n < piece.length) break;
+    left -= n;
+  }
+  return Buffer.concat(pieces);
 }

@@ -41,6 +41,27 @@ function file(...parts: Buffer[]): string {
   return p;
 }
 
+/**
+ * `data` as a zstd stream without a compressor (RFC 8878 §3.1.1): frames of `frameBytes`, each in raw (stored)
+ * blocks of `blockBytes` with a 128 KiB window; every other frame ends with a content checksum (fzstd does
+ * not verify it, so zeros do).
+ */
+function zstdStored(data: Uint8Array, frameBytes: number, blockBytes: number): Buffer {
+  const out: Uint8Array[] = [];
+  for (let f = 0, k = 0; f === 0 || f < data.length; f += frameBytes, k++) {
+    const content = data.subarray(f, f + frameBytes);
+    const checksum = k % 2 === 1;
+    out.push(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, checksum ? 4 : 0, (17 - 10) << 3));
+    for (let b = 0; b === 0 || b < content.length; b += blockBytes) {
+      const block = content.subarray(b, b + blockBytes);
+      const h = (b + blockBytes >= content.length ? 1 : 0) | (block.length << 3);
+      out.push(Uint8Array.of(h & 0xff, (h >> 8) & 0xff, h >> 16), block);
+    }
+    if (checksum) out.push(new Uint8Array(4));
+  }
+  return Buffer.concat(out);
+}
+
 async function trades(s: TradeSource): Promise<string[]> {
   const out: string[] = [];
   for await (const b of s.batches()) for (let i = 0; i < b.length; i++) out.push(`${b.tsNs(i)} ${b.price[i]} ${b.size[i]} ${b.side[i]}`);
@@ -129,7 +150,7 @@ describe('DBN files with several instruments', () => {
   });
 });
 
-describe('DbnTradeReader reads plain files in chunks', () => {
+describe('DbnTradeReader reads plain and zstd files in chunks', () => {
   // MBP-1 record (80 bytes): with 56-byte MBO records, record starts fall at every offset of a small chunk.
   function mbp1(ts: bigint, price: number, size: number, action: string, side: string): Buffer {
     const r = Buffer.alloc(80);
@@ -244,6 +265,49 @@ describe('DbnTradeReader reads plain files in chunks', () => {
     const p = file(metadataV2('ESH4'), mbo(1n, 1, 1, 'T', 'B'));
     for (const chunkBytes of [0, -1, 1.5, Number.NaN]) {
       await expect(DbnTradeReader.open(p, { chunkBytes })).rejects.toMatchObject({ code: ErrorCode.BAD_ARGUMENT });
+      await expect(DbnTradeReader.open(p, { zstdReadBytes: chunkBytes })).rejects.toMatchObject({ code: ErrorCode.BAD_ARGUMENT });
     }
+  });
+
+  test('property: a zstd file reads what its plain form reads, or fails with the same coded error, whatever the chunk sizes', async () => {
+    const fc = (await import('fast-check')).default;
+    const records = Buffer.concat(mixedRecords());
+    const outcome = (p: string, o: DbnReaderOptions) => readAll(p, o).catch((e: { code: string; message: string }) => `${e.code} ${e.message.replace(p, 'FILE')}`);
+    await fc.assert(fc.asyncProperty(
+      fc.nat(records.length), fc.boolean(), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 2000 }),
+      async (cut, skipBad, chunkBytes, zstdReadBytes, frameBytes, blockBytes) => {
+        const plain = Buffer.concat([metadataV2('ESH4'), records.subarray(0, cut)]);
+        const zst = file(zstdStored(plain, frameBytes, blockBytes));
+        expect(await outcome(zst, { skipBad, chunkBytes, zstdReadBytes })).toEqual(await outcome(file(plain), { skipBad }));
+      },
+    ), { numRuns: 50 });
+  });
+
+  test.skipIf(!existsSync('/proc/self/fd'))('a zstd file cut mid-stream streams the trades before the cut, then is BAD_RECORD and closed', async () => {
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    const plain = Buffer.concat([metadataV2('ESH4'), ...Array.from({ length: 200 }, (_, i) => mbo(BigInt(i + 1), 1, 1, 'T', 'B'))]);
+    const z = zstdStored(plain, 4000, 1000);
+    const p = file(z.subarray(0, Math.floor(z.length * 0.6)));
+    for (const [chunkBytes, zstdReadBytes] of [[undefined, undefined], [56, 7], [1, 1]]) {
+      const r = await DbnTradeReader.open(p, { chunkBytes, zstdReadBytes, batchSize: 1 });
+      await expect(trades(r)).rejects.toMatchObject({ code: ErrorCode.BAD_RECORD, message: expect.stringContaining('zstd data is corrupt (unexpected EOF)') });
+      // Small chunks pass trades on before the cut is reached; the default chunk holds the whole cut file.
+      expect(r.stats.trades).toBeGreaterThan(chunkBytes ? 50 : -1);
+      expect(openFds()).toBe(before);
+    }
+    // Cut inside the metadata: the file cannot be opened.
+    await expect(DbnTradeReader.open(file(z.subarray(0, 60)))).rejects.toMatchObject({ code: ErrorCode.BAD_RECORD, message: expect.stringContaining('zstd data is corrupt') });
+    expect(openFds()).toBe(before);
+  });
+
+  test('a zstd file that shrinks while read is INPUT_UNREADABLE', async () => {
+    const body = Array.from({ length: 200 }, (_, i) => mbo(BigInt(i + 1), 1, 1, 'T', 'B'));
+    const p = file(zstdStored(Buffer.concat([metadataV2('ESH4'), ...body]), 1000, 500));
+    const r = await DbnTradeReader.open(p, { chunkBytes: 100, zstdReadBytes: 100, batchSize: 1 });
+    const it = r.batches()[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    truncateSync(p, 3000);
+    await expect((async () => { while (!(await it.next()).done); })()).rejects.toMatchObject({ code: ErrorCode.INPUT_UNREADABLE });
   });
 });

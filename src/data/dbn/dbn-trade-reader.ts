@@ -1,7 +1,7 @@
 import { configError, ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../../common/errors.js';
 import { Side, type SideCode } from '../../model/side.js';
 import { TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../model/trade-batch.js';
-import { loadDbn, readDbnHead, type DbnHead } from './dbn-file.js';
+import { loadDbn, openDbnRecords, readDbnHead, type DbnHead } from './dbn-file.js';
 import { chunkBuffer, DbnRecordWindow, DEFAULT_CHUNK_BYTES } from './dbn-record-window.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
 import { forEachRecord, minRecordBytes, Rec, readPrice, RType } from './records.js';
@@ -14,8 +14,10 @@ const A = 0x41; // 'A': sell aggressor (Databento names the aggressor's side: A 
 export interface DbnReaderOptions extends ReaderOptions {
   /** Raw symbol or instrument id to read (--symbol); default: the first instrument traded. */
   symbol?: string;
-  /** Bytes read per chunk from a plain file (default 4 MiB); tests set a few bytes to split records. */
+  /** Record bytes per chunk of the window (default 1 MiB); tests set a few bytes to split records. */
   chunkBytes?: number;
+  /** Compressed bytes read at a time from a zstd file (default 256 KiB); tests set a few bytes. */
+  zstdReadBytes?: number;
 }
 
 function sideOf(c: number): SideCode {
@@ -26,8 +28,8 @@ function sideOf(c: number): SideCode {
  * Trades from a Databento DBN v1/v2 file (plain or zstd): action `T` records of MBO, trades (MBP-0) and
  * MBP-1 schemas. Databento's trade side is the aggressor (B buy, A sell, N none, such as the opening
  * cross). Timestamps are copied as two 32-bit halves straight from the record: no BigInt per trade.
- * A plain file's records stream through one reused chunk buffer ({@link DbnRecordWindow}); a zstd file is
- * decompressed whole when opened.
+ * Records stream through one reused chunk buffer ({@link DbnRecordWindow}): read in place from a plain file,
+ * decoded block by block from a zstd one, so memory does not grow with the file.
  */
 export class DbnTradeReader implements TradeSource {
   readonly info: SourceInfo;
@@ -74,13 +76,15 @@ export class DbnTradeReader implements TradeSource {
     return ids;
   }
 
-  /** Reads the file's metadata (a zstd file is decompressed whole here); records are read by `batches()`. */
+  /** Reads the file's metadata (decoding only its start, for zstd); records are read by `batches()`. */
   static async open(path: string, options: DbnReaderOptions = {}): Promise<DbnTradeReader> {
-    const { chunkBytes } = options;
-    if (chunkBytes !== undefined && !(Number.isSafeInteger(chunkBytes) && chunkBytes > 0)) {
-      throw configError(ErrorCode.BAD_ARGUMENT, `chunkBytes must be a positive integer, not ${chunkBytes}`, { chunkBytes });
+    for (const name of ['chunkBytes', 'zstdReadBytes'] as const) {
+      const n = options[name];
+      if (n !== undefined && !(Number.isSafeInteger(n) && n > 0)) {
+        throw configError(ErrorCode.BAD_ARGUMENT, `${name} must be a positive integer, not ${n}`, { [name]: n });
+      }
     }
-    return new DbnTradeReader(path, await readDbnHead(path), options);
+    return new DbnTradeReader(path, await readDbnHead(path, options), options);
   }
 
   /** Trades in file order; the file is open only while this iterates, closed however the iteration ends. */
@@ -88,9 +92,10 @@ export class DbnTradeReader implements TradeSource {
     // 8 Ki trades (200 KB of columns): the engine takes trades in bar-sized bites anyway, and a 64 Ki batch
     // costs ~5 ms of fresh pages per reader, which a backtest pays on every run.
     const batch = new TradeBatch(this.options.batchSize ?? 8192);
-    const { whole, metadata } = this.head;
-    // No bigger than the records: a small file must not pay for touching 4 MiB of fresh pages.
-    const chunk = whole ? undefined : this.spare ?? chunkBuffer(Math.min(this.chunkBytes, this.head.size - metadata.recordsOffset));
+    const { zstd, size, metadata } = this.head;
+    // No bigger than a plain file's records: a small file must not pay for touching 1 MiB of fresh pages.
+    // (A zstd file's decoded size is not known before it is decoded.)
+    const chunk = this.spare ?? chunkBuffer(zstd ? this.chunkBytes : Math.min(this.chunkBytes, size - metadata.recordsOffset));
     this.spare = undefined; // an iteration running at the same time gets its own buffer
     let w: DbnRecordWindow | undefined;
     let index = 0;
@@ -98,8 +103,7 @@ export class DbnTradeReader implements TradeSource {
     let lastLo = 0;
     let instrument = -1;
     try {
-      w = whole ? DbnRecordWindow.whole(this.path, whole, metadata.recordsOffset)
-        : await DbnRecordWindow.open(this.path, metadata.recordsOffset, this.head.size, chunk!);
+      w = new DbnRecordWindow(await openDbnRecords(this.path, this.head, this.options), chunk);
       for (;;) {
         const buf = w.buf;
         const v = w.view;
@@ -169,7 +173,7 @@ export class DbnTradeReader implements TradeSource {
     } finally {
       // Runs when the records end, on an error, and when the consumer stops early (return() on the generator).
       await w?.close();
-      if (chunk) this.spare = chunk;
+      this.spare = chunk;
     }
     if (batch.length > 0) yield batch;
   }

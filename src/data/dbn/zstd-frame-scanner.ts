@@ -1,0 +1,106 @@
+/** Largest zstd block, decompressed or not (RFC 8878 §3.1.1.2.4, Block_Maximum_Size). */
+export const ZSTD_MAX_BLOCK_BYTES = 128 * 1024;
+
+/** Longest frame header (magic 4, descriptor 1, window 1, dictionary id 4, content size 8; RFC 8878 §3.1.1.1). */
+const MAX_FRAME_HEADER_BYTES = 18;
+
+/** Longest piece: a frame header with its first block. */
+export const ZSTD_MAX_PIECE_BYTES = MAX_FRAME_HEADER_BYTES + 3 + ZSTD_MAX_BLOCK_BYTES;
+
+/** A zstd stream whose framing is wrong; the message is what is wrong. */
+export class ZstdFramingError extends Error {}
+
+/** What the scanner expects next. */
+const Expect = {
+  /** A frame: zstd or skippable. */
+  Frame: 0,
+  /** A block header of the current frame. */
+  Block: 1,
+  /** Bytes passed on without looking at them: a content checksum, or a skippable frame's content. */
+  Skip: 2,
+} as const;
+
+/**
+ * Cuts a zstd stream (RFC 8878) into the pieces a decoder is fed one at a time, each ending after at most
+ * one block: a frame header with the frame's first block, one more block, a content checksum, or (part
+ * of) a skippable frame. Only headers are read; block contents are the decoder's business.
+ *
+ * Why: fzstd's `Decompress.push` decodes every block its input completes, so feeding it whole read chunks
+ * would queue as many decoded blocks as a chunk holds (an RLE block of 4 bytes decodes to 128 KiB), and it
+ * keeps views of input it has not used, so the caller could not reuse its read buffer. Fed these pieces,
+ * it uses each whole and decodes the one block the piece ends, except at a frame start shorter than 18
+ * bytes, which it holds back (see `ZstdStreamSource`).
+ */
+export class ZstdFrameScanner {
+  private expect: (typeof Expect)[keyof typeof Expect] = Expect.Frame;
+  /** Bytes still to pass on in the Skip state. */
+  private skipping = 0;
+  /** Whether the current frame ends with a 4-byte content checksum. */
+  private checksum = false;
+
+  /** True between frames: the stream may end here. */
+  get atFrameStart(): boolean {
+    return this.expect === Expect.Frame;
+  }
+
+  /**
+   * End of the next piece of `b[at, end)`, after `at`; -1 when the bytes are too few to tell (read more).
+   * The piece is taken as fed to the decoder; a skip piece may stop at `end`, a frame or block piece not.
+   */
+  next(b: Uint8Array, at: number, end: number): number {
+    const have = end - at;
+    if (this.expect === Expect.Skip) {
+      if (have === 0) return -1;
+      const n = Math.min(have, this.skipping);
+      this.skipping -= n;
+      if (this.skipping === 0) this.expect = Expect.Frame;
+      return at + n;
+    }
+    if (this.expect === Expect.Block) return this.block(b, at, end, this.checksum);
+    if (have < 4) return -1;
+    if (b[at + 1] === 0x2a && b[at + 2] === 0x4d && b[at + 3] === 0x18 && (b[at]! & 0xf0) === 0x50) {
+      // Skippable frame: magic 0x184D2A5?, 4-byte length, then content nobody decodes.
+      if (have < 8) return -1;
+      this.skipping = u32(b, at + 4);
+      this.expect = this.skipping === 0 ? Expect.Frame : Expect.Skip;
+      return at + 8;
+    }
+    if (u32(b, at) !== 0xfd2fb528) throw new ZstdFramingError('invalid zstd data');
+    if (have < 5) return -1;
+    const flags = b[at + 4]!;
+    if (flags & 8) throw new ZstdFramingError('invalid zstd data'); // the reserved bit
+    const singleSegment = (flags >> 5) & 1;
+    const contentSizeFlag = flags >> 6;
+    const dictionaryBytes = [0, 1, 2, 4][flags & 3]!;
+    const contentSizeBytes = contentSizeFlag === 0 ? singleSegment : 1 << contentSizeFlag;
+    const header = 5 + (1 - singleSegment) + dictionaryBytes + contentSizeBytes;
+    // The header goes with the first block: a decoder cannot start a frame on its header alone.
+    return have < header ? -1 : this.block(b, at + header, end, (flags & 4) !== 0);
+  }
+
+  /**
+   * End of the block whose header is at `at` (-1: too few bytes); when whole, moves past it to the next
+   * block, the frame's `checksum`, or the next frame.
+   */
+  private block(b: Uint8Array, at: number, end: number, checksum: boolean): number {
+    if (end - at < 3) return -1;
+    const h = b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16);
+    const type = (h >> 1) & 3;
+    const size = h >>> 3;
+    if (type === 3) throw new ZstdFramingError('invalid block type');
+    if (size > ZSTD_MAX_BLOCK_BYTES) throw new ZstdFramingError(`block of ${size} bytes is larger than the ${ZSTD_MAX_BLOCK_BYTES} zstd allows`);
+    const blockEnd = at + 3 + (type === 1 ? 1 : size); // an RLE block holds its one byte; its size is decoded
+    if (blockEnd > end) return -1;
+    this.checksum = checksum;
+    if ((h & 1) === 0) this.expect = Expect.Block;
+    else if (checksum) {
+      this.expect = Expect.Skip;
+      this.skipping = 4;
+    } else this.expect = Expect.Frame;
+    return blockEnd;
+  }
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
