@@ -18,7 +18,7 @@ import type { BuiltFrame } from '../stream/frame-writer.js';
 import type { BarMessage, DecisionMlJson, DecisionRiskJson, RiskMessage, SnapshotMessage, StatusMessage } from '../stream/messages.js';
 import { SnapshotInputReader } from '../stream/snapshot-input-reader.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
-import type { FramePublisher } from './snapshot-engine.js';
+import type { FramePublisher } from './frame-publisher.js';
 
 /** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
 export interface DecisionScorer {

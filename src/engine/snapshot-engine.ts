@@ -6,60 +6,19 @@ import { QualityFlag } from '../generated/mia/quality-flag.js';
 import { InlineExecutor, type KernelExecutor } from '../kernels/executor.js';
 import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
 import { planTimeframes } from '../kernels/timeframes.js';
-import type { FeatureConfig } from '../model/bar-features.js';
 import { joinNs, type TradeBatch } from '../model/trade-batch.js';
 import { KernelPool } from '../pool/kernel-pool.js';
-import { FrameWriter, type BuiltFrame } from '../stream/frame-writer.js';
+import { FrameWriter } from '../stream/frame-writer.js';
 import type { StatusMessage } from '../stream/messages.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
+import type { SnapshotEngineOptions } from './engine-options.js';
+import type { FramePublisher } from './frame-publisher.js';
 import { warmUp } from './warm-up.js';
 import type { MarketSource, TradeSink } from './market-source.js';
 import { SymbolFeed } from './symbol-feed.js';
 
-/** Where the engine hands its frames (the stream server, or a test's collector). */
-export interface FramePublisher {
-  /** A snapshot frame; the publisher stamps t_published just before handing it to sockets. */
-  snapshot(symbol: string, topic: string, frame: BuiltFrame): void;
-  /** A closed bar frame. */
-  bar(topic: string, frame: BuiltFrame): void;
-  /** A status frame. */
-  status(frame: Uint8Array, message: Omit<StatusMessage, 'type' | 'topic'>): void;
-  /** Exercises the publish path with a frame no subscriber receives (engine warm-up); optional. */
-  warm?(frame: BuiltFrame): void;
-  /** Subscribers and delivery counters, for the status. */
-  counters(): { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number };
-}
-
-/** Engine settings. */
-export interface SnapshotEngineOptions {
-  config: Omit<FeatureConfig, 'sizeDecimals'>;
-  /** Wall milliseconds between snapshots of a symbol with new trades (bar closes add their own). */
-  intervalMs: number;
-  /** Worker threads of the kernel pool. */
-  threads: number;
-  /**
-   * Where snapshot kernels run: `pool` (piscina workers, the default) or `inline` (this thread: no thread
-   * hop on the snapshot path; on a VM a sleeping worker takes 0.1–0.5 ms to wake, bench/RESULTS.md).
-   */
-  kernels?: 'pool' | 'inline';
-  /** Closed bars carry their footprint rows. */
-  footprint: boolean;
-  /**
-   * Timeframes (seconds) whose snapshots carry the footprint of the bar in progress. Every row costs 40 bytes
-   * in every frame to every subscriber: a 4h bar's hundreds of rows ten times a second add up.
-   */
-  liveFootprintSec?: readonly number[];
-  /** Wall milliseconds without a trade after which snapshots are flagged Stale. */
-  staleMs: number;
-  /** Trades per symbol tape (a full tape waits for the kernels, then starts over). */
-  tapeCapacity?: number;
-  /**
-   * Run the per-snapshot path on a synthetic market before the source starts (default true): live frames
-   * then start on optimised code. A backtest turns it off: it publishes nothing live, and the warm-up's
-   * 2,400 frames cost more than the first bars of a replay at full speed.
-   */
-  warmUp?: boolean;
-}
+export type { FramePublisher } from './frame-publisher.js';
+export type { SnapshotEngineOptions } from './engine-options.js';
 
 /** Stage latencies over the recent window, µs from the last tick's arrival. */
 export interface StageStats {

@@ -2,7 +2,7 @@ import { nowUs } from '../common/clock.js';
 import type { KernelExecutor } from '../kernels/executor.js';
 import { splitNs, TradeBatch } from '../model/trade-batch.js';
 import type { FrameWriter } from '../stream/frame-writer.js';
-import type { FramePublisher } from './snapshot-engine.js';
+import type { FramePublisher } from './frame-publisher.js';
 import type { SymbolFeed } from './symbol-feed.js';
 
 /**

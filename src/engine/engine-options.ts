@@ -1,0 +1,32 @@
+import type { FeatureConfig } from '../model/bar-features.js';
+
+/** Engine settings. */
+export interface SnapshotEngineOptions {
+  config: Omit<FeatureConfig, 'sizeDecimals'>;
+  /** Wall milliseconds between snapshots of a symbol with new trades (bar closes add their own). */
+  intervalMs: number;
+  /** Worker threads of the kernel pool. */
+  threads: number;
+  /**
+   * Where snapshot kernels run: `pool` (piscina workers, the default) or `inline` (this thread: no thread
+   * hop on the snapshot path; on a VM a sleeping worker takes 0.1–0.5 ms to wake, bench/RESULTS.md).
+   */
+  kernels?: 'pool' | 'inline';
+  /** Closed bars carry their footprint rows. */
+  footprint: boolean;
+  /**
+   * Timeframes (seconds) whose snapshots carry the footprint of the bar in progress. Every row costs 40 bytes
+   * in every frame to every subscriber: a 4h bar's hundreds of rows ten times a second add up.
+   */
+  liveFootprintSec?: readonly number[];
+  /** Wall milliseconds without a trade after which snapshots are flagged Stale. */
+  staleMs: number;
+  /** Trades per symbol tape (a full tape waits for the kernels, then starts over). */
+  tapeCapacity?: number;
+  /**
+   * Run the per-snapshot path on a synthetic market before the source starts (default true): live frames
+   * then start on optimised code. A backtest turns it off: it publishes nothing live, and the warm-up's
+   * 2,400 frames cost more than the first bars of a replay at full speed.
+   */
+  warmUp?: boolean;
+}
