@@ -78,7 +78,7 @@ export class CsvLines {
     const got = await this.source.read(this.buf, carry, this.chunkBytes);
     this.at = 0;
     this.end = carry + got;
-    this.atEnd = got < this.chunkBytes;
+    this.atEnd = this.source.atEnd;
     return true;
   }
 

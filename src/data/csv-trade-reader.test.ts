@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -178,6 +178,19 @@ describe('CsvTradeReader chunks', () => {
     const [a, b] = await Promise.all([all(r), all(r)]); // two reads at once: each its own buffer
     expect(a.map((t) => t.origin)).toEqual([2, 5, 6]);
     expect(b).toEqual(a);
+  });
+
+  test('a file that shrinks while read, or cannot be read, is INPUT_UNREADABLE, not a shorter tape', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i + 1},5,1\n`).join('');
+    const p = file(`ts,price,size\n${rows}`);
+    const r = await CsvTradeReader.open(p, { batchSize: 1, chunkBytes: 16 });
+    const it = r.batches()[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    truncateSync(p, 14 + 9 * 6); // on a row boundary: nothing in the bytes left looks wrong
+    await expect((async () => { while (!(await it.next()).done); })()).rejects.toMatchObject({ code: ErrorCode.INPUT_UNREADABLE });
+
+    // A directory opens, and its first read fails (EISDIR): a system error mid-file, coded.
+    await expect(CsvTradeReader.open(dir)).rejects.toMatchObject({ code: ErrorCode.INPUT_UNREADABLE });
   });
 
   test('chunkBytes must be a positive integer', async () => {

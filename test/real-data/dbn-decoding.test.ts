@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { decompress } from 'fzstd';
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../src/common/errors.js';
+import { PlainFileSource } from '../../src/data/byte-source.js';
 import { CsvTradeReader } from '../../src/data/csv-trade-reader.js';
-import { FileRangeSource } from '../../src/data/dbn/dbn-byte-source.js';
 import { countDbnRecords, DbnTradeReader, type DbnReaderOptions } from '../../src/data/dbn/dbn-trade-reader.js';
 import { ZSTD_MAX_BLOCK_BYTES } from '../../src/data/dbn/zstd-frame-scanner.js';
 import { ZstdStreamSource } from '../../src/data/dbn/zstd-stream-source.js';
@@ -118,11 +118,11 @@ describe.skipIf(!HAVE_DATA)('Databento DBN decoding (cme-esh4-mbo, cme-es-nq-win
     const both = join(dir, 'both.zst');
     writeFileSync(both, Buffer.concat([a, b]));
     try {
-      const z = new ZstdStreamSource(both, await FileRangeSource.open(both, 0, a.length + b.length));
+      const z = new ZstdStreamSource(both, await PlainFileSource.open(both, 0, a.length + b.length));
       const out = new Uint8Array(8 << 20);
       const got = await z.read(out, 0, out.length);
       await z.close();
-      expect(z.done).toBe(true);
+      expect(z.atEnd).toBe(true);
       expect(Buffer.from(out.subarray(0, got)).equals(Buffer.concat([decompress(a), decompress(b)]))).toBe(true);
       expect(z.peakQueuedBytes).toBeLessThanOrEqual(ZSTD_MAX_BLOCK_BYTES);
     } finally {

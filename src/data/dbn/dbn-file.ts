@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decompress } from 'fzstd';
-import { FileRangeSource, openForReading, readAt, unreadable, type DbnByteSource } from './dbn-byte-source.js';
+import { openForReading, PlainFileSource, readAt, unreadable, type ByteSource } from '../byte-source.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
 import { corruptZstd, ZSTD_READ_BYTES, ZstdStreamSource } from './zstd-stream-source.js';
 
@@ -63,7 +63,7 @@ export async function readDbnHead(path: string, options: DbnReadOptions = {}): P
     }
     const start = await readAt(fh, path, 0, Math.min(8, size));
     if (isZstd(start)) {
-      const z = new ZstdStreamSource(path, new FileRangeSource(path, fh, 0, size), options.zstdReadBytes);
+      const z = new ZstdStreamSource(path, new PlainFileSource(path, fh, 0, size), options.zstdReadBytes);
       owner = z;
       return { metadata: parseMetadata(await metadataBytes(z), path), size, zstd: true };
     }
@@ -80,8 +80,8 @@ export async function readDbnHead(path: string, options: DbnReadOptions = {}): P
  * The records of a DBN file, from the end of its metadata: read in place from a plain file, decoded as read
  * from a zstd one (whose decoding starts over from the file's first byte). Close it when done.
  */
-export async function openDbnRecords(path: string, head: DbnHead, options: DbnReadOptions = {}): Promise<DbnByteSource> {
-  const file = await FileRangeSource.open(path, head.zstd ? 0 : head.metadata.recordsOffset, head.size);
+export async function openDbnRecords(path: string, head: DbnHead, options: DbnReadOptions = {}): Promise<ByteSource> {
+  const file = await PlainFileSource.open(path, head.zstd ? 0 : head.metadata.recordsOffset, head.size);
   if (!head.zstd) return file;
   const z = new ZstdStreamSource(path, file, options.zstdReadBytes);
   try {

@@ -1,4 +1,4 @@
-import type { DbnByteSource } from './dbn-byte-source.js';
+import type { ByteSource } from '../byte-source.js';
 
 /** Longest DBN record: its first byte counts 4-byte words. */
 export const MAX_RECORD_BYTES = 255 * 4;
@@ -19,7 +19,7 @@ export function chunkBuffer(chunkBytes: number): Uint8Array {
  * the head of a record that the next chunk completes. `advance(at)` moves the bytes from `at` to the start
  * of the buffer and reads the next chunk after them, so a record split across two chunks is read whole;
  * `atEnd` says no chunk follows, so bytes left over are a truncated record. The bytes come from a
- * {@link DbnByteSource}: the plain file itself, or a zstd file decoded as it is read.
+ * {@link ByteSource}: the plain file itself, or a zstd file decoded as it is read.
  *
  * One buffer, reused: where it was measured (a 2-core VM, Node 20), touching a fresh 4 KiB page costs
  * about 3 µs, so reading a 56 MB file into a new buffer costs ~200 ms while its million records parse in
@@ -36,17 +36,17 @@ export class DbnRecordWindow {
   end = 0;
   /** True when no byte follows `end`. */
   atEnd: boolean;
-  private readonly source: DbnByteSource;
+  private readonly source: ByteSource;
 
   /**
    * Reads the records of `source` (positioned at the first record) through `buf` (from {@link chunkBuffer}).
    * The window is empty until the first `advance(0)`; `close()` closes the source.
    */
-  constructor(source: DbnByteSource, buf: Uint8Array) {
+  constructor(source: ByteSource, buf: Uint8Array) {
     this.source = source;
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.atEnd = source.done;
+    this.atEnd = source.atEnd;
   }
 
   /** Keeps `buf[at, end)` (less than one record) and reads the next chunk after it. */
@@ -56,7 +56,7 @@ export class DbnRecordWindow {
     const got = await this.source.read(this.buf, carry, this.buf.length - MAX_RECORD_BYTES);
     this.start = 0;
     this.end = carry + got;
-    this.atEnd = this.source.done;
+    this.atEnd = this.source.atEnd;
   }
 
   /** Closes the source (idempotent); the buffer may then be reused. */

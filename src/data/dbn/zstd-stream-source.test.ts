@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../common/errors.js';
-import { FileRangeSource } from './dbn-byte-source.js';
+import { PlainFileSource } from '../byte-source.js';
 import { ZSTD_MAX_BLOCK_BYTES } from './zstd-frame-scanner.js';
 import { ZSTD_MAX_QUEUED_BYTES, ZstdStreamSource } from './zstd-stream-source.js';
 
@@ -65,7 +65,7 @@ function file(bytes: Uint8Array): { path: string; size: number } {
 
 async function source(bytes: Uint8Array, readBytes?: number): Promise<ZstdStreamSource> {
   const f = file(bytes);
-  return new ZstdStreamSource(f.path, await FileRangeSource.open(f.path, 0, f.size), readBytes);
+  return new ZstdStreamSource(f.path, await PlainFileSource.open(f.path, 0, f.size), readBytes);
 }
 
 /** Everything the source decodes, read `want` bytes at a time; the source is closed. */
@@ -77,7 +77,7 @@ async function readAll(s: ZstdStreamSource, want = 4096): Promise<Buffer> {
       const got = await s.read(into, 0, want);
       out.push(Buffer.from(into.subarray(0, got)));
       if (got < want) {
-        expect(s.done).toBe(true);
+        expect(s.atEnd).toBe(true);
         return Buffer.concat(out);
       }
     }

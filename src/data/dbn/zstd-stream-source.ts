@@ -1,6 +1,6 @@
 import { Decompress } from 'fzstd';
 import { ErrorCode, MiaError } from '../../common/errors.js';
-import type { DbnByteSource, FileRangeSource } from './dbn-byte-source.js';
+import type { ByteSource, PlainFileSource } from '../byte-source.js';
 import { ZSTD_MAX_BLOCK_BYTES, ZSTD_MAX_PIECE_BYTES, ZstdFrameScanner } from './zstd-frame-scanner.js';
 
 /**
@@ -35,9 +35,10 @@ export function corruptZstd(path: string, e: unknown): MiaError {
  * single-segment frame's window is its whole content). fzstd allocates each decoded block anew; they are
  * garbage once copied out.
  */
-export class ZstdStreamSource implements DbnByteSource {
+export class ZstdStreamSource implements ByteSource {
+  readonly size = undefined;
   private readonly path: string;
-  private readonly file: FileRangeSource;
+  private readonly file: PlainFileSource;
   /** Compressed bytes read and not yet fed: `raw[rawAt, rawEnd)`. */
   private readonly raw: Uint8Array;
   private rawAt = 0;
@@ -56,7 +57,7 @@ export class ZstdStreamSource implements DbnByteSource {
   peakQueuedBytes = 0;
 
   /** Decodes `file` (its compressed bytes, which the source now owns), reading `readBytes` at a time. */
-  constructor(path: string, file: FileRangeSource, readBytes = ZSTD_READ_BYTES) {
+  constructor(path: string, file: PlainFileSource, readBytes = ZSTD_READ_BYTES) {
     this.path = path;
     this.file = file;
     this.readBytes = readBytes;
@@ -70,7 +71,7 @@ export class ZstdStreamSource implements DbnByteSource {
     });
   }
 
-  get done(): boolean {
+  get atEnd(): boolean {
     return this.ended && this.queued === 0;
   }
 
@@ -133,7 +134,7 @@ export class ZstdStreamSource implements DbnByteSource {
 
   /** Reads the next compressed bytes after those not yet fed; at the end of the file, ends the stream. */
   private async readMore(): Promise<void> {
-    if (this.file.done) {
+    if (this.file.atEnd) {
       // A piece cut short, or a frame missing its blocks or checksum: fzstd reports the stream as truncated.
       const rest = this.raw.slice(this.rawAt, this.rawEnd);
       this.rawAt = this.rawEnd;
