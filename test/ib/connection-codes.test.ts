@@ -1,38 +1,22 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { IbSource } from '../../src/adapters/ib/ib-source.js';
+import type { IbSourceOptions } from '../../src/adapters/ib/ib-source.js';
 import { QualityFlag } from '../../src/generated/mia/quality-flag.js';
 import { ESH4 } from './fixtures.js';
-import { fastSettings, feedHealth, pollUntil, quiet, RecordingSink, startServer, waitFor } from './harness.js';
+import { fastSettings, type IbSession, IbSessions, pollUntil, waitFor } from './harness.js';
 import type { TwsServer } from './tws-server.js';
 import { OUT } from './tws-wire.js';
 
-let server: TwsServer | undefined;
-let source: IbSource | undefined;
-
-afterEach(async () => {
-  await source?.close();
-  await server?.close();
-  source = server = undefined;
-});
-
-async function session(extra: Record<string, unknown> = {}): Promise<{ s: TwsServer; src: IbSource; sink: RecordingSink }> {
-  server = await startServer();
-  const s = server;
-  source = await IbSource.open({ symbols: ['ES'], ...fastSettings(s), ...extra }, quiet);
-  const src = source;
-  const sink = new RecordingSink();
-  await pollUntil(src, sink, () => feedHealth(src, 0).gap === 'none', 10_000, 'start-up backfill');
-  return { s, src, sink };
-}
+const sessions = new IbSessions();
+afterEach(() => sessions.closeAll());
+const session = (extra: Partial<IbSourceOptions> = {}): Promise<IbSession> => sessions.open(extra);
 
 const subRequests = (s: TwsServer, from = 0): number => s.requests.slice(from).filter((r) => r.msgId === OUT.REQ_TICK_BY_TICK_DATA || r.msgId === OUT.REQ_MKT_DEPTH).length;
 
 describe('IbSource, IB status codes', () => {
   test('326 at connect: the same id is retried, then the next id connects', async () => {
-    server = await startServer();
-    const s = server;
+    const s = await sessions.server();
     s.rejectClientIds.add(7);
-    source = await IbSource.open({ symbols: ['ES'], ...fastSettings(s), clientIdRetries: 2 }, quiet);
+    const source = await sessions.source({ symbols: ['ES'], ...fastSettings(s), clientIdRetries: 2 });
     expect(s.clients).toEqual([8]);
     const ids = s.requests.filter((r) => r.msgId === OUT.START_API).map((r) => r.clientId);
     expect(ids).toEqual([7, 7, 7, 8]);

@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { TradeSink } from '../../src/engine/market-source.js';
-import type { IbSource, IbSourceOptions } from '../../src/adapters/ib/ib-source.js';
+import { IbSource, type IbSourceOptions } from '../../src/adapters/ib/ib-source.js';
 import type { TradeBatch } from '../../src/model/trade-batch.js';
 import { CONTRACTS } from './fixtures.js';
 import { TwsServer } from './tws-server.js';
@@ -46,6 +46,48 @@ export async function startServer(): Promise<TwsServer> {
   const s = new TwsServer({ contracts: CONTRACTS });
   await s.listen();
   return s;
+}
+
+/** An ES source on a test server of its own, past its start-up backfill. */
+export interface IbSession {
+  s: TwsServer;
+  src: IbSource;
+  sink: RecordingSink;
+}
+
+/** The servers and sources a test file opens, closed together after each test (`afterEach(() => sessions.closeAll())`). */
+export class IbSessions {
+  private servers: TwsServer[] = [];
+  private sources: IbSource[] = [];
+
+  /** A started server, closed by closeAll. */
+  async server(): Promise<TwsServer> {
+    const s = await startServer();
+    this.servers.push(s);
+    return s;
+  }
+
+  /** An opened source, closed by closeAll. */
+  async source(options: IbSourceOptions): Promise<IbSource> {
+    const src = await IbSource.open(options, quiet);
+    this.sources.push(src);
+    return src;
+  }
+
+  /** An ES session on a new server, polled until its start-up backfill is done. */
+  async open(extra: Partial<IbSourceOptions> = {}): Promise<IbSession> {
+    const s = await this.server();
+    const src = await this.source({ symbols: ['ES'], ...fastSettings(s), ...extra });
+    const sink = new RecordingSink();
+    await pollUntil(src, sink, () => feedHealth(src, 0).gap === 'none', 10_000, 'start-up backfill');
+    return { s, src, sink };
+  }
+
+  /** Sources first, then their servers. */
+  async closeAll(): Promise<void> {
+    for (const src of this.sources.splice(0)) await src.close();
+    for (const s of this.servers.splice(0)) await s.close();
+  }
 }
 
 /** Polls `source` into `sink` every few ms until `done()` holds; throws after `timeoutMs`. */

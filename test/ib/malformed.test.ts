@@ -1,29 +1,13 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { IbSource } from '../../src/adapters/ib/ib-source.js';
+import type { IbSource, IbSourceOptions } from '../../src/adapters/ib/ib-source.js';
 import { QualityFlag } from '../../src/generated/mia/quality-flag.js';
 import { ESH4 } from './fixtures.js';
-import { fastSettings, feedHealth, pollUntil, quiet, RecordingSink, startServer } from './harness.js';
-import type { TwsServer } from './tws-server.js';
+import { feedHealth, type IbSession, IbSessions, pollUntil } from './harness.js';
 import { IN } from './tws-wire.js';
 
-let server: TwsServer | undefined;
-let source: IbSource | undefined;
-
-afterEach(async () => {
-  await source?.close();
-  await server?.close();
-  source = server = undefined;
-});
-
-async function session(extra: Record<string, unknown> = {}): Promise<{ s: TwsServer; src: IbSource; sink: RecordingSink }> {
-  server = await startServer();
-  const s = server;
-  source = await IbSource.open({ symbols: ['ES'], ...fastSettings(s), ...extra }, quiet);
-  const src = source;
-  const sink = new RecordingSink();
-  await pollUntil(src, sink, () => feedHealth(src, 0).gap === 'none', 10_000, 'start-up backfill');
-  return { s, src, sink };
-}
+const sessions = new IbSessions();
+afterEach(() => sessions.closeAll());
+const session = (extra: Partial<IbSourceOptions> = {}): Promise<IbSession> => sessions.open(extra);
 
 type Conn = { malformed: number; decoderFaults: number; reconnects: number; heartbeatStalls: number; state: string };
 const conn = (src: IbSource): Conn => src.health().connection as Conn;
