@@ -271,6 +271,8 @@ export class SnapshotEngine {
     t.close = f.closeDue;
     t.publish = publish;
     f.closeDue = false;
+    // Stage latencies describe ticks: a snapshot sent for a quality change alone carries none that are new.
+    t.newTrades = f.pending > 0;
     f.dispatchedTo = f.writer.length;
     this.tasksInFlight++;
     t.receivedUs = f.lastReceivedUs;
@@ -279,9 +281,6 @@ export class SnapshotEngine {
     t.tsLo = f.lastTsLo;
     t.upTo = f.dispatchedTo;
     t.trades = f.trades;
-    // Stage latencies describe ticks: a snapshot sent for a quality change alone carries none that are new.
-    t.newTrades = t.upTo > f.snapshotTo;
-    f.snapshotTo = t.upTo;
     if (this.inline) {
       this.runInline(f, this.inline);
       return;

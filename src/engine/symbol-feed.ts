@@ -7,7 +7,7 @@ import type { SymbolRegion } from '../kernels/memory-plan.js';
 import type { TimeframeSlot } from '../kernels/timeframes.js';
 import type { FeatureConfig } from '../model/bar-features.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
-import type { TradeBatch } from '../model/trade-batch.js';
+import { joinNs, splitNs, type TradeBatch } from '../model/trade-batch.js';
 import type { QuoteInput } from '../stream/frame-writer.js';
 import type { InstrumentInfo } from './market-source.js';
 
@@ -47,12 +47,8 @@ export class SymbolFeed {
   unpublished = false;
   /** A bar closed and its snapshot is not dispatched yet. */
   closeDue = false;
-  /** The tape is three quarters full: a snapshot must process it before it starts over. */
-  rewindDue = false;
   /** Tape length the last dispatched task covers. */
   dispatchedTo = 0;
-  /** Tape length the last snapshot covered (equal to dispatchedTo: a snapshot with no new trades). */
-  snapshotTo = 0;
   /** Quality flags of the last published snapshot. */
   publishedQuality = 0;
   nextSnapshotUs = 0;
@@ -105,14 +101,11 @@ export class SymbolFeed {
     if (this.writer.free < this.writer.capacity / 4) {
       if (this.inFlight || this.state.cursor !== this.writer.length) {
         // Hold the intake until a snapshot has processed the tape, then start it over.
-        this.rewindDue = true;
         return 0;
       }
       // Every trade on the tape is processed: start it over (the live view lives in the state, not the tape).
       this.writer.rewind();
       this.dispatchedTo = 0;
-      this.snapshotTo = 0;
-      this.rewindDue = false;
     }
     let n = Math.min(to - from, this.writer.free);
     if (n === 0) return 0;
@@ -143,14 +136,12 @@ export class SymbolFeed {
 
   /** Time of the last trade taken, ns. */
   get lastTsNs(): bigint {
-    return (BigInt(this.lastTsHi) << 32n) | BigInt(this.lastTsLo);
+    return joinNs(this.lastTsHi, this.lastTsLo);
   }
 
   /** Sets the end of the base bar holding a trade at (hi, lo); BigInt once per bar, not per trade. */
   private nextBarEnd(hi: number, lo: number): void {
-    const ts = (BigInt(hi) << 32n) | BigInt(lo);
-    const end = (ts / this.baseNs + 1n) * this.baseNs;
-    this.endHi = Number(end >> 32n);
-    this.endLo = Number(end & 0xffffffffn);
+    const ts = joinNs(hi, lo);
+    [this.endHi, this.endLo] = splitNs((ts / this.baseNs + 1n) * this.baseNs);
   }
 }
