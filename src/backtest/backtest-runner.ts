@@ -102,10 +102,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     status: () => undefined,
     counters: () => ({ subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 }),
   };
-  const drain = async (): Promise<void> => {
-    // Index loop: handling a decision may await the ML filter; messages keep their order.
-    for (let k = 0; k < queue.length; k++) {
-      const m = queue[k]!;
+  // Frames wait until the broker has seen every trade of the intake that produced them (BrokerTap's drain).
+  const drain = (): Promise<void> => {
+    for (const m of queue) {
       if (m.kind === 'bar') {
         bars++;
         signals.onBarInput(m.symbol, m.bar);
@@ -114,10 +113,11 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       snapshots++;
       const d = signals.decide(m.input);
       firstNs ??= m.tsNs;
-      await trader.onDecision(d, m.tsNs);
+      trader.onDecision(d, m.tsNs);
     }
     queue.length = 0;
     trader.settle();
+    return Promise.resolve();
   };
   const tap = new BrokerTap(replay, broker, { holding: () => queue.length > 0, drain, ...(o.onProgress ? { progress: o.onProgress } : {}) },
     { publishAs: symbol, ...(o.toNs !== undefined ? { toNs: o.toNs } : {}) });

@@ -48,8 +48,7 @@ interface MlFilter {
 async function loadMlFilter(dir: string, threshold: number | undefined): Promise<MlFilter> {
   const e = await ModelEnsemble.load(dir, threshold !== undefined ? { threshold } : {});
   return {
-    // SignalTrader awaits its scorer (ScoreSignal is async); the ensemble itself scores synchronously.
-    scoreSignal: (f) => Promise.resolve(e.score(f)), hashes: e.manifest.models.map((m) => m.sha256), missingFeature: e.manifest.missingFeatureValue,
+    scoreSignal: (f) => e.score(f), hashes: e.manifest.models.map((m) => m.sha256), missingFeature: e.manifest.missingFeatureValue,
     close: () => e.close(),
   };
 }

@@ -1,17 +1,13 @@
-import * as flatbuffers from 'flatbuffers';
 import type { Logger } from 'pino';
 import { nowUs } from '../common/clock.js';
 import { isMiaError } from '../common/errors.js';
-import { featureRow, FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
+import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
 import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
-import { tradeDate } from '../signals/calendar/us-eastern-time.js';
 import type { TradingVenue } from '../execution/execution-venue.js';
 import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
-import { Frame } from '../generated/mia/frame.js';
 import { QualityFlag } from '../generated/mia/quality-flag.js';
-import { Snapshot } from '../generated/mia/snapshot.js';
-import { FEATURE_NAMES } from '../signals/features.js';
-import { decisionPrice, SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
+import { FEATURE_NAMES, featureRow } from '../signals/features.js';
+import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
 import { snapshotInputOf, type SnapshotInput } from '../signals/snapshot-input.js';
 import { DecisionFrameWriter } from '../stream/decision-frame-writer.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
@@ -131,19 +127,15 @@ export class DecisionStage implements TopicPublisher {
   private readonly writer = new DecisionFrameWriter();
   private readonly latency = new LatencyWindow();
   private readonly reader = new SnapshotInputReader();
+  /** `signal.<SYMBOL>` per symbol, built once. */
+  private readonly topics = new Map<string, string>();
   private readonly row = new Float32Array(FEATURE_NAMES.length);
   private lastRefusal: string | null = null;
   private lastRefusalSymbol: string | null = null;
   private riskKey = '';
-  /** Paper mode: decisions handed to the trader, in order, and how many are not yet handled. */
-  private tradeChain: Promise<void> = Promise.resolve();
-  private tradesPending = 0;
-  /** The ML verdict of the decision the trader is taking (its scoreSignal returns it). */
-  private currentMl: MlScore = { scores: [], mean: 0, approved: false, hashes: [] };
+  /** Paper mode: decisions waiting for the trader (handled in order by `settle`). */
+  private readonly tradesWaiting: Array<{ d: SignalDecision; tsNs: bigint; ml: MlScore | undefined; withhold: string | undefined }> = [];
   private finishing: Promise<void> | undefined;
-  /** Accessors reused to read a snapshot frame's quality flags in place. */
-  private readonly qFrame = new Frame();
-  private readonly qSnapshot = new Snapshot();
 
   constructor(inner: TopicPublisher, o: DecisionStageOptions, log: Logger) {
     this.inner = inner;
@@ -157,7 +149,6 @@ export class DecisionStage implements TopicPublisher {
       ? new SignalTrader(o.venue, {
         startingBalance: o.startingBalance, winProbability: o.winProbability, ...(o.risk ? { risk: o.risk } : {}),
         ...(o.tradeFromNs !== undefined ? { tradeFromNs: o.tradeFromNs } : {}),
-        ...(this.scorer ? { scoreSignal: () => Promise.resolve(this.currentMl), missingFeature: o.missingFeature ?? 0 } : {}),
       })
       : null;
     this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {});
@@ -170,12 +161,20 @@ export class DecisionStage implements TopicPublisher {
 
   /** Paper mode: true while decisions wait for the trader (the BrokerTap holds its intake). */
   holding(): boolean {
-    return this.tradesPending > 0;
+    return this.tradesWaiting.length > 0;
   }
 
   /** Paper mode: handles every waiting decision, runs what alerts asked for, publishes the risk state if it changed. */
   async settle(): Promise<void> {
-    while (this.holding()) await this.tradeChain;
+    // Index loop: a decision handled here may publish, never enqueue another; all leave in order.
+    for (const w of this.tradesWaiting.splice(0)) {
+      try {
+        this.trader!.onDecision(w.d, w.tsNs, w.withhold, w.ml);
+      } catch (e) {
+        this.fail(w.d.symbol, e);
+      }
+      this.publishRisk(true);
+    }
     this.trader?.settle();
     this.publishRisk(true);
   }
@@ -202,7 +201,7 @@ export class DecisionStage implements TopicPublisher {
   snapshot(symbol: string, topic: string, frame: BuiltFrame): void {
     this.inner.snapshot(symbol, topic, frame);
     const r = this.read(frame.bytes, symbol);
-    if (r?.kind === 'snapshot') this.decideOn(r.input, r, this.trader ? this.qualityOf(frame.bytes) : 0);
+    if (r?.kind === 'snapshot') this.decideOn(r.input, r, r.quality);
   }
 
   /** Passes the closed bar on, then updates the indicators of its timeframe. */
@@ -279,11 +278,12 @@ export class DecisionStage implements TopicPublisher {
     const d = this.guard(input.symbol, () => this.signals.decide(input));
     if (!d) return;
     const ml = this.scorer ? this.score(d) : ML_OFF;
-    this.risk.startDay(tradeDate(input.tsMs));
+    this.risk.startDay(d.tradeDate);
     if (d.direction !== 'flat') this.counts.directional++;
-    const risk = this.vet(d, decisionPrice(input, this.signals.config.baseTimeframe), ml);
+    const risk = this.vet(d, ml);
     const publishedUs = nowUs();
-    const topic = `signal.${d.symbol}`;
+    let topic = this.topics.get(d.symbol);
+    if (topic === undefined) this.topics.set(d.symbol, (topic = `signal.${d.symbol}`));
     this.inner.publish(topic, this.writer.decision({
       topic, symbol: d.symbol, sequence: meta.sequence, ts: input.ts, tsNs: meta.tsNs.toString(),
       score: d.score, confidence: d.confidence, direction: d.direction, features: { ...d.features },
@@ -307,19 +307,13 @@ export class DecisionStage implements TopicPublisher {
     return undefined;
   }
 
-  /** The quality flags of a snapshot frame, read in place. */
-  private qualityOf(bytes: Uint8Array): number {
-    const f = Frame.getRootAsFrame(new flatbuffers.ByteBuffer(bytes), this.qFrame);
-    return (f.payload(this.qSnapshot) as Snapshot | null)?.quality() ?? 0;
-  }
-
   /** The ensemble's verdict on the decision's features; a failure is counted, logged and marked on the decision. */
   private score(d: SignalDecision): DecisionMlJson {
     try {
       const s = this.scorer!.score(featureRow(d.features, this.o.missingFeature ?? 0, this.row));
       this.counts.scored++;
       if (s.approved) this.counts.mlApproved++;
-      return { enabled: true, state: 'scored', scores: [...s.scores], mean: s.mean, approved: s.approved, hashes: [...s.hashes] };
+      return { enabled: true, state: 'scored', scores: s.scores, mean: s.mean, approved: s.approved, hashes: s.hashes };
     } catch (e) {
       this.counts.failed++;
       this.log.error({ symbol: d.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'ML scoring failed');
@@ -327,27 +321,21 @@ export class DecisionStage implements TopicPublisher {
     }
   }
 
-  /** Paper mode: the decision goes to the trader after those before it; the filter's verdict is its ML score. */
+  /**
+   * Paper mode: the decision waits for `settle`, which the BrokerTap calls once the broker has seen every trade
+   * of the intake that produced it (a decision must not fill on trades before it); the filter's verdict is its
+   * ML score (none when the filter is off: the trader then sizes with the configured win probability).
+   */
   private trade(d: SignalDecision, tsNs: bigint, ml: DecisionMlJson, withhold: string | undefined): void {
-    const t = this.trader!;
-    const score: MlScore = ml.state === 'scored'
-      ? { scores: [...ml.scores], mean: ml.mean ?? 0, approved: ml.approved, hashes: [...ml.hashes] }
-      : { scores: [], mean: 0, approved: false, hashes: [...ml.hashes] };
-    this.tradesPending++;
-    this.tradeChain = this.tradeChain
-      .then(() => {
-        this.currentMl = score;
-        return t.onDecision(d, tsNs, withhold);
-      })
-      .catch((e: unknown) => this.fail(d.symbol, e))
-      .finally(() => {
-        this.tradesPending--;
-        this.publishRisk(true);
-      });
+    const score: MlScore | undefined = !ml.enabled ? undefined : ml.state === 'scored'
+      ? { scores: ml.scores, mean: ml.mean ?? 0, approved: ml.approved, hashes: ml.hashes }
+      : { scores: [], mean: 0, approved: false, hashes: ml.hashes };
+    this.tradesWaiting.push({ d, tsNs, ml: score, withhold });
   }
 
   /** The risk engine's answer for a long or short decision the filter let through; not evaluated otherwise. */
-  private vet(d: SignalDecision, price: number | null, ml: DecisionMlJson): DecisionRiskJson {
+  private vet(d: SignalDecision, ml: DecisionMlJson): DecisionRiskJson {
+    const price = d.price;
     const passed = ml.state === 'off' || (ml.state === 'scored' && ml.approved);
     if (d.direction === 'flat' || !passed || price === null) {
       return { evaluated: false, approved: false, reason: null, qty: 0, stopPrice: null, targetPrice: null, alert: this.risk.alert };

@@ -15,7 +15,7 @@ function decision(direction: SignalDecision['direction']): SignalDecision {
     features: { confluence_score: 0.5, momentum_flow: null, trend_alignment: 1, volume_profile: 0, support_resistance: 0, market_regime_score: 0, volatility_regime: null, time_factor: 1 },
     regime: { market: null, volatility: null, timeframes: { '1m': null, '5m': null, '15m': null, '1h': null, '4h': null } },
     smartMoney: { largeFlow: null, stacked: null, absorption: null, book: null, score: null } as unknown as SignalDecision['smartMoney'],
-    expiry: { phase: 'normal', factor: 1, daysToExpiry: 15 },
+    expiry: { phase: 'normal', factor: 1, daysToExpiry: 15 }, price: null, tradeDate: 0,
   };
 }
 
@@ -103,7 +103,7 @@ describe('SignalTrader', () => {
     let next: MlScore = { scores: [0.2, 0.3, 0.4], mean: 0.3, approved: false, hashes: ['a', 'b', 'c'] };
     const trader = new SignalTrader(broker, {
       startingBalance: 25_000, winProbability: 0.9, missingFeature: -9,
-      scoreSignal: async (f) => (seen.push([...f]), next),
+      scoreSignal: (f) => (seen.push([...f]), next),
     });
     broker.onTrade('ES', sec(0), 4800, 1);
     await trader.onDecision(decision('short'), sec(0));
@@ -152,7 +152,7 @@ describe('SignalTrader', () => {
     const trader = new SignalTrader(venue, { startingBalance: 25_000, winProbability: 0.5 });
     venue.price('ES', 4800);
     venue.refuse = true;
-    await expect(trader.onDecision(decision('short'), sec(0))).rejects.toMatchObject({ code: 'MIA_ERR_BAD_ORDER' });
+    expect(() => trader.onDecision(decision('short'), sec(0))).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_ORDER' }));
     venue.refuse = false;
     await trader.onDecision(decision('short'), sec(1));
     expect(trader.counters).toMatchObject({ busy: 0, entries: 1 });

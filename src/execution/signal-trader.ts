@@ -1,7 +1,7 @@
 import type { RiskReasonCode } from '../risk/reason-codes.js';
 import { RiskEngine, type RiskAlert, type RiskConfig } from '../risk/risk-engine.js';
 import { tradeDate } from '../signals/calendar/us-eastern-time.js';
-import { FEATURE_NAMES } from '../signals/features.js';
+import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
 import type { ExecutionEvent, OrderView, TradingVenue } from './execution-venue.js';
 import { PositionLedger, type RoundTrip } from './position-ledger.js';
@@ -15,7 +15,7 @@ export interface MlScore {
 }
 
 /** Scores the eight features (FEATURE_NAMES order; a feature still warming up as `missingFeature`). */
-export type ScoreSignal = (features: Float32Array) => Promise<MlScore>;
+export type ScoreSignal = (features: Float32Array) => MlScore;
 
 /** How decisions become orders. */
 export interface SignalTraderOptions {
@@ -102,12 +102,14 @@ export class SignalTrader {
   }
 
   /**
-   * Takes one decision made at market time `tsNs`; resolves once any order it leads to is sent. A venue's
+   * Takes one decision made at market time `tsNs`; any order it leads to is sent before it returns. A venue's
    * refusal (a coded error) is thrown and leaves the symbol free for the next decision. `withhold`: a reason
    * the caller knows not to enter on this decision (its data is not fit to trade on), counted in `withheld`;
-   * the decision still starts the day and runs what alerts asked for.
+   * the decision still starts the day and runs what alerts asked for. `scored`: the ML verdict when the caller
+   * has already scored the decision (the decision stage scores every snapshot); otherwise `scoreSignal`, if
+   * set, scores it here.
    */
-  async onDecision(d: SignalDecision, tsNs: bigint, withhold?: string): Promise<void> {
+  onDecision(d: SignalDecision, tsNs: bigint, withhold?: string, scored?: MlScore): void {
     this.counters.decisions++;
     this.risk.startDay(tradeDate(Number(tsNs / 1_000_000n)));
     this.settle();
@@ -122,10 +124,9 @@ export class SignalTrader {
       this.counters.busy++;
       return;
     }
-    let ml: MlScore | null = null;
-    if (this.o.scoreSignal) {
-      for (let i = 0; i < FEATURE_NAMES.length; i++) this.features[i] = d.features[FEATURE_NAMES[i]!] ?? this.o.missingFeature ?? 0;
-      ml = await this.o.scoreSignal(this.features);
+    let ml: MlScore | null = scored ?? null;
+    if (!ml && this.o.scoreSignal) ml = this.o.scoreSignal(featureRow(d.features, this.o.missingFeature ?? 0, this.features));
+    if (ml) {
       if (!ml.approved) {
         this.counters.mlRejected++;
         return;

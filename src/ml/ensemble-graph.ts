@@ -1,5 +1,5 @@
 import onnxProto from 'onnx-proto';
-import { INPUT_NAME, OUTPUT_NAME } from './onnx-graph-writer.js';
+import { INPUT_NAME, OUTPUT_NAME, tensorInfo } from './onnx-graph-writer.js';
 
 const { onnx } = onnxProto;
 
@@ -46,12 +46,9 @@ export function composeEnsemble(models: readonly { name: string; bytes: Uint8Arr
     outputs.push(rename(OUTPUT_NAME));
   }
   nodes.push({ opType: 'Concat', name: 'scores', input: outputs, output: [SCORES_NAME], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] });
-  const info = (name: string, dims: (number | string)[]): onnxProto.onnx.IValueInfoProto => ({
-    name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
-  });
   return onnx.ModelProto.encode(onnx.ModelProto.create({
     irVersion, producerName: 'mia-engine', docString: `MIA ensemble: ${models.map((m) => m.name).join(', ')}`,
     opsetImport: [...opsets].map(([domain, version]) => ({ domain, version })),
-    graph: { name: 'ensemble', node: nodes, initializer, input: [info(INPUT_NAME, ['N', features])], output: [info(SCORES_NAME, ['N', models.length])] },
+    graph: { name: 'ensemble', node: nodes, initializer, input: [tensorInfo(INPUT_NAME, ['N', features])], output: [tensorInfo(SCORES_NAME, ['N', models.length])] },
   })).finish();
 }

@@ -119,9 +119,3 @@ export async function loadModelFilter(dir: string | undefined, opts: { threshold
   const ensemble = await ModelEnsemble.load(dir, opts);
   return { status: ensemble.status(), ensemble };
 }
-
-/** A feature vector in model input form: FEATURE_NAMES order, null (not warm yet) as `missing`. */
-export function featureRow(f: Record<(typeof FEATURE_NAMES)[number], number | null>, missing = 0, out = new Float32Array(FEATURE_NAMES.length)): Float32Array {
-  for (let j = 0; j < FEATURE_NAMES.length; j++) out[j] = f[FEATURE_NAMES[j]!] ?? missing;
-  return out;
-}

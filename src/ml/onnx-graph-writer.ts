@@ -23,7 +23,8 @@ const strings = (name: string, v: string[]): onnxProto.onnx.IAttributeProto => (
 const text = (name: string, v: string): onnxProto.onnx.IAttributeProto => ({ name, type: A.STRING, s: Buffer.from(v) });
 const int = (name: string, v: number): onnxProto.onnx.IAttributeProto => ({ name, type: A.INT, i: v });
 
-function tensorInfo(name: string, dims: (number | string)[]): onnxProto.onnx.IValueInfoProto {
+/** A float32 tensor's name and shape (a string dimension is symbolic, e.g. the batch `N`). */
+export function tensorInfo(name: string, dims: (number | string)[]): onnxProto.onnx.IValueInfoProto {
   return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
 }
 

@@ -1,7 +1,7 @@
 import { isoToMs } from '../signals/bar-input.js';
 import { SignalEngine, type SignalEngineConfig } from '../signals/signal-engine.js';
 import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
-import { featureRow } from './model-ensemble.js';
+import { featureRow } from '../signals/features.js';
 import type { LabelInput, PathBar } from './trade-labeler.js';
 
 const TIMEFRAME_MS: Record<string, number> = { '30s': 30_000, '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000 };

@@ -25,6 +25,12 @@ export const FEATURE_NAMES = [
   'time_factor',
 ] as const;
 
+/** A feature vector in model input form: FEATURE_NAMES order, null (not warm yet) as `missing`. */
+export function featureRow(f: Record<(typeof FEATURE_NAMES)[number], number | null>, missing = 0, out = new Float32Array(FEATURE_NAMES.length)): Float32Array {
+  for (let j = 0; j < FEATURE_NAMES.length; j++) out[j] = f[FEATURE_NAMES[j]!] ?? missing;
+  return out;
+}
+
 const clamp1 = (x: number): number => (x < -1 ? -1 : x > 1 ? 1 : x);
 
 /**

@@ -1,6 +1,6 @@
 import type { BarJson, BarMessage, SnapshotMessage } from '../stream/messages.js';
 import { readBar, SignalInputError, type BarInput } from './bar-input.js';
-import { snapshotInputOf, type SnapshotInput } from './snapshot-input.js';
+import { snapshotInputOf, type FrameInput, type SnapshotInput } from './snapshot-input.js';
 import { battleNavale, checkBattleNavaleConfig, DEFAULT_BATTLE_NAVALE_CONFIG, type BattleNavaleConfig } from './battle-navale.js';
 import { weekday } from './calendar/civil-day.js';
 import { ExchangeCalendar } from './calendar/exchange-holidays.js';
@@ -66,6 +66,10 @@ export interface SignalDecision {
   };
   smartMoney: SmartMoneyState;
   expiry: Pick<ExpiryState, 'phase' | 'factor' | 'daysToExpiry'>;
+  /** The price the decision is made at: the base timeframe's bar in progress, else its last close, else the mid quote. */
+  price: number | null;
+  /** CME trade date of the snapshot, days since the epoch (the risk engine's day). */
+  tradeDate: number;
 }
 
 interface SymbolState {
@@ -141,9 +145,10 @@ export class SignalEngine {
     for (const f of m.frames) if (f.lastClosed) this.onBarInput(m.symbol, f.lastClosed);
     const base = m.frames.find((f) => f.timeframe === this.config.baseTimeframe) ?? m.frames[0];
     if (!base) throw new SignalInputError(`snapshot ${m.symbol} ${m.ts}: no frames`);
-    const price = decisionPrice(m, this.config.baseTimeframe);
+    const price = priceAt(base, m.quote);
     const utcMs = m.tsMs;
-    const expiry = this.expiryAt(utcMs);
+    const day = tradeDate(utcMs);
+    const expiry = this.expiryOn(day);
 
     const timeframes = {} as Record<ConfluenceTimeframe, number | null>;
     for (const tf of CONFLUENCE_TIMEFRAMES) timeframes[tf] = s.directions.get(tf)!.value;
@@ -174,6 +179,8 @@ export class SignalEngine {
       regime: { market, volatility, timeframes },
       smartMoney,
       expiry: { phase: expiry.phase, factor: expiry.factor, daysToExpiry: expiry.daysToExpiry },
+      price,
+      tradeDate: day,
     };
   }
 
@@ -194,9 +201,8 @@ export class SignalEngine {
     s.baseBars++;
   }
 
-  /** Expiry state of the trade date of an instant, computed once per trade date. */
-  private expiryAt(utcMs: number): ExpiryState {
-    const day = tradeDate(utcMs);
+  /** Expiry state of a trade date, computed once per trade date. */
+  private expiryOn(day: number): ExpiryState {
     if (day !== this.expiryDay || !this.expiryState) {
       this.expiryState = expiryPhase(this.calendar, day, this.config.expiry);
       this.expiryDay = day;
@@ -232,12 +238,11 @@ export class SignalEngine {
   }
 }
 
-/** The price a decision is made at: the base timeframe's bar in progress, else its last close, else the mid quote. */
-export function decisionPrice(m: SnapshotInput, baseTimeframe: string): number | null {
-  const f = m.frames.find((x) => x.timeframe === baseTimeframe) ?? m.frames[0];
-  const c = f?.close ?? f?.lastClosed?.close;
+/** The price a decision is made at: the base frame's bar in progress, else its last close, else the mid quote. */
+function priceAt(base: FrameInput, quote: SnapshotInput['quote']): number | null {
+  const c = base.close ?? base.lastClosed?.close;
   if (c !== undefined && c !== null && Number.isFinite(c)) return c;
-  return m.quote ? (m.quote.bid + m.quote.ask) / 2 : null;
+  return quote ? (quote.bid + quote.ask) / 2 : null;
 }
 
 function ratioOf(num: Float64Array, den: Float64Array): number {

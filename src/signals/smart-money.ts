@@ -104,8 +104,8 @@ export class SmartMoneyTracker {
         if (l.bidTrades > 0 && (this.sizes.rankOf(l.bid / l.bidTrades) ?? 0) >= q) ls += l.bid;
       }
       for (const l of levels) {
-        if (l.askTrades > 0) this.sizes.update(l.ask / l.askTrades);
-        if (l.bidTrades > 0) this.sizes.update(l.bid / l.bidTrades);
+        if (l.askTrades > 0) this.sizes.add(l.ask / l.askTrades);
+        if (l.bidTrades > 0) this.sizes.add(l.bid / l.bidTrades);
       }
     } else if (bar.trades > 0) {
       if ((this.sizes.update(bar.volume / bar.trades) ?? 0) >= q) {

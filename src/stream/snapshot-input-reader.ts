@@ -21,6 +21,8 @@ export interface SnapshotRead {
   input: SnapshotInput;
   sequence: number;
   tsNs: bigint;
+  /** QualityFlag bits of the snapshot. */
+  quality: number;
   /** When the engine published the snapshot, µs since the epoch. */
   publishedUs: number;
 }
@@ -117,6 +119,7 @@ export class SnapshotInputReader {
       },
       sequence: Number(s.sequence()),
       tsNs,
+      quality: s.quality(),
       publishedUs: nsToUs(s.tPublished()),
     };
   }

@@ -32,7 +32,7 @@ function decision(direction: SignalDecision['direction']): SignalDecision {
     features: { confluence_score: 0.5, momentum_flow: null, trend_alignment: 1, volume_profile: 0, support_resistance: 0, market_regime_score: 0, volatility_regime: null, time_factor: 1 },
     regime: { market: null, volatility: null, timeframes: { '1m': null, '5m': null, '15m': null, '1h': null, '4h': null } },
     smartMoney: { largeFlow: null, stacked: null, absorption: null, book: null, score: null } as unknown as SignalDecision['smartMoney'],
-    expiry: { phase: 'normal', factor: 1, daysToExpiry: 15 },
+    expiry: { phase: 'normal', factor: 1, daysToExpiry: 15 }, price: null, tradeDate: 0,
   };
 }
 

@@ -32,10 +32,10 @@ export class PercentileRank extends IndicatorBase implements PriceIndicator {
     return this.n < this.window ? this.n : this.window;
   }
 
-  /** First index of the sorted window whose value is ≥ x (strict: > x). */
-  private bound(x: number, strict: boolean): number {
+  /** First index among the first `end` sorted values whose value is ≥ x (strict: > x). */
+  private bound(x: number, strict: boolean, end = this.size): number {
     let lo = 0;
-    let hi = this.size;
+    let hi = end;
     const a = this.sorted;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -57,27 +57,28 @@ export class PercentileRank extends IndicatorBase implements PriceIndicator {
   /** Ranks `x` against the prior window, then adds it to the window. */
   update(x: number): number | null {
     if (Number.isNaN(x)) throw new RangeError('PercentileRank: NaN input');
-    this.out = this.rankOf(x);
+    const rank = this.rankOf(x);
+    this.add(x);
+    this.out = rank;
+    return rank;
+  }
+
+  /** Adds `x` to the window without ranking it (a caller that ranked it with rankOf already); `value` is unchanged. */
+  add(x: number): void {
+    if (Number.isNaN(x)) throw new RangeError('PercentileRank: NaN input');
     const a = this.sorted;
     let m = this.size;
     const slot = this.n % this.window;
     if (m === this.window) {
-      const gone = this.bound(this.ring[slot]!, false);
+      const gone = this.bound(this.ring[slot]!, false, m);
       a.copyWithin(gone, gone + 1, m);
       m--;
     }
-    this.n++; // size() is now m + 1 while the sorted part holds m: search the first m only
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid]! <= x) lo = mid + 1;
-      else hi = mid;
-    }
-    a.copyWithin(lo + 1, lo, m);
-    a[lo] = x;
+    const at = this.bound(x, true, m);
+    a.copyWithin(at + 1, at, m);
+    a[at] = x;
     this.ring[slot] = x;
-    return this.out;
+    this.n++;
   }
 
   /** Forgets every input. */
