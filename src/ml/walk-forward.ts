@@ -77,8 +77,8 @@ export function walkForward(
     const t: number[] = [];
     for (let i = f.testStart; i < f.testEnd; i++) (p.push(model.predict(x[i]!)), t.push(y[i]!));
     out.push({ ...f, ...classifierMetrics(p, t) });
-    allP.push(...p);
-    allY.push(...t);
+    // A loop, not push(...p): spreading a large test block into call arguments overflows the stack.
+    for (let i = 0; i < p.length; i++) (allP.push(p[i]!), allY.push(t[i]!));
   }
   return { pooled: classifierMetrics(allP, allY), folds: out };
 }
