@@ -8,7 +8,7 @@ import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
 import { planTimeframes } from '../kernels/timeframes.js';
 import { joinNs, type TradeBatch } from '../model/trade-batch.js';
 import { KernelPool } from '../pool/kernel-pool.js';
-import { FrameWriter } from '../stream/frame-writer.js';
+import { FrameWriter, type BuiltFrame } from '../stream/frame-writer.js';
 import type { StatusMessage } from '../stream/messages.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
@@ -63,6 +63,8 @@ export class SnapshotEngine {
   private statusTimer: NodeJS.Timeout | undefined;
   /** Snapshot tasks in flight, awaited before the pool closes. */
   private readonly running = new Set<Promise<void>>();
+  /** Hands a closed bar's frame to the publisher (made once: closed bars drain after every kernel task). */
+  private readonly publishBar = (topic: string, frame: BuiltFrame): void => this.publisher.bar(topic, frame);
 
   constructor(source: MarketSource, publisher: FramePublisher, o: SnapshotEngineOptions, log: Logger) {
     this.source = source;
@@ -290,11 +292,11 @@ export class SnapshotEngine {
     void p.finally(() => this.running.delete(p));
   }
 
+  /** The task of `f` on the inline kernels: a full ring is drained and the kernel resumed until it is done. */
   private runInline(f: SymbolFeed, inline: InlineExecutor): void {
+    const r = f.state.region;
     try {
-      const r = f.state.region;
       while (inline.snapshotSync(r.state, r.snapshot, f.task.upTo) !== 'ok') this.drainBars(f);
-      this.drainBars(f);
       this.complete(f);
     } catch (e) {
       this.taskFailed(f, e);
@@ -303,11 +305,11 @@ export class SnapshotEngine {
     }
   }
 
+  /** The task of `f` in the pool: the same loop as runInline, one task round trip per resume. */
   private async runPooled(f: SymbolFeed, pool: KernelPool): Promise<void> {
+    const r = f.state.region;
     try {
-      const r = f.state.region;
       while ((await pool.snapshot(r.state, r.snapshot, f.task.upTo)) !== 'ok') this.drainBars(f);
-      this.drainBars(f);
       this.complete(f);
     } catch (e) {
       this.taskFailed(f, e);
@@ -316,8 +318,9 @@ export class SnapshotEngine {
     }
   }
 
-  /** After the kernels: publish the snapshot if one is due (see dispatch). */
+  /** After the kernels: drain the bars they closed, then publish the snapshot if one is due (see dispatch). */
   private complete(f: SymbolFeed): void {
+    this.drainBars(f);
     const t = f.task;
     const kernelsUs = nowUs();
     const quality = this.quality(f, this.feeds.indexOf(f), kernelsUs);
@@ -369,14 +372,7 @@ export class SnapshotEngine {
   /** Publishes every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */
   private drainBars(f: SymbolFeed): void {
     // One callback per feed, made once: draining runs after every kernel task.
-    f.onClosed ??= (at, slot) => {
-      const tf = f.timeframes[f.byBlock[slot.block]!]!;
-      const region = f.state.region;
-      tf.closedBuf.set(this.mem.subarray(at, at + tf.closedBuf.length));
-      tf.lastClosed = tf.closedBuf;
-      const frame = this.writer.closedBar(tf.barTopic, f.info.symbol, f.info.tickSize, f.info.sizeDecimals, at, region.footprint, region.footprintLevels);
-      this.publisher.bar(tf.barTopic, frame);
-    };
+    f.onClosed ??= (at, slot) => f.closeBar(at, slot, this.mem, this.writer, this.publishBar);
     f.bars += f.reader.drainEntries(f.onClosed);
   }
 }

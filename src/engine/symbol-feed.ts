@@ -8,7 +8,7 @@ import type { TimeframeSlot } from '../kernels/timeframes.js';
 import type { FeatureConfig } from '../model/bar-features.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { joinNs, splitNs, type TradeBatch } from '../model/trade-batch.js';
-import type { QuoteInput } from '../stream/frame-writer.js';
+import type { BuiltFrame, FrameWriter, QuoteInput } from '../stream/frame-writer.js';
 import type { InstrumentInfo } from './market-source.js';
 
 /** One emitted timeframe of a feed: where its bars live and the last closed Bar struct, copied at the close. */
@@ -132,6 +132,18 @@ export class SymbolFeed {
     this.lastCommittedUs = nowUs();
     this.trades += n;
     return n;
+  }
+
+  /**
+   * Keeps the closed bar of ring entry `at` (timeframe `slot`) as its timeframe's last closed bar, builds its
+   * ClosedBar frame and hands it to `publish` with the timeframe's bar topic. `mem` views the shared memory.
+   */
+  closeBar(at: number, slot: TimeframeSlot, mem: Uint8Array, writer: FrameWriter, publish: (topic: string, frame: BuiltFrame) => void): void {
+    const tf = this.timeframes[this.byBlock[slot.block]!]!;
+    const region = this.state.region;
+    tf.closedBuf.set(mem.subarray(at, at + tf.closedBuf.length));
+    tf.lastClosed = tf.closedBuf;
+    publish(tf.barTopic, writer.closedBar(tf.barTopic, this.info.symbol, this.info.tickSize, this.info.sizeDecimals, at, region.footprint, region.footprintLevels));
   }
 
   /** Time of the last trade taken, ns. */

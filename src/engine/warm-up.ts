@@ -1,7 +1,8 @@
 import { nowUs } from '../common/clock.js';
 import type { KernelExecutor } from '../kernels/executor.js';
+import type { TimeframeSlot } from '../kernels/timeframes.js';
 import { splitNs, TradeBatch } from '../model/trade-batch.js';
-import type { FrameWriter } from '../stream/frame-writer.js';
+import type { BuiltFrame, FrameWriter } from '../stream/frame-writer.js';
 import type { FramePublisher } from './frame-publisher.js';
 import type { SymbolFeed } from './symbol-feed.js';
 
@@ -23,6 +24,8 @@ export async function warmUp(f: SymbolFeed, executor: KernelExecutor, writer: Fr
     quality: 0, tradesTotal: 0n, tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, region: f.state.region.snapshot,
     state: st, timeframes: f.timeframes, quote: { tsNs: 0n, bid: 0, ask: 0, bidSize: 0, askSize: 0 },
   };
+  const warmBar = (_topic: string, frame: BuiltFrame): void => publisher.warm?.(frame);
+  const onClosed = (at: number, slot: TimeframeSlot): void => f.closeBar(at, slot, mem, writer, warmBar);
   for (let k = 0; k < 40; k++) {
     batch.clear();
     for (let j = 0; j < 64; j++) {
@@ -34,12 +37,7 @@ export async function warmUp(f: SymbolFeed, executor: KernelExecutor, writer: Fr
     f.writer.append(batch);
     for (;;) {
       const outcome = await executor.snapshot(st, f.state.region.snapshot, f.writer.length);
-      f.reader.drainEntries((at, slot) => {
-        const tf = f.timeframes[f.byBlock[slot.block]!]!;
-        tf.closedBuf.set(mem.subarray(at, at + tf.closedBuf.length));
-        tf.lastClosed = tf.closedBuf;
-        publisher.warm?.(writer.closedBar(tf.barTopic, f.info.symbol, f.info.tickSize, 0, at, f.state.region.footprint, f.state.region.footprintLevels));
-      });
+      f.reader.drainEntries(onClosed);
       if (outcome === 'ok') break;
     }
     for (let i = 0; i < 60; i++) publisher.warm?.(writer.snapshot(input, nowUs()));
