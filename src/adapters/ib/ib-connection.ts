@@ -62,6 +62,8 @@ export class IbConnection {
   private heartbeat: NodeJS.Timeout | undefined;
   private ibConnectivity: 'ok' | 'lost' = 'ok';
   private readonly farms: Record<string, { kind: string; status: string }> = {};
+  /** Market-data farms whose last status is broken (kept with `farms`, read per snapshot through `dataUp`). */
+  private brokenMarketFarms = 0;
   private readonly counts = { attempts: 0, reconnects: 0, disconnects: 0, clientIdClashes: 0, heartbeatStalls: 0, malformed: 0, decoderFaults: 0 };
   private lastReason = '';
   private accounts = '';
@@ -87,7 +89,7 @@ export class IbConnection {
 
   /** True while the API is up and IB reports market data flowing. */
   get dataUp(): boolean {
-    return this.isUp && this.ibConnectivity === 'ok' && !Object.values(this.farms).some((f) => f.kind === 'market' && f.status === 'broken');
+    return this.isUp && this.ibConnectivity === 'ok' && this.brokenMarketFarms === 0;
   }
 
   /** True while the API is up (orders may be sent). */
@@ -245,7 +247,10 @@ export class IbConnection {
     if (farm) {
       const name = text.split(':').pop()?.trim() || farm[0];
       const was = this.dataUp;
-      const prev = this.farms[name]?.status;
+      const prevFarm = this.farms[name];
+      const prev = prevFarm?.status;
+      if (prevFarm?.kind === 'market' && prev === 'broken') this.brokenMarketFarms--;
+      if (farm[0] === 'market' && farm[1] === 'broken') this.brokenMarketFarms++;
       this.farms[name] = { kind: farm[0], status: farm[1] };
       if (prev !== farm[1]) this.log.info({ farm: name, kind: farm[0], status: farm[1], code }, 'IB data farm status');
       if (was && !this.dataUp) this.hooks.dataDown(code);

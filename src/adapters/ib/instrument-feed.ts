@@ -61,10 +61,11 @@ export class InstrumentFeed {
   private histReqId = -1;
   private histTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
-  private lostUntilMs = 0;
   private bars: IbBar[] = [];
   private barsFromSec = 0;
   private barFlagUntilSec = 0;
+  /** Until when (wall clock, `nowSec`) a lost gap or stand-in bars keep the Gap flag. */
+  private flagUntilSec = 0;
   private readonly c = {
     trades: 0, rejected: 0, outOfOrder: 0, seamDuplicates: 0, backfilled: 0, gaps: 0, gapsBackfilled: 0, gapsLost: 0,
     resubscriptions: 0, quotes: 0, gapsBarFilled: 0, barTrades: 0,
@@ -82,10 +83,10 @@ export class InstrumentFeed {
 
   /**
    * True while snapshots must carry the Gap flag: a backfill is running, a lost gap is recent, or bars stood in
-   * for trades less than `barFillFlagSec` ago (market clock) and the timeframes still hold them.
+   * for trades less than `barFillFlagSec` ago and the timeframes still hold them. Read per snapshot: one clock read.
    */
   get gapOpen(): boolean {
-    return this.gap !== 'none' || Date.now() < this.lostUntilMs || this.s.nowSec() < this.barFlagUntilSec;
+    return this.gap !== 'none' || this.s.nowSec() < this.flagUntilSec;
   }
 
   /** Requests the live streams with fresh ids (a new connection, or 1101). */
@@ -352,10 +353,11 @@ export class InstrumentFeed {
     this.c.trades += pushed + this.hold.length - dup;
     if (lost) {
       this.c.gapsLost++;
-      this.lostUntilMs = Date.now() + this.s.lostGapFlagMs;
+      this.flagUntilSec = Math.max(this.flagUntilSec, this.s.nowSec() + this.s.lostGapFlagMs / 1000);
     } else if (barsUntilSec) {
       this.c.gapsBarFilled++;
       this.barFlagUntilSec = Math.max(this.barFlagUntilSec, barsUntilSec + this.s.barFillFlagSec);
+      this.flagUntilSec = Math.max(this.flagUntilSec, this.barFlagUntilSec);
     } else this.c.gapsBackfilled++;
     this.log.info({ symbol: this.symbol, backfilled: pushed, held: this.hold.length, seamDuplicates: dup, pages: this.pages, lost, byBars: barsUntilSec > 0 }, 'Backfill completed');
     this.gap = 'none';
