@@ -48,8 +48,10 @@ export class Subscriber {
   }
 }
 
-function hubTopic(topic: string, format: Format): string {
-  return format === 'binary' ? `${topic}|b` : `${topic}|j`;
+/** The hub's topic names of one topic: one per format, since a binary and a JSON subscriber get different frames. */
+interface HubTopics {
+  binary: string;
+  json: string;
 }
 
 /**
@@ -62,6 +64,8 @@ export class SubscriberFanout {
   private readonly limits: FanoutLimits;
   private readonly all = new Set<Subscriber>();
   private readonly slow = new Set<Subscriber>();
+  /** Hub topic names per topic, built once (publish runs per frame). */
+  private readonly hubTopics = new Map<string, HubTopics>();
   private sweepScheduled = false;
   /** Frames replaced in a slow subscriber's queue by a newer one of the same topic. */
   conflated = 0;
@@ -107,36 +111,35 @@ export class SubscriberFanout {
     for (const t of topics) {
       if (s.topics.has(t)) continue;
       s.topics.add(t);
-      if (!s.slow) s.port.subscribe(hubTopic(t, s.format));
+      if (!s.slow) s.port.subscribe(this.hubTopic(t, s.format));
     }
   }
 
   unsubscribe(s: Subscriber, topics: readonly string[]): void {
     for (const t of topics) {
       if (!s.topics.delete(t)) continue;
-      if (!s.slow) s.port.unsubscribe(hubTopic(t, s.format));
+      if (!s.slow) s.port.unsubscribe(this.hubTopic(t, s.format));
       s.pending.delete(t);
     }
   }
 
   /**
-   * Publishes a frame of `topic`: the binary bytes, and the JSON text made by `json` only when a JSON
+   * Publishes a frame of `topic`: the binary bytes, and the JSON text `json` makes of them only when a JSON
    * subscriber wants it. `binary` may be a view of a reused buffer: a slow subscriber keeps a copy.
    */
-  publish(topic: string, binary: Uint8Array, json: () => string): void {
-    const b = hubTopic(topic, 'binary');
-    const j = hubTopic(topic, 'json');
+  publish(topic: string, binary: Uint8Array, json: (binary: Uint8Array) => string): void {
+    const { binary: b, json: j } = this.topicsOf(topic);
     if (this.hub.numSubscribers(b) > 0) this.hub.publish(b, binary, true);
     let text: string | undefined;
     if (this.hub.numSubscribers(j) > 0) {
-      text = json();
+      text = json(binary);
       this.hub.publish(j, text, false);
     }
     for (const s of this.slow) {
       if (!s.topics.has(topic)) continue;
       let frame: Uint8Array | string;
       if (s.format === 'binary') frame = binary.slice();
-      else frame = text ??= json();
+      else frame = text ??= json(binary);
       this.conflate(s, topic, frame);
     }
     this.scheduleSweep();
@@ -153,7 +156,17 @@ export class SubscriberFanout {
     s.slow = false;
     s.missedBytes = 0;
     this.slow.delete(s);
-    for (const t of s.topics) s.port.subscribe(hubTopic(t, s.format));
+    for (const t of s.topics) s.port.subscribe(this.hubTopic(t, s.format));
+  }
+
+  private topicsOf(topic: string): HubTopics {
+    let t = this.hubTopics.get(topic);
+    if (t === undefined) this.hubTopics.set(topic, (t = { binary: `${topic}|b`, json: `${topic}|j` }));
+    return t;
+  }
+
+  private hubTopic(topic: string, format: Format): string {
+    return this.topicsOf(topic)[format];
   }
 
   /** Checks every healthy subscriber's unsent bytes once the current publish round is over. */
@@ -173,7 +186,7 @@ export class SubscriberFanout {
       if (s.port.getBufferedAmount() <= this.limits.softBytes) continue;
       s.slow = true;
       this.slow.add(s);
-      for (const t of s.topics) s.port.unsubscribe(hubTopic(t, s.format));
+      for (const t of s.topics) s.port.unsubscribe(this.hubTopic(t, s.format));
       this.checkHard(s);
     }
   }
