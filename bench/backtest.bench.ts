@@ -14,22 +14,12 @@ import { openTradeSource } from '../src/data/open-trade-source.js';
 import { SimBroker } from '../src/execution/sim-broker.js';
 import { joinNs, TradeBatch } from '../src/model/trade-batch.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../src/signals/battle-navale.js';
+import { MBO_BYTES, metadataV2, writeMbo } from '../test/fixtures/dbn-writer.js';
 import { collect, print } from './report.js';
 
 const json = process.argv.includes('--json');
 const M = 1_000_000;
 const SIDES = 'NBA';
-
-/** DBN v2 metadata for one symbol, no mappings (the layout of src/data/dbn/dbn-trade-reader.test.ts). */
-function dbnMetadata(symbol: string): Buffer {
-  const u16 = (v: number): Buffer => Buffer.from(Uint16Array.of(v).buffer);
-  const u32 = (v: number): Buffer => Buffer.from(Uint32Array.of(v).buffer);
-  const u64 = (v: bigint): Buffer => Buffer.from(BigUint64Array.of(v).buffer);
-  const fixed = (s: string, n: number): Buffer => { const b = Buffer.alloc(n); b.write(s, 'latin1'); return b; };
-  const body = Buffer.concat([fixed('GLBX.MDP3', 16), u16(0), u64(1n), u64(2n), u64(0n), Buffer.from([1, 1, 0]), u16(71), Buffer.alloc(53), u32(0),
-    u32(1), fixed(symbol, 71), u32(0), u32(0), u32(0)]);
-  return Buffer.concat([Buffer.from('DBN'), Buffer.from([2]), u32(body.length), body]);
-}
 
 // Setup, outside the timed functions: the simulated trades as DBN and CSV files, and in memory for the broker.
 const dir = await mkdtemp(join(tmpdir(), 'mia-bench-backtest-'));
@@ -39,7 +29,7 @@ const batches: TradeBatch[] = [];
 {
   const sim = new MarketSimulator({ symbol: 'ES', seed: 20240304, trades: M, batchSize: 65536 });
   const lines: string[] = ['ts_event_ns,price,size,aggressor_side'];
-  const records = Buffer.alloc(56 * M);
+  const records = Buffer.alloc(MBO_BYTES * M);
   let k = 0;
   for (;;) {
     const b = new TradeBatch(65536);
@@ -48,19 +38,11 @@ const batches: TradeBatch[] = [];
     for (let i = 0; i < b.length; i++, k++) {
       const ts = joinNs(b.tsHi[i]!, b.tsLo[i]!);
       lines.push(`${ts},${b.price[i]!.toFixed(2)},${b.size[i]},${SIDES[b.side[i]!]}`);
-      const at = k * 56; // MBO record: length/4, rtype 0xa0, instrument 118, ts, price ·1e9, size, action T, side
-      records[at] = 14;
-      records[at + 1] = 0xa0;
-      records.writeUInt32LE(118, at + 4);
-      records.writeBigUInt64LE(ts, at + 8);
-      records.writeBigInt64LE(BigInt(Math.round(b.price[i]! * 1e9)), at + 24);
-      records.writeUInt32LE(b.size[i]!, at + 32);
-      records.write('T', at + 38, 'latin1');
-      records.write(SIDES[b.side[i]!]!, at + 39, 'latin1');
+      writeMbo(records, k * MBO_BYTES, ts, b.price[i]!, b.size[i]!, 'T', SIDES[b.side[i]!]!);
     }
   }
   await writeFile(csvFile, lines.join('\n') + '\n');
-  await writeFile(dbnFile, Buffer.concat([dbnMetadata('ESH4'), records.subarray(0, k * 56)]));
+  await writeFile(dbnFile, Buffer.concat([metadataV2('ESH4'), records.subarray(0, k * MBO_BYTES)]));
 }
 
 const quiet = (input: string): BacktestOptions => ({ input, startingBalance: 25_000, winProbability: 0.5 });

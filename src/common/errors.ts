@@ -91,6 +91,16 @@ export function inputError(code: ErrorCodeValue, pos: InputPosition, reason: str
   return new MiaError(code, `${where(pos)}: ${reason}`, { ...pos, reason });
 }
 
+/** INPUT_UNREADABLE for `path`: the file does not exist or a read failed (`reason` says which). */
+export function unreadable(path: string, reason = 'cannot read the file'): MiaError {
+  return new MiaError(ErrorCode.INPUT_UNREADABLE, `${path}: ${reason}`, { file: path });
+}
+
+/** BAD_RECORD for a zstd stream that cannot be decoded, with the decoder's or the framing's reason. */
+export function corruptZstd(path: string, e: unknown): MiaError {
+  return new MiaError(ErrorCode.BAD_RECORD, `${path}: zstd data is corrupt (${e instanceof Error ? e.message : String(e)})`, { file: path });
+}
+
 /** An invalid command-line argument or kernel configuration. */
 export function configError(code: ErrorCodeValue, reason: string, details: Record<string, unknown> = {}): MiaError {
   return new MiaError(code, reason, details);

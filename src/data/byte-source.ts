@@ -1,7 +1,7 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { ErrorCode, MiaError } from '../common/errors.js';
+import { ErrorCode, MiaError, unreadable } from '../common/errors.js';
 
 /**
  * The bytes of a file in order (plain, or decompressed), read into a buffer the caller owns: the CSV and DBN
@@ -17,10 +17,6 @@ export interface ByteSource {
   /** Releases the file (idempotent). */
   close(): Promise<void>;
 }
-
-/** INPUT_UNREADABLE for `path`. */
-export const unreadable = (path: string, reason = 'cannot read the file'): MiaError =>
-  new MiaError(ErrorCode.INPUT_UNREADABLE, `${path}: ${reason}`, { file: path });
 
 /** Opens `path` for reading, as INPUT_UNREADABLE on failure. */
 export async function openForReading(path: string): Promise<FileHandle> {

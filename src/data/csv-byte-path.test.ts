@@ -1,4 +1,4 @@
-// The byte path of CsvTradeReader against the string reader it replaced (reference/csv-text-reader.ts, the
+// The byte path of CsvTradeReader against the string reader it replaced (test/reference/csv-text-reader.ts, the
 // reader as it was): same trades bit for bit, same stats and info, same coded errors with the same rows
 // and messages, on random files and whatever the chunk size. MIA_FUZZ_RUNS raises the number of runs.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { MiaError } from '../common/errors.js';
 import type { ReaderOptions, TradeSource } from '../model/trade-batch.js';
 import { CsvTradeReader, type CsvReaderOptions } from './csv-trade-reader.js';
-import { CsvTextReader } from './reference/csv-text-reader.js';
+import { CsvTextReader } from '../../test/reference/csv-text-reader.js';
 
 const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 60);
 const dir = mkdtempSync(join(tmpdir(), 'mia-csv-bytes-'));

@@ -7,6 +7,19 @@ import { openByteSource, type ByteSource } from './byte-source.js';
  */
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 
+/** What one pass over a CSV file's data rows does with each row ({@link CsvLines} holds them). */
+export interface RowVisitor {
+  /**
+   * Reads the row at `lines.at` in place (1-based line `row`): returns where the next row starts, INCOMPLETE
+   * when the row goes on in the next chunk, or TEXT_ROW to hand it to {@link text} (nothing counted yet).
+   */
+  bytes(lines: CsvLines, row: number): number;
+  /** Reads a row the byte path handed on, from its text (never an empty line). */
+  text(line: string, row: number): void;
+  /** True when the pass must hand control back after this row: a full batch, or nothing left to find. */
+  readonly pause: boolean;
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 

@@ -9,7 +9,7 @@ import { ErrorCode, MiaError } from '../common/errors.js';
 import { Side } from '../model/side.js';
 import type { TradeSource } from '../model/trade-batch.js';
 import { CsvTradeReader } from './csv-trade-reader.js';
-import { CsvTextReader } from './reference/csv-text-reader.js';
+import { CsvTextReader } from '../../test/reference/csv-text-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mia-csv-'));
 let n = 0;

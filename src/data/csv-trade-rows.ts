@@ -2,7 +2,7 @@ import { ErrorCode, inputError, type ErrorCodeValue } from '../common/errors.js'
 import { Side } from '../model/side.js';
 import { joinNs, splitNs, type ReaderOptions, type ReadStats, type TradeBatch } from '../model/trade-batch.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from './csv-fields.js';
-import type { CsvLines } from './csv-lines.js';
+import type { CsvLines, RowVisitor } from './csv-lines.js';
 import { CsvRowWalker, Role, rolesOf, TEXT_ROW } from './csv-row-walker.js';
 
 /** Column indexes of a trade file's header; -1 where the file has no such column. */
@@ -15,6 +15,31 @@ export interface Columns {
   symbol: number;
 }
 
+/** Header names the reader recognises, in priority order (event time before receive time). */
+const TS_COLUMNS = ['ts_event_ns', 'ts_event', 'ts', 'timestamp'];
+const SIZE_COLUMNS = ['size', 'qty', 'amount', 'volume'];
+const SIDE_COLUMNS = ['side', 'aggressor_side'];
+
+/** The columns of a trade file's header line (README "Features of a trade file"); BAD_HEADER when one it needs is missing. */
+export function parseCsvHeader(line: string, path: string): Columns {
+  const names = (splitCsvLine(line) ?? []).map((n) => n.trim().toLowerCase());
+  const find = (options: string[]): number => {
+    for (const o of options) {
+      const i = names.indexOf(o);
+      if (i >= 0) return i;
+    }
+    return -1;
+  };
+  const cols = {
+    ts: find(TS_COLUMNS), price: names.indexOf('price'), size: find(SIZE_COLUMNS), side: find(SIDE_COLUMNS),
+    action: names.indexOf('action'), symbol: names.indexOf('symbol'),
+  };
+  const missing = [cols.ts < 0 && 'a timestamp (ts, timestamp, ts_event, ts_event_ns)', cols.price < 0 && 'price',
+    cols.size < 0 && 'a size (size, qty, amount, volume)'].filter(Boolean);
+  if (missing.length) throw inputError(ErrorCode.BAD_HEADER, { file: path, row: 1 }, `header has no ${missing.join(', ')} column`);
+  return cols;
+}
+
 /** What the rows of one read share with their reader. */
 export interface RowContext {
   readonly path: string;
@@ -23,12 +48,16 @@ export interface RowContext {
   readonly decimals: number;
   /** The symbol chosen with --symbol, when the file has a symbol column. */
   readonly chosen: string | undefined;
+  /** `chosen` as UTF-8 bytes. */
+  readonly chosenBytes: Uint8Array | undefined;
   readonly stats: ReadStats;
   readonly options: ReaderOptions;
+  /** Where the trades go; the reader hands it on whenever it is full. */
+  readonly batch: TradeBatch;
 }
 
 /** Largest raw size a Trade struct holds (u32). */
-export const MAX_RAW_SIZE = 0xffffffff;
+const MAX_RAW_SIZE = 0xffffffff;
 
 const TWO_64 = 1n << 64n;
 
@@ -49,11 +78,10 @@ export function fieldIs(buf: Buffer, s: number, e: number, text: string, bytes: 
  * read (a quote, an unusual number, any error) goes to the text path instead: the reader's original
  * per-row code, which therefore decides every result the byte path does not, and words every error.
  */
-export class CsvTradeRows {
+export class CsvTradeRows implements RowVisitor {
   private readonly ctx: RowContext;
   private readonly walker: CsvRowWalker;
-  private readonly chosenBytes: Uint8Array | undefined;
-  /** The instrument of the first trade, once known, and its bytes. */
+  /** The instrument of the tape and its bytes: the one chosen with --symbol, else that of the first trade once known. */
   private symbol: string | undefined;
   private symbolBytes: Uint8Array | undefined;
   /** The previous trade's time; hi = -1 before the first, so that any time follows it. */
@@ -67,31 +95,37 @@ export class CsvTradeRows {
     const c = ctx.cols;
     this.walker = new CsvRowWalker(rolesOf([[c.ts, Role.Ts], [c.price, Role.Price], [c.size, Role.Size], [c.side, Role.Side],
       [c.action, Role.Action], [c.symbol, Role.Symbol]]), ctx.decimals);
-    this.chosenBytes = ctx.chosen === undefined ? undefined : Buffer.from(ctx.chosen, 'utf8');
+    this.symbol = ctx.chosen;
+    this.symbolBytes = ctx.chosenBytes;
+  }
+
+  /** True when the batch is full: the reader hands it on before the next row. */
+  get pause(): boolean {
+    return this.ctx.batch.length === this.ctx.batch.capacity;
   }
 
   /**
    * Reads the row at `lines.at` in place: returns where the next row starts, INCOMPLETE when the row goes
-   * on in the next chunk, or TEXT_ROW when it must go to {@link fromText} (nothing counted yet).
+   * on in the next chunk, or TEXT_ROW when it must go to {@link text} (nothing counted yet).
    */
-  fromBytes(lines: CsvLines, row: number, batch: TradeBatch): number {
+  bytes(lines: CsvLines, row: number): number {
     const w = this.walker;
     const next = w.walk(lines.buf, lines.at, lines.end, lines.atEnd);
     if (next < 0) return next;
-    const { cols: c, stats } = this.ctx;
+    const { cols: c, stats, batch } = this.ctx;
     if (c.action >= 0 && !w.isTrade) {
+      stats.read++;
       stats.ignored++;
       return next;
     }
     if (c.symbol >= 0) {
-      const buf = lines.buf;
-      if (this.ctx.chosen !== undefined && !fieldIs(buf, w.symbolStart, w.symbolEnd, this.ctx.chosen, this.chosenBytes!)) {
+      if (this.symbol === undefined) return TEXT_ROW; // the text path takes the first symbol
+      if (!fieldIs(lines.buf, w.symbolStart, w.symbolEnd, this.symbol, this.symbolBytes!)) {
+        if (this.ctx.chosen === undefined) return TEXT_ROW; // a second instrument: the text path words the error
+        stats.read++;
         stats.ignored++;
         return next;
       }
-      if (this.symbol === undefined) return TEXT_ROW; // the text path takes the first symbol
-      this.symbolBytes ??= Buffer.from(this.symbol, 'utf8');
-      if (!fieldIs(buf, w.symbolStart, w.symbolEnd, this.symbol, this.symbolBytes)) return TEXT_ROW;
     }
     const t = w.token;
     if (!w.tsOk || !(w.price > 0) || !(w.size > 0 && w.size <= MAX_RAW_SIZE) || w.side < 0 || this.lastOdd !== undefined ||
@@ -99,13 +133,15 @@ export class CsvTradeRows {
     this.lastHi = t.hi;
     this.lastLo = t.lo;
     batch.push(t.hi, t.lo, w.price, w.size, w.side, row);
+    stats.read++;
     stats.trades++;
     return next;
   }
 
   /** Reads one row from its text: the reader's original row code, unchanged in what it accepts and reports. */
-  fromText(line: string, row: number, batch: TradeBatch): void {
-    const { cols: c, stats, options, path, decimals } = this.ctx;
+  text(line: string, row: number): void {
+    const { cols: c, stats, options, path, decimals, batch } = this.ctx;
+    stats.read++;
     const fail = (code: ErrorCodeValue, reason: string): void => {
       const err = inputError(code, { file: path, row }, reason);
       if (!options.skipBad) throw err;
@@ -123,13 +159,15 @@ export class CsvTradeRows {
     }
     if (c.symbol >= 0) {
       const s = f[c.symbol] ?? '';
-      if (this.ctx.chosen !== undefined && s !== this.ctx.chosen) {
-        stats.ignored++;
-        return;
-      }
-      // One tape is one instrument: mixing two symbols' prices would make every bar wrong.
-      this.symbol ??= s;
-      if (s !== this.symbol) {
+      if (this.symbol === undefined) {
+        this.symbol = s;
+        this.symbolBytes = Buffer.from(s, 'utf8');
+      } else if (s !== this.symbol) {
+        if (this.ctx.chosen !== undefined) {
+          stats.ignored++;
+          return;
+        }
+        // One tape is one instrument: mixing two symbols' prices would make every bar wrong.
         throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: path, row }, `trades of ${this.symbol} and ${s} in one file: choose one with --symbol`);
       }
     }

@@ -1,10 +1,10 @@
 import { open } from 'node:fs/promises';
-import { ErrorCode, MiaError } from '../common/errors.js';
+import { ErrorCode, MiaError, unreadable } from '../common/errors.js';
 import type { ReaderOptions, TradeSource } from '../model/trade-batch.js';
 import { CsvTradeReader } from './csv-trade-reader.js';
 import { DbnTradeReader } from './dbn/dbn-trade-reader.js';
+import { isZstd } from './dbn/zstd-frame-scanner.js';
 
-const ZSTD_MAGIC = 0xfd2fb528; // little-endian read of 28 B5 2F FD
 const DBN_MAGIC = 'DBN';
 
 /** Opens a trade file with the reader its content calls for: DBN (plain or zstd) or CSV (plain or gzip). */
@@ -19,9 +19,9 @@ export async function openTradeSource(path: string, options: ReaderOptions & { s
       await fh.close();
     }
   } catch {
-    throw new MiaError(ErrorCode.INPUT_UNREADABLE, `${path}: cannot read the file`, { file: path });
+    throw unreadable(path);
   }
-  if (head.readUInt32LE(0) === ZSTD_MAGIC || head.toString('latin1', 0, 3) === DBN_MAGIC) {
+  if (isZstd(head) || head.toString('latin1', 0, 3) === DBN_MAGIC) {
     return DbnTradeReader.open(path, options);
   }
   if (/\.csv(\.gz)?$/i.test(path) || /\.txt$/i.test(path)) return CsvTradeReader.open(path, options);

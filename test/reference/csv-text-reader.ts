@@ -1,26 +1,13 @@
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../../common/errors.js';
-import { Side } from '../../model/side.js';
+import { ErrorCode, inputError, MiaError, unreadable, type ErrorCodeValue } from '../../src/common/errors.js';
+import { Side } from '../../src/model/side.js';
 import {
   splitNs, TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource,
-} from '../../model/trade-batch.js';
-import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from '../csv-fields.js';
-import { textLines } from '../text-lines.js';
-
-/** Header names the reader recognises, in priority order (event time before receive time). */
-const TS_COLUMNS = ['ts_event_ns', 'ts_event', 'ts', 'timestamp'];
-const SIZE_COLUMNS = ['size', 'qty', 'amount', 'volume'];
-const SIDE_COLUMNS = ['side', 'aggressor_side'];
-
-interface Columns {
-  ts: number;
-  price: number;
-  size: number;
-  side: number;
-  action: number;
-  symbol: number;
-}
+} from '../../src/model/trade-batch.js';
+import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from '../../src/data/csv-fields.js';
+import { parseCsvHeader, type Columns } from '../../src/data/csv-trade-rows.js';
+import { textLines } from './text-lines.js';
 
 /** Largest raw size a Trade struct holds (u32). */
 const MAX_RAW_SIZE = 0xffffffff;
@@ -28,8 +15,8 @@ const MAX_RAW_SIZE = 0xffffffff;
 /**
  * The CSV trade reader as it was before its byte path: every line decoded to a string, split, and parsed
  * field by field through strings (~0.4 M rows/s). It is the oracle the byte path of
- * CsvTradeReader (../csv-trade-reader.ts) is property-tested against, so it shares no code with it
- * beyond the text field parsers of csv-fields.ts; keep it as it is.
+ * CsvTradeReader (src/data/csv-trade-reader.ts) is property-tested against, so it shares no code with it
+ * beyond the text field parsers of csv-fields.ts and the header parser; keep it as it is.
  */
 export class CsvTextReader implements TradeSource {
   readonly info: SourceInfo;
@@ -52,31 +39,12 @@ export class CsvTextReader implements TradeSource {
     try {
       await access(path);
     } catch {
-      throw new MiaError(ErrorCode.INPUT_UNREADABLE, `${path}: cannot read the file`, { file: path });
+      throw unreadable(path);
     }
     const info: SourceInfo = { symbol: options.symbol ?? '', sizeDecimals: options.sizeDecimals ?? 0, hasSides: false };
     const reader = new CsvTextReader(path, options, info);
     await reader.scan(options.sizeDecimals === undefined, options.symbol === undefined);
     return reader;
-  }
-
-  private header(line: string): Columns {
-    const names = (splitCsvLine(line) ?? []).map((n) => n.trim().toLowerCase());
-    const find = (options: string[]): number => {
-      for (const o of options) {
-        const i = names.indexOf(o);
-        if (i >= 0) return i;
-      }
-      return -1;
-    };
-    const cols = {
-      ts: find(TS_COLUMNS), price: names.indexOf('price'), size: find(SIZE_COLUMNS), side: find(SIDE_COLUMNS),
-      action: names.indexOf('action'), symbol: names.indexOf('symbol'),
-    };
-    const missing = [cols.ts < 0 && 'a timestamp (ts, timestamp, ts_event, ts_event_ns)', cols.price < 0 && 'price',
-      cols.size < 0 && 'a size (size, qty, amount, volume)'].filter(Boolean);
-    if (missing.length) throw inputError(ErrorCode.BAD_HEADER, { file: this.path, row: 1 }, `header has no ${missing.join(', ')} column`);
-    return cols;
   }
 
   /** First pass: header, the finest size precision in the file, the symbol of the first trade. */
@@ -87,7 +55,7 @@ export class CsvTextReader implements TradeSource {
     for await (const line of textLines(this.path)) {
       row++;
       if (row === 1) {
-        this.cols = this.header(line);
+        this.cols = parseCsvHeader(line, this.path);
         this.info.hasSides = this.cols.side >= 0;
         if (!detectDecimals && !detectSymbol && (this.chosen === undefined || this.cols.symbol < 0)) return;
         continue;

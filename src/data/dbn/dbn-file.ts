@@ -1,17 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { decompress } from 'fzstd';
-import { openForReading, PlainFileSource, readAt, unreadable, type ByteSource } from '../byte-source.js';
+import { corruptZstd, unreadable } from '../../common/errors.js';
+import { openForReading, PlainFileSource, readAt, type ByteSource } from '../byte-source.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
-import { corruptZstd, ZSTD_READ_BYTES, ZstdStreamSource } from './zstd-stream-source.js';
-
-const ZSTD_MAGIC = 0xfd2fb528;
+import { isZstd } from './zstd-frame-scanner.js';
+import { ZSTD_READ_BYTES, ZstdStreamSource } from './zstd-stream-source.js';
 
 /** Bytes of metadata decoded at a time: a corrupt length must not allocate more than the stream holds. */
 const METADATA_PIECE_BYTES = 64 * 1024;
-
-function isZstd(b: Uint8Array): boolean {
-  return b.length >= 4 && (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0 === ZSTD_MAGIC;
-}
 
 /**
  * Reads a DBN file into memory, decompressing zstd (by magic, not by name). Whole-file: for the bar reader

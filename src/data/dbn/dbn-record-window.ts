@@ -1,7 +1,7 @@
 import type { ByteSource } from '../byte-source.js';
 
 /** Longest DBN record: its first byte counts 4-byte words. */
-export const MAX_RECORD_BYTES = 255 * 4;
+const MAX_RECORD_BYTES = 255 * 4;
 
 /**
  * Bytes read per chunk by default: 54 reads for a million MBO records (the calls cost nothing), and a buffer

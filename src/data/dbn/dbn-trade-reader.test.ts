@@ -2,36 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { metadataV2, mbo } from '../../../test/fixtures/dbn-writer.js';
 import { ErrorCode } from '../../common/errors.js';
 import type { TradeSource } from '../../model/trade-batch.js';
 import { countDbnRecords, DbnTradeReader, type DbnReaderOptions } from './dbn-trade-reader.js';
-
-// Hand-built DBN v2: metadata (layout of databento/dbn metadata.rs, as in ../shared/data/tools/dbn2csv.py)
-// followed by MBO records. symbol_cstr_len 71, one symbol, no mappings.
-function metadataV2(symbol: string): Buffer {
-  const body: Buffer[] = [];
-  const u16 = (v: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; };
-  const u32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; };
-  const u64 = (v: bigint) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(v); return b; };
-  const fixed = (s: string, n: number) => { const b = Buffer.alloc(n); b.write(s, 'latin1'); return b; };
-  body.push(fixed('GLBX.MDP3', 16), u16(0), u64(1n), u64(2n), u64(0n), Buffer.from([1, 1, 0]), u16(71), Buffer.alloc(53), u32(0));
-  body.push(u32(1), fixed(symbol, 71), u32(0), u32(0), u32(0));
-  const b = Buffer.concat(body);
-  return Buffer.concat([Buffer.from('DBN'), Buffer.from([2]), u32(b.length), b]);
-}
-
-function mbo(ts: bigint, price: number, size: number, action: string, side: string): Buffer {
-  const r = Buffer.alloc(56);
-  r[0] = 56 / 4;
-  r[1] = 0xa0;
-  r.writeUInt32LE(118, 4);
-  r.writeBigUInt64LE(ts, 8);
-  r.writeBigInt64LE(BigInt(Math.round(price * 1e9)), 24);
-  r.writeUInt32LE(size, 32);
-  r.write(action, 38, 'latin1');
-  r.write(side, 39, 'latin1');
-  return r;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'mia-dbn-'));
 let n = 0;

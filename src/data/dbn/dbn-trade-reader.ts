@@ -1,10 +1,10 @@
 import { configError, ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../../common/errors.js';
 import { Side, type SideCode } from '../../model/side.js';
-import { TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../model/trade-batch.js';
+import { DEFAULT_BATCH_TRADES, TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../model/trade-batch.js';
 import { loadDbn, openDbnRecords, readDbnHead, type DbnHead } from './dbn-file.js';
 import { chunkBuffer, DbnRecordWindow, DEFAULT_CHUNK_BYTES } from './dbn-record-window.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
-import { forEachRecord, minRecordBytes, Rec, readPrice, RType } from './records.js';
+import { forEachRecord, Rec, readPrice, recordLength, RType, truncatedRecord } from './records.js';
 
 const T = 0x54; // 'T': a trade
 const B = 0x42; // 'B': buy aggressor
@@ -89,9 +89,7 @@ export class DbnTradeReader implements TradeSource {
 
   /** Trades in file order; the file is open only while this iterates, closed however the iteration ends. */
   async *batches(): AsyncGenerator<TradeBatch> {
-    // 8 Ki trades (200 KB of columns): the engine takes trades in bar-sized bites anyway, and a 64 Ki batch
-    // costs ~5 ms of fresh pages per reader, which a backtest pays on every run.
-    const batch = new TradeBatch(this.options.batchSize ?? 8192);
+    const batch = new TradeBatch(this.options.batchSize ?? DEFAULT_BATCH_TRADES);
     const { zstd, size, metadata } = this.head;
     // No bigger than a plain file's records: a small file must not pay for touching 1 MiB of fresh pages.
     // (A zstd file's decoded size is not known before it is decoded.)
@@ -110,12 +108,9 @@ export class DbnTradeReader implements TradeSource {
         const end = w.end;
         let at = w.start;
         while (at < end) {
-          const len = buf[at]! * 4;
-          if (at + len > end || at + 1 === end) break; // the record goes on in the next chunk, or is truncated
+          const len = recordLength(buf, at, end, this.path, index);
+          if (len < 0) break; // the record goes on in the next chunk, or is truncated
           const rtype = buf[at + 1]!;
-          if (len < 16 || len < minRecordBytes(rtype)) {
-            throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: index }, `record length ${len} is too short for rtype 0x${rtype.toString(16)}`);
-          }
           this.stats.read++;
           let priceAt = -1;
           let sizeAt = 0;
@@ -165,7 +160,7 @@ export class DbnTradeReader implements TradeSource {
           index++;
         }
         if (w.atEnd) {
-          if (at < end) throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: index }, 'record is truncated');
+          if (at < end) throw truncatedRecord(this.path, index);
           break;
         }
         await w.advance(at);

@@ -1,4 +1,4 @@
-import { ErrorCode, inputError } from '../../common/errors.js';
+import { ErrorCode, inputError, type MiaError } from '../../common/errors.js';
 
 /** Record types (rtype) the reader decodes. */
 export const RType = {
@@ -41,7 +41,7 @@ export const Rec = {
 } as const;
 
 /** Minimum length of each decoded record type, to reject truncated records before reading them. */
-export function minRecordBytes(rtype: number): number {
+function minRecordBytes(rtype: number): number {
   if (rtype === RType.MBO) return Rec.MBO_BYTES;
   if (rtype === RType.MBP0) return Rec.MBP0_BYTES;
   if (rtype === RType.MBP1) return Rec.MBP1_BYTES;
@@ -50,22 +50,36 @@ export function minRecordBytes(rtype: number): number {
 }
 
 /**
+ * Length of record `index` at `buf[at]` when `buf[at, end)` holds it whole; -1 when it goes on past `end`
+ * (a later chunk completes it, or at the end of the records it is {@link truncatedRecord}). Throws
+ * MIA_ERR_BAD_RECORD naming the record when its length is too short for its rtype, before any field is read.
+ */
+export function recordLength(buf: Uint8Array, at: number, end: number, file: string, index: number): number {
+  const len = buf[at]! * 4;
+  if (at + len > end || at + 1 === end) return -1;
+  const rtype = buf[at + 1]!;
+  if (len < minRecordBytes(rtype)) {
+    throw inputError(ErrorCode.BAD_RECORD, { file, record: index }, `record length ${len} is too short for rtype 0x${rtype.toString(16)}`);
+  }
+  return len;
+}
+
+/** MIA_ERR_BAD_RECORD for record `index`, which the records end inside of. */
+export function truncatedRecord(file: string, index: number): MiaError {
+  return inputError(ErrorCode.BAD_RECORD, { file, record: index }, 'record is truncated');
+}
+
+/**
  * Walks the records of a decompressed DBN buffer from `offset`, calling `visit(rtype, at, index)`;
- * throws MIA_ERR_BAD_RECORD naming the record when a length is zero or runs past the end.
+ * throws MIA_ERR_BAD_RECORD naming the record when a length is too short or runs past the end.
  */
 export function forEachRecord(buf: Uint8Array, offset: number, file: string, visit: (rtype: number, at: number, index: number) => void): number {
   let at = offset;
   let index = 0;
   while (at < buf.length) {
-    const len = buf[at]! * 4;
-    const rtype = buf[at + 1]!;
-    if (len < 16 || at + len > buf.length) {
-      throw inputError(ErrorCode.BAD_RECORD, { file, record: index }, len < 16 ? `record length ${len} is too short` : 'record is truncated');
-    }
-    if (len < minRecordBytes(rtype)) {
-      throw inputError(ErrorCode.BAD_RECORD, { file, record: index }, `rtype 0x${rtype.toString(16)} record of ${len} bytes is shorter than ${minRecordBytes(rtype)}`);
-    }
-    visit(rtype, at, index);
+    const len = recordLength(buf, at, buf.length, file, index);
+    if (len < 0) throw truncatedRecord(file, index);
+    visit(buf[at + 1]!, at, index);
     at += len;
     index++;
   }

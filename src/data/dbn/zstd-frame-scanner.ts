@@ -1,3 +1,13 @@
+import { corruptZstd } from '../../common/errors.js';
+
+/** Zstd frame magic number 0xFD2FB528 (RFC 8878 §3.1.1), stored little-endian as 28 B5 2F FD. */
+const ZSTD_MAGIC = 0xfd2fb528;
+
+/** True when `b` starts with the zstd frame magic number. */
+export function isZstd(b: Uint8Array): boolean {
+  return b.length >= 4 && u32(b, 0) === ZSTD_MAGIC;
+}
+
 /** Largest zstd block, decompressed or not (RFC 8878 §3.1.1.2.4, Block_Maximum_Size). */
 export const ZSTD_MAX_BLOCK_BYTES = 128 * 1024;
 
@@ -6,9 +16,6 @@ const MAX_FRAME_HEADER_BYTES = 18;
 
 /** Longest piece: a frame header with its first block. */
 export const ZSTD_MAX_PIECE_BYTES = MAX_FRAME_HEADER_BYTES + 3 + ZSTD_MAX_BLOCK_BYTES;
-
-/** A zstd stream whose framing is wrong; the message is what is wrong. */
-export class ZstdFramingError extends Error {}
 
 /** What the scanner expects next. */
 const Expect = {
@@ -37,6 +44,13 @@ export class ZstdFrameScanner {
   private skipping = 0;
   /** Whether the current frame ends with a 4-byte content checksum. */
   private checksum = false;
+  /** The file, for error messages. */
+  private readonly path: string;
+
+  /** Scans the zstd stream of `path`; wrong framing throws BAD_RECORD naming what is wrong. */
+  constructor(path: string) {
+    this.path = path;
+  }
 
   /** True between frames: the stream may end here. */
   get atFrameStart(): boolean {
@@ -65,10 +79,10 @@ export class ZstdFrameScanner {
       this.expect = this.skipping === 0 ? Expect.Frame : Expect.Skip;
       return at + 8;
     }
-    if (u32(b, at) !== 0xfd2fb528) throw new ZstdFramingError('invalid zstd data');
+    if (u32(b, at) !== ZSTD_MAGIC) throw corruptZstd(this.path, 'invalid zstd data');
     if (have < 5) return -1;
     const flags = b[at + 4]!;
-    if (flags & 8) throw new ZstdFramingError('invalid zstd data'); // the reserved bit
+    if (flags & 8) throw corruptZstd(this.path, 'invalid zstd data'); // the reserved bit
     const singleSegment = (flags >> 5) & 1;
     const contentSizeFlag = flags >> 6;
     const dictionaryBytes = [0, 1, 2, 4][flags & 3]!;
@@ -87,8 +101,8 @@ export class ZstdFrameScanner {
     const h = b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16);
     const type = (h >> 1) & 3;
     const size = h >>> 3;
-    if (type === 3) throw new ZstdFramingError('invalid block type');
-    if (size > ZSTD_MAX_BLOCK_BYTES) throw new ZstdFramingError(`block of ${size} bytes is larger than the ${ZSTD_MAX_BLOCK_BYTES} zstd allows`);
+    if (type === 3) throw corruptZstd(this.path, 'invalid block type');
+    if (size > ZSTD_MAX_BLOCK_BYTES) throw corruptZstd(this.path, `block of ${size} bytes is larger than the ${ZSTD_MAX_BLOCK_BYTES} zstd allows`);
     const blockEnd = at + 3 + (type === 1 ? 1 : size); // an RLE block holds its one byte; its size is decoded
     if (blockEnd > end) return -1;
     this.checksum = checksum;

@@ -1,5 +1,5 @@
 import { Decompress } from 'fzstd';
-import { ErrorCode, MiaError } from '../../common/errors.js';
+import { corruptZstd } from '../../common/errors.js';
 import type { ByteSource, PlainFileSource } from '../byte-source.js';
 import { ZSTD_MAX_BLOCK_BYTES, ZSTD_MAX_PIECE_BYTES, ZstdFrameScanner } from './zstd-frame-scanner.js';
 
@@ -22,11 +22,6 @@ const FZSTD_HELD_BYTES = 18;
  */
 export const ZSTD_MAX_QUEUED_BYTES = 3 * ZSTD_MAX_BLOCK_BYTES;
 
-/** BAD_RECORD for a zstd stream that cannot be decoded, with the decoder's reason. */
-export function corruptZstd(path: string, e: unknown): MiaError {
-  return new MiaError(ErrorCode.BAD_RECORD, `${path}: zstd data is corrupt (${e instanceof Error ? e.message : String(e)})`, { file: path });
-}
-
 /**
  * The decompressed bytes of a zstd file, decoded as they are read: compressed bytes come through one reused
  * buffer, are fed to fzstd one block at a time ({@link ZstdFrameScanner}), and each decoded block waits in
@@ -44,7 +39,7 @@ export class ZstdStreamSource implements ByteSource {
   private rawAt = 0;
   private rawEnd = 0;
   private readonly readBytes: number;
-  private readonly scanner = new ZstdFrameScanner();
+  private readonly scanner: ZstdFrameScanner;
   private readonly decoder: Decompress;
   /** Decoded blocks not yet read: `queue[head]` from `headAt` on, then the rest. */
   private readonly queue: Uint8Array[] = [];
@@ -61,6 +56,7 @@ export class ZstdStreamSource implements ByteSource {
     this.path = path;
     this.file = file;
     this.readBytes = readBytes;
+    this.scanner = new ZstdFrameScanner(path);
     // The longest piece must fit, whatever the read size.
     this.raw = new Uint8Array(Math.max(readBytes, ZSTD_MAX_PIECE_BYTES));
     this.decoder = new Decompress((block) => {
@@ -119,12 +115,7 @@ export class ZstdStreamSource implements ByteSource {
   /** Feeds the decoder the next whole piece in the read buffer; false when the buffer holds none. */
   private feedPiece(): boolean {
     const raw = this.raw;
-    let end: number;
-    try {
-      end = this.scanner.next(raw, this.rawAt, this.rawEnd);
-    } catch (e) {
-      throw corruptZstd(this.path, e);
-    }
+    const end = this.scanner.next(raw, this.rawAt, this.rawEnd);
     if (end < 0) return false;
     const piece = raw.subarray(this.rawAt, end);
     this.rawAt = end;
