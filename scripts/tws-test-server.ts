@@ -15,7 +15,7 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { frontMonth, quarterly } from '../src/adapters/ib/front-month.js';
+import { futuresAroundToday, INDEXES } from '../test/ib/fixtures.js';
 import { TwsServer } from '../test/ib/tws-server.js';
 import type { ContractSpec } from '../test/ib/tws-wire.js';
 
@@ -23,27 +23,8 @@ const { values } = parseArgs({ options: { port: { type: 'string', default: '4002
 const port = Number(values.port);
 const rate = Number(values.rate);
 
-function contracts(): ContractSpec[] {
-  const front = frontMonth(new Date());
-  const next = front.month === 12 ? quarterly(front.year + 1, 3) : quarterly(front.year, (front.month + 3) as 3 | 6 | 9 | 12);
-  const out: ContractSpec[] = [];
-  let conId = 700_000_000;
-  for (const symbol of ['ES', 'NQ']) {
-    for (const m of [front, next]) {
-      const expiry = m.expiry.toISOString().slice(0, 10).replace(/-/g, '');
-      out.push({
-        conId: ++conId, symbol, secType: 'FUT', lastTradeDate: expiry, contractMonth: m.contractMonth, exchange: 'CME', currency: 'USD',
-        localSymbol: `${symbol}${m.code}${String(m.year).slice(-1)}`, multiplier: symbol === 'ES' ? 50 : 20, minTick: 0.25,
-      });
-    }
-  }
-  // The cash indices, with IB's own conIds.
-  out.push({ conId: 416904, symbol: 'SPX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'CBOE', currency: 'USD', localSymbol: 'SPX', multiplier: '', minTick: 0.01 });
-  out.push({ conId: 416843, symbol: 'NDX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'NASDAQ', currency: 'USD', localSymbol: 'NDX', multiplier: '', minTick: 0.01 });
-  return out;
-}
-
-const specs = contracts();
+// ES then NQ, each front month then next (the filter below takes the front months); the cash indices with IB's conIds.
+const specs: ContractSpec[] = [...futuresAroundToday('ES', 700_000_000), ...futuresAroundToday('NQ', 700_000_002), ...INDEXES];
 const front = specs.filter((c, k) => c.secType === 'FUT' && k % 2 === 0);
 const indexes = specs.filter((c) => c.secType === 'IND');
 const server = new TwsServer({ contracts: specs, startSec: Math.floor(Date.now() / 1000) });

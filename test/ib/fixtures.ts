@@ -1,4 +1,4 @@
-import { frontMonth, quarterly } from '../../src/adapters/ib/front-month.js';
+import { frontMonth, nextQuarterly } from '../../src/adapters/ib/front-month.js';
 import type { ContractSpec } from './tws-wire.js';
 
 /**
@@ -36,12 +36,17 @@ export const INDEXES: ContractSpec[] = [
   { conId: NDX, symbol: 'NDX', secType: 'IND', lastTradeDate: '', contractMonth: '', exchange: 'NASDAQ', currency: 'USD', localSymbol: 'NDX', multiplier: '', minTick: 0.01 },
 ];
 
-/** ES quarterlies around today, so a CLI resolving the front month by the wall clock finds one (`mia serve`). */
-export function esAroundToday(): ContractSpec[] {
+/**
+ * The front and next quarterlies of `symbol` (ES or NQ) by the wall clock, conIds `conIdBase` + 1 and + 2, so a
+ * CLI resolving the front month finds one (`mia serve`, scripts/tws-test-server.ts).
+ */
+export function futuresAroundToday(symbol: string, conIdBase: number): ContractSpec[] {
   const f = frontMonth(new Date());
-  const next = f.month === 12 ? quarterly(f.year + 1, 3) : quarterly(f.year, (f.month + 3) as 3 | 6 | 9 | 12);
-  return [f, next].map((m, k) => ({
-    conId: 800_000_001 + k, symbol: 'ES', secType: 'FUT', lastTradeDate: m.expiry.toISOString().slice(0, 10).replace(/-/g, ''),
-    contractMonth: m.contractMonth, exchange: 'CME', currency: 'USD', localSymbol: `ES${m.code}${String(m.year).slice(-1)}`, multiplier: 50, minTick: 0.25,
-  }));
+  return [f, nextQuarterly(f)].map((m, k) => spec(conIdBase + 1 + k, symbol, `${symbol}${m.code}${String(m.year).slice(-1)}`,
+    m.expiry.toISOString().slice(0, 10).replace(/-/g, ''), m.contractMonth));
+}
+
+/** ES quarterlies around today, conIds 800000001 (the front month) and 800000002. */
+export function esAroundToday(): ContractSpec[] {
+  return futuresAroundToday('ES', 800_000_000);
 }

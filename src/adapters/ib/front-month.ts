@@ -38,21 +38,18 @@ export function quarterly(year: number, month: 3 | 6 | 9 | 12): ContractMonth {
   };
 }
 
+/** The quarterly after `c` (Z is followed by next year's H). */
+export function nextQuarterly(c: ContractMonth): ContractMonth {
+  return c.month === 12 ? quarterly(c.year + 1, 3) : quarterly(c.year, (c.month + 3) as 3 | 6 | 9 | 12);
+}
+
 /**
  * The front month at instant `at`: the nearest quarterly whose roll date is still ahead. On the roll day
  * itself the next quarterly is already the front month.
  */
 export function frontMonth(at: Date): ContractMonth {
   const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
-  let year = at.getUTCFullYear();
-  let month = Math.ceil((at.getUTCMonth() + 1) / 3) * 3;
-  for (;;) {
-    const c = quarterly(year, month as 3 | 6 | 9 | 12);
-    if (day < c.rollDate.getTime()) return c;
-    month += 3;
-    if (month > 12) {
-      month = 3;
-      year++;
-    }
-  }
+  let c = quarterly(at.getUTCFullYear(), (Math.ceil((at.getUTCMonth() + 1) / 3) * 3) as 3 | 6 | 9 | 12);
+  while (day >= c.rollDate.getTime()) c = nextQuarterly(c);
+  return c;
 }
