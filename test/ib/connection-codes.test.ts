@@ -2,9 +2,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { IbSourceOptions } from '../../src/adapters/ib/ib-source.js';
 import { QualityFlag } from '../../src/generated/mia/quality-flag.js';
 import { ESH4 } from './fixtures.js';
-import { fastSettings, type IbSession, IbSessions, pollUntil, waitFor } from './harness.js';
+import { fastSettings, feedHealth, type IbSession, IbSessions, pollUntil, waitFor } from './harness.js';
 import type { TwsServer } from './tws-server.js';
-import { OUT } from './tws-wire.js';
+import { IN, OUT } from './tws-wire.js';
 
 const sessions = new IbSessions();
 afterEach(() => sessions.closeAll());
@@ -45,6 +45,29 @@ describe('IbSource, IB status codes', () => {
     expect(sink.trades[0]!.map((t) => [t.sec, t.price, t.size])).toEqual(s.tape(ESH4).map((t) => [t.timeSec, t.price, t.size]));
     expect(subRequests(s)).toBe(subs);
     expect(src.health().connection).toMatchObject({ ibConnectivity: 'ok', reconnects: 0 });
+  });
+
+  test('a held live trade older than the backfilled outage is counted out of order, not as a trade', async () => {
+    const { s, src, sink } = await session();
+    s.trade(ESH4, 5000, 1);
+    await pollUntil(src, sink, () => sink.trades[0]!.length === 1, 5000, 'first trade');
+    s.sendError(-1, 1100, 'Connectivity between IB and Trader Workstation has been lost.');
+    await pollUntil(src, sink, () => (src.qualityFlags(0) & QualityFlag.Disconnected) !== 0, 5000, 'Disconnected flag');
+    s.streaming = false;
+    const t0 = s.nowSec;
+    for (let k = 1; k <= 5; k++) s.trade(ESH4, 5000 + k * 0.25, k, t0 + k);
+    s.nowSec += 6;
+    s.streaming = true;
+    s.holdHistorical();
+    s.sendError(-1, 1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.');
+    await pollUntil(src, sink, () => src.qualityFlags(0) === QualityFlag.Gap, 5000, 'Gap flag during the backfill');
+    // A late live print, stamped inside the outage but not on the tape: held, then too old for the queue.
+    const lastId = s.subscriptions().find((x) => x.kind === 'AllLast')!.reqId;
+    s.inject([IN.TICK_BY_TICK, lastId, 2, t0 + 2, 4999, 7, 0, 'CME', '']);
+    s.releaseHistorical();
+    await pollUntil(src, sink, () => src.qualityFlags(0) === 0, 5000, 'flags clear');
+    expect(sink.trades[0]!.map((t) => [t.sec, t.price, t.size])).toEqual(s.tape(ESH4).map((t) => [t.timeSec, t.price, t.size]));
+    expect(feedHealth(src, 0)).toMatchObject({ outOfOrder: 1, trades: sink.trades[0]!.length });
   });
 
   test('1101 resubscribes on the same socket with fresh ids and cancels the old ones', async () => {

@@ -27,6 +27,11 @@ export function ibUtc(sec: number): string {
   return `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-${d.slice(11, 19)}`;
 }
 
+/** A trade IB may send: positive finite price, positive whole size, a time after the epoch. */
+function validTrade(sec: number, price: number, size: number): boolean {
+  return price > 0 && Number.isFinite(price) && size > 0 && Number.isInteger(size) && sec > 0;
+}
+
 /**
  * One instrument of the IB source: its live subscriptions (tick-by-tick AllLast and BidAsk, market depth),
  * the side of each trade inferred on arrival against the prevailing BidAsk quote, the L2 book, and the gap
@@ -139,7 +144,7 @@ export class InstrumentFeed {
   /** A tick-by-tick AllLast trade. */
   onLast(time: string, price: number, size: number): void {
     const sec = Number(time);
-    if (!(price > 0) || !Number.isFinite(price) || !(size > 0) || !Number.isInteger(size) || !(sec > 0)) {
+    if (!validTrade(sec, price, size)) {
       this.c.rejected++;
       return;
     }
@@ -187,7 +192,7 @@ export class InstrumentFeed {
       const sec = Number(t.time);
       const price = Number(t.price);
       const size = Number(t.size);
-      if (!(price > 0) || !Number.isFinite(price) || !(size > 0) || !Number.isInteger(size) || !(sec > 0)) this.c.rejected++;
+      if (!validTrade(sec, price, size)) this.c.rejected++;
       else page.push({ sec, price, size, side: Side.None, receivedUs });
     }
     const prev = this.acc.length ? lastSecond(this.acc) : this.seamBefore;
@@ -333,6 +338,7 @@ export class InstrumentFeed {
     const dup = overlap(this.acc, this.hold);
     this.c.seamDuplicates += dup;
     let pushed = 0;
+    let held = 0;
     for (const t of this.acc) {
       if (t.sec < this.queue.lastSec) {
         this.c.outOfOrder++;
@@ -348,9 +354,10 @@ export class InstrumentFeed {
         continue;
       }
       this.queue.push(t.sec, t.price, t.size, t.side, t.receivedUs);
+      held++;
     }
     this.c.backfilled += pushed;
-    this.c.trades += pushed + this.hold.length - dup;
+    this.c.trades += pushed + held;
     if (lost) {
       this.c.gapsLost++;
       this.flagUntilSec = Math.max(this.flagUntilSec, this.s.nowSec() + this.s.lostGapFlagMs / 1000);
