@@ -233,10 +233,14 @@ export function serveCommand(program: Command): void {
         },
         intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs,
       }, log);
-      server.setHealthSource(() => ({
-        status: engine.status(), stages: engine.stageStats(), source: engine.sourceHealth() ?? null,
-        decisions: stage ? stage.health() : { filter: { enabled: false, reason: '--signals off' } }, risk: stage?.riskState() ?? null,
-      }));
+      server.setHealthSource(() => {
+        // The status carries the source's own health (sourceDetail): /health shows it as `source` too, asked once.
+        const status = engine.status();
+        return {
+          status, stages: engine.stageStats(), source: status.sourceDetail,
+          decisions: stage ? stage.health() : { filter: { enabled: false, reason: '--signals off' } }, risk: stage?.riskState() ?? null,
+        };
+      });
       await server.listen();
       if (o.waitSubscribers > 0) {
         log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');

@@ -83,10 +83,10 @@ export class SnapshotEngine {
     this.mem = new Uint8Array(memory.buffer);
     this.writer = new FrameWriter(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
-      { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? []));
+      { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? [], i));
     const first = source.instruments[0]!;
     this.warmFeed = new SymbolFeed(memory, plan.regions[source.instruments.length]!, { ...first, sizeDecimals: 0, hasSides: true },
-      { ...o.config, tickSize: first.tickSize, sizeDecimals: 0 }, o.footprint, o.liveFootprintSec ?? []);
+      { ...o.config, tickSize: first.tickSize, sizeDecimals: 0 }, o.footprint, o.liveFootprintSec ?? [], source.instruments.length);
     const feeds = this.feeds;
     this.sink = {
       offer: (i: number, batch: TradeBatch, from: number, to: number, receivedUs: number): number => {
@@ -153,11 +153,6 @@ export class SnapshotEngine {
     return this.failure;
   }
 
-  /** The source's own health (live adapters), for /health. */
-  sourceHealth(): Record<string, unknown> | undefined {
-    return this.source.health?.();
-  }
-
   /** Stage latency percentiles over the last 10,000 snapshots. */
   stageStats(): StageStats {
     return {
@@ -216,7 +211,7 @@ export class SnapshotEngine {
         // Trailing edge of the throttle: trades processed but not yet shown once the interval is over.
         else if (f.unpublished && now >= f.nextSnapshotUs) this.dispatch(f, true);
         // No new trades, but the quality changed (disconnected, gap, stale): say so at once.
-        else if (this.stateName === 'running' && f.snapshots > 0 && this.quality(f, i, now) !== f.publishedQuality) this.dispatch(f, true);
+        else if (this.stateName === 'running' && f.snapshots > 0 && this.quality(f, now) !== f.publishedQuality) this.dispatch(f, true);
       }
       if (!more) break;
       if (this.source.eager && this.taken > 0) await nextTurn();
@@ -323,7 +318,7 @@ export class SnapshotEngine {
     this.drainBars(f);
     const t = f.task;
     const kernelsUs = nowUs();
-    const quality = this.quality(f, this.feeds.indexOf(f), kernelsUs);
+    const quality = this.quality(f, kernelsUs);
     if (!(t.publish || t.close || kernelsUs >= f.nextSnapshotUs || quality !== f.publishedQuality)) {
       f.unpublished ||= t.newTrades;
       return;
@@ -362,11 +357,11 @@ export class SnapshotEngine {
     this.wake?.();
   }
 
-  /** The quality flags of feed `f` (index `i`) at `nowUs`: the source's own, staleness, replay, inferred sides. */
-  private quality(f: SymbolFeed, i: number, now: number): number {
+  /** The quality flags of feed `f` at `now` (µs): the source's own, staleness, replay, inferred sides. */
+  private quality(f: SymbolFeed, now: number): number {
     const stale = f.lastReceivedUs > 0 && now - f.lastReceivedUs > this.o.staleMs * 1000;
     return (this.source.kind === 'replay' ? QualityFlag.Replay : 0) | (f.info.hasSides ? 0 : QualityFlag.SidesInferred)
-      | (stale ? QualityFlag.Stale : 0) | (this.source.qualityFlags?.(i) ?? 0);
+      | (stale ? QualityFlag.Stale : 0) | (this.source.qualityFlags?.(f.index) ?? 0);
   }
 
   /** Publishes every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */

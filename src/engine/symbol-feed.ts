@@ -31,6 +31,8 @@ export interface FeedTimeframe {
  */
 export class SymbolFeed {
   readonly info: InstrumentInfo;
+  /** Position of the instrument in the source's list (its index for TradeSink and qualityFlags). */
+  readonly index: number;
   readonly state: SymbolState;
   readonly writer: TapeWriter;
   readonly reader: BarReader;
@@ -69,10 +71,12 @@ export class SymbolFeed {
   /**
    * @param footprint closed bars carry their footprint rows
    * @param liveFootprintSec timeframes (seconds) whose snapshots carry the footprint of the bar in progress
+   * @param index position of the instrument in the source's list
    */
   constructor(memory: WebAssembly.Memory, region: SymbolRegion, info: InstrumentInfo, config: FeatureConfig, footprint: boolean,
-    liveFootprintSec: readonly number[] = []) {
+    liveFootprintSec: readonly number[] = [], index = 0) {
     this.info = info;
+    this.index = index;
     // Replay ring mode: a full ring pauses the kernel until drained, so no closed bar is ever lost.
     this.state = new SymbolState(memory, region, config, { ringMode: 'replay', footprint });
     this.writer = new TapeWriter(this.state, memory, !info.hasSides, info.sidesInferred ?? false);

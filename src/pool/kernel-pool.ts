@@ -48,11 +48,6 @@ export class KernelPool implements KernelExecutor {
     return this.submit({ op: 'snapshot', state, out, upTo });
   }
 
-  /** Tasks completed since start. */
-  get completed(): number {
-    return this.pool.completed;
-  }
-
   /** Submits a task and maps `{ ok: false, code }` back to a coded error. */
   async submit(task: KernelTask): Promise<RunOutcome> {
     const r = await this.pool.run(task);

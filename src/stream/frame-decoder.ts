@@ -25,8 +25,16 @@ export class FrameDecodeError extends Error {
   readonly code = 'MIA_ERR_BAD_FRAME';
 }
 
-function qualityNames(bits: number): string[] {
+/** The names of the QualityFlag bits set in `bits` (the `quality` list of a JSON snapshot). */
+export function qualityNames(bits: number): string[] {
   return FLAG_NAMES.filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name);
+}
+
+/** The QualityFlag bits of a `quality` list of names (the inverse of qualityNames; unknown names add none). */
+export function qualityBits(names: readonly string[]): number {
+  let bits = 0;
+  for (const [name, bit] of FLAG_NAMES) if (names.includes(name)) bits |= bit;
+  return bits;
 }
 
 /** A Bar struct of a frame as a `mia features` bar, without volume nodes (snapshot bars carry none). */
