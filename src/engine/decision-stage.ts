@@ -12,6 +12,7 @@ import { snapshotInputOf, type SnapshotInput } from '../signals/snapshot-input.j
 import { DecisionFrameWriter } from '../stream/decision-frame-writer.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
 import type { BarMessage, DecisionMlJson, DecisionRiskJson, RiskMessage, SnapshotMessage, StatusMessage } from '../stream/messages.js';
+import { qualityBits } from '../stream/frame-decoder.js';
 import { SnapshotInputReader } from '../stream/snapshot-input-reader.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { FramePublisher } from './frame-publisher.js';
@@ -95,9 +96,8 @@ interface SnapshotMeta {
   publishedUs: number;
 }
 
-const FLAG_NAMES = Object.entries(QualityFlag) as Array<[string, number]>;
 /** A withheld entry is counted under its highest blocking flag: Disconnected before Gap before Stale. */
-const BY_SEVERITY = [...FLAG_NAMES].sort((a, b) => b[1] - a[1]);
+const BY_SEVERITY = (Object.entries(QualityFlag) as Array<[string, number]>).sort((a, b) => b[1] - a[1]);
 
 const ML_OFF: DecisionMlJson = { enabled: false, state: 'off', scores: [], mean: null, approved: false, hashes: [] };
 
@@ -241,9 +241,7 @@ export class DecisionStage implements TopicPublisher {
       this.counts.snapshots++;
       return;
     }
-    let quality = 0;
-    for (const [name, bit] of FLAG_NAMES) if (m.quality.includes(name)) quality |= bit;
-    this.decideOn(input, { sequence: m.sequence, tsNs: BigInt(m.tsNs), publishedUs: m.stages.publishedUs }, quality);
+    this.decideOn(input, { sequence: m.sequence, tsNs: BigInt(m.tsNs), publishedUs: m.stages.publishedUs }, qualityBits(m.quality));
   }
 
   /** Takes a decoded closed bar (a client's or a test's; the server's frames take the path of `bar`). */
