@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { MAX_CONTROL_BYTES, MAX_TOPICS, parseControl } from '../stream/control-protocol.js';
 import { controlMessages, parseTextFrame } from './control.js';
 
 describe('control messages', () => {
@@ -16,6 +17,26 @@ describe('control messages', () => {
     expect(msgs.length).toBeGreaterThan(1);
     for (const m of msgs) expect(Buffer.byteLength(m)).toBeLessThanOrEqual(4096);
     expect(msgs.flatMap((m) => (JSON.parse(m) as { topics: string[] }).topics)).toEqual(topics);
+  });
+
+  test('300 short topics (under the byte limit together) give messages the server accepts: at most 256 topics each', () => {
+    const topics = Array.from({ length: 300 }, (_, i) => `bar.S${i}`);
+    expect(Buffer.byteLength(JSON.stringify({ op: 'subscribe', topics }))).toBeLessThan(MAX_CONTROL_BYTES);
+    const msgs = controlMessages('subscribe', topics);
+    expect(msgs.length).toBe(2);
+    const parsed = msgs.map((m) => parseControl(m));
+    for (const p of parsed) expect(p).toMatchObject({ op: 'subscribe' });
+    for (const m of msgs) expect(Buffer.byteLength(m)).toBeLessThanOrEqual(MAX_CONTROL_BYTES);
+    expect(parsed.flatMap((p) => ('topics' in p ? p.topics : []))).toEqual(topics);
+    expect(parsed.map((p) => ('topics' in p ? p.topics.length : 0))).toEqual([MAX_TOPICS, 300 - MAX_TOPICS]);
+  });
+
+  test('a batch fills up to exactly the byte limit', () => {
+    const topics = Array.from({ length: 40 }, (_, i) => `snapshot.SYMBOL${String(i).padStart(3, '0')}`);
+    const one = JSON.stringify({ op: 'unsubscribe', topics: topics.slice(0, 10) });
+    const msgs = controlMessages('unsubscribe', topics, Buffer.byteLength(one));
+    expect(msgs[0]).toBe(one);
+    expect(msgs.length).toBe(4);
   });
 });
 

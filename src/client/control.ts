@@ -1,30 +1,33 @@
 import type { ControlReply, StreamMessage } from '../stream/messages.js';
+import { MAX_CONTROL_BYTES, MAX_TOPICS } from '../stream/control-protocol.js';
 import { FrameDecodeError } from '../stream/frame-decoder.js';
-
-/** The server closes a connection whose control message is larger than this (docs/stream.md, 1009). */
-export const MAX_CONTROL_BYTES = 4096;
 
 const CONTROL_TYPES = new Set(['subscribed', 'unsubscribed', 'pong', 'error']);
 const MESSAGE_TYPES = new Set(['snapshot', 'bar', 'status', 'signal', 'risk']);
 
 /**
- * The JSON control messages that `op` over `topics` takes, each under `maxBytes` so that a long topic
- * list (a re-subscribe after reconnecting) never trips the server's size limit. No message for no topics.
+ * The JSON control messages that `op` over `topics` takes, each within `maxBytes` and `maxTopics` (the
+ * server's limits by default) so that a long topic list (a re-subscribe after reconnecting) is never
+ * refused. No message for no topics; a single topic longer than `maxBytes` still goes, alone.
  */
-export function controlMessages(op: 'subscribe' | 'unsubscribe', topics: readonly string[], maxBytes = MAX_CONTROL_BYTES): string[] {
+export function controlMessages(op: 'subscribe' | 'unsubscribe', topics: readonly string[], maxBytes = MAX_CONTROL_BYTES,
+  maxTopics = MAX_TOPICS): string[] {
   const out: string[] = [];
+  // JSON.stringify puts no spaces in: a message is the empty one plus each topic's JSON string, comma-separated.
+  const emptyBytes = Buffer.byteLength(JSON.stringify({ op, topics: [] }));
   let batch: string[] = [];
-  const encode = (t: string[]): string => JSON.stringify({ op, topics: t });
+  let bytes = emptyBytes;
   for (const topic of topics) {
-    const next = [...batch, topic];
-    if (batch.length > 0 && Buffer.byteLength(encode(next)) > maxBytes) {
-      out.push(encode(batch));
-      batch = [topic];
-    } else {
-      batch = next;
+    const topicBytes = Buffer.byteLength(JSON.stringify(topic));
+    if (batch.length > 0 && (batch.length >= maxTopics || bytes + 1 + topicBytes > maxBytes)) {
+      out.push(JSON.stringify({ op, topics: batch }));
+      batch = [];
+      bytes = emptyBytes;
     }
+    bytes += batch.length > 0 ? 1 + topicBytes : topicBytes;
+    batch.push(topic);
   }
-  if (batch.length > 0) out.push(encode(batch));
+  if (batch.length > 0) out.push(JSON.stringify({ op, topics: batch }));
   return out;
 }
 

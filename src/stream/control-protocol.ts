@@ -13,7 +13,14 @@ export type ControlRequest =
   | { op: 'subscribe' | 'unsubscribe'; topics: string[] }
   | { op: 'ping' };
 
-const MAX_TOPICS = 256;
+/** Most topics one subscribe or unsubscribe may list; parseControl refuses more (MIA_ERR_BAD_CONTROL). */
+export const MAX_TOPICS = 256;
+
+/**
+ * Default of the largest control message in bytes (`mia serve --max-message-bytes`); the server closes a
+ * connection that sends a larger one with 1009 (docs/stream.md).
+ */
+export const MAX_CONTROL_BYTES = 4096;
 
 /** Parses one control message; returns the request or the error reply to send back. */
 export function parseControl(text: string): ControlRequest | Extract<ControlReply, { type: 'error' }> {
