@@ -260,9 +260,8 @@ export class MiaClient extends EventEmitter<MiaClientEvents> {
       if (this.listenerCount('message') === 0) return;
       let message: StreamMessage;
       try {
-        // ws hands over slices of its read buffer at any byte offset, but the generated accessors view
-        // f64 vectors (HVN/LVN) as Float64Array, which needs 8-byte alignment: copy unaligned frames.
-        message = decodeFrame(data.byteOffset % 8 === 0 ? data : new Uint8Array(data));
+        // ws hands over slices of its read buffer at any byte offset: decodeFrame copies unaligned ones.
+        message = decodeFrame(data);
       } catch (e) {
         this.report(e as Error);
         return;

@@ -143,8 +143,9 @@ function decodeStatus(topic: string, s: Status): StatusMessage {
  */
 export function decodeFrame(input: Uint8Array): StreamMessage {
   // The generated vector readers view doubles in place, which needs 8-byte alignment; a frame sliced out of a
-  // socket's read buffer (ws) may start anywhere, so such a frame is copied first.
-  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
+  // socket's read buffer (ws) may start anywhere, so such a frame is copied first (with the Uint8Array
+  // constructor: a Node Buffer's slice is a view at the same offset, not a copy).
+  const bytes = input.byteOffset % 8 === 0 ? input : new Uint8Array(input);
   const bb = new flatbuffers.ByteBuffer(bytes);
   if (bytes.length < 8 || !Frame.bufferHasIdentifier(bb)) throw new FrameDecodeError('not a MIA frame (identifier MIAF missing)');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
