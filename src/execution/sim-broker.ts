@@ -1,5 +1,5 @@
 import { joinNs, splitNs, type TradeBatch } from '../model/trade-batch.js';
-import { CONTRACT_SPECS, contractSpec, type ContractSpec } from '../risk/contract-specs.js';
+import { CONTRACT_SPECS, contractSpec, onTickGrid, stopOnLosingSide, type ContractSpec } from '../risk/contract-specs.js';
 import { ExecutionError, ExecutionErrorCode } from './execution-errors.js';
 import type {
   BracketIds, BracketRequest, CancelReason, ExecutionEvent, Fill, OrderRequest, OrderSide, OrderType, OrderRecord, OrderView, TradingVenue,
@@ -114,8 +114,7 @@ export class SimBroker implements TradingVenue {
     const entry = this.create(r.symbol, r.side, r.qty, r.entry.type, r.entry.type === 'limit' ? r.entry.limitPrice : undefined,
       r.entry.type === 'stop' ? r.entry.stopPrice : undefined, r.tag, undefined);
     const exit: OrderSide = r.side === 'buy' ? 'sell' : 'buy';
-    const wrong = r.side === 'buy' ? r.stopPrice >= r.targetPrice : r.stopPrice <= r.targetPrice;
-    if (wrong) throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, `bracket: the stop ${r.stopPrice} must be on the losing side of the target ${r.targetPrice}`);
+    if (!stopOnLosingSide(r.side === 'buy', r.stopPrice, r.targetPrice)) throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, `bracket: the stop ${r.stopPrice} must be on the losing side of the target ${r.targetPrice}`);
     const stop = this.create(r.symbol, exit, r.qty, 'stop', undefined, r.stopPrice, r.tag, entry.id);
     const target = this.create(r.symbol, exit, r.qty, 'limit', r.targetPrice, undefined, r.tag, entry.id);
     stop.ocoId = target.id;
@@ -282,7 +281,7 @@ export class SimBroker implements TradingVenue {
     const price = type === 'limit' ? limitPrice : type === 'stop' ? stopPrice : 0;
     if (type !== 'market' && type !== 'limit' && type !== 'stop') throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, `unknown order type ${String(type)}`);
     if (price === undefined || !Number.isFinite(price)) throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, `a ${type} order needs its price`, { symbol });
-    if (type !== 'market' && (price <= 0 || Math.abs(price / spec.tickSize - Math.round(price / spec.tickSize)) > 1e-9)) {
+    if (type !== 'market' && !onTickGrid(price, spec)) {
       throw new ExecutionError(ExecutionErrorCode.BAD_ORDER, `price ${price} is not on the ${spec.tickSize} tick grid of ${symbol}`, { symbol });
     }
     const o: SimOrder = {

@@ -17,6 +17,16 @@ export function tickValue(spec: ContractSpec): number {
   return spec.tickSize * spec.pointValue;
 }
 
+/** True when `price` is a positive whole number of ticks (to within 1e-9 of a tick, for binary fractions' sake). */
+export function onTickGrid(price: number, spec: ContractSpec): boolean {
+  return price > 0 && Math.abs(price / spec.tickSize - Math.round(price / spec.tickSize)) <= 1e-9;
+}
+
+/** True when a bracket's stop is on the losing side of its target: below it for a buy, above it for a sell. */
+export function stopOnLosingSide(buy: boolean, stop: number, target: number): boolean {
+  return buy ? stop < target : target < stop;
+}
+
 /**
  * The specification of a symbol: the root (`ES`) or a contract (`ESH4`, `ESZ25`), whose month code and
  * year are stripped to find the root. Undefined when unknown.

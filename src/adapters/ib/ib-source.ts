@@ -2,6 +2,7 @@ import { EventName, SecType, type Contract, type ContractDetails, type IBApi } f
 import type { Logger } from 'pino';
 import type { InstrumentInfo, MarketSource, TradeSink } from '../../engine/market-source.js';
 import { QualityFlag } from '../../generated/mia/quality-flag.js';
+import { contractSpec } from '../../risk/contract-specs.js';
 import { ContextPrices, type ContextPrice, type IbIndexSymbol } from './context-prices.js';
 import { frontMonth } from './front-month.js';
 import { IbConnection } from './ib-connection.js';
@@ -66,7 +67,8 @@ export class IbSource implements MarketSource {
     this.s = resolveIbSettings(rest);
     this.symbols = symbols;
     this.log = log;
-    this.instruments = symbols.map((symbol) => ({ symbol, tickSize: 0.25, sizeDecimals: 0, hasSides: false, sidesInferred: true }));
+    // ES and NQ both have a specification.
+    this.instruments = symbols.map((symbol) => ({ symbol, tickSize: contractSpec(symbol)!.tickSize, sizeDecimals: 0, hasSides: false, sidesInferred: true }));
     this.ready = new Promise((resolve, reject) => {
       this.resolved = resolve;
       this.failed = reject;

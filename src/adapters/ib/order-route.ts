@@ -1,5 +1,6 @@
 import { EventName, OrderAction, OrderType, type Contract, type Execution, type IBApi, type Order } from '@stoqey/ib';
 import type { Logger } from 'pino';
+import { contractSpec, onTickGrid, stopOnLosingSide } from '../../risk/contract-specs.js';
 import { ibError, IbErrorCode } from './ib-errors.js';
 import type { IbSource } from './ib-source.js';
 
@@ -100,7 +101,6 @@ export interface OrderRouteHealth {
   working: number;
 }
 
-const TICK = 0.25;
 const FINAL = new Set(['Filled', 'Cancelled', 'ApiCancelled', 'Inactive']);
 
 /**
@@ -153,8 +153,10 @@ export class IbOrderRoute implements OrderRoute {
     const contract = this.checkSession(order, approval, refuse);
     const limit = typeof order.entry === 'number' ? order.entry : undefined;
     if (limit === undefined && order.entry !== 'market') refuse('the entry must be a limit price or market');
+    const spec = contractSpec(order.symbol);
+    if (!spec) return refuse(`no contract specification for ${order.symbol}`);
     for (const p of limit === undefined ? [order.stop, order.target] : [limit, order.stop, order.target]) {
-      if (!(p > 0) || Math.abs(p / TICK - Math.round(p / TICK)) > 1e-9) refuse(`price ${p} is not on the 0.25 grid`);
+      if (!onTickGrid(p, spec)) refuse(`price ${p} is not on the ${spec.tickSize} grid`);
     }
     const buy = order.action === 'BUY';
     const market = limit === undefined;
@@ -162,7 +164,7 @@ export class IbOrderRoute implements OrderRoute {
     if (market && order.lastPrice !== undefined && !(order.lastPrice > 0 && Number.isFinite(order.lastPrice))) refuse(`last price ${order.lastPrice} is not a price`);
     const ref = limit ?? order.lastPrice;
     if (ref === undefined) {
-      if (buy ? !(order.stop < order.target) : !(order.target < order.stop)) refuse('the stop must be on the losing side of the target');
+      if (!stopOnLosingSide(buy, order.stop, order.target)) refuse('the stop must be on the losing side of the target');
     } else if (buy ? !(order.stop < ref && ref < order.target) : !(order.target < ref && ref < order.stop)) {
       refuse(market ? `stop and target must sit on either side of the last price ${ref}` : 'stop and target must sit on either side of the entry');
     }
