@@ -26,12 +26,9 @@ export function ibError(code: IbErrorCodeValue, message: string, details: Record
 
 /** IB message codes the adapter acts on (TWS API "Message Codes"). */
 export const IbCode = {
-  DUPLICATE_TICKER_ID: 322,
   CLIENT_ID_IN_USE: 326,
   NO_SECURITY_DEFINITION: 200,
   HISTORICAL_ERROR: 162,
-  HISTORICAL_QUERY_CANCELLED: 366,
-  NOT_CONNECTED: 504,
   CONNECT_FAIL: 502,
   CONNECTIVITY_LOST: 1100,
   RESTORED_DATA_LOST: 1101,
@@ -44,7 +41,6 @@ export const IbCode = {
   MARKET_FARM_INACTIVE: 2108,
   SECDEF_FARM_BROKEN: 2157,
   SECDEF_FARM_OK: 2158,
-  COMPETING_SESSION: 10197,
   /** @stoqey/ib's own decoding failures (unknown message id, underrun, unprocessed fields). */
   DECODE_FAILED: 505,
 } as const;

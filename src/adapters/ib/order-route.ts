@@ -60,26 +60,13 @@ export type ApprovalDecision = { approved: true } | { approved: false; reason: s
 
 /**
  * The engine's consent for one order, asked just before it is sent; an order goes out only with an approval
- * that says yes. It lives here rather than in src/execution/ because no engine code uses it yet: the
- * decision and risk engines (a later issue) implement it, e.g. by mapping a risk decision onto
- * {@link ApprovalDecision}. Closing orders are asked too (`kind: 'close'`); an approval should let them
- * through whatever its entry limits say, since a refused close leaves the position open.
+ * that says yes. `riskApproval` (risk-approval.ts) implements it over the trader's risk engine. Closing orders are asked
+ * too (`kind: 'close'`); an approval should let them through whatever its entry limits say, since a refused
+ * close leaves the position open.
  */
 export interface OrderApproval {
   /** Approves or refuses `order` now. */
   approve(order: RouteOrder): ApprovalDecision;
-}
-
-/** Where orders go. */
-export interface OrderRoute {
-  /** Sends a bracket; throws MIA_ERR_IB_ORDER_REFUSED when it may not be sent. */
-  placeBracket(order: BracketOrder, approval: OrderApproval): BracketIds;
-  /** Sends a closing market order; returns its order id. Throws MIA_ERR_IB_ORDER_REFUSED when it may not be sent. */
-  placeClose(order: CloseOrder, approval: OrderApproval): number;
-  /** Cancels an order (a bracket's parent cancels its legs). */
-  cancel(orderId: number): void;
-  /** Subscribes to order events. */
-  onEvent(listener: (e: OrderEvent) => void): void;
 }
 
 /** Settings of the IB route. Only paper trading exists: live trading is not exposed. */
@@ -111,7 +98,7 @@ const FINAL = new Set(['Filled', 'Cancelled', 'ApiCancelled', 'Inactive']);
  * data flowing (never trade blind: 1100 or a broken farm stops new orders), and every managed account is a
  * paper account (IB paper ids start with D). Its state shows in the source's health under `trading`.
  */
-export class IbOrderRoute implements OrderRoute {
+export class IbOrderRoute {
   private readonly source: IbSource;
   private readonly log: Logger;
   private readonly roles = new Map<number, { role: OrderRole; parentId: number; last: string }>();
@@ -144,10 +131,12 @@ export class IbOrderRoute implements OrderRoute {
     };
   }
 
+  /** Subscribes to order events. */
   onEvent(listener: (e: OrderEvent) => void): void {
     this.listeners.push(listener);
   }
 
+  /** Sends a bracket; throws MIA_ERR_IB_ORDER_REFUSED when it may not be sent. */
   placeBracket(order: BracketOrder, approval: OrderApproval): BracketIds {
     const refuse = this.refuser(order);
     const contract = this.checkSession(order, approval, refuse);
@@ -193,6 +182,7 @@ export class IbOrderRoute implements OrderRoute {
     return ids;
   }
 
+  /** Sends a closing market order; returns its order id. Throws MIA_ERR_IB_ORDER_REFUSED when it may not be sent. */
   placeClose(order: CloseOrder, approval: OrderApproval): number {
     const refuse = this.refuser(order);
     const contract = this.checkSession(order, approval, refuse);
@@ -206,6 +196,7 @@ export class IbOrderRoute implements OrderRoute {
     return id;
   }
 
+  /** Cancels an order (a bracket's parent cancels its legs). */
   cancel(orderId: number): void {
     if (!this.source.connection.connected) throw ibError(IbErrorCode.IB_ORDER_REFUSED, 'cancel refused: not connected to IB', { orderId });
     this.source.connection.send((api) => api.cancelOrder(orderId));
