@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { writeBacktestOutputs } from '../backtest/backtest-output.js';
 import { runBacktest, type BacktestOptions } from '../backtest/backtest-runner.js';
-import { configError, ErrorCode } from '../common/errors.js';
 import type { ScoreSignal } from '../execution/signal-trader.js';
 import { ModelEnsemble } from '../ml/model-ensemble.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
-import { positiveNumber, probability, wholeNumber } from './options.js';
+import { isoTime, nonNegative, positiveNumber, probability, wholeNumber } from './options.js';
 
 interface BacktestCliOptions {
   input: string;
@@ -54,21 +53,9 @@ async function loadMlFilter(dir: string, threshold: number | undefined): Promise
 }
 
 /** Parses an ISO-8601 time (`2023-12-25T23:30:00Z`) to ns since the epoch. */
-function isoTime(flag: string) {
-  return (text: string): bigint => {
-    const ms = Date.parse(text);
-    if (!Number.isFinite(ms)) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be an ISO-8601 time such as 2023-12-25T23:30:00Z, got "${text}"`);
-    return BigInt(ms) * 1_000_000n;
-  };
-}
-
-/** A number ≥ 0. */
-function nonNegative(flag: string) {
-  return (text: string): number => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < 0) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be a number >= 0, got "${text}"`);
-    return n;
-  };
+function isoTimeNs(flag: string) {
+  const ms = isoTime(flag);
+  return (text: string): bigint => BigInt(ms(text)) * 1_000_000n;
 }
 
 /** `mia backtest`: the live decision pipeline over a replay, trades and metrics into a folder. */
@@ -82,8 +69,8 @@ export function backtestCommand(program: Command): void {
     .requiredOption('--out <dir>', 'folder for trades.csv, trades.parquet and metrics.json')
     .option('--models <dir>', 'ML filter: models directory written by mia train')
     .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
-    .option('--from <iso>', 'first entry time (earlier trades warm the indicators)', isoTime('--from'))
-    .option('--to <iso>', 'stop the replay at this time', isoTime('--to'))
+    .option('--from <iso>', 'first entry time (earlier trades warm the indicators)', isoTimeNs('--from'))
+    .option('--to <iso>', 'stop the replay at this time', isoTimeNs('--to'))
     .option('--symbol <symbol>', 'raw symbol or instrument id in a file with several')
     .option('--instrument <root>', 'contract: ES or NQ (default: from the symbol or the file name)')
     .option('--balance <usd>', 'starting balance', positiveNumber('--balance'), 25_000)

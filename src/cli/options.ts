@@ -11,6 +11,36 @@ export function positiveNumber(flag: string) {
   };
 }
 
+/** Parses a number option ≥ 0. */
+export function nonNegative(flag: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < 0) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be a number >= 0, got "${text}"`);
+    return n;
+  };
+}
+
+/** Parses an ISO-8601 date-time option (`2023-12-25T23:30:00Z`) to ms since the epoch. */
+export function isoTime(flag: string) {
+  return (text: string): number => {
+    const ms = Date.parse(text);
+    if (!/^\d{4}-\d\d-\d\dT/.test(text) || !Number.isFinite(ms)) {
+      throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be an ISO-8601 time such as 2023-12-25T23:30:00Z, got "${text}"`);
+    }
+    return ms;
+  };
+}
+
+/** Futures the simulator and the IB adapter know. */
+export type FutureSymbol = 'ES' | 'NQ';
+
+/** Parses a comma-separated `--symbols` list of ES and NQ; `who` names what knows only those (`the simulator`, `IB`). */
+export function futureSymbols(text: string, who: string): FutureSymbol[] {
+  const symbols = text.split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
+  for (const s of symbols) if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: ${who} knows ES and NQ, not "${s}"`);
+  return symbols as FutureSymbol[];
+}
+
 /** Parses a non-negative integer option. */
 export function wholeNumber(flag: string) {
   return (text: string): number => {

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { SimSource } from '../adapters/sim/sim-source.js';
 import { createLogger } from '../common/logger.js';
-import { configError, ErrorCode } from '../common/errors.js';
 import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import { decodeFrame } from '../stream/frame-decoder.js';
 import type { BarMessage } from '../stream/messages.js';
-import { positiveNumber, timeframeList, wholeNumber } from './options.js';
+import { futureSymbols, positiveNumber, timeframeList, wholeNumber } from './options.js';
 
 interface RunOptions {
   symbols: string;
@@ -42,12 +41,9 @@ export function runCommand(program: Command): void {
     .option('--duration-sec <s>', 'stop after this many wall-clock seconds (default: until Ctrl-C)', positiveNumber('--duration-sec'))
     .option('--status-sec <s>', 'seconds between status lines on stderr', positiveNumber('--status-sec'), 10)
     .action(async (o: RunOptions) => {
-      const symbols = o.symbols.split(',').map((s) => s.trim().toUpperCase());
-      for (const s of symbols) {
-        if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: the simulator knows ES and NQ, not "${s}"`);
-      }
+      const symbols = futureSymbols(o.symbols, 'the simulator');
       const log = createLogger('mia');
-      const source = new SimSource({ symbols: symbols as ('ES' | 'NQ')[], seed: o.seed, speed: o.speed });
+      const source = new SimSource({ symbols, seed: o.seed, speed: o.speed });
       const engine = new SnapshotEngine(source, ndjsonBars(), {
         config: { ...DEFAULT_FEATURE_CONFIG, timeframesSec: o.timeframe }, intervalMs: 100, threads: 2, footprint: false, staleMs: 5000,
       }, log);

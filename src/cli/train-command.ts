@@ -13,7 +13,7 @@ import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfi
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import { decodeFrame } from '../stream/frame-decoder.js';
 import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
-import { positiveNumber, wholeNumber } from './options.js';
+import { isoTime, positiveNumber, probability, wholeNumber } from './options.js';
 
 interface TrainOptions {
   input: string;
@@ -34,18 +34,6 @@ interface TrainOptions {
 export const DEFAULT_FOLDS = 5;
 /** Default seed of the random forest. */
 export const DEFAULT_SEED = 42;
-
-function isoTime(text: string): string {
-  const ms = Date.parse(text);
-  if (!/^\d{4}-\d\d-\d\dT/.test(text) || !Number.isFinite(ms)) throw configError(ErrorCode.BAD_ARGUMENT, `--created-at must be an ISO-8601 time, got "${text}"`);
-  return new Date(ms).toISOString();
-}
-
-function unitShare(text: string): number {
-  const n = Number(text);
-  if (!(n >= 0 && n <= 1)) throw configError(ErrorCode.BAD_ARGUMENT, `--threshold must be in [0, 1], got "${text}"`);
-  return n;
-}
 
 async function fileSha256(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -101,8 +89,9 @@ export function trainCommand(program: Command): void {
     .option('--stop-ticks <n>', 'stop distance in ticks', wholeNumber('--stop-ticks'), d.stopTicks)
     .option('--folds <k>', 'walk-forward folds (expanding window, time order)', wholeNumber('--folds'), DEFAULT_FOLDS)
     .option('--seed <s>', 'random forest seed', wholeNumber('--seed'), DEFAULT_SEED)
-    .option('--threshold <p>', 'approval threshold of the ensemble mean written to the manifest', unitShare, DEFAULT_THRESHOLD)
-    .option('--created-at <iso>', 'time recorded in the manifest (default: the last trade replayed, so output is reproducible)', isoTime)
+    .option('--threshold <p>', 'approval threshold of the ensemble mean written to the manifest', probability('--threshold'), DEFAULT_THRESHOLD)
+    .option('--created-at <iso>', 'time recorded in the manifest (default: the last trade replayed, so output is reproducible)',
+      (text: string) => new Date(isoTime('--created-at')(text)).toISOString())
     .option('--no-progress', 'no progress lines on stderr')
     .addHelpText('after', '\nExample:\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models --horizon-bars 5 --target-ticks 4 --stop-ticks 4 --folds 2\n')
     .action(async (o: TrainOptions) => {
