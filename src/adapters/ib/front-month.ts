@@ -4,6 +4,8 @@
  * expiry, eight days earlier. Dates are UTC calendar days of the instant given.
  */
 
+import { nthWeekday } from '../../signals/calendar/civil-day.js';
+
 /** A quarterly contract month. */
 export interface ContractMonth {
   year: number;
@@ -24,9 +26,7 @@ const DAY_MS = 86_400_000;
 
 /** Third Friday of `month` (1–12) of `year`, 00:00 UTC. */
 export function thirdFriday(year: number, month: number): Date {
-  const firstDow = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();
-  const firstFriday = 1 + ((5 - firstDow + 7) % 7);
-  return new Date(Date.UTC(year, month - 1, firstFriday + 14));
+  return new Date(nthWeekday(year, month, 5, 3) * DAY_MS);
 }
 
 /** The quarterly contract month `year`/`month` (month 3, 6, 9 or 12). */
