@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { IbSource, type IbFutureSymbol } from '../adapters/ib/ib-source.js';
+import { IbSource } from '../adapters/ib/ib-source.js';
 import { IbOrderRoute } from '../adapters/ib/order-route.js';
 import { parseTradingMode, type TradingMode } from '../adapters/ib/trading-mode.js';
 import { SimSource } from '../adapters/sim/sim-source.js';
@@ -20,7 +20,7 @@ import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { MAX_CONTROL_BYTES } from '../stream/control-protocol.js';
 import { StreamServer } from '../stream/stream-server.js';
-import { oneOf, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
+import { futureSymbols, oneOf, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 
 interface ServeOptions {
   source: 'sim' | 'replay' | 'ib';
@@ -75,11 +75,10 @@ function speed(text: string): number | 'max' {
 /** The source, and with `--source ib --trading paper` the IB paper route registered on it. */
 async function openSource(o: ServeOptions, log: Logger): Promise<{ source: MarketSource; route?: IbOrderRoute }> {
   if (o.source === 'ib') {
-    const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
-    for (const s of symbols) if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: IB knows ES and NQ, not "${s}"`);
+    const symbols = futureSymbols(o.symbols ?? 'ES,NQ', 'IB');
     if (o.speed !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--speed is for sim and replay; IB runs on the market\'s clock');
     const ib = await IbSource.open({
-      symbols: symbols as IbFutureSymbol[],
+      symbols,
       ...(o.ibHost !== undefined ? { host: o.ibHost } : {}),
       ...(o.ibPort !== undefined ? { port: o.ibPort } : {}),
       ...(o.ibClientId !== undefined ? { clientId: o.ibClientId } : {}),
@@ -99,14 +98,11 @@ async function openSource(o: ServeOptions, log: Logger): Promise<{ source: Marke
       }),
     };
   }
-  const symbols = (o.symbols ?? 'ES,NQ').split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
-  for (const s of symbols) {
-    if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: the simulator knows ES and NQ, not "${s}"`);
-  }
+  const symbols = futureSymbols(o.symbols ?? 'ES,NQ', 'the simulator');
   if (o.speed === 'max') throw configError(ErrorCode.BAD_ARGUMENT, '--speed max is for replays; the simulator runs on the wall clock (--speed N)');
   return {
     source: new SimSource({
-      symbols: symbols as ('ES' | 'NQ')[], seed: o.seed, speed: o.speed ?? 1,
+      symbols, seed: o.seed, speed: o.speed ?? 1,
       ...(o.simRate !== undefined ? { ratePerSec: o.simRate } : {}),
     }),
   };
