@@ -14,8 +14,9 @@ export class EnsembleGraphError extends Error {}
  * names are prefixed with its own (`gbt/margin`), and a Concat puts their probabilities side by side as
  * `scores` [N, k]. One session then scores the ensemble in one run: a run of onnxruntime costs a few
  * microseconds of fixed overhead, so three runs cost three of them (bench/onnx.bench.ts). The graphs are
- * taken unchanged (same ops, same initializers), so each column equals its model's own session bit for bit
- * (test/ml/onnx-export.test.ts); the model files on disk, hashed in the manifest, stay the artefacts.
+ * taken unchanged (same ops, same initializers), so each column equals its model's own session up to the
+ * float32 summation order onnxruntime picks for its thread count and CPU (within 1e-6,
+ * test/ml/onnx-export.test.ts); the model files on disk, hashed in the manifest, stay the artefacts.
  */
 export function composeEnsemble(models: readonly { name: string; bytes: Uint8Array }[]): Uint8Array {
   if (models.length === 0) throw new EnsembleGraphError('no models to compose');
