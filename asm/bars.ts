@@ -3,6 +3,7 @@
 import * as L from './layout';
 import { imbalances, buyImbalances, sellImbalances, stackedBuy, stackedSell } from './imbalance';
 import { hvnCount, lvnCount, nodes, pointOfControl, totalVolume, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
+import { rowPrice } from './price-rows';
 
 @inline export function tfBlock(st: usize, i: i32): usize {
   return st + <usize>(L.S_TF + i * L.TF_BYTES);
@@ -27,7 +28,6 @@ export function stampSessionVwap(st: usize, t: usize): void {
  */
 export function writeBar(st: usize, t: usize, grid: usize, dst: usize): void {
   const base = load<i32>(st, L.S_GRID_BASE);
-  const tick = load<f64>(st, L.S_TICK);
   const lo = load<i32>(t, L.T_LO) - base;
   const hi = load<i32>(t, L.T_HI) - base;
   const vptr = grid + L.ROW_VOLUME;
@@ -50,9 +50,9 @@ export function writeBar(st: usize, t: usize, grid: usize, dst: usize): void {
   store<f64>(dst, load<f64>(t, L.T_PV) / <f64>vol, L.BAR_VWAP);
   store<f64>(dst, load<f64>(t, L.T_VWAP), L.BAR_SESSION_VWAP);
   store<f64>(dst, load<f64>(t, L.T_SIGMA), L.BAR_SESSION_SIGMA);
-  store<f64>(dst, <f64>(base + poc) * tick, L.BAR_POC);
-  store<f64>(dst, <f64>(base + vaHi) * tick, L.BAR_VAH);
-  store<f64>(dst, <f64>(base + vaLo) * tick, L.BAR_VAL);
+  store<f64>(dst, rowPrice(st, base + poc), L.BAR_POC);
+  store<f64>(dst, rowPrice(st, base + vaHi), L.BAR_VAH);
+  store<f64>(dst, rowPrice(st, base + vaLo), L.BAR_VAL);
   store<i64>(dst, vaVolume, L.BAR_VA_VOLUME);
   store<i64>(dst, load<i64>(t, L.T_INFERRED), L.BAR_INFERRED_VOLUME);
   store<u32>(dst, load<i32>(t, L.T_TF_SEC), L.BAR_TIMEFRAME_SEC);
@@ -66,7 +66,6 @@ export function writeBar(st: usize, t: usize, grid: usize, dst: usize): void {
 /** Appends the footprint rows that traded (low to high) to the footprint ring; returns how many. */
 function writeLevels(st: usize, t: usize, grid: usize): i32 {
   const base = load<i32>(st, L.S_GRID_BASE);
-  const tick = load<f64>(st, L.S_TICK);
   const ring = <usize>load<u32>(st, L.S_FP_PTR);
   const cap = <i64>load<u32>(st, L.S_FP_CAP);
   let w = load<i64>(st, L.S_FP_WRITE);
@@ -78,7 +77,7 @@ function writeLevels(st: usize, t: usize, grid: usize): i32 {
     const v = load<i64>(src, L.ROW_VOLUME);
     if (v == 0) continue;
     const dst = ring + <usize>((w % cap) * L.LEVEL_BYTES);
-    store<f64>(dst, <f64>(base + r) * tick, L.LEVEL_PRICE);
+    store<f64>(dst, rowPrice(st, base + r), L.LEVEL_PRICE);
     store<i64>(dst, load<i64>(src, L.ROW_BID), L.LEVEL_BID);
     store<i64>(dst, load<i64>(src, L.ROW_ASK), L.LEVEL_ASK);
     store<i64>(dst, v, L.LEVEL_VOLUME);
@@ -101,8 +100,7 @@ export function closeBar(st: usize, i: i32): void {
     writeBar(st, t, grid, entry);
     const base = load<i32>(st, L.S_GRID_BASE);
     nodes(grid + L.ROW_VOLUME, L.ROW_BYTES, load<i32>(t, L.T_LO) - base, load<i32>(t, L.T_HI) - base,
-      load<i32>(st, L.S_HVN_K), load<f64>(st, L.S_HVN_MIN), entry + L.RING_HVN, entry + L.RING_LVN, L.RING_NODES, base,
-      load<f64>(st, L.S_TICK));
+      load<i32>(st, L.S_HVN_K), load<f64>(st, L.S_HVN_MIN), entry + L.RING_HVN, entry + L.RING_LVN, L.RING_NODES, base, st);
     store<i32>(entry, hvnCount, L.RING_N_HVN);
     store<i32>(entry, lvnCount, L.RING_N_LVN);
     store<i64>(entry, load<i64>(st, L.S_FP_WRITE), L.RING_FP_START);
@@ -113,7 +111,8 @@ export function closeBar(st: usize, i: i32): void {
   const base = load<i32>(st, L.S_GRID_BASE);
   const lo = load<i32>(t, L.T_LO) - base;
   const hi = load<i32>(t, L.T_HI) - base;
-  memory.fill(rowPtr(grid, lo), 0, <usize>((hi - lo + 1) * L.ROW_BYTES));
+  // An empty bar (lo = i32.MAX, hi = i32.MIN) has no rows to clear; hi − lo + 1 would wrap to 2.
+  if (hi >= lo) memory.fill(rowPtr(grid, lo), 0, <usize>((hi - lo + 1) * L.ROW_BYTES));
   store<i64>(t, 0, L.T_END_NS);
 }
 

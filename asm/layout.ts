@@ -187,3 +187,5 @@ export const SNAP_BARS: i32 = 336; // first Bar of the per-timeframe block
 export const S_COMMITTED: i32 = 224; // i32
 export const S_TAPE_CAP: i32 = 228; // i32 tape capacity in trades
 export const S_SESSION_KIND: i32 = 232; // i32 session anchor: 0 utc, 1 globex, 2 rth (read by the runner)
+export const S_TICK_NUM: i32 = 240; // f64 tick size = S_TICK_NUM / S_TICK_DEN, both integers (0.1 = 1/10)
+export const S_TICK_DEN: i32 = 248; // f64 power of ten: a row's price is row × num / den, the exact decimal

@@ -231,6 +231,15 @@ export function sessionRoll(st: usize, startNs: i64, endNs: i64): void {
 }
 
 /**
+ * True when block t holds rows: an open bar with at least one trade. A bar opened by a trade that then fell
+ * outside the grid is open with the empty range (lo = i32.MAX, hi = i32.MIN): it has nothing to move, and
+ * its hi − base would wrap around.
+ */
+@inline function holdsRows(t: usize): bool {
+  return load<i64>(t, L.T_END_NS) != 0 && load<i32>(t, L.T_HI) >= load<i32>(t, L.T_LO);
+}
+
+/**
  * Moves every grid so that absolute row `newBase` sits at index 0. The caller picks a base that keeps
  * all occupied rows and the new row inside the grid (returns 0 when that is impossible).
  */
@@ -241,7 +250,7 @@ export function recenter(st: usize, newBase: i32): i32 {
   // Validate every block before moving any, so a refusal leaves the grids untouched.
   for (let i = 0; i < n; i++) {
     const t = tfBlock(st, i);
-    if (load<i64>(t, L.T_END_NS) == 0) continue;
+    if (!holdsRows(t)) continue;
     if (load<i32>(t, L.T_LO) - newBase < 0 || load<i32>(t, L.T_HI) - newBase >= rows) return 0;
   }
   const sLo = load<i32>(st, L.S_SESS_LO);
@@ -249,7 +258,7 @@ export function recenter(st: usize, newBase: i32): i32 {
   if (sHi >= sLo && (sLo - newBase < 0 || sHi - newBase >= rows)) return 0;
   for (let i = 0; i < n; i++) {
     const t = tfBlock(st, i);
-    if (load<i64>(t, L.T_END_NS) == 0) continue;
+    if (!holdsRows(t)) continue;
     const lo = load<i32>(t, L.T_LO);
     const g = <usize>load<u32>(t, L.T_GRID);
     const bytes = <usize>((load<i32>(t, L.T_HI) - lo + 1) * L.ROW_BYTES);

@@ -3,6 +3,7 @@
 import * as L from './layout';
 import { addRows, mergeBar, stampSessionVwap, tfBlock, writeBar } from './bars';
 import { nodes, hvnCount, lvnCount, pointOfControl, totalVolume, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
+import { rowPrice } from './price-rows';
 
 const TEMP_BLOCK: i32 = L.S_TF + L.MAX_TF * L.TF_BYTES;
 
@@ -51,19 +52,18 @@ function writeSession(st: usize, out: usize): void {
   store<f64>(out, load<f64>(st, L.S_SESS_ANCHOR) + m, L.SP_VWAP);
   store<f64>(out, Math.sqrt(varc > 0 ? varc : 0), L.SP_SIGMA);
   const gbase = load<i32>(st, L.S_GRID_BASE);
-  const tick = load<f64>(st, L.S_TICK);
   const g = <usize>load<u32>(st, L.S_SESSION_GRID);
   const lo = load<i32>(st, L.S_SESS_LO) - gbase;
   const hi = load<i32>(st, L.S_SESS_HI) - gbase;
   const total = totalVolume(g, 8, lo, hi);
   const poc = pointOfControl(g, 8, lo, hi);
   valueArea(g, 8, lo, hi, poc, total, load<f64>(st, L.S_VA_SHARE), load<i32>(st, L.S_VA_METHOD));
-  store<f64>(out, <f64>(gbase + poc) * tick, L.SP_POC);
-  store<f64>(out, <f64>(gbase + vaHi) * tick, L.SP_VAH);
-  store<f64>(out, <f64>(gbase + vaLo) * tick, L.SP_VAL);
+  store<f64>(out, rowPrice(st, gbase + poc), L.SP_POC);
+  store<f64>(out, rowPrice(st, gbase + vaHi), L.SP_VAH);
+  store<f64>(out, rowPrice(st, gbase + vaLo), L.SP_VAL);
   store<i64>(out, vaVolume, L.SP_VA_VOLUME);
   nodes(g, 8, lo, hi, load<i32>(st, L.S_HVN_K), load<f64>(st, L.S_HVN_MIN),
-    out + L.SP_HVN, out + L.SP_LVN, L.MAX_NODES, gbase, tick);
+    out + L.SP_HVN, out + L.SP_LVN, L.MAX_NODES, gbase, st);
   store<i32>(out, hvnCount, L.SP_N_HVN);
   store<i32>(out, lvnCount, L.SP_N_LVN);
 }

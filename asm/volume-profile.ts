@@ -1,6 +1,7 @@
 // Volume profile over a run of rows: point of control and value area (docs/features.md "Volume profile").
 // Rows are read in place through (ptr, stride): ptr addresses the i64 volume of grid index 0, so the same
 // code serves footprint grids (32-byte rows) and the session grid (8-byte rows).
+import { rowPrice } from './price-rows';
 
 /** Value-area result of the last valueArea call: lowest and highest grid index, accumulated volume. */
 export let vaLo: i32 = 0;
@@ -89,11 +90,11 @@ export let lvnCount: i32 = 0;
 /**
  * High and low volume nodes of the smoothed profile (docs/features.md): HVN rows rise from below, do not
  * fall above and reach minShare of the smoothed maximum; LVN rows are interior troughs. Writes at most
- * maxNodes grid indices (as f64 prices: base row + index, times tick) to each output.
+ * maxNodes grid indices (as f64 prices of row base + index, in the tick of the state block at st) to each output.
  */
 export function nodes(
   ptr: usize, stride: i32, lo: i32, hi: i32, k: i32, minShare: f64,
-  hvnOut: usize, lvnOut: usize, maxNodes: i32, rowBase: i32, tick: f64,
+  hvnOut: usize, lvnOut: usize, maxNodes: i32, rowBase: i32, st: usize,
 ): void {
   hvnCount = 0;
   lvnCount = 0;
@@ -104,7 +105,7 @@ export function nodes(
   let cur = smoothed(ptr, stride, lo, hi, lo + 1, k);
   for (let r = lo + 1; r < hi; r++) {
     const next = smoothed(ptr, stride, lo, hi, r + 1, k);
-    const price = <f64>(rowBase + r) * tick;
+    const price = rowPrice(st, rowBase + r);
     if (cur > prev && cur >= next && cur >= minShare * peak && hvnCount < maxNodes) {
       store<f64>(hvnOut + <usize>(hvnCount << 3), price);
       hvnCount++;

@@ -1,6 +1,6 @@
 // The `mia` command as users run it: built JS (bin/mia.js), real files, exit codes and one-line errors.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -37,6 +37,40 @@ describe.skipIf(!HAVE_DATA)('mia features on the ESH4 files (acceptance)', () =>
     for (const b of bars) {
       expect(b.levels.reduce((a, l) => a + l.ask, 0)).toBe(b.buyVolume);
       expect(b.levels.reduce((a, l) => a + l.bid, 0)).toBe(b.sellVolume);
+    }
+  });
+});
+
+describe.skipIf(!HAVE_DATA)('mia features on the Kraken XBT/USDT trades (a market far from ES prices, trending through the day)', () => {
+  test('--tick-size 0.1 prints a bar for every minute that traded, with Kraken\'s volume and taker-side delta, at decimal prices', () => {
+    const raw = JSON.parse(readFileSync(dataFile('kraken-xbtusdt/kraken_xbtusdt_http_trades.json'), 'utf8')) as
+      { result: { XBTUSDT: [string, string, number, 'b' | 's'][] } };
+    const trades = raw.result.XBTUSDT;
+    // Kraken's REST shape (price, volume, time in float seconds, taker side b/s) as the CSV the engine reads.
+    const dir = mkdtempSync(join(tmpdir(), 'mia-kraken-'));
+    const file = join(dir, 'xbtusdt.csv');
+    writeFileSync(file, 'ts,price,size,side\n' + trades.map(([p, v, t, side]) => `${Math.round(t * 1e6) * 1000},${p},${v},${side === 'b' ? 'B' : 'S'}`).join('\n') + '\n');
+    // Expected from Kraken's own rows: per minute, volume and buy − sell in units of 1e-8 (Kraken's 8 decimals).
+    const unit = (v: string): number => Math.round(Number(v) * 1e8);
+    const minutes = new Map<number, { volume: number; delta: number; trades: number }>();
+    for (const [, v, t, side] of trades) {
+      const m = Math.floor(t / 60) * 60_000;
+      const e = minutes.get(m) ?? { volume: 0, delta: 0, trades: 0 };
+      e.volume += unit(v);
+      e.delta += side === 'b' ? unit(v) : -unit(v);
+      e.trades++;
+      minutes.set(m, e);
+    }
+    const r = mia('features', '--input', file, '--tick-size', '0.1', '--timeframe', '1m');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const bars = lines(r.stdout) as { ts: string; volume: number; delta: number; trades: number; poc: number; vah: number; val: number }[];
+    expect(bars.map((b) => Date.parse(b.ts))).toEqual([...minutes.keys()]);
+    for (const b of bars) {
+      const e = minutes.get(Date.parse(b.ts))!;
+      expect([Math.round(b.volume * 1e8), Math.round(b.delta * 1e8), b.trades], b.ts).toEqual([e.volume, e.delta, e.trades]);
+      // A row's price is the decimal (105899.4), never the binary product row × 0.1 (105899.40000000001).
+      for (const p of [b.poc, b.vah, b.val]) expect(String(p), b.ts).toMatch(/^\d+(\.\d)?$/);
     }
   });
 });

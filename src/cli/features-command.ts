@@ -45,7 +45,7 @@ export function featuresCommand(program: Command): void {
     .option('--imbalance-min-volume <n>', 'minimum volume for an imbalance', positiveNumber('--imbalance-min-volume'), d.imbalanceMinVolume)
     .option('--stacked-levels <n>', 'consecutive imbalance rows for a stacked imbalance', wholeNumber('--stacked-levels'), d.stackedLevels)
     .option('--size-decimals <n>', 'decimal places of sizes (default: detected from the file)', wholeNumber('--size-decimals'))
-    .option('--grid-rows <n>', 'price rows each profile grid holds', wholeNumber('--grid-rows'))
+    .option('--grid-rows <n>', 'price rows of each profile grid (default 16384; the grid follows the market, only a session wider than this many ticks is refused)', wholeNumber('--grid-rows'))
     .option('--threads <n>', 'run the kernels in a worker pool of n threads instead of inline', wholeNumber('--threads'))
     .option('--skip-bad', 'skip malformed rows, count them and report them at the end instead of stopping')
     .option('--progress', 'report trades read on stderr every second (default when stderr is a terminal)')
@@ -80,7 +80,7 @@ export function featuresCommand(program: Command): void {
       const result = await runFeaturePass(source, config, (bar) => out.write(JSON.stringify(barJson(bar)) + '\n'), {
         footprint: o.footprint ?? false,
         ...(showProgress ? { onProgress } : {}),
-        ...(o.gridRows ? { plan: { gridRows: o.gridRows } } : {}),
+        ...(o.gridRows !== undefined ? { plan: { gridRows: o.gridRows } } : {}),
         ...(threads ? { executor: (memory: WebAssembly.Memory) => new KernelPool(memory, { threads }) } : {}),
       });
       const skipped = Object.entries(source.stats.skipped);

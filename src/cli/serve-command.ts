@@ -35,6 +35,7 @@ interface ServeOptions {
   intervalMs: number;
   timeframe: number[];
   tickSize: number;
+  gridRows?: number;
   session: SessionAnchor;
   valueArea: number;
   valueAreaMethod: ValueAreaMethod;
@@ -126,6 +127,7 @@ export function serveCommand(program: Command): void {
     .option('--interval-ms <ms>', 'snapshot interval per symbol; bar closes add their own', positiveNumber('--interval-ms'), 100)
     .option('--timeframe <list>', 'bar timeframes, comma-separated', timeframeList, [...d.timeframesSec])
     .option('--tick-size <price>', 'replay: price row size of footprint and profile', positiveNumber('--tick-size'), d.tickSize)
+    .option('--grid-rows <n>', 'price rows of each profile grid (default 16384; the grid follows the market, only a session wider than this many ticks is refused)', wholeNumber('--grid-rows'))
     .option('--session <anchor>', 'session start: globex (17:00 CT), rth (09:30 ET), utc', oneOf('--session', SESSIONS), d.session)
     .option('--value-area <share>', 'value-area share of volume (0.7 or 70)', share, d.valueAreaShare)
     .option('--value-area-method <method>', 'cbot2 or greedy1', oneOf('--value-area-method', VALUE_AREA_METHODS), d.valueAreaMethod)
@@ -228,7 +230,7 @@ export function serveCommand(program: Command): void {
           tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
           imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
         },
-        intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs,
+        intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, ...(o.gridRows !== undefined ? { gridRows: o.gridRows } : {}), footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs,
       }, log);
       server.setHealthSource(() => {
         // The status carries the source's own health (sourceDetail): /health shows it as `source` too, asked once.

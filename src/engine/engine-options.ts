@@ -24,6 +24,11 @@ export interface SnapshotEngineOptions {
   /** Trades per symbol tape (a full tape waits for the kernels, then starts over). */
   tapeCapacity?: number;
   /**
+   * Price rows of each profile grid (default 16,384). The grids follow the market (re-centred whenever the
+   * open bars and the session still fit); only a session wider than this many ticks is refused.
+   */
+  gridRows?: number;
+  /**
    * Run the per-snapshot path on a synthetic market before the source starts (default true): live frames
    * then start on optimised code. A backtest turns it off: it publishes nothing live, and the warm-up's
    * 2,400 frames cost more than the first bars of a replay at full speed.

@@ -72,7 +72,7 @@ export class SnapshotEngine {
     this.o = o;
     this.log = log;
     const plan = new MemoryPlan({
-      ...DEFAULT_PLAN, tapeCapacity: o.tapeCapacity ?? DEFAULT_PLAN.tapeCapacity,
+      ...DEFAULT_PLAN, tapeCapacity: o.tapeCapacity ?? DEFAULT_PLAN.tapeCapacity, gridRows: o.gridRows ?? DEFAULT_PLAN.gridRows,
       // One region more than the source has instruments: the warm-up's synthetic market.
       symbols: source.instruments.length + 1, timeframes: planTimeframes(o.config.timeframesSec).length,
     });

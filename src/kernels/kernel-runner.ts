@@ -1,6 +1,7 @@
 import { ErrorCode, MiaError } from '../common/errors.js';
 import { nextSessionStartNs, sessionStartNs } from '../model/session.js';
 import type { KernelExports } from './kernel-module.js';
+import { rowPrice } from '../model/tick-ratio.js';
 import * as L from './layout.js';
 import { SESSION_KINDS } from './symbol-state.js';
 
@@ -79,7 +80,8 @@ export class KernelRunner {
     const n = v.getInt32(st + L.S_NTF, true);
     for (let i = 0; i < n; i++) {
       const t = st + L.S_TF + i * L.TF_BYTES;
-      if (v.getBigInt64(t + L.T_END_NS, true) === 0n) continue;
+      // An open bar with no trade yet (its first fell outside the grid) holds no rows.
+      if (v.getBigInt64(t + L.T_END_NS, true) === 0n || v.getInt32(t + L.T_HI, true) < v.getInt32(t + L.T_LO, true)) continue;
       lo = Math.min(lo, v.getInt32(t + L.T_LO, true));
       hi = Math.max(hi, v.getInt32(t + L.T_HI, true));
     }
@@ -91,13 +93,15 @@ export class KernelRunner {
     }
     const rows = v.getInt32(st + L.S_GRID_ROWS, true);
     const span = hi - lo + 1;
+    // Centred: the market has as much room to go on up as down before the next move.
     if (span > rows || this.k.recenter(st, lo - Math.floor((rows - span) / 2)) !== 1) {
-      const tick = v.getFloat64(st + L.S_TICK, true);
+      const tick = { num: v.getFloat64(st + L.S_TICK_NUM, true), den: v.getFloat64(st + L.S_TICK_DEN, true) };
       throw new MiaError(
         ErrorCode.PRICE_OUT_OF_GRID,
-        `price ${row * tick} at trade ${this.cursor(st)} is outside the ${rows}-row profile grid ` +
-          `(range ${lo * tick} to ${hi * tick}); raise --grid-rows or check the tick size`,
-        { row, lo, hi, rows },
+        `price ${rowPrice(row, tick)} at trade ${this.cursor(st)} does not fit the ${rows}-row profile grid: the open bars ` +
+          `and the session span ${rowPrice(lo, tick)} to ${rowPrice(hi, tick)}, ${span} rows of tick ${v.getFloat64(st + L.S_TICK, true)}; ` +
+          `raise --grid-rows to at least ${span} or use a coarser --tick-size`,
+        { row, lo, hi, rows, needed: span },
       );
     }
   }

@@ -314,3 +314,7 @@ export const S_COMMITTED = 224;
 export const S_TAPE_CAP = 228;
 /** asm/layout.ts S_SESSION_KIND: i32 session anchor: 0 utc, 1 globex, 2 rth (read by the runner) */
 export const S_SESSION_KIND = 232;
+/** asm/layout.ts S_TICK_NUM: f64 tick size = S_TICK_NUM / S_TICK_DEN, both integers (0.1 = 1/10) */
+export const S_TICK_NUM = 240;
+/** asm/layout.ts S_TICK_DEN: f64 power of ten: a row's price is row × num / den, the exact decimal */
+export const S_TICK_DEN = 248;

@@ -1,5 +1,6 @@
 import { configError, ErrorCode } from '../common/errors.js';
 import type { FeatureConfig, SessionAnchor } from '../model/bar-features.js';
+import { tickRatio } from '../model/tick-ratio.js';
 import * as L from './layout.js';
 import type { SymbolRegion } from './memory-plan.js';
 import { planTimeframes, type TimeframeSlot } from './timeframes.js';
@@ -63,6 +64,9 @@ export class SymbolState {
     new Uint8Array(v.buffer, st, L.STATE_BYTES).fill(0);
     const c = this.config;
     v.setFloat64(st + L.S_TICK, c.tickSize, true);
+    const tick = tickRatio(c.tickSize);
+    v.setFloat64(st + L.S_TICK_NUM, tick.num, true);
+    v.setFloat64(st + L.S_TICK_DEN, tick.den, true);
     v.setFloat64(st + L.S_VA_SHARE, c.valueAreaShare, true);
     v.setFloat64(st + L.S_IMB_RATIO, c.imbalanceRatio, true);
     v.setFloat64(st + L.S_IMB_MIN, c.imbalanceMinVolume * this.sizeUnit, true);

@@ -207,7 +207,9 @@ export class FrameWriter {
     const u = this.u32;
     const v = this.view;
     const base = v.getInt32(st + L.S_GRID_BASE, true);
-    const tick = v.getFloat64(st + L.S_TICK, true);
+    // The row's price as the kernels write it (asm/price-rows.ts): row × num / den, the exact decimal.
+    const tickNum = v.getFloat64(st + L.S_TICK_NUM, true);
+    const tickDen = v.getFloat64(st + L.S_TICK_DEN, true);
     const t0 = st + L.S_TF;
     const t = st + L.S_TF + i * L.TF_BYTES;
     // T_END_NS is int64, 0 when no bar is open: test both halves (no BigInt on this path).
@@ -252,7 +254,7 @@ export class FrameWriter {
       const c = wI(r);
       const volume = i64(a, VOL) + i64(c, VOL);
       if (volume === 0) continue;
-      out.setFloat64(at + L.LEVEL_PRICE, (base + r) * tick, true);
+      out.setFloat64(at + L.LEVEL_PRICE, ((base + r) * tickNum) / tickDen, true);
       setI64(out, at + L.LEVEL_BID, i64(a, BID) + i64(c, BID));
       setI64(out, at + L.LEVEL_ASK, i64(a, ASK) + i64(c, ASK));
       setI64(out, at + L.LEVEL_VOLUME, volume);

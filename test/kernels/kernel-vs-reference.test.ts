@@ -95,6 +95,33 @@ describe('WASM kernels against the TS reference', () => {
     }), { numRuns: 40 });
   });
 
+  test('property: a grid only as wide as the tape\'s range follows a trending market (re-centred at any trade, a bar\'s first included)', () => {
+    const trendArb = fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 90_000 }), move: fc.integer({ min: -1, max: 3 }),
+      size: fc.integer({ min: 1, max: 50 }), side: fc.constantFrom<0 | 1 | 2>(0, 1, 2) }), { minLength: 2, maxLength: 400 });
+    fc.assert(fc.property(trendArb, configArb, fc.constantFrom(0.25, 0.1, 0.01), (steps, c, tick) => {
+      const trades = tape(steps, tick);
+      const rows = trades.map((t) => Math.round(t.price / tick));
+      // Every open bar and session range lies inside the whole tape's range, so this many rows always fit;
+      // the grid starts centred on the first price, so a trend past half of it must move the grid.
+      const gridRows = Math.max(...rows) - Math.min(...rows) + 1;
+      const config: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG, ...c, tickSize: tick };
+      const got = runKernels(trades, config, { gridRows, footprint: true });
+      for (const tf of config.timeframesSec) expectSameBars(got.get(tf)!, reference(trades, config, tf), `${tf}s`);
+    }), { numRuns: 80 });
+  });
+
+  test('prices of rows are the decimal prices: row 1058994 at tick 0.1 is 105899.4, not 105899.40000000001', () => {
+    const config: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG, tickSize: 0.1, session: 'utc', timeframesSec: [60], valueAreaShare: 1 };
+    const trades: TestTrade[] = [
+      { tsNs: START, price: 105899.4, size: 3, side: 1 },
+      { tsNs: START + 1n, price: 105899.3, size: 1, side: 2 },
+      { tsNs: START + 2n, price: 105899.5, size: 1, side: 2 },
+    ];
+    const [bar] = runKernels(trades, config, { footprint: true }).get(60)!;
+    expect([bar!.poc, bar!.val, bar!.vah]).toEqual([105899.4, 105899.3, 105899.5]);
+    expect(bar!.levels!.map((l) => l.price)).toEqual([105899.3, 105899.4, 105899.5]);
+  });
+
   test('a price move wider than the grid is re-centred between sessions and refused within one', () => {
     const config: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG, session: 'utc' };
     const day = 86_400_000_000_000n;
@@ -107,6 +134,6 @@ describe('WASM kernels against the TS reference', () => {
     const got = runKernels(trades, config, { gridRows: 4096, footprint: true });
     expectSameBars(got.get(60)!, reference(trades, config, 60));
     const within = [trades[0]!, { tsNs: START + 1n, price: 9000, size: 1, side: 1 as const }];
-    expect(() => runKernels(within, config, { gridRows: 4096 })).toThrow(/MIA_ERR_PRICE_OUT_OF_GRID|outside the 4096-row profile grid/);
+    expect(() => runKernels(within, config, { gridRows: 4096 })).toThrow(/does not fit the 4096-row profile grid.*raise --grid-rows to at least 16001/);
   });
 });

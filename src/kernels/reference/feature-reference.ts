@@ -112,9 +112,9 @@ export function computeBarFeatures(
       barVwap: pv / vol,
       vwap: bar.vwap,
       vwapSigma: bar.sigma,
-      poc: (minRow + poc) * config.tickSize,
-      vah: (minRow + va.hi) * config.tickSize,
-      val: (minRow + va.lo) * config.tickSize,
+      poc: price(minRow + poc, config.tickSize),
+      vah: price(minRow + va.hi, config.tickSize),
+      val: price(minRow + va.lo, config.tickSize),
       vaCoverage: va.volume / va.total,
       inferredShare: inferred / vol,
       buyImbalances: imb.buyCount,
@@ -126,7 +126,7 @@ export function computeBarFeatures(
     };
     if (config.withLevels) {
       f.levels = [...bar.rows.entries()].sort((a, b) => a[0] - b[0]).map(([r, v]): FootprintLevel => ({
-        price: r * config.tickSize, bid: v.bid / unit, ask: v.ask / unit, bidTrades: v.bidTrades, askTrades: v.askTrades,
+        price: price(r, config.tickSize), bid: v.bid / unit, ask: v.ask / unit, bidTrades: v.bidTrades, askTrades: v.askTrades,
       }));
     }
     out.push(f);
@@ -177,6 +177,16 @@ export interface NodeConfig {
 }
 
 /**
+ * A row's price as the decimal it is: row × tick written with the tick's decimals (0.1 → 1 decimal), so
+ * row 1058994 at tick 0.1 is 105899.4, not the binary product 105899.40000000001 (docs/features.md).
+ */
+function price(row: number, tickSize: number): number {
+  const [mantissa, exponent] = String(tickSize).split('e');
+  const decimals = Math.max(0, (mantissa!.split('.')[1]?.length ?? 0) - Number(exponent ?? 0));
+  return Number((row * tickSize).toFixed(Math.min(decimals, 20)));
+}
+
+/**
  * High and low volume nodes of a dense profile (docs/features.md "HVN/LVN"), at most `maxNodes` of each, low
  * to high. The kernels keep 4 per closed bar and 16 for the session profile.
  */
@@ -194,8 +204,8 @@ function volumeNodes(vols: number[], minRow: number, config: NodeConfig & { tick
   const lvn: number[] = [];
   for (let i = 1; i + 1 < smooth.length; i++) {
     const [p, c, n] = [smooth[i - 1]!, smooth[i]!, smooth[i + 1]!];
-    if (c > p && c >= n && c >= (config.hvnMinShare ?? 0.1) * peak && hvn.length < maxNodes) hvn.push((minRow + i) * config.tickSize);
-    if (c < p && c <= n && lvn.length < maxNodes) lvn.push((minRow + i) * config.tickSize);
+    if (c > p && c >= n && c >= (config.hvnMinShare ?? 0.1) * peak && hvn.length < maxNodes) hvn.push(price(minRow + i, config.tickSize));
+    if (c < p && c <= n && lvn.length < maxNodes) lvn.push(price(minRow + i, config.tickSize));
   }
   return { hvn, lvn };
 }
@@ -220,7 +230,7 @@ export function computeSessionProfile(
   const va = valueArea(vols, poc, config.valueAreaShare, config.valueAreaMethod);
   const { hvn, lvn } = volumeNodes(vols, minRow, config, 16);
   return {
-    poc: (minRow + poc) * config.tickSize, vah: (minRow + va.hi) * config.tickSize, val: (minRow + va.lo) * config.tickSize,
+    poc: price(minRow + poc, config.tickSize), vah: price(minRow + va.hi, config.tickSize), val: price(minRow + va.lo, config.tickSize),
     vaCoverage: va.volume / va.total, total: va.total, hvn, lvn,
   };
 }
