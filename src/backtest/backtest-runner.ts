@@ -5,7 +5,7 @@ import { configError, ErrorCode } from '../common/errors.js';
 import { SignalTrader, type ScoreSignal, type TraderCounters, type TradeRecord } from '../execution/signal-trader.js';
 import { SimBroker, type SimBrokerConfig } from '../execution/sim-broker.js';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../model/bar-features.js';
-import { CONTRACT_SPECS, contractSpec } from '../risk/contract-specs.js';
+import { contractRoot } from '../risk/contract-specs.js';
 import type { RiskConfig } from '../risk/risk-engine.js';
 import { ExchangeCalendar } from '../signals/calendar/exchange-holidays.js';
 import { tradeDate } from '../signals/calendar/us-eastern-time.js';
@@ -60,14 +60,6 @@ const BACKTEST_TAPE = 1 << 16;
 
 /** Snapshot cadence of a backtest: bar closes only (a wall-clock interval would make runs differ). */
 const NEVER_MS = 1e12;
-
-/** The contract root of a symbol: `ES`, `ESH4`, or a file named after its contract (`esh4_20231225_trades`). */
-export function resolveInstrument(symbol: string): string | undefined {
-  const s = symbol.toUpperCase();
-  if (contractSpec(s)) return Object.keys(CONTRACT_SPECS).find((r) => contractSpec(s) === CONTRACT_SPECS[r]);
-  const m = /^([A-Z]{2})[FGHJKMNQUVXZ]\d{1,2}(?:[^A-Z0-9]|$)/.exec(s);
-  return m && CONTRACT_SPECS[m[1]!] ? m[1] : undefined;
-}
 
 /**
  * The live pipeline over a replay: ReplaySource → SnapshotEngine (inline kernels) → frames read in place →
@@ -145,7 +137,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
 /** The contract root: --instrument, else from --symbol or the file's symbol (a CSV's is its file name). */
 function instrumentOf(o: BacktestOptions, fileSymbol: string): string {
   const given = o.instrument ?? o.symbol ?? fileSymbol;
-  const root = resolveInstrument(given);
+  const root = contractRoot(given);
   if (!root) {
     throw configError(ErrorCode.BAD_ARGUMENT, `cannot tell the contract of "${given}": give --instrument ES or NQ`, { file: o.input });
   }

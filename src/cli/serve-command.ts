@@ -118,7 +118,7 @@ export function serveCommand(program: Command): void {
     .option('--source <kind>', 'sim (built-in ES/NQ market), replay (--input FILE) or ib (TWS / IB Gateway, docs/ib.md)', oneOf('--source', ['sim', 'replay', 'ib'] as const), 'sim')
     .option('--input <file>', 'replay file: .csv, .dbn or .dbn.zst')
     .option('--symbol <symbol>', 'replay: the instrument to read from a file with several (raw symbol or DBN instrument id)')
-    .option('--symbols <list>', 'sim and ib: ES,NQ; replay: the name to publish under (default: the file\'s symbol)')
+    .option('--symbols <list>', 'sim and ib: ES,NQ; replay: the name to publish under (default: the contract root of the file\'s symbol or name, ESH4 → ES; otherwise the file\'s symbol)')
     .option('--speed <x|max>', 'market seconds per wall second; max (replay only) as fast as the engine goes (default: sim 1, replay max)', speed)
     .option('--sim-rate <n>', 'sim: mean cash-session trades per second per symbol (default: the instrument\'s)', positiveNumber('--sim-rate'))
     .option('--seed <n>', 'sim: seed (same seed, same market)', wholeNumber('--seed'), 1)
@@ -165,7 +165,8 @@ export function serveCommand(program: Command): void {
       '',
       'Examples:',
       '  mia serve                                   # ES and NQ on the simulator at ws://127.0.0.1:8080/stream',
-      '  mia serve --source replay --input ../shared/data/cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst --speed max',
+      '  mia serve --source replay --input ../shared/data/cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst --speed max --wait-subscribers 1',
+      '                                              # published as ES; starts when the first client subscribes',
       '  mia serve --source ib --ib-port 4002           # ES and NQ front months from a paper IB Gateway',
       '  mia serve --source ib --ib-port 4002 --trading paper --max-position 1   # and paper brackets on its decisions',
       '',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { contractSpec, onTickGrid, stopOnLosingSide } from './contract-specs.js';
+import { contractRoot, contractSpec, onTickGrid, stopOnLosingSide } from './contract-specs.js';
 
 describe('contract specifications', () => {
   const es = contractSpec('ESH4')!;
@@ -16,5 +16,12 @@ describe('contract specifications', () => {
     expect(stopOnLosingSide(false, 5010, 4990)).toBe(true);
     expect(stopOnLosingSide(false, 4990, 5010)).toBe(false);
     expect(stopOnLosingSide(false, 5000, 5000)).toBe(false);
+  });
+
+  test('the root of a contract, a raw symbol or a file named after it (CME month codes F..Z, one or two year digits)', () => {
+    expect(['ES', 'ESH4', 'esz25', 'esh4_20231225_trades', 'ESH4.csv', 'NQM4', 'nqu24-trades'].map((n) => contractRoot(n)))
+      .toEqual(['ES', 'ES', 'ES', 'ES', 'ES', 'NQ', 'NQ']);
+    // Not a contract: no month code, an unknown root, a month letter CME does not use (A), a longer word.
+    for (const n of ['kraken', 'XBTUSDT', 'CLZ4', 'ESA4', 'ESSENTIAL', 'ESH4X', '']) expect(contractRoot(n), n).toBeUndefined();
   });
 });

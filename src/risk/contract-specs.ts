@@ -35,3 +35,16 @@ export function contractSpec(symbol: string, specs: Readonly<Record<string, Cont
   const s = symbol.toUpperCase();
   return specs[s] ?? specs[s.replace(/[FGHJKMNQUVXZ]\d{1,2}$/, '')];
 }
+
+/**
+ * The contract root of a name: the root itself (`ES`), a contract (`ESH4`, `nqz25`), or a file named after
+ * its contract (`esh4_20231225_trades`); undefined for anything else. Replays publish under the root, so a
+ * file of ESH4 trades is `ES` to bots, `/snapshot/ES`, paper trading and backtests alike.
+ */
+export function contractRoot(name: string, specs: Readonly<Record<string, ContractSpec>> = CONTRACT_SPECS): string | undefined {
+  const s = name.toUpperCase();
+  const spec = contractSpec(s, specs);
+  if (spec) return Object.keys(specs).find((r) => specs[r] === spec);
+  const m = /^([A-Z]{2})[FGHJKMNQUVXZ]\d{1,2}(?:[^A-Z0-9]|$)/.exec(s);
+  return m && specs[m[1]!] ? m[1] : undefined;
+}

@@ -23,9 +23,10 @@ describe.skipIf(!HAVE_DATA)('mia serve --trading paper on the ESH4 trades (Datab
   // A quiet holiday hour: brackets of 2 and 3 ticks and lower signal thresholds (test/backtest), so trades happen.
   const settings = ['--stop-ticks', '2', '--target-ticks', '3', '--long-threshold', '0.1', '--short-threshold', '-0.1', '--min-confidence', '0.5'];
 
-  test('risk frames show positions and realized P&L; the final P&L equals mia backtest on the same file', async () => {
+  // The CSV has no symbol column: serve, paper trading and the backtest all know it as ES (from esh4_… in its name).
+  test('risk frames show positions and realized P&L under ES; the final P&L equals mia backtest on the same file', async () => {
     const s = await serve([
-      '--source', 'replay', '--input', file, '--symbols', 'ESH4', '--speed', 'max', '--wait-subscribers', '1', '--exit-on-end',
+      '--source', 'replay', '--input', file, '--speed', 'max', '--wait-subscribers', '1', '--exit-on-end',
       '--trading', 'paper', '--kernels', 'inline', '--interval-ms', '1e12', '--stale-ms', '1e12', ...settings,
     ]);
     running.push(s);
@@ -37,10 +38,10 @@ describe.skipIf(!HAVE_DATA)('mia serve --trading paper on the ESH4 trades (Datab
     const risk = c.messages.filter((m): m is RiskMessage => m.type === 'risk');
     expect(risk.length).toBeGreaterThan(0);
     expect(risk.every((r) => r.ordersEnabled)).toBe(true);
-    expect(risk.some((r) => r.positions.some((p) => p.symbol === 'ESH4' && p.qty !== 0))).toBe(true);
+    expect(risk.some((r) => r.positions.some((p) => p.symbol === 'ES' && p.qty !== 0))).toBe(true);
     expect(risk.some((r) => r.balance !== 25_000)).toBe(true);
     const last = risk.at(-1)!;
-    expect(last.positions).toEqual([{ symbol: 'ESH4', qty: 0 }]);
+    expect(last.positions).toEqual([{ symbol: 'ES', qty: 0 }]);
 
     const bn = DEFAULT_BATTLE_NAVALE_CONFIG;
     const bt = await runBacktest({
@@ -48,6 +49,7 @@ describe.skipIf(!HAVE_DATA)('mia serve --trading paper on the ESH4 trades (Datab
       risk: { stop: { kind: 'ticks', ticks: 2 }, target: { kind: 'ticks', ticks: 3 } },
       signals: { battleNavale: { ...bn, longThreshold: 0.1, shortThreshold: -0.1, minConfidence: 0.5 } },
     });
+    expect(bt.symbol).toBe('ES');
     expect(bt.trades.length).toBeGreaterThan(2);
     expect(last.balance - 25_000).toBeCloseTo(bt.metrics.netProfit, 6);
   }, 60_000);

@@ -32,7 +32,8 @@ describe.skipIf(!HAVE_DATA)('mia serve --source replay (real ESH4 MBO file)', ()
   test.each(['pool', 'inline'])('kernels %s: closed 1m bars equal mia features; snapshots show them; binary and JSON frames carry the same content', async (kernels) => {
     expect(existsSync(file)).toBe(true);
     const s = await start(['--source', 'replay', '--input', file, '--speed', 'max', '--wait-subscribers', '2', '--exit-on-end', '--kernels', kernels]);
-    const topics = ['bar.ESH4.1m', 'snapshot.ESH4'];
+    // Published under the contract root: the file's raw symbol is ESH4, bots and /snapshot ask for ES.
+    const topics = ['bar.ES.1m', 'snapshot.ES'];
     const bin = await connect(s.port, 'binary', topics);
     const json = await connect(s.port, 'json', topics);
     expect(await s.exited).toBe(0);
@@ -42,7 +43,7 @@ describe.skipIf(!HAVE_DATA)('mia serve --source replay (real ESH4 MBO file)', ()
       .toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(reference.length).toBe(60);
     expect(bars(json).map((b) => b.bar)).toEqual(reference);
-    expect(bars(json).every((b) => b.symbol === 'ESH4' && b.topic === 'bar.ESH4.1m')).toBe(true);
+    expect(bars(json).every((b) => b.symbol === 'ES' && b.topic === 'bar.ES.1m')).toBe(true);
 
     // Same frames in both formats: the JSON frame is the decoded binary frame, field for field.
     expect(json.messages.length).toBe(bin.messages.length);
@@ -61,6 +62,21 @@ describe.skipIf(!HAVE_DATA)('mia serve --source replay (real ESH4 MBO file)', ()
     expect(final.tradesTotal).toBe(2973);
     expect(final.quality).toContain('Replay');
     expect(final.frames.map((f) => f.timeframe)).toEqual(['1m', '5m', '15m', '1h', '4h']);
+  });
+
+  test('the README replay: held until the bot subscribes to ES, the whole hour reaches it, /snapshot/ES shows the end', async () => {
+    const s = await start(['--source', 'replay', '--input', file, '--speed', 'max', '--wait-subscribers', '1']);
+    // The example bot's topics (src/client/example-bot.ts), subscribed well after the server started.
+    await new Promise((r) => setTimeout(r, 300));
+    const bot = await connect(s.port, 'binary', ['snapshot.ES', 'bar.ES.1m', 'status']);
+    await until(() => bot.messages.some((m) => m.type === 'status' && (m as StatusMessage).sourceState === 'finished'));
+    // Databento's ESH4 hour: 60 one-minute bars (test/cli.test.ts), all of them delivered to a late subscriber.
+    expect(bars(bot).length).toBe(60);
+    const snap = await (await fetch(`http://127.0.0.1:${s.port}/snapshot/ES`)).json() as SnapshotMessage;
+    expect(snap.symbol).toBe('ES');
+    expect(snap.tradesTotal).toBe(2973);
+    s.proc.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
   });
 });
 

@@ -2,12 +2,17 @@ import { nowUs } from '../../common/clock.js';
 import { openTradeSource } from '../../data/open-trade-source.js';
 import type { InstrumentInfo, MarketSource, TradeSink } from '../../engine/market-source.js';
 import type { TradeBatch, TradeSource } from '../../model/trade-batch.js';
+import { contractRoot } from '../../risk/contract-specs.js';
 
 /** Settings of a replay. */
 export interface ReplaySourceOptions {
   /** Raw symbol or instrument id to choose in a file with several (as `mia features --symbol`). */
   symbol?: string;
-  /** Name to publish under (default: the file's symbol). */
+  /**
+   * Name to publish under. Default: the contract root when the file's symbol (or, for a CSV without a symbol
+   * column, its file name) names an ES or NQ contract (`ESH4`, `esh4_20231225_trades.csv` → `ES`), so bots,
+   * `/snapshot/ES`, paper trading and backtests all know it by one name; otherwise the file's symbol.
+   */
   publishAs?: string;
   /** Replay seconds per wall second, or 'max' for as fast as the engine takes them. */
   speed: number | 'max';
@@ -41,7 +46,7 @@ export class ReplaySource implements MarketSource {
     this.batch = first;
     this.source = source;
     if (first && first.length > 0) this.firstNs = Number(first.tsNs(0));
-    this.instruments = [{ symbol: o.publishAs ?? source.info.symbol, tickSize: o.tickSize, sizeDecimals: source.info.sizeDecimals, hasSides: source.info.hasSides }];
+    this.instruments = [{ symbol: o.publishAs ?? contractRoot(source.info.symbol) ?? source.info.symbol, tickSize: o.tickSize, sizeDecimals: source.info.sizeDecimals, hasSides: source.info.hasSides }];
   }
 
   /** Opens the file and reads its first batch, so the instrument's size precision and sides are known. */
