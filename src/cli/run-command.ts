@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SimSource } from '../adapters/sim/sim-source.js';
 import { createLogger } from '../common/logger.js';
+import { logSettings } from './log-settings.js';
 import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import { decodeFrame } from '../stream/frame-decoder.js';
@@ -40,9 +41,9 @@ export function runCommand(program: Command): void {
     .option('--timeframe <list>', 'bar timeframes, comma-separated', timeframeList, [...DEFAULT_FEATURE_CONFIG.timeframesSec])
     .option('--duration-sec <s>', 'stop after this many wall-clock seconds (default: until Ctrl-C)', positiveNumber('--duration-sec'))
     .option('--status-sec <s>', 'seconds between status lines on stderr', positiveNumber('--status-sec'), 10)
-    .action(async (o: RunOptions) => {
+    .action(async (o: RunOptions, cmd: Command) => {
       const symbols = futureSymbols(o.symbols, 'the simulator');
-      const log = createLogger('mia');
+      const log = createLogger('mia', logSettings(cmd));
       const source = new SimSource({ symbols, seed: o.seed, speed: o.speed });
       const engine = new SnapshotEngine(source, ndjsonBars(), {
         config: { ...DEFAULT_FEATURE_CONFIG, timeframesSec: o.timeframe }, intervalMs: 100, threads: 2, footprint: false, staleMs: 5000,

@@ -1,9 +1,42 @@
 import { pino, type Logger } from 'pino';
+import { configError, ErrorCode } from './errors.js';
+
+/** Levels `--log-level` and `MIA_LOG_LEVEL` accept, most to least severe. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** A pino level name. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How log lines are written: `auto` is `pretty` on a terminal and `json` when stderr is piped or a file. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/** Logger settings from the command line (`--log-level`, `--log-format`). */
+export interface LogSettings {
+  level?: string;
+  format?: LogFormat;
+}
+
+/** Validates a level name (from the command line or MIA_LOG_LEVEL): a coded error names the choices. */
+export function logLevel(text: string, from = '--log-level'): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(text)) {
+    throw configError(ErrorCode.BAD_ARGUMENT, `${from} must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
+  }
+  return text as LogLevel;
+}
 
 /**
- * The engine's logger: structured JSON lines on stderr (stdout carries data, such as NDJSON bars), one
- * line per state change, never per tick. Level from MIA_LOG_LEVEL (default info).
+ * The engine's logger on stderr (stdout carries data, such as NDJSON bars), one line per state change,
+ * never per tick. Level: `--log-level`, else MIA_LOG_LEVEL, else info. On a terminal the lines are made
+ * readable by pino-pretty in pino's transport worker (formatting never runs on the engine's thread); piped
+ * or redirected they stay JSON, one object a line, for log shippers and tests.
  */
-export function createLogger(name: string): Logger {
-  return pino({ name, level: process.env.MIA_LOG_LEVEL ?? 'info' }, pino.destination(2));
+export function createLogger(name: string, settings: LogSettings = {}): Logger {
+  const env = process.env.MIA_LOG_LEVEL;
+  const level = settings.level !== undefined ? logLevel(settings.level) : env !== undefined && env !== '' ? logLevel(env, 'MIA_LOG_LEVEL') : 'info';
+  const format = settings.format ?? 'auto';
+  const pretty = format === 'pretty' || (format === 'auto' && process.stderr.isTTY === true);
+  if (!pretty) return pino({ name, level }, pino.destination(2));
+  return pino({ name, level }, pino.transport({
+    target: 'pino-pretty',
+    options: { destination: 2, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' },
+  }));
 }
