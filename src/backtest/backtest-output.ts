@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ExecutionError, ExecutionErrorCode } from '../execution/execution-errors.js';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../execution/sim-broker.js';
+import type { ModelWarning } from '../ml/model-warnings.js';
 import { isoNs } from '../model/bar-json.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import type { BacktestMetrics } from './backtest-metrics.js';
@@ -37,11 +38,17 @@ function roundedMetrics(m: BacktestMetrics): Record<string, unknown> {
   };
 }
 
+/** What a run records about its ML filter: the model hashes and the manifest's training warnings. */
+export interface MlRecord {
+  hashes: string[];
+  warnings?: readonly ModelWarning[];
+}
+
 /**
  * The metrics document: the run's inputs and settings, counters and metrics. Nothing in it depends on when
  * or where the run happened (no wall-clock time, the input by file name only), so equal runs write equal bytes.
  */
-export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: { hashes: string[] } | null): string {
+export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: MlRecord | null): string {
   const doc = {
     input: basename(o.input),
     symbol: r.symbol,
@@ -54,7 +61,7 @@ export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: { hashes:
     bars: r.bars,
     settings: { startingBalance: o.startingBalance, winProbability: o.winProbability, broker: withoutSpecs({ ...DEFAULT_SIM_BROKER_CONFIG, ...o.broker }),
       risk: withoutSpecs({ ...DEFAULT_RISK_CONFIG, ...o.risk }) },
-    ml: ml ? { enabled: true, hashes: ml.hashes } : { enabled: false },
+    ml: ml ? { enabled: true, hashes: ml.hashes, warnings: ml.warnings ?? [] } : { enabled: false },
     decisions: { ...r.counters, riskRefused: Object.fromEntries(Object.entries(r.counters.riskRefused).sort(([a], [b]) => (a < b ? -1 : 1))) },
     metrics: roundedMetrics(r.metrics),
   };
@@ -62,7 +69,7 @@ export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: { hashes:
 }
 
 /** Writes trades.csv, trades.parquet (when DuckDB is installed) and metrics.json into `dir`. */
-export async function writeBacktestOutputs(dir: string, o: BacktestOptions, r: BacktestResult, ml: { hashes: string[] } | null): Promise<BacktestFiles> {
+export async function writeBacktestOutputs(dir: string, o: BacktestOptions, r: BacktestResult, ml: MlRecord | null): Promise<BacktestFiles> {
   const files = { trades: join(dir, 'trades.csv'), parquet: join(dir, 'trades.parquet'), metrics: join(dir, 'metrics.json') };
   try {
     await mkdir(dir, { recursive: true });

@@ -3,6 +3,7 @@ import { writeBacktestOutputs } from '../backtest/backtest-output.js';
 import { runBacktest, type BacktestOptions } from '../backtest/backtest-runner.js';
 import type { ScoreSignal } from '../execution/signal-trader.js';
 import { ModelEnsemble } from '../ml/model-ensemble.js';
+import { warningLine, type ModelWarning } from '../ml/model-warnings.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { isoTime, nonNegative, positiveNumber, probability, wholeNumber } from './options.js';
@@ -39,6 +40,8 @@ interface BacktestCliOptions {
 interface MlFilter {
   scoreSignal: ScoreSignal;
   hashes: string[];
+  /** The manifest's training warnings, repeated on stderr and in metrics.json. */
+  warnings: readonly ModelWarning[];
   missingFeature: number;
   close(): void;
 }
@@ -47,7 +50,7 @@ interface MlFilter {
 async function loadMlFilter(dir: string, threshold: number | undefined): Promise<MlFilter> {
   const e = await ModelEnsemble.load(dir, threshold !== undefined ? { threshold } : {});
   return {
-    scoreSignal: (f) => e.score(f), hashes: e.manifest.models.map((m) => m.sha256), missingFeature: e.manifest.missingFeatureValue,
+    scoreSignal: (f) => e.score(f), hashes: e.manifest.models.map((m) => m.sha256), warnings: e.warnings, missingFeature: e.manifest.missingFeatureValue,
     close: () => e.close(),
   };
 }
@@ -95,6 +98,7 @@ export function backtestCommand(program: Command): void {
     .addHelpText('after', '\nExample:\n  mia backtest --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out out/bt\n')
     .action(async (o: BacktestCliOptions) => {
       const ml = o.models !== undefined ? await loadMlFilter(o.models, o.mlThreshold) : null;
+      for (const w of ml?.warnings ?? []) process.stderr.write(`${warningLine('mia backtest', w, `models ${o.models}`)}\n`);
       const showProgress = o.progress ?? process.stderr.isTTY;
       let lastReport = performance.now();
       const options: BacktestOptions = {
@@ -129,7 +133,7 @@ export function backtestCommand(program: Command): void {
       };
       try {
         const result = await runBacktest(options);
-        const files = await writeBacktestOutputs(o.out, options, result, ml ? { hashes: ml.hashes } : null);
+        const files = await writeBacktestOutputs(o.out, options, result, ml ? { hashes: ml.hashes, warnings: ml.warnings } : null);
         const m = result.metrics;
         const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)} %`);
         process.stderr.write(

@@ -178,6 +178,9 @@ export function serveCommand(program: Command): void {
       const filter = o.signals === 'on'
         ? await loadModelFilter(o.models, o.mlThreshold !== undefined ? { threshold: o.mlThreshold } : {})
         : undefined;
+      for (const w of filter?.ensemble?.warnings ?? []) {
+        log.warn({ code: w.code, ...(w.model ? { model: w.model } : {}), dir: o.models, detail: w.message }, 'Models loaded with a training warning');
+      }
       const paper = o.trading === 'paper';
       if (paper && !filter) throw configError(ErrorCode.BAD_ARGUMENT, '--trading paper needs --signals on');
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).

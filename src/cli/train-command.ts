@@ -8,8 +8,10 @@ import { configError, ErrorCode } from '../common/errors.js';
 import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
 import type { ModelName } from '../ml/model-manifest.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
+import { warningLine } from '../ml/model-warnings.js';
 import { SignalSampler } from '../ml/signal-sampler.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
+import { MIN_CLASS_SAMPLES, minimumSamples, sampleProblem } from '../ml/walk-forward.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import { decodeFrame } from '../stream/frame-decoder.js';
 import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
@@ -34,6 +36,23 @@ interface TrainOptions {
 export const DEFAULT_FOLDS = 5;
 /** Default seed of the random forest. */
 export const DEFAULT_SEED = 42;
+/**
+ * Flags that train on the one-hour ES file in ../shared/data (60 bars): the default 16/8-tick bracket is never
+ * won there and 5 folds of a 10-bar embargo need more bars. The --help example and README use these.
+ */
+export const SHORT_FILE_FLAGS = '--horizon-bars 5 --target-ticks 2 --stop-ticks 2 --folds 2';
+
+/** What to change when the labels cannot be trained: the flags that move the failing count. */
+function remedy(y: Uint8Array, need: number): string {
+  let pos = 0;
+  for (const v of y) pos += v;
+  const change = y.length < need
+    ? 'fewer --folds, a shorter --horizon-bars (also the embargo) or a longer file'
+    : pos < MIN_CLASS_SAMPLES
+      ? 'a smaller --target-ticks or a larger --stop-ticks (the target is rarely reached first)'
+      : 'a smaller --stop-ticks, a larger --target-ticks or a shorter --horizon-bars (the stop is rarely reached first)';
+  return `use ${change}; a one-hour file trains with ${SHORT_FILE_FLAGS}`;
+}
 
 async function fileSha256(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -73,7 +92,8 @@ async function replay(o: TrainOptions, sampler: SignalSampler, report: (s: strin
  * `mia train`: replays a trade file through the engine and the signal engine, labels the decision at each
  * closed 1m bar (target before stop within the horizon), trains logistic regression, gradient-boosted trees
  * and a random forest, evaluates them walk-forward, and writes the three ONNX models and manifest.json into
- * --out (docs/ml.md).
+ * --out (docs/ml.md). Too few samples, or too few of a class, fail naming the counts and the flags to change;
+ * weak models are written, with one stderr line per manifest warning.
  */
 export function trainCommand(program: Command): void {
   const d = DEFAULT_LABEL_CONFIG;
@@ -93,7 +113,7 @@ export function trainCommand(program: Command): void {
     .option('--created-at <iso>', 'time recorded in the manifest (default: the last trade replayed, so output is reproducible)',
       (text: string) => new Date(isoTime('--created-at')(text)).toISOString())
     .option('--no-progress', 'no progress lines on stderr')
-    .addHelpText('after', '\nExample:\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models --horizon-bars 5 --target-ticks 4 --stop-ticks 4 --folds 2\n')
+    .addHelpText('after', `\nExample (the one-hour ES file; its models are weak and the warnings say so):\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models ${SHORT_FILE_FLAGS}\n`)
     .action(async (o: TrainOptions) => {
       const label: LabelConfig = { targetTicks: o.targetTicks, stopTicks: o.stopTicks, horizonBars: o.horizonBars, tickSize: o.tickSize };
       const problem = labelConfigProblem(label);
@@ -107,6 +127,13 @@ export function trainCommand(program: Command): void {
       report(`${sampler.baseBars} bars, ${samples.length} labelled samples in ${((performance.now() - started) / 1000).toFixed(1)} s; training`);
       const x = samples.map((s) => s.features);
       const y = Uint8Array.from(samples, (s) => s.label);
+      const samplesProblem = sampleProblem(y, o.folds, o.horizonBars);
+      if (samplesProblem) {
+        throw configError(ErrorCode.BAD_ARGUMENT,
+          `too few labelled samples to train: ${samplesProblem} (${sampler.baseBars} bars, ${o.targetTicks}-tick target, ` +
+            `${o.stopTicks}-tick stop, ${o.horizonBars}-bar horizon); ${remedy(y, minimumSamples(o.folds, o.horizonBars))}`,
+          { samples: y.length, bars: sampler.baseBars });
+      }
       const createdAt = o.createdAt ?? (lastTs ? new Date(Date.parse(lastTs.replace(/(\.\d{3})\d*Z$/, '$1Z'))).toISOString() : new Date(0).toISOString());
       const r = await trainAndExport(x, y, o.out, {
         folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, inputSha256, threshold: o.threshold,
@@ -119,5 +146,7 @@ export function trainCommand(program: Command): void {
             ` (${p.samples} out-of-sample of ${y.length}, ${o.folds} folds) ${join(o.out, m.file)} sha256 ${m.sha256.slice(0, 12)}\n`,
         );
       }
+      // Not progress: printed with --no-progress too, and kept in manifest.json for serve and backtest to repeat.
+      for (const w of r.manifest.warnings ?? []) process.stderr.write(`${warningLine('mia train', w)}\n`);
     });
 }

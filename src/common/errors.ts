@@ -55,6 +55,23 @@ export const ErrorCode = {
 /** One of the catalogue's codes. */
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Stable warning codes, documented in README "Error codes": something the user must know about a result that
+ * is still produced (models that learned little, a shutdown IB did not confirm). Warnings are printed or logged
+ * with their code and travel with what they qualify (a models manifest); they are never thrown.
+ */
+export const WarningCode = {
+  /** A trained model's walk-forward AUC is not above 0.55, or cannot be computed: it does not separate winners from losers. */
+  WEAK_MODEL: 'MIA_WARN_WEAK_MODEL',
+  /** Fewer labelled samples than the documented minimum (docs/ml.md): the walk-forward metrics are mostly chance. */
+  FEW_SAMPLES: 'MIA_WARN_FEW_SAMPLES',
+  /** Shutdown of IB paper trading: IB had not confirmed every cancel and closing order within the wait. */
+  IB_LIQUIDATION_TIMEOUT: 'MIA_WARN_IB_LIQUIDATION_TIMEOUT',
+} as const;
+
+/** One of the warning codes. */
+export type WarningCodeValue = (typeof WarningCode)[keyof typeof WarningCode];
+
 /** An error with a catalogue code and optional structured details (file, row, field). */
 export class MiaError extends Error {
   /** Catalogue code. */

@@ -4,12 +4,17 @@ import { configError, ErrorCode } from '../common/errors.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import { composeEnsemble } from './ensemble-graph.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, MODEL_NAMES, sha256, type ModelManifest } from './model-manifest.js';
+import type { ModelWarning } from './model-warnings.js';
 import { SyncOnnxSession } from './onnx-session.js';
 
 /** The filter's state, for /health, decisions and logs. */
 export type FilterStatus =
   | { enabled: false; reason: string }
-  | { enabled: true; dir: string; threshold: number; createdAt: string; models: { name: string; file: string; sha256: string }[] };
+  | {
+    enabled: true; dir: string; threshold: number; createdAt: string; models: { name: string; file: string; sha256: string }[];
+    /** The manifest's training warnings (none for a manifest written before warnings existed). */
+    warnings?: readonly ModelWarning[];
+  };
 
 /** Status of a run without a models directory. */
 export const FILTER_OFF: FilterStatus = { enabled: false, reason: 'no models directory given: the ML filter is off, signals are not scored' };
@@ -36,6 +41,8 @@ export class ModelEnsemble {
   readonly manifest: ModelManifest;
   /** Approval threshold of the mean. */
   readonly threshold: number;
+  /** The manifest's training warnings, for the loader to repeat; empty for a manifest without any. */
+  readonly warnings: readonly ModelWarning[];
   private readonly dir: string;
   private readonly session: SyncOnnxSession;
   private readonly hashes: [string, string, string];
@@ -45,6 +52,7 @@ export class ModelEnsemble {
     this.manifest = manifest;
     this.session = session;
     this.threshold = threshold;
+    this.warnings = manifest.warnings ?? [];
     this.hashes = manifest.models.map((m) => m.sha256) as [string, string, string];
   }
 
@@ -63,6 +71,9 @@ export class ModelEnsemble {
     if (manifest.models.map((m) => m.name).join() !== MODEL_NAMES.join()) throw bad(`models must be ${MODEL_NAMES.join(', ')} in that order`);
     const threshold = opts.threshold ?? manifest.threshold;
     if (!(threshold >= 0 && threshold <= 1)) throw bad(`threshold ${threshold} is not in [0, 1]`);
+    if (manifest.warnings !== undefined && !(Array.isArray(manifest.warnings) && manifest.warnings.every(isWarning))) {
+      throw bad('warnings must be a list of { code, message }');
+    }
     const models: { name: string; bytes: Uint8Array }[] = [];
     for (const m of manifest.models) {
       const bytes = await readFile(join(dir, m.file)).catch((e: Error) => {
@@ -84,7 +95,7 @@ export class ModelEnsemble {
   status(): FilterStatus {
     return {
       enabled: true, dir: this.dir, threshold: this.threshold, createdAt: this.manifest.createdAt,
-      models: this.manifest.models.map((m) => ({ name: m.name, file: m.file, sha256: m.sha256 })),
+      models: this.manifest.models.map((m) => ({ name: m.name, file: m.file, sha256: m.sha256 })), warnings: this.warnings,
     };
   }
 
@@ -111,6 +122,12 @@ export class ModelEnsemble {
   close(): void {
     this.session.release();
   }
+}
+
+/** A manifest warning as `mia train` writes it: a code and a message (a model name optional). */
+function isWarning(w: unknown): w is ModelWarning {
+  const o = w as Partial<ModelWarning> | null;
+  return typeof o === 'object' && o !== null && typeof o.code === 'string' && typeof o.message === 'string';
 }
 
 /** The filter of a run: the loaded ensemble, or off with FILTER_OFF when no directory is given. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ClassifierMetrics } from './classifier-metrics.js';
+import type { ModelWarning } from './model-warnings.js';
 import type { LabelConfig } from './trade-labeler.js';
 import type { Fold } from './walk-forward.js';
 
@@ -57,6 +58,11 @@ export interface ModelManifest {
     seed: number;
   };
   models: ManifestModel[];
+  /**
+   * Coded warnings of the training (too few samples, a model no better than chance), repeated by whatever loads
+   * the models. Absent in manifests written before warnings existed: read as none.
+   */
+  warnings?: ModelWarning[];
   /** Versions of the libraries that trained, wrote and run the models. */
   libraries: Record<string, string>;
 }

@@ -9,6 +9,7 @@ import {
   libraryVersions, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, sha256, trainingDataHash,
   type ManifestModel, type ModelManifest, type ModelName,
 } from './model-manifest.js';
+import { trainingWarnings } from './model-warnings.js';
 import { boostedTreesGraph, forestGraph, INPUT_NAME, logisticGraph, OUTPUT_NAME } from './onnx-graph-writer.js';
 import { DEFAULT_FOREST_CONFIG, trainForest, type ForestConfig, type ForestModel } from './random-forest.js';
 import type { LabelConfig } from './trade-labeler.js';
@@ -53,7 +54,8 @@ export interface TrainingResult {
  * Trains logistic regression, gradient-boosted trees and a random forest on labelled feature rows (time
  * order), evaluates each walk-forward, fits each again on every sample, exports the three ONNX graphs and
  * writes the manifest into `dir`. Too few samples, or a single class, throw MIA_ERR_BAD_ARGUMENT with the
- * minimum (docs/ml.md) rather than writing models that learned nothing.
+ * minimum (docs/ml.md) rather than writing models that learned nothing; samples under MIN_LABELLED_SAMPLES
+ * or a walk-forward AUC not above MIN_USEFUL_AUC train, and the manifest's `warnings` say so.
  */
 export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, dir: string, o: TrainingOptions): Promise<TrainingResult> {
   const problem = sampleProblem(y, o.folds, o.embargo);
@@ -110,6 +112,7 @@ export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, 
       folds: o.folds, embargo: o.embargo, seed: o.seed,
     },
     models: entries,
+    warnings: trainingWarnings(y.length, evaluation),
     libraries: libraryVersions(),
   };
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, test } from 'vitest';
 import { backtestCommand } from '../../src/cli/backtest-command.js';
 import { trainCommand } from '../../src/cli/train-command.js';
+import type { ModelManifest } from '../../src/ml/model-manifest.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 
 const dirs: string[] = [];
@@ -80,9 +81,13 @@ describe.skipIf(!HAVE_DATA)('mia backtest on the ESH4 trades (Databento)', () =>
       expect(scores).toHaveLength(3);
       expect(Number(r[header.indexOf('ml_mean')])).toBeCloseTo((scores[0]! + scores[1]! + scores[2]!) / 3, 5);
     }
-    const metrics = JSON.parse(await readFile(join(a, 'metrics.json'), 'utf8')) as { ml: { enabled: boolean; hashes: string[] } };
+    const metrics = JSON.parse(await readFile(join(a, 'metrics.json'), 'utf8')) as { ml: { enabled: boolean; hashes: string[]; warnings: unknown[] } };
     expect(metrics.ml.enabled).toBe(true);
     expect(metrics.ml.hashes).toHaveLength(3);
+    // The models' training warnings travel into the run's record (one hour of bars: at least too few samples).
+    const manifest = JSON.parse(await readFile(join(models, 'manifest.json'), 'utf8')) as ModelManifest;
+    expect(manifest.warnings!.map((w) => w.code)).toContain('MIA_WARN_FEW_SAMPLES');
+    expect(metrics.ml.warnings).toEqual(manifest.warnings);
   });
 
   test('--from opens entries, --to ends the replay', async () => {

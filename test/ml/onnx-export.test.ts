@@ -144,4 +144,45 @@ describe('ONNX export', () => {
     expect(ensemble.decide(0.6, 0.6, 0.59).approved).toBe(false);
     expect(ensemble.decide(0.9, 0.3, 0.9).approved).toBe(true); // one dissenting model, mean 0.7
   });
+
+  test('the manifest carries the training warnings: 300 samples are under the minimum of 600, and a model warns exactly when its AUC is not above 0.55', async () => {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
+    const weak = manifest.models.filter((m) => !(m.walkForward.pooled.auc! > 0.55)).map((m) => `MIA_WARN_WEAK_MODEL ${m.name}`);
+    expect(manifest.warnings!.map((w) => `${w.code}${w.model ? ` ${w.model}` : ''}`)).toEqual(['MIA_WARN_FEW_SAMPLES', ...weak]);
+    expect(manifest.warnings![0]!.message).toMatch(/^300 labelled samples are under the minimum of 600/);
+    // The loader exposes them, and /health's decisions.filter (the ensemble's status) shows them.
+    expect(ensemble.warnings).toEqual(manifest.warnings);
+    const status = ensemble.status();
+    expect(status.enabled && status.warnings).toEqual(manifest.warnings);
+  });
+
+  test('a manifest without warnings (written before they existed) loads with none', async () => {
+    const old = await mkdtemp(join(tmpdir(), 'mia-ml-'));
+    try {
+      for (const f of ['lr.onnx', 'gbt.onnx', 'rf.onnx']) await writeFile(join(old, f), await readFile(join(dir, f)));
+      const { warnings: _dropped, ...manifest } = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
+      await writeFile(join(old, 'manifest.json'), JSON.stringify(manifest));
+      const e = await ModelEnsemble.load(old);
+      try {
+        expect(e.warnings).toEqual([]);
+      } finally {
+        e.close();
+      }
+    } finally {
+      await rm(old, { recursive: true, force: true });
+    }
+  });
+
+  test('a manifest whose warnings are not a list of { code, message } is refused with MIA_ERR_BAD_CONFIG', async () => {
+    const bad = await mkdtemp(join(tmpdir(), 'mia-ml-'));
+    try {
+      for (const f of ['lr.onnx', 'gbt.onnx', 'rf.onnx']) await writeFile(join(bad, f), await readFile(join(dir, f)));
+      const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
+      await writeFile(join(bad, 'manifest.json'), JSON.stringify({ ...manifest, warnings: ['weak'] }));
+      const e = await ModelEnsemble.load(bad).catch((err: unknown) => err);
+      expect(isMiaError(e) && e.code).toBe('MIA_ERR_BAD_CONFIG');
+    } finally {
+      await rm(bad, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { ErrorCode, MiaError } from '../../common/errors.js';
+import { ErrorCode, MiaError, WarningCode } from '../../common/errors.js';
 
 /** The adapter's error codes (src/common/errors.ts holds them with the rest of the catalogue). */
 export const IbErrorCode = {
@@ -7,13 +7,10 @@ export const IbErrorCode = {
   IB_ORDER_REFUSED: ErrorCode.IB_ORDER_REFUSED,
 } as const;
 
-/**
- * Codes of the adapter's coded warnings: logged (`code` field), never thrown. Listed here, with docs/ib.md, until
- * the catalogue in src/common/errors.ts takes warnings.
- */
+/** The adapter's coded warnings: logged (`code` field), never thrown (src/common/errors.ts holds them, docs/ib.md explains). */
 export const IbWarningCode = {
   /** Shutdown: IB had not confirmed every paper liquidation (cancels and closing orders) within the wait. */
-  IB_LIQUIDATION_TIMEOUT: 'MIA_WARN_IB_LIQUIDATION_TIMEOUT',
+  IB_LIQUIDATION_TIMEOUT: WarningCode.IB_LIQUIDATION_TIMEOUT,
 } as const;
 
 /** One of the adapter's codes. */
