@@ -14,14 +14,41 @@
  * requests with 162 (the adapter then backfills from 1-minute bars).
  */
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
+import { portNumber, positiveNumber } from '../src/cli/options.js';
 import { futuresAroundToday, INDEXES } from '../test/ib/fixtures.js';
 import { TwsServer } from '../test/ib/tws-server.js';
 import type { ContractSpec } from '../test/ib/tws-wire.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '4002' }, rate: { type: 'string', default: '20' } } });
-const port = Number(values.port);
-const rate = Number(values.rate);
+/** The mia option parsers, their coded errors as commander's own (usage, then exit 1). */
+const arg = <T>(parse: (text: string) => T) => (text: string): T => {
+  try {
+    return parse(text);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+};
+
+const { port, rate } = new Command('tws-test-server')
+  .description('TWS wire-protocol test server with a synthetic ES and NQ market on the wall clock, for mia serve --source ib without an IB account; each trade is printed to stdout as NDJSON')
+  .option('--port <n>', 'port to listen on, 0 to 65535 (0: any free port, reported on stderr)', arg(portNumber('--port')), 4002)
+  .option('--rate <n>', 'trades per second per contract', arg(positiveNumber('--rate')), 20)
+  .showHelpAfterError()
+  .addHelpText('after', [
+    '',
+    'Typed on stdin, each followed by Enter:',
+    '  drop        drop every client (a gateway restart)',
+    '  refuse [s]  refuse connections for s seconds (default 5)',
+    '  1100, 1102  send that connectivity status code (lost, restored)',
+    '  noticks [n] answer the next n historical-tick requests with error 162 (default 1)',
+    '',
+    'Example:',
+    '  node --import tsx scripts/tws-test-server.ts --port 4002 --rate 20',
+    '  npx mia serve --source ib --ib-port 4002        # in another terminal',
+    '',
+  ].join('\n'))
+  .parse()
+  .opts<{ port: number; rate: number }>();
 
 // ES then NQ, each front month then next (the filter below takes the front months); the cash indices with IB's conIds.
 const specs: ContractSpec[] = [...futuresAroundToday('ES', 700_000_000), ...futuresAroundToday('NQ', 700_000_002), ...INDEXES];

@@ -113,3 +113,94 @@ test('mia run: the simulated engine streams ES and NQ bars and stops cleanly', (
   expect(bars.some((b) => b.timeframe === '1m' && (b.volume as number) > 0)).toBe(true);
   expect(r.stderr).toContain('Engine stopped');
 });
+
+describe('mia usage errors: the usage, then one coded line, exit code 2', () => {
+  const last = (s: string): string => s.trim().split('\n').at(-1)!;
+
+  test('an unknown command prints the command list and a suggestion', () => {
+    const r = mia('fetures');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: mia [options] [command]');
+    expect(last(r.stderr)).toBe('mia: unknown command "fetures"; did you mean features? (MIA_ERR_BAD_ARGUMENT)');
+  });
+
+  test('an unknown option prints that command\'s usage, even when it hides a required option', () => {
+    const r = mia('features', '--inptu', 'x.csv');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Usage: mia features [options]');
+    expect(last(r.stderr)).toBe('mia: unknown option "--inptu"; did you mean --input? (MIA_ERR_BAD_ARGUMENT)');
+  });
+
+  test('mia alone prints the command list', () => {
+    const r = mia();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Commands:');
+    expect(last(r.stderr)).toBe('mia: no command given (MIA_ERR_BAD_ARGUMENT)');
+  });
+
+  test('--help is not an error: exit 0, help on stdout, with the exit codes', () => {
+    const top = mia('--help');
+    expect(top.status).toBe(0);
+    expect(top.stdout).toContain('Exit codes:');
+    expect(top.stderr).toBe('');
+    const features = mia('features', '--help');
+    expect(features.status).toBe(0);
+    expect(features.stdout).toContain('--tick-size <price>');
+  });
+});
+
+describe('mia features, serve and train on a file named after an ES contract (no symbol column)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mia-cli-es-'));
+  const es = join(dir, 'esh4_fixture.csv');
+  writeFileSync(es, 'ts_event_ns,price,size,side\n1703545200000000000,4800.25,3,B\n1703545260000000000,4800.50,1,A\n1703545320000000000,4800.75,2,B\n');
+  const crypto = join(dir, 'xbtusdt.csv');
+  writeFileSync(crypto, 'ts,price,size,side\n1703545200000000000,42000.1,0.5,B\n1703545260000000000,42000.3,0.25,S\n');
+  const tickRefused = /^mia: --tick-size 0\.[13] does not fit "esh4_fixture" \(ES\): ES moves in ticks of 0\.25, .* \(MIA_ERR_BAD_ARGUMENT\)\n$/;
+
+  test('--tick-size off the ES tick is refused by features, serve --source replay and train; 0.5 is a coarser row and runs', () => {
+    const features = mia('features', '--input', es, '--tick-size', '0.1');
+    expect(features.status).toBe(1);
+    expect(features.stderr).toMatch(tickRefused);
+    const serve = mia('serve', '--source', 'replay', '--input', es, '--tick-size', '0.3', '--port', '0', '--threads', '1');
+    expect(serve.status).toBe(1);
+    expect(serve.stderr.trim().split('\n').at(-1) + '\n').toMatch(tickRefused);
+    const train = mia('train', '--input', es, '--out', join(dir, 'models'), '--tick-size', '0.1', '--no-progress');
+    expect(train.status).toBe(1);
+    expect(train.stderr).toMatch(tickRefused);
+    const coarse = mia('features', '--input', es, '--tick-size', '0.5');
+    expect(coarse.stderr).toBe('');
+    expect(coarse.status).toBe(0);
+  });
+
+  test('an instrument without a contract spec takes any tick size', () => {
+    const r = mia('features', '--input', crypto, '--tick-size', '0.1');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test('--symbol must be the name the file is known by: ESH4 runs, NQ is UNKNOWN_SYMBOL', () => {
+    expect(mia('features', '--input', es, '--symbol', 'ESH4').status).toBe(0);
+    const r = mia('features', '--input', es, '--symbol', 'NQ');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`mia: ${es}: the file has no symbol column, so it holds one instrument, known by its file name as "ESH4"; ` +
+      '--symbol "NQ" is not that name (leave --symbol out, or give "ESH4") (MIA_ERR_UNKNOWN_SYMBOL)\n');
+  });
+
+  test('a header without a price column: one line naming the file, the columns found and the ones needed', () => {
+    const bad = join(dir, 'no-price.csv');
+    writeFileSync(bad, 'ts,qty,side\n1703545200000000000,1,B\n');
+    const r = mia('features', '--input', bad);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`mia: ${bad}: the header has no price column (found: ts, qty, side); a trade file needs a timestamp`);
+    expect(r.stderr).toContain('(MIA_ERR_BAD_HEADER)');
+  });
+});
+
+test('scripts/tws-test-server.ts --help: its options and stdin commands on stdout, exit 0', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/tws-test-server.ts', '--help'], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('Usage: tws-test-server [options]');
+  for (const s of ['--port <n>', '--rate <n>', 'drop', 'refuse [s]', 'noticks [n]']) expect(r.stdout).toContain(s);
+});

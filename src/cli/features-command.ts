@@ -4,7 +4,7 @@ import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from
 import { runFeaturePass } from '../replay/feature-pass.js';
 import { KernelPool } from '../pool/kernel-pool.js';
 import { barJson } from '../model/bar-json.js';
-import { oneOf, positiveNumber, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
+import { checkTickSize, oneOf, positiveNumber, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 
 interface FeaturesOptions {
   input: string;
@@ -32,9 +32,9 @@ export function featuresCommand(program: Command): void {
     .command('features')
     .description('print the features of every closed bar of a trade file (CSV or Databento DBN, plain or .zst) as NDJSON')
     .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
-    .option('--symbol <symbol>', 'symbol to print (default: from the file)')
+    .option('--symbol <symbol>', 'instrument to read from a file with several (raw symbol or DBN instrument id); a CSV without a symbol column takes only its own name (ESH4 for esh4_20231225_trades.csv)')
     .option('--timeframe <list>', 'bar timeframes, comma-separated: 30s, 1m, 5m, 15m, 1h, 4h', timeframeList, [60])
-    .option('--tick-size <price>', 'price row size of footprint and profile', positiveNumber('--tick-size'), d.tickSize)
+    .option('--tick-size <price>', 'price row size of footprint and profile (ES, NQ: 0.25 or a whole multiple of it)', positiveNumber('--tick-size'), d.tickSize)
     .option('--value-area <share>', 'value-area share of volume (0.7 or 70)', share, d.valueAreaShare)
     .option('--value-area-method <method>', 'cbot2 (pairs of rows, CBOT) or greedy1 (one row, TradingView)',
       oneOf('--value-area-method', VALUE_AREA_METHODS), d.valueAreaMethod)
@@ -57,6 +57,7 @@ export function featuresCommand(program: Command): void {
         ...(o.sizeDecimals !== undefined ? { sizeDecimals: o.sizeDecimals } : {}),
         ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
       });
+      checkTickSize(o.tickSize, source.info.symbol);
       const out = process.stdout;
       const config = {
         tickSize: o.tickSize,

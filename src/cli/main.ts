@@ -5,6 +5,7 @@ import { runCommand } from './run-command.js';
 import { backtestCommand } from './backtest-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
+import { EXIT_CODES_HELP, unknownOptionFirst, usageErrorLine } from './usage-error.js';
 
 
 /**
@@ -21,6 +22,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('MIA engine: order-flow features from CME futures trades, in WebAssembly over shared memory')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Usage errors print the help of the command at fault, then the coded line of the catch below, which says
+  // what commander's own "error: ..." line would (left out). Set before the commands, which inherit it.
+  program.showHelpAfterError().showSuggestionAfterError().configureOutput({ outputError: () => undefined })
+    .addHelpText('after', EXIT_CODES_HELP);
   featuresCommand(program);
   runCommand(program);
   serveCommand(program);
@@ -31,7 +36,11 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0;
+      process.stderr.write(`${usageErrorLine(unknownOptionFirst(program, e))}\n`);
+      return 2;
+    }
     if (isMiaError(e)) {
       process.stderr.write(`mia: ${e.message} (${e.code})\n`);
       return 1;

@@ -1,6 +1,8 @@
+import type { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode } from '../common/errors.js';
 import type { SessionAnchor, ValueAreaMethod } from '../model/bar-features.js';
 import { parseTimeframe } from '../model/timeframe-format.js';
+import { CONTRACT_SPECS, contractRoot, onTickGrid } from '../risk/contract-specs.js';
 
 /** Parses a positive number option or throws a coded argument error naming the flag. */
 export function positiveNumber(flag: string) {
@@ -48,6 +50,52 @@ export function wholeNumber(flag: string) {
     if (!Number.isInteger(n) || n < 0) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be a whole number, got "${text}"`);
     return n;
   };
+}
+
+/**
+ * Parses a TCP port: a whole number up to 65535, at least `min` (0 where 0 means any free port, 1 for a port
+ * to connect to). Digits only: `1e3`, `-1` and `80.5` are refused, and so is 99999, which uWS would have
+ * taken modulo 65536.
+ */
+export function portNumber(flag: string, min: 0 | 1 = 0) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > 65535) {
+      const range = min === 0 ? 'from 0 to 65535 (0: any free port)' : 'from 1 to 65535';
+      throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be a port number ${range}, got "${text}"`);
+    }
+    return n;
+  };
+}
+
+/**
+ * Refuses a --tick-size that does not fit the contract `instrument` names (`ESH4`, `NQ`, a file named
+ * `esh4_…`): ES and NQ tick 0.25, so rows of 0.5 or 1 are whole ticks (coarser rows), while 0.1 or 0.3 would
+ * put the contract's prices on a grid they are not on. Instruments contract-specs does not know (crypto,
+ * equities) take any positive tick size.
+ */
+export function checkTickSize(tickSize: number, instrument: string): void {
+  const root = contractRoot(instrument);
+  const spec = root === undefined ? undefined : CONTRACT_SPECS[root];
+  if (!spec || onTickGrid(tickSize, spec)) return;
+  throw configError(ErrorCode.BAD_ARGUMENT,
+    `--tick-size ${tickSize} does not fit "${instrument}" (${root}): ${root} moves in ticks of ${spec.tickSize}, ` +
+      `so the tick size must be ${spec.tickSize} or a whole multiple of it, such as ${spec.tickSize * 2} or ${spec.tickSize * 4}`,
+    { tickSize, instrument, contractTick: spec.tickSize });
+}
+
+/**
+ * {@link checkTickSize} for a replay, on the file's instrument and on the name it is published under (either may
+ * be a contract with its own tick); a refused replay is closed before the error goes on.
+ */
+export async function checkReplayTickSize(tickSize: number, replay: ReplaySource): Promise<void> {
+  try {
+    checkTickSize(tickSize, replay.source.info.symbol);
+    for (const i of replay.instruments) checkTickSize(tickSize, i.symbol);
+  } catch (e) {
+    await replay.close();
+    throw e;
+  }
 }
 
 /** Parses a comma-separated timeframe list such as `1m,5m,1h`. */

@@ -20,7 +20,7 @@ import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { MAX_CONTROL_BYTES } from '../stream/control-protocol.js';
 import { StreamServer } from '../stream/stream-server.js';
-import { futureSymbols, oneOf, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
+import { checkReplayTickSize, futureSymbols, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 
 interface ServeOptions {
   source: 'sim' | 'replay' | 'ib';
@@ -91,13 +91,13 @@ async function openSource(o: ServeOptions, log: Logger): Promise<{ source: Marke
     if (!o.input) throw configError(ErrorCode.BAD_ARGUMENT, '--source replay needs --input FILE');
     const names = o.symbols?.split(',').filter(Boolean) ?? [];
     if (names.length > 1) throw configError(ErrorCode.BAD_ARGUMENT, '--symbols: a replay publishes one symbol (choose the instrument with --symbol)');
-    return {
-      source: await ReplaySource.open(o.input, {
-        speed: o.speed ?? 'max', tickSize: o.tickSize, skipBad: o.skipBad ?? false,
-        ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
-        ...(names[0] ? { publishAs: names[0].toUpperCase() } : {}),
-      }),
-    };
+    const replay = await ReplaySource.open(o.input, {
+      speed: o.speed ?? 'max', tickSize: o.tickSize, skipBad: o.skipBad ?? false,
+      ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
+      ...(names[0] ? { publishAs: names[0].toUpperCase() } : {}),
+    });
+    await checkReplayTickSize(o.tickSize, replay);
+    return { source: replay };
   }
   const symbols = futureSymbols(o.symbols ?? 'ES,NQ', 'the simulator');
   if (o.speed === 'max') throw configError(ErrorCode.BAD_ARGUMENT, '--speed max is for replays; the simulator runs on the wall clock (--speed N)');
@@ -123,10 +123,10 @@ export function serveCommand(program: Command): void {
     .option('--sim-rate <n>', 'sim: mean cash-session trades per second per symbol (default: the instrument\'s)', positiveNumber('--sim-rate'))
     .option('--seed <n>', 'sim: seed (same seed, same market)', wholeNumber('--seed'), 1)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--port <n>', 'port (0: any free port, reported in the log)', wholeNumber('--port'), 8080)
+    .option('--port <n>', 'port, 0 to 65535 (0: any free port, reported in the log); a port in use is refused', portNumber('--port'), 8080)
     .option('--interval-ms <ms>', 'snapshot interval per symbol; bar closes add their own', positiveNumber('--interval-ms'), 100)
     .option('--timeframe <list>', 'bar timeframes, comma-separated', timeframeList, [...d.timeframesSec])
-    .option('--tick-size <price>', 'replay: price row size of footprint and profile', positiveNumber('--tick-size'), d.tickSize)
+    .option('--tick-size <price>', 'replay: price row size of footprint and profile (ES, NQ: 0.25 or a whole multiple of it)', positiveNumber('--tick-size'), d.tickSize)
     .option('--grid-rows <n>', 'price rows of each profile grid (default 16384; the grid follows the market, only a session wider than this many ticks is refused)', wholeNumber('--grid-rows'))
     .option('--session <anchor>', 'session start: globex (17:00 CT), rth (09:30 ET), utc', oneOf('--session', SESSIONS), d.session)
     .option('--value-area <share>', 'value-area share of volume (0.7 or 70)', share, d.valueAreaShare)
@@ -143,7 +143,7 @@ export function serveCommand(program: Command): void {
     .option('--max-message-bytes <n>', 'largest control message accepted (larger: close 1009)', wholeNumber('--max-message-bytes'), MAX_CONTROL_BYTES)
     .option('--max-control-per-sec <n>', 'control messages per second before close 1008', wholeNumber('--max-control-per-sec'), 20)
     .option('--ib-host <host>', 'ib: TWS / IB Gateway host (env MIA_IB_HOST; default 127.0.0.1)')
-    .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', wholeNumber('--ib-port'))
+    .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', portNumber('--ib-port', 1))
     .option('--ib-client-id <n>', 'ib: API client id (env MIA_IB_CLIENT_ID; default 0; on 326 the next id is tried)', wholeNumber('--ib-client-id'))
     .option('--trading <mode>', 'off, or paper (needs --signals on): each decision goes through the risk engine as a bracket order; with --source ib to IB as paper orders (paper accounts only; no entries on backfilled history or on Gap/Stale/Disconnected snapshots; positions closed at shutdown, docs/ib.md), with sim or replay to the simulated broker of mia backtest; live trading is not exposed', parseTradingMode, 'off')
     .option('--exit-on-end', 'replay: shut down once the file is streamed')
@@ -244,7 +244,14 @@ export function serveCommand(program: Command): void {
           decisions: stage ? stage.health() : { filter: { enabled: false, reason: '--signals off' } }, risk: stage?.riskState() ?? null,
         };
       });
-      await server.listen();
+      try {
+        await server.listen();
+      } catch (e) {
+        // A taken port: the source, workers and models opened above would keep the process alive.
+        await engine.stop();
+        await filter?.ensemble?.close();
+        throw e;
+      }
       if (o.waitSubscribers > 0) {
         log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
         await server.waitForSubscribers(o.waitSubscribers);

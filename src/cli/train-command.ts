@@ -15,7 +15,7 @@ import { MIN_CLASS_SAMPLES, minimumSamples, sampleProblem } from '../ml/walk-for
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import { decodeFrame } from '../stream/frame-decoder.js';
 import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
-import { isoTime, positiveNumber, probability, wholeNumber } from './options.js';
+import { checkReplayTickSize, isoTime, positiveNumber, probability, wholeNumber } from './options.js';
 
 interface TrainOptions {
   input: string;
@@ -63,6 +63,7 @@ async function fileSha256(path: string): Promise<string> {
 /** Replays a trade file through the engine (inline kernels, full speed) into the sampler; returns the last snapshot time. */
 async function replay(o: TrainOptions, sampler: SignalSampler, report: (s: string) => void): Promise<string | undefined> {
   const source = await ReplaySource.open(o.input, { speed: 'max', tickSize: o.tickSize, ...(o.symbol ? { symbol: o.symbol } : {}) });
+  await checkReplayTickSize(o.tickSize, source);
   let lastTs: string | undefined;
   let reported = performance.now();
   const publisher: FramePublisher = {
@@ -103,7 +104,7 @@ export function trainCommand(program: Command): void {
     .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
     .requiredOption('--out <dir>', 'directory for lr.onnx, gbt.onnx, rf.onnx and manifest.json')
     .option('--symbol <symbol>', 'instrument to train on when the file holds several')
-    .option('--tick-size <price>', 'tick size of the instrument', positiveNumber('--tick-size'), d.tickSize)
+    .option('--tick-size <price>', 'tick size of the instrument (ES, NQ: 0.25 or a whole multiple of it)', positiveNumber('--tick-size'), d.tickSize)
     .option('--horizon-bars <n>', '1m bars within which the target must be reached', wholeNumber('--horizon-bars'), d.horizonBars)
     .option('--target-ticks <n>', 'target distance in ticks', wholeNumber('--target-ticks'), d.targetTicks)
     .option('--stop-ticks <n>', 'stop distance in ticks', wholeNumber('--stop-ticks'), d.stopTicks)

@@ -34,6 +34,8 @@ export const ErrorCode = {
   BAD_CONFIG: 'MIA_ERR_BAD_CONFIG',
   /** A command-line argument is invalid. */
   BAD_ARGUMENT: 'MIA_ERR_BAD_ARGUMENT',
+  /** The stream server's port is taken (another `mia serve`, or any other program listening on it). */
+  PORT_IN_USE: 'MIA_ERR_PORT_IN_USE',
   /** A kernel returned a status the glue does not know: a build mismatch between asm and src. */
   KERNEL_STATUS: 'MIA_ERR_KERNEL_STATUS',
   /** A worker task failed in an unexpected way. */

@@ -97,6 +97,23 @@ describe('CsvTradeReader', () => {
     await expect(CsvTradeReader.open(join(dir, 'absent.csv'))).rejects.toMatchObject({ code: ErrorCode.INPUT_UNREADABLE });
   });
 
+  test('a bad header is one sentence naming the file, the columns missing, the columns found and the ones a trade file needs', async () => {
+    const needs = 'a trade file needs a timestamp (ts_event_ns, ts_event, ts or timestamp), a price (price) and a size (size, qty, amount or volume) column';
+    const path = file('ts,qty,side\n1,1,B\n');
+    await expect(CsvTradeReader.open(path)).rejects.toMatchObject({
+      code: ErrorCode.BAD_HEADER, details: { file: path, row: 1, missing: ['price'], found: ['ts', 'qty', 'side'] },
+      message: `${path}: the header has no price column (found: ts, qty, side); ${needs}`,
+    });
+    const two = file('time,Px,qty\n1,1,1\n');
+    await expect(CsvTradeReader.open(two)).rejects.toMatchObject({ message: `${two}: the header has no timestamp or price column (found: time, px, qty); ${needs}` });
+    const data = file('1703545200,4800.25,3\n');
+    await expect(CsvTradeReader.open(data)).rejects.toMatchObject({
+      message: `${data}: the header has no timestamp, price or size column (found: 1703545200, 4800.25, 3); ${needs}`,
+    });
+    const empty = file('');
+    await expect(CsvTradeReader.open(empty)).rejects.toMatchObject({ code: ErrorCode.BAD_HEADER, message: `${empty}: the file is empty, with no header line; ${needs}` });
+  });
+
   test('skipBad skips, counts by code and reports each bad row', async () => {
     const seen: string[] = [];
     const r = await CsvTradeReader.open(file('ts,price,size\n1,1,1\n2,x,1\n3,1,-1\n4,1,2\n'), { skipBad: true, onSkip: (e) => seen.push(e.message) });
@@ -138,6 +155,37 @@ describe('CsvTradeReader with a symbol column', () => {
     expect((await all(nq)).map((t) => t.price)).toEqual([19000]);
     expect(nq.stats.ignored).toBe(2);
     await expect(CsvTradeReader.open(file(two), { symbol: 'YMU4' })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_SYMBOL });
+  });
+});
+
+describe('CsvTradeReader without a symbol column', () => {
+  /** A one-instrument file under the name `name`, as Databento's per-contract trade files are named. */
+  function named(name: string): string {
+    const p = join(mkdtempSync(join(dir, 'named-')), name);
+    writeFileSync(p, 'ts,price,size,side\n1,4800.25,2,B\n2,4800.5,1,A\n');
+    return p;
+  }
+
+  test('the file is known by its name: the symbol is the name before the first dot', async () => {
+    expect((await CsvTradeReader.open(named('esh4_20231225_trades.csv'))).info.symbol).toBe('esh4_20231225_trades');
+  });
+
+  test('--symbol naming the file (its name or the name\'s first word, in any case) reads every trade under that symbol', async () => {
+    for (const symbol of ['ESH4', 'esh4', 'esh4_20231225_trades', 'ESH4_20231225_TRADES']) {
+      const r = await CsvTradeReader.open(named('esh4_20231225_trades.csv'), { symbol });
+      expect(r.info.symbol, symbol).toBe(symbol);
+      expect(await all(r), symbol).toHaveLength(2);
+    }
+  });
+
+  test('any other --symbol is UNKNOWN_SYMBOL saying the file has no symbol column and the name it is known by', async () => {
+    for (const [symbol, options] of [['NQ', {}], ['ES', {}], ['ESH', { sizeDecimals: 0 }], ['', {}]] as const) {
+      const path = named('esh4_20231225_trades.csv');
+      const e = await CsvTradeReader.open(path, { ...options, symbol }).catch((x: unknown) => x);
+      expect(e, symbol).toMatchObject({ code: ErrorCode.UNKNOWN_SYMBOL, details: { file: path, symbol } });
+      expect((e as Error).message).toBe(`${path}: the file has no symbol column, so it holds one instrument, known by its file name as "ESH4"; ` +
+        `--symbol "${symbol}" is not that name (leave --symbol out, or give "ESH4")`);
+    }
   });
 });
 

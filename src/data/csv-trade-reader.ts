@@ -1,17 +1,17 @@
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { configError, ErrorCode, inputError, MiaError, unreadable } from '../common/errors.js';
+import { configError, ErrorCode, MiaError, unreadable } from '../common/errors.js';
 import {
   DEFAULT_BATCH_TRADES, TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource,
 } from '../model/trade-batch.js';
 import { CsvFirstPass } from './csv-first-pass.js';
 import { CsvLines, DEFAULT_CHUNK_BYTES, type RowVisitor } from './csv-lines.js';
 import { INCOMPLETE } from './csv-row-walker.js';
-import { CsvTradeRows, parseCsvHeader, type Columns } from './csv-trade-rows.js';
+import { CsvTradeRows, emptyFileError, parseCsvHeader, type Columns } from './csv-trade-rows.js';
 
 /** Options of {@link CsvTradeReader.open}. */
 export interface CsvReaderOptions extends ReaderOptions {
-  /** Symbol to read (--symbol) when the file has a symbol column; default: the only one. */
+  /** Symbol to read (--symbol) when the file has a symbol column; default: the only one. Without one, the file's name. */
   symbol?: string;
   /** Bytes read per chunk (default 1 MiB); tests set a few bytes so that rows straddle chunks. */
   chunkBytes?: number;
@@ -64,8 +64,9 @@ export class CsvTradeReader implements TradeSource {
     let reader: CsvTradeReader;
     try {
       const header = await headerLine(lines);
-      if (header === undefined) throw inputError(ErrorCode.BAD_HEADER, { file: path, row: 1 }, 'file is empty');
+      if (header === undefined) throw emptyFileError(path);
       reader = new CsvTradeReader(path, options, parseCsvHeader(header, path));
+      if (options.symbol !== undefined && reader.cols.symbol < 0) checkFileName(path, options.symbol);
     } catch (e) {
       await lines.close();
       throw e;
@@ -157,6 +158,21 @@ export class CsvTradeReader implements TradeSource {
     await lines.close();
     this.spare = lines.buf;
   }
+}
+
+/**
+ * A file without a symbol column holds one instrument, known only by the file's name: its name before the
+ * first `.` or that name's first word (`esh4_20231225_trades.csv` is `esh4_20231225_trades` or `ESH4`, in any
+ * case). A --symbol naming anything else is refused (UNKNOWN_SYMBOL) rather than given the file's trades.
+ */
+function checkFileName(path: string, chosen: string): void {
+  const name = basename(path).replace(/\..*$/, '');
+  const word = /^[A-Za-z0-9]+/.exec(name)?.[0] ?? name;
+  if (name.toUpperCase() === chosen.toUpperCase() || word.toUpperCase() === chosen.toUpperCase()) return;
+  throw new MiaError(ErrorCode.UNKNOWN_SYMBOL,
+    `${path}: the file has no symbol column, so it holds one instrument, known by its file name as "${word.toUpperCase()}"; ` +
+      `--symbol "${chosen}" is not that name (leave --symbol out, or give "${word.toUpperCase()}")`,
+    { file: path, symbol: chosen });
 }
 
 /** Reads past the first line of `lines` and returns its text; undefined when the file has no line. */

@@ -1,4 +1,4 @@
-import { ErrorCode, inputError, type ErrorCodeValue } from '../common/errors.js';
+import { ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../common/errors.js';
 import { Side } from '../model/side.js';
 import { joinNs, splitNs, type ReaderOptions, type ReadStats, type TradeBatch } from '../model/trade-batch.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from './csv-fields.js';
@@ -34,10 +34,27 @@ export function parseCsvHeader(line: string, path: string): Columns {
     ts: find(TS_COLUMNS), price: names.indexOf('price'), size: find(SIZE_COLUMNS), side: find(SIDE_COLUMNS),
     action: names.indexOf('action'), symbol: names.indexOf('symbol'),
   };
-  const missing = [cols.ts < 0 && 'a timestamp (ts, timestamp, ts_event, ts_event_ns)', cols.price < 0 && 'price',
-    cols.size < 0 && 'a size (size, qty, amount, volume)'].filter(Boolean);
-  if (missing.length) throw inputError(ErrorCode.BAD_HEADER, { file: path, row: 1 }, `header has no ${missing.join(', ')} column`);
+  const missing = [cols.ts < 0 && 'timestamp', cols.price < 0 && 'price', cols.size < 0 && 'size'].filter((m) => m !== false);
+  if (missing.length) {
+    const found = names.filter(Boolean);
+    throw new MiaError(ErrorCode.BAD_HEADER,
+      `${path}: the header has no ${orList(missing)} column (found: ${found.length ? found.join(', ') : 'no column names'}); ${NEEDED}`,
+      { file: path, row: 1, missing, found });
+  }
   return cols;
+}
+
+/** What every trade file's header must name, for BAD_HEADER messages. */
+const NEEDED = `a trade file needs a timestamp (${orList(TS_COLUMNS)}), a price (price) and a size (${orList(SIZE_COLUMNS)}) column`;
+
+/** BAD_HEADER for a file without even a header line. */
+export function emptyFileError(path: string): MiaError {
+  return new MiaError(ErrorCode.BAD_HEADER, `${path}: the file is empty, with no header line; ${NEEDED}`, { file: path, row: 1 });
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
 /** What the rows of one read share with their reader. */

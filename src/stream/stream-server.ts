@@ -3,6 +3,7 @@ import uWS from 'uWebSockets.js';
 import { nowUs } from '../common/clock.js';
 import { configError, ErrorCode } from '../common/errors.js';
 import { decodeFrame } from './frame-decoder.js';
+import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
 import { ControlError, parseControl, partitionTopics } from './control-protocol.js';
 import type { ControlReply, StatusMessage } from './messages.js';
@@ -73,20 +74,13 @@ export class StreamServer {
     this.health = h;
   }
 
-  /** Starts listening; resolves with the bound port. */
-  listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.app.listen(this.o.host, this.o.port, (ls) => {
-        if (!ls) {
-          reject(configError(ErrorCode.BAD_CONFIG, `cannot listen on ${this.o.host}:${this.o.port} (in use or not permitted)`));
-          return;
-        }
-        this.listenSocket = ls;
-        this.port = uWS.us_socket_local_port(ls);
-        this.log.info({ host: this.o.host, port: this.port }, 'Stream server listening');
-        resolve(this.port);
-      });
-    });
+  /** Starts listening, alone on the port; resolves with the bound port, rejects with PORT_IN_USE when it is taken. */
+  async listen(): Promise<number> {
+    const ls = await listenExclusive(this.app, this.o.host, this.o.port);
+    this.listenSocket = ls;
+    this.port = uWS.us_socket_local_port(ls);
+    this.log.info({ host: this.o.host, port: this.port }, 'Stream server listening');
+    return this.port;
   }
 
   /** Publishes a snapshot frame, stamping its publish time, and keeps a copy for GET /snapshot. */

@@ -6,7 +6,7 @@ import {
   splitNs, TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource,
 } from '../../src/model/trade-batch.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from '../../src/data/csv-fields.js';
-import { parseCsvHeader, type Columns } from '../../src/data/csv-trade-rows.js';
+import { emptyFileError, parseCsvHeader, type Columns } from '../../src/data/csv-trade-rows.js';
 import { textLines } from './text-lines.js';
 
 /** Largest raw size a Trade struct holds (u32). */
@@ -57,6 +57,17 @@ export class CsvTextReader implements TradeSource {
       if (row === 1) {
         this.cols = parseCsvHeader(line, this.path);
         this.info.hasSides = this.cols.side >= 0;
+        // No symbol column: the file is one instrument, named by the file, and --symbol must be that name.
+        if (this.chosen !== undefined && this.cols.symbol < 0) {
+          const name = basename(this.path).replace(/\..*$/, '');
+          const word = (/^[A-Za-z0-9]+/.exec(name)?.[0] ?? name).toUpperCase();
+          if (![name.toUpperCase(), word].includes(this.chosen.toUpperCase())) {
+            throw new MiaError(ErrorCode.UNKNOWN_SYMBOL,
+              `${this.path}: the file has no symbol column, so it holds one instrument, known by its file name as "${word}"; ` +
+                `--symbol "${this.chosen}" is not that name (leave --symbol out, or give "${word}")`,
+              { file: this.path, symbol: this.chosen });
+          }
+        }
         if (!detectDecimals && !detectSymbol && (this.chosen === undefined || this.cols.symbol < 0)) return;
         continue;
       }
@@ -68,7 +79,7 @@ export class CsvTextReader implements TradeSource {
       if (this.chosen !== undefined && c.symbol >= 0 && f[c.symbol] === this.chosen) chosenSeen = true;
       if (detectDecimals) decimals = Math.max(decimals, sizeDecimalsOf(f[c.size]?.trim() ?? ''));
     }
-    if (!this.cols) throw inputError(ErrorCode.BAD_HEADER, { file: this.path, row: 1 }, 'file is empty');
+    if (!this.cols) throw emptyFileError(this.path);
     if (this.chosen !== undefined && this.cols.symbol >= 0 && !chosenSeen) {
       throw new MiaError(ErrorCode.UNKNOWN_SYMBOL, `${this.path}: no trades of symbol "${this.chosen}" in the file`, { file: this.path });
     }
