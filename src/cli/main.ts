@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { isMiaError } from '../common/errors.js';
+import { LOG_LEVELS, logLevel } from '../common/logger.js';
 import { featuresCommand } from './features-command.js';
+import { oneOf } from './options.js';
 import { runCommand } from './run-command.js';
 import { backtestCommand } from './backtest-command.js';
 import { serveCommand } from './serve-command.js';
@@ -21,7 +23,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('mia')
     .description('MIA engine: order-flow features from CME futures trades, in WebAssembly over shared memory')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Global: accepted before or after the command (`mia --log-level debug serve`, `mia serve --log-level debug`).
+    .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default: env MIA_LOG_LEVEL, else info)`, (t: string) => logLevel(t))
+    .option('--log-format <format>', 'auto (readable on a terminal, JSON lines when piped), json or pretty', oneOf('--log-format', ['auto', 'json', 'pretty'] as const), 'auto');
   // Usage errors print the help of the command at fault, then the coded line of the catch below, which says
   // what commander's own "error: ..." line would (left out). Set before the commands, which inherit it.
   program.showHelpAfterError().showSuggestionAfterError().configureOutput({ outputError: () => undefined })

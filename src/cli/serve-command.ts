@@ -7,6 +7,7 @@ import { SimSource } from '../adapters/sim/sim-source.js';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
+import { logSettings } from './log-settings.js';
 import { DecisionStage } from '../engine/decision-stage.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { BrokerTap } from '../engine/broker-tap.js';
@@ -171,8 +172,8 @@ export function serveCommand(program: Command): void {
       '  mia serve --source ib --ib-port 4002 --trading paper --max-position 1   # and paper brackets on its decisions',
       '',
     ].join('\n'))
-    .action(async (o: ServeOptions) => {
-      const log = createLogger('mia');
+    .action(async (o: ServeOptions, cmd: Command) => {
+      const log = createLogger('mia', logSettings(cmd));
       if (o.signals === 'off' && o.models !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--models needs --signals on');
       // Models load before the source opens: a bad models directory fails fast, before any connection.
       const filter = o.signals === 'on'
@@ -252,6 +253,12 @@ export function serveCommand(program: Command): void {
         await filter?.ensemble?.close();
         throw e;
       }
+      // What to open, as a person reads it at start: a wildcard bind is reached on loopback.
+      const at = `${o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host}:${server.port}`;
+      log.info({
+        stream: `ws://${at}/stream`, health: `http://${at}/health`,
+        snapshots: source.instruments.map((i) => `http://${at}/snapshot/${i.symbol}`),
+      }, 'Serving: open these URLs');
       if (o.waitSubscribers > 0) {
         log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
         await server.waitForSubscribers(o.waitSubscribers);
