@@ -2,10 +2,13 @@ import { isoNs } from '../model/bar-json.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import type { TradeRecord } from '../execution/signal-trader.js';
 
-/** A column of the trades file: name, DuckDB type for the Parquet copy, and its text in the CSV. */
+/**
+ * A column of the trades file: name, DuckDB type for the Parquet copy, and its text in the CSV. Times are
+ * TIMESTAMP_NS: DuckDB parses the CSV's ISO text to ns and writes a Parquet INT64 TIMESTAMP(NANOS) column.
+ */
 interface Column {
   name: string;
-  type: 'BIGINT' | 'VARCHAR' | 'DOUBLE';
+  type: 'BIGINT' | 'VARCHAR' | 'DOUBLE' | 'TIMESTAMP_NS';
   value: (t: TradeRecord) => string;
 }
 
@@ -19,16 +22,16 @@ export const TRADE_COLUMNS: readonly Column[] = [
   { name: 'trade_id', type: 'BIGINT', value: (t) => String(t.tradeId) },
   { name: 'symbol', type: 'VARCHAR', value: (t) => t.trip.symbol },
   { name: 'side', type: 'VARCHAR', value: (t) => t.trip.side },
-  { name: 'entry_time', type: 'VARCHAR', value: (t) => isoNs(t.trip.entryNs) },
+  { name: 'entry_time', type: 'TIMESTAMP_NS', value: (t) => isoNs(t.trip.entryNs) },
   { name: 'entry_price', type: 'DOUBLE', value: (t) => price(t.trip.entryPrice) },
-  { name: 'exit_time', type: 'VARCHAR', value: (t) => isoNs(t.trip.exitNs) },
+  { name: 'exit_time', type: 'TIMESTAMP_NS', value: (t) => isoNs(t.trip.exitNs) },
   { name: 'exit_price', type: 'DOUBLE', value: (t) => price(t.trip.exitPrice) },
   { name: 'qty', type: 'BIGINT', value: (t) => String(t.trip.qty) },
   { name: 'profit', type: 'DOUBLE', value: (t) => money(t.trip.netUsd) },
   { name: 'gross_profit', type: 'DOUBLE', value: (t) => money(t.trip.grossUsd) },
   { name: 'commission', type: 'DOUBLE', value: (t) => money(t.trip.commissionUsd) },
   { name: 'exit_reason', type: 'VARCHAR', value: (t) => t.exitReason },
-  { name: 'signal_time', type: 'VARCHAR', value: (t) => isoNs(t.decisionNs) },
+  { name: 'signal_time', type: 'TIMESTAMP_NS', value: (t) => isoNs(t.decisionNs) },
   { name: 'p_trend_up', type: 'DOUBLE', value: (t) => unit(t.decision.regime.market?.trendUp) },
   { name: 'p_trend_down', type: 'DOUBLE', value: (t) => unit(t.decision.regime.market?.trendDown) },
   { name: 'p_range', type: 'DOUBLE', value: (t) => unit(t.decision.regime.market?.range) },

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeBacktestOutputs } from '../backtest/backtest-output.js';
+import { prepareBacktestFolder, writeBacktestOutputs } from '../backtest/backtest-output.js';
 import { runBacktest, type BacktestOptions } from '../backtest/backtest-runner.js';
 import type { ScoreSignal } from '../execution/signal-trader.js';
 import { ModelEnsemble } from '../ml/model-ensemble.js';
@@ -69,7 +69,7 @@ export function backtestCommand(program: Command): void {
     .command('backtest')
     .description('run signals, the ML filter, risk and the simulated broker over a trade file; write trades (CSV, Parquet) and metrics (JSON)')
     .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
-    .requiredOption('--out <dir>', 'folder for trades.csv, trades.parquet and metrics.json')
+    .requiredOption('--out <dir>', 'folder for trades.csv, trades.parquet and metrics.json (created, and checked writable, before the run)')
     .option('--models <dir>', 'ML filter: models directory written by mia train')
     .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
     .option('--from <iso>', 'first entry time (earlier trades warm the indicators)', isoTimeNs('--from'))
@@ -97,6 +97,8 @@ export function backtestCommand(program: Command): void {
     .option('--no-progress', 'never report progress')
     .addHelpText('after', '\nExample:\n  mia backtest --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out out/bt\n')
     .action(async (o: BacktestCliOptions) => {
+      // A bad --out fails now, not after the whole replay.
+      await prepareBacktestFolder(o.out);
       const ml = o.models !== undefined ? await loadMlFilter(o.models, o.mlThreshold) : null;
       for (const w of ml?.warnings ?? []) process.stderr.write(`${warningLine('mia backtest', w, `models ${o.models}`)}\n`);
       const showProgress = o.progress ?? process.stderr.isTTY;
