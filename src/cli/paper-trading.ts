@@ -27,7 +27,8 @@ export function paperVenue(route: IbOrderRoute | undefined, risk: () => HaltStat
  * IB paper shutdown, once the engine has stopped taking trades and before the connection closes: the stage
  * finishes (every decision handled, open positions liquidated through the venue: legs cancelled, then a
  * closing market order), then waits until IB has confirmed every liquidation, at most `waitMs`. A refusal
- * (disconnected) or the wait running out is logged with its code; the connection then closes anyway.
+ * (disconnected) or the wait running out is logged with its code; the connection then closes anyway. The
+ * paper trading result (realised P&L) is logged last.
  */
 export async function closeIbPositions(stage: DecisionStage | undefined, venue: IbExecutionVenue, log: Logger, waitMs = IB_LIQUIDATION_WAIT_MS): Promise<void> {
   try {
@@ -43,4 +44,5 @@ export async function closeIbPositions(stage: DecisionStage | undefined, venue: 
   } else if (positions.length > 0) {
     log.warn({ positions }, 'Paper positions left open at shutdown');
   }
+  stage?.logTradingResult();
 }

@@ -277,8 +277,12 @@ export function serveCommand(program: Command): void {
       // IB paper: closing the source first closes the positions (BrokerTap's beforeClose, closeIbPositions).
       await engine.stop();
       // Decisions still waiting go out before the sockets close (paper on sim or replay: open positions then
-      // close at the last price, as at a backtest's end; IB paper finished above, a failure logged there).
-      if (!live) await stage?.finish();
+      // close at the last price, as at a backtest's end; IB paper finished above, a failure logged there), then
+      // the paper trading result is logged (IB: by closeIbPositions).
+      if (!live) {
+        await stage?.finish();
+        stage?.logTradingResult();
+      }
       await filter?.ensemble?.close();
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));

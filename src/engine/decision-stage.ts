@@ -121,6 +121,8 @@ export class DecisionStage implements TopicPublisher {
   private readonly inner: TopicPublisher;
   private readonly o: DecisionStageOptions;
   private readonly log: Logger;
+  /** Paper mode's lines: orders, fills (the trader's) and the result at shutdown. */
+  private readonly tradingLog: Logger;
   private readonly signals: SignalEngine;
   private readonly scorer: DecisionScorer | null;
   private readonly filter: FilterStatus;
@@ -141,6 +143,7 @@ export class DecisionStage implements TopicPublisher {
     this.inner = inner;
     this.o = o;
     this.log = log;
+    this.tradingLog = log.child({ trading: 'paper' });
     this.signals = new SignalEngine(o.signals ?? {});
     this.scorer = o.scorer ?? null;
     this.filter = o.filter ?? FILTER_OFF;
@@ -148,7 +151,7 @@ export class DecisionStage implements TopicPublisher {
     this.trader = o.venue
       ? new SignalTrader(o.venue, {
         startingBalance: o.startingBalance, winProbability: o.winProbability, ...(o.risk ? { risk: o.risk } : {}),
-        ...(o.tradeFromNs !== undefined ? { tradeFromNs: o.tradeFromNs } : {}),
+        ...(o.tradeFromNs !== undefined ? { tradeFromNs: o.tradeFromNs } : {}), log: this.tradingLog,
       })
       : null;
     this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {});
@@ -195,6 +198,21 @@ export class DecisionStage implements TopicPublisher {
       }
     })();
     return this.finishing;
+  }
+
+  /**
+   * Paper mode, at shutdown once the venue has closed what it could: logs the realised P&L per symbol and in
+   * total, round trips and wins, one info line (dollars to the cent). Nothing without a trader.
+   */
+  logTradingResult(): void {
+    if (!this.trader) return;
+    const r = this.trader.result(this.o.symbols);
+    const cents = (x: number): number => Math.round(x * 100) / 100;
+    const pnlUsd = Object.fromEntries(Object.entries(r.pnlUsd).map(([s, x]) => [s, cents(x)]));
+    // Open positions (an IB close not confirmed in time) are left out of the realised P&L: listed, not valued.
+    const open = this.o.symbols.map((symbol) => ({ symbol, qty: this.trader!.ledger.position(symbol) })).filter((p) => p.qty !== 0);
+    this.tradingLog.info({ pnlUsd, totalUsd: cents(r.totalUsd), roundTrips: r.roundTrips, wins: r.wins, open },
+      'Paper trading result');
   }
 
   /** Passes the snapshot on, then decides on it. */

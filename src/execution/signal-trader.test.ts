@@ -173,6 +173,20 @@ describe('SignalTrader', () => {
     expect(trader.counters.entries).toBe(1);
   });
 
+  test('result: realised P&L per symbol asked for (0 without a trade) and in total, round trips and wins', () => {
+    const broker = new SimBroker();
+    const trader = new SignalTrader(broker, { startingBalance: 25_000, winProbability: 0.5 });
+    broker.onTrade('ES', sec(0), 4800, 1);
+    trader.onDecision(decision('long'), sec(0));
+    broker.onTrade('ES', sec(1), 4800, 1);
+    broker.onTrade('ES', sec(2), 4804.25, 1); // target 4804: +4 points · 2 · $50 = +400
+    trader.onDecision(decision('long'), sec(3)); // sized at 4804.25: stop 4802.25, target 4808.25
+    broker.onTrade('ES', sec(4), 4804, 1); // entry
+    broker.onTrade('ES', sec(5), 4802, 1); // the stop triggers
+    broker.onTrade('ES', sec(6), 4801.5, 1); // and fills here: (4801.5 − 4804) · 2 · $50 = −250
+    expect(trader.result(['ES', 'NQ'])).toEqual({ pnlUsd: { ES: 150, NQ: 0 }, totalUsd: 150, roundTrips: 2, wins: 1 });
+  });
+
   test('finish tries every symbol: a close the venue refuses is thrown after the others were sent', async () => {
     const venue = new LaterVenue();
     const trader = new SignalTrader(venue, { startingBalance: 25_000, winProbability: 0.5 });

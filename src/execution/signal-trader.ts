@@ -1,9 +1,11 @@
+import type { Logger } from 'pino';
+import { isoNs } from '../model/bar-json.js';
 import type { RiskReasonCode } from '../risk/reason-codes.js';
 import { RiskEngine, type RiskAlert, type RiskConfig } from '../risk/risk-engine.js';
 import { tradeDate } from '../signals/calendar/us-eastern-time.js';
 import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
-import type { ExecutionEvent, OrderView, TradingVenue } from './execution-venue.js';
+import type { BracketIds, ExecutionEvent, OrderView, TradingVenue } from './execution-venue.js';
 import { PositionLedger, type RoundTrip } from './position-ledger.js';
 
 /** The ML filter's answer for one signal (an ensemble: one score per model, their mean, the verdict, model hashes). */
@@ -31,6 +33,8 @@ export interface SignalTraderOptions {
   scoreSignal?: ScoreSignal;
   /** Value given to the ML filter for a feature still warming up (default 0, the neutral value of each). */
   missingFeature?: number;
+  /** Paper mode: each bracket sent, liquidation asked and fill is logged here, one info line each; a backtest passes none. */
+  log?: Logger;
 }
 
 /**
@@ -50,6 +54,16 @@ export interface TradeRecord {
   /** Time of the snapshot the decision was made on, ns. */
   decisionNs: bigint;
   ml: MlScore | null;
+}
+
+/** Realised P&L of the trades the trader opened and closed, net of commissions, dollars. */
+export interface TradingResult {
+  /** Per symbol asked for (0 without a trade), then any other symbol traded. */
+  pnlUsd: Record<string, number>;
+  totalUsd: number;
+  roundTrips: number;
+  /** Round trips with a net profit above 0 (as the backtest's `wins`). */
+  wins: number;
 }
 
 /** Decisions seen, and why those that did not trade stopped where they did. */
@@ -143,17 +157,37 @@ export class SignalTrader {
     }
     const tradeId = this.nextTradeId;
     this.open.set(d.symbol, { tradeId, decision: d, decisionNs: tsNs, ml });
+    const side = d.direction === 'long' ? 'buy' : 'sell';
+    let ids: BracketIds;
     try {
-      this.venue.submitBracket({
-        symbol: d.symbol, side: d.direction === 'long' ? 'buy' : 'sell', qty: r.qty, entry: { type: 'market' },
-        stopPrice: r.stopPrice, targetPrice: r.targetPrice, tag: String(tradeId),
+      ids = this.venue.submitBracket({
+        symbol: d.symbol, side, qty: r.qty, entry: { type: 'market' }, stopPrice: r.stopPrice, targetPrice: r.targetPrice, tag: String(tradeId),
       });
     } catch (e) {
       this.open.delete(d.symbol);
       throw e;
     }
+    // `entry`: the last price the size and the bracket were computed from; the market entry fills at the next trade.
+    this.o.log?.info({
+      tradeId, orderId: ids.entry, symbol: d.symbol, side, qty: r.qty, entryType: 'market', entry: price, stop: r.stopPrice, target: r.targetPrice,
+      marketTime: isoNs(tsNs),
+    }, 'Order sent');
     this.nextTradeId++;
     this.counters.entries++;
+  }
+
+  /** Realised P&L per symbol (every one of `symbols`, then any other traded) and in total, round trips and wins. */
+  result(symbols: readonly string[] = []): TradingResult {
+    const pnlUsd: Record<string, number> = {};
+    for (const s of symbols) pnlUsd[s] = 0;
+    let totalUsd = 0;
+    let wins = 0;
+    for (const t of this.trades) {
+      pnlUsd[t.trip.symbol] = (pnlUsd[t.trip.symbol] ?? 0) + t.trip.netUsd;
+      totalUsd += t.trip.netUsd;
+      if (t.trip.netUsd > 0) wins++;
+    }
+    return { pnlUsd, totalUsd, roundTrips: this.trades.length, wins };
   }
 
   /** Runs what an alert asked for (CATASTROPHE flatten) outside the venue's event dispatch. */
@@ -182,7 +216,9 @@ export class SignalTrader {
 
   private close(symbol: string, why: 'flatten' | 'end'): void {
     this.closing.set(symbol, why);
-    this.venue.liquidate(symbol, this.ledger.position(symbol));
+    const position = this.ledger.position(symbol);
+    this.o.log?.info({ symbol, position, reason: why }, 'Liquidation sent');
+    this.venue.liquidate(symbol, position);
     // Flat now: a bracket whose entry never filled leaves no trade behind, or the simulator's close filled above.
     if (this.ledger.position(symbol) === 0) {
       this.open.delete(symbol);
@@ -199,6 +235,10 @@ export class SignalTrader {
     const f = e.fill;
     this.risk.onFill(f.symbol, f.side === 'buy' ? f.qty : -f.qty);
     const trip = this.ledger.apply(f);
+    this.o.log?.info({
+      orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, position: this.ledger.position(f.symbol),
+      commissionUsd: f.commissionUsd, marketTime: isoNs(f.tsNs),
+    }, 'Order filled');
     if (!trip) return;
     const p = this.open.get(f.symbol);
     const why = this.closing.get(f.symbol);
