@@ -1,7 +1,6 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { makeFolder } from '../common/make-folder.js';
-import { ExecutionError, ExecutionErrorCode } from '../execution/execution-errors.js';
+import { prepareOutputFolder, unwritable } from '../common/make-folder.js';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../execution/sim-broker.js';
 import type { ModelWarning } from '../ml/model-warnings.js';
 import { isoNs } from '../model/bar-json.js';
@@ -69,35 +68,11 @@ export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: MlRecord 
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** OUTPUT_UNWRITABLE naming `path` (the folder or the file) and the system's reason. */
-function unwritable(path: string, what: string, e: unknown): ExecutionError {
-  return new ExecutionError(ExecutionErrorCode.OUTPUT_UNWRITABLE, `${path}: cannot ${what} (${(e as Error).message})`, { file: path });
-}
-
-/**
- * Creates the output folder and writes (then removes) a file in it: run before the replay, so a path that cannot
- * be created or written fails at once with OUTPUT_UNWRITABLE instead of after a whole backtest.
- */
-export async function prepareBacktestFolder(dir: string): Promise<void> {
-  try {
-    await makeFolder(dir);
-  } catch (e) {
-    throw unwritable(dir, 'create the output folder', e);
-  }
-  const probe = join(dir, `.mia-write-check-${process.pid}`);
-  try {
-    await writeFile(probe, '');
-    await rm(probe);
-  } catch (e) {
-    throw unwritable(dir, 'write in the output folder', e);
-  }
-}
-
 /** Writes trades.csv, trades.parquet (when DuckDB is installed) and metrics.json into `dir`; a failure names its file. */
 export async function writeBacktestOutputs(dir: string, o: BacktestOptions, r: BacktestResult, ml: MlRecord | null): Promise<BacktestFiles> {
   const files = { trades: join(dir, 'trades.csv'), parquet: join(dir, 'trades.parquet'), metrics: join(dir, 'metrics.json') };
   // The folder was checked before the run; it may have gone since (or the caller did not check).
-  await prepareBacktestFolder(dir);
+  await prepareOutputFolder(dir);
   for (const [file, text] of [[files.trades, tradesCsv(r.trades)], [files.metrics, metricsJson(o, r, ml)]] as const) {
     try {
       await writeFile(file, text);

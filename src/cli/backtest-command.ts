@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { prepareBacktestFolder, writeBacktestOutputs } from '../backtest/backtest-output.js';
+import { writeBacktestOutputs } from '../backtest/backtest-output.js';
+import { prepareOutputFolder } from '../common/make-folder.js';
 import { runBacktest, type BacktestOptions } from '../backtest/backtest-runner.js';
 import type { ScoreSignal } from '../execution/signal-trader.js';
 import { ModelEnsemble } from '../ml/model-ensemble.js';
@@ -98,7 +99,7 @@ export function backtestCommand(program: Command): void {
     .addHelpText('after', '\nExample:\n  mia backtest --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out out/bt\n')
     .action(async (o: BacktestCliOptions) => {
       // A bad --out fails now, not after the whole replay.
-      await prepareBacktestFolder(o.out);
+      await prepareOutputFolder(o.out);
       const ml = o.models !== undefined ? await loadMlFilter(o.models, o.mlThreshold) : null;
       for (const w of ml?.warnings ?? []) process.stderr.write(`${warningLine('mia backtest', w, `models ${o.models}`)}\n`);
       const showProgress = o.progress ?? process.stderr.isTTY;

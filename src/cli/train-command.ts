@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode } from '../common/errors.js';
+import { prepareOutputFolder } from '../common/make-folder.js';
 import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
 import type { ModelName } from '../ml/model-manifest.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
@@ -120,6 +121,8 @@ export function trainCommand(program: Command): void {
       const problem = labelConfigProblem(label);
       if (problem) throw configError(ErrorCode.BAD_ARGUMENT, problem);
       if (o.folds < 1) throw configError(ErrorCode.BAD_ARGUMENT, `--folds must be at least 1, got ${o.folds}`);
+      // A bad --out fails now, not after the replay and the training.
+      await prepareOutputFolder(o.out);
       const report = (s: string): void => void (o.progress && process.stderr.write(`mia train: ${s}\n`));
       const started = performance.now();
       const sampler = new SignalSampler({ defaultTickSize: o.tickSize });

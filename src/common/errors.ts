@@ -50,7 +50,7 @@ export const ErrorCode = {
   BAD_SIGNAL_INPUT: 'MIA_ERR_BAD_SIGNAL_INPUT',
   /** An order request is malformed: quantity, a price missing or off the tick grid, an unknown instrument. */
   BAD_ORDER: 'MIA_ERR_BAD_ORDER',
-  /** A backtest output file could not be written. */
+  /** An output folder (backtest, train) cannot be created or written, or an output file could not be written. */
   OUTPUT_UNWRITABLE: 'MIA_ERR_OUTPUT_UNWRITABLE',
 } as const;
 

@@ -1,5 +1,6 @@
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ErrorCode, MiaError } from './errors.js';
 
 /**
  * Creates the folder `path` and any missing parents, as `mkdir -p`; an existing folder is fine. Node's own
@@ -31,4 +32,29 @@ export async function makeFolder(path: string): Promise<void> {
 async function mustBeFolder(path: string, e: unknown): Promise<void> {
   // stat follows links: a dangling link throws its own ENOENT, which says more than EEXIST.
   if (!(await stat(path)).isDirectory()) throw e;
+}
+
+/** OUTPUT_UNWRITABLE naming `path` (a folder or a file) and the system's reason. */
+export function unwritable(path: string, what: string, e: unknown): MiaError {
+  return new MiaError(ErrorCode.OUTPUT_UNWRITABLE, `${path}: cannot ${what} (${(e as Error).message})`, { file: path });
+}
+
+/**
+ * Creates an output folder and writes (then removes) a file in it. Commands run it before their work, so a
+ * path that cannot be created or written fails at once with OUTPUT_UNWRITABLE, not after a whole backtest or
+ * training run.
+ */
+export async function prepareOutputFolder(dir: string): Promise<void> {
+  try {
+    await makeFolder(dir);
+  } catch (e) {
+    throw unwritable(dir, 'create the output folder', e);
+  }
+  const probe = join(dir, `.mia-write-check-${process.pid}`);
+  try {
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (e) {
+    throw unwritable(dir, 'write in the output folder', e);
+  }
 }

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { prepareOutputFolder } from '../common/make-folder.js';
 import { join } from 'node:path';
 import { configError, ErrorCode } from '../common/errors.js';
 import { FEATURE_NAMES } from '../signals/features.js';
@@ -86,7 +87,8 @@ export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, 
     gbt: { bytes: boostedTreesGraph(models.gbt, d), graph: 'ai.onnx.ml TreeEnsembleRegressor (SUM) + Sigmoid', params: { ...gbtCfg } },
     rf: { bytes: forestGraph(models.rf.trees, d), graph: 'ai.onnx.ml TreeEnsembleClassifier + Gather(class 1)', params: { ...rfCfg } },
   };
-  await mkdir(dir, { recursive: true });
+  // Node's recursive mkdir never returns on a path such as /proc/x (src/common/make-folder.ts).
+  await prepareOutputFolder(dir);
   const entries: ManifestModel[] = [];
   for (const name of ['lr', 'gbt', 'rf'] as const) {
     const file = `${name}.onnx`;

@@ -55,8 +55,11 @@ describe.skipIf(!HAVE_DATA)('mia backtest --out that cannot be created', () => {
     ['a folder under a regular file', async () => join(await regularFile('a-file'), 'sub')],
   ];
 
-  test.each(cases)('%s: one coded line on stderr, exit 1', async (_name, out) => {
+  test.each(cases)('%s: one coded line on stderr, exit 1 (mia train as well)', async (_name, out) => {
     const r = await mia(['backtest', '--input', input, '--out', await out(), '--no-progress']);
+    const t = await mia(['train', '--input', input, '--out', await out(), '--no-progress']);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/^[^\n]*\(MIA_ERR_OUTPUT_UNWRITABLE\)\n$/);
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
