@@ -6,9 +6,9 @@ import { BarReader } from '../src/kernels/bar-reader.js';
 import { instantiateKernels } from '../src/kernels/kernel-module.js';
 import { KernelRunner } from '../src/kernels/kernel-runner.js';
 import * as L from '../src/kernels/layout.js';
-import { decodeFrame } from '../src/stream/frame-decoder.js';
+import { decodeFrame } from '../src/protocol/frame-decoder.js';
 import { FrameWriter, stampPublished, type SnapshotInput } from '../src/stream/frame-writer.js';
-import type { SnapshotMessage } from '../src/stream/messages.js';
+import type { SnapshotMessage } from '../src/protocol/messages.js';
 import { freshState, simulatedTapes } from './fixtures.js';
 import { collect, print } from './report.js';
 

@@ -10,9 +10,9 @@ import * as flatbuffers from 'flatbuffers';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MiaClient, receiveTimeUs } from '../../src/client/mia-client.js';
-import { Frame } from '../../src/generated/mia/frame.js';
-import { Payload } from '../../src/generated/mia/payload.js';
-import { Snapshot } from '../../src/generated/mia/snapshot.js';
+import { Frame } from '../../src/protocol/generated/mia/frame.js';
+import { Payload } from '../../src/protocol/generated/mia/payload.js';
+import { Snapshot } from '../../src/protocol/generated/mia/snapshot.js';
 import { latencyHistogram, summary } from './histogram.js';
 import type { Command, Report, WindowResult } from './protocol.js';
 

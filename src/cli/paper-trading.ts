@@ -5,7 +5,7 @@ import type { IbOrderRoute } from '../adapters/ib/order-route.js';
 import { riskApproval, type HaltState } from '../adapters/ib/risk-approval.js';
 import { isMiaError } from '../common/errors.js';
 import type { DecisionStage } from '../engine/decision-stage.js';
-import { QualityFlag } from '../generated/mia/quality-flag.js';
+import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { SimBroker } from '../execution/sim-broker.js';
 
 /** How long an IB paper shutdown waits for IB to confirm its liquidations before closing the connection. */

@@ -4,8 +4,8 @@ import { createLogger } from '../common/logger.js';
 import { logSettings } from './log-settings.js';
 import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
-import { decodeFrame } from '../stream/frame-decoder.js';
-import type { BarMessage } from '../stream/messages.js';
+import { decodeFrame } from '../protocol/frame-decoder.js';
+import type { BarMessage } from '../protocol/messages.js';
 import { futureSymbols, positiveNumber, timeframeList, wholeNumber } from './options.js';
 
 interface RunOptions {

@@ -19,7 +19,7 @@ import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from
 import { loadModelFilter } from '../ml/model-ensemble.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
-import { MAX_CONTROL_BYTES } from '../stream/control-protocol.js';
+import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
 import { StreamServer } from '../stream/stream-server.js';
 import { checkReplayTickSize, futureSymbols, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 

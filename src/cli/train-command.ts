@@ -14,8 +14,8 @@ import { SignalSampler } from '../ml/signal-sampler.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
 import { MIN_CLASS_SAMPLES, minimumSamples, sampleProblem } from '../ml/walk-forward.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
-import { decodeFrame } from '../stream/frame-decoder.js';
-import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
+import { decodeFrame } from '../protocol/frame-decoder.js';
+import type { BarMessage, SnapshotMessage } from '../protocol/messages.js';
 import { checkReplayTickSize, isoTime, positiveNumber, probability, wholeNumber } from './options.js';
 
 interface TrainOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_CONTROL_BYTES, MAX_TOPICS, parseControl } from '../stream/control-protocol.js';
+import { MAX_CONTROL_BYTES, MAX_TOPICS, parseControl } from '../protocol/control-protocol.js';
 import { controlMessages, parseTextFrame } from './control.js';
 
 describe('control messages', () => {

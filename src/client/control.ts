@@ -1,6 +1,6 @@
-import type { ControlReply, StreamMessage } from '../stream/messages.js';
-import { MAX_CONTROL_BYTES, MAX_TOPICS } from '../stream/control-protocol.js';
-import { FrameDecodeError } from '../stream/frame-decoder.js';
+import type { ControlReply, StreamMessage } from '../protocol/messages.js';
+import { MAX_CONTROL_BYTES, MAX_TOPICS } from '../protocol/control-protocol.js';
+import { FrameDecodeError } from '../protocol/frame-decoder.js';
 
 const CONTROL_TYPES = new Set(['subscribed', 'unsubscribed', 'pong', 'error']);
 const MESSAGE_TYPES = new Set(['snapshot', 'bar', 'status', 'signal', 'risk']);

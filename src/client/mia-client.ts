@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { decodeFrame } from '../stream/frame-decoder.js';
-import type { ControlReply, StreamMessage } from '../stream/messages.js';
+import { decodeFrame } from '../protocol/frame-decoder.js';
+import type { ControlReply, StreamMessage } from '../protocol/messages.js';
 import { backoffDelayMs, backoffPolicy, type BackoffPolicy } from './backoff.js';
 import { controlMessages, parseTextFrame, type TextFrame } from './control.js';
 

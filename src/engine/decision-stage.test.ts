@@ -5,9 +5,9 @@ import { describe, expect, test } from 'vitest';
 import type { BracketIds, BracketRequest, ExecutionEvent, OrderView, TradingVenue } from '../execution/execution-venue.js';
 import type { EnsembleScore, FilterStatus } from '../ml/model-ensemble.js';
 import type { SignalEngineConfig } from '../signals/signal-engine.js';
-import { decodeFrame } from '../stream/frame-decoder.js';
+import { decodeFrame } from '../protocol/frame-decoder.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
-import type { BarJson, BarMessage, DecisionMessage, RiskMessage, SnapshotMessage, StreamMessage } from '../stream/messages.js';
+import type { BarJson, BarMessage, DecisionMessage, RiskMessage, SnapshotMessage, StreamMessage } from '../protocol/messages.js';
 import { DecisionStage, type DecisionScorer, type TopicPublisher } from './decision-stage.js';
 
 const HASHES: [string, string, string] = ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)];

@@ -5,14 +5,14 @@ import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-e
 import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
 import type { TradingVenue } from '../execution/execution-venue.js';
 import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
-import { QualityFlag } from '../generated/mia/quality-flag.js';
+import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
 import { snapshotInputOf, type SnapshotInput } from '../signals/snapshot-input.js';
-import { DecisionFrameWriter } from '../stream/decision-frame-writer.js';
+import { DecisionFrameWriter } from '../protocol/decision-frame-writer.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
-import type { BarMessage, DecisionMlJson, DecisionRiskJson, RiskMessage, SnapshotMessage, StatusMessage } from '../stream/messages.js';
-import { qualityBits } from '../stream/frame-decoder.js';
+import type { BarMessage, DecisionMlJson, DecisionRiskJson, RiskMessage, SnapshotMessage, StatusMessage } from '../protocol/messages.js';
+import { qualityBits } from '../protocol/frame-decoder.js';
 import { SnapshotInputReader } from '../stream/snapshot-input-reader.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { FramePublisher } from './frame-publisher.js';

@@ -1,5 +1,5 @@
 import type { BuiltFrame } from '../stream/frame-writer.js';
-import type { StatusMessage } from '../stream/messages.js';
+import type { StatusMessage } from '../protocol/messages.js';
 
 /** Where the engine hands its frames (the stream server, or a test's collector). */
 export interface FramePublisher {

@@ -1,6 +1,6 @@
 import { isoToMs } from '../signals/bar-input.js';
 import { SignalEngine, type SignalEngineConfig } from '../signals/signal-engine.js';
-import type { BarMessage, SnapshotMessage } from '../stream/messages.js';
+import type { BarMessage, SnapshotMessage } from '../protocol/messages.js';
 import { featureRow } from '../signals/features.js';
 import type { LabelInput, PathBar } from './trade-labeler.js';
 

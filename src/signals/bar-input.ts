@@ -1,5 +1,5 @@
 import { ErrorCode, MiaError } from '../common/errors.js';
-import type { BarJson } from '../stream/messages.js';
+import type { BarJson } from '../protocol/messages.js';
 
 /** Thrown for a stream message the signal engine cannot read (bad data fails loudly): MIA_ERR_BAD_SIGNAL_INPUT. */
 export class SignalInputError extends MiaError {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { SessionJson } from '../stream/messages.js';
+import type { SessionJson } from '../protocol/messages.js';
 import { momentumFlow, supportResistance, timeFactor, volumeProfilePosition } from './features.js';
 
 const session: SessionJson = {

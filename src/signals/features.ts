@@ -1,4 +1,4 @@
-import type { SessionJson } from '../stream/messages.js';
+import type { SessionJson } from '../protocol/messages.js';
 import type { SessionInput } from './snapshot-input.js';
 
 /** The eight features of the original system (docs/signals.md defines each); null while unknown. */

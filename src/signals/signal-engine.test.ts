@@ -3,7 +3,7 @@
 // (N − 1) / 2, the same), so the spread is 0.5; each bar spans close − 1.5 … close + 0.5 (mirrored when
 // falling), so every true range is 2 and ATR(2) = 2.
 import { describe, expect, test } from 'vitest';
-import type { BarJson, BarMessage, FeatureFrameJson, SessionJson, SnapshotMessage } from '../stream/messages.js';
+import type { BarJson, BarMessage, FeatureFrameJson, SessionJson, SnapshotMessage } from '../protocol/messages.js';
 import { DEFAULT_REGIME_CONFIG } from './regime.js';
 import { DEFAULT_SMART_MONEY_CONFIG } from './smart-money.js';
 import { SignalEngine, type SignalEngineConfig } from './signal-engine.js';

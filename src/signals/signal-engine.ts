@@ -1,4 +1,4 @@
-import type { BarJson, BarMessage, SnapshotMessage } from '../stream/messages.js';
+import type { BarJson, BarMessage, SnapshotMessage } from '../protocol/messages.js';
 import { readBar, SignalInputError, type BarInput } from './bar-input.js';
 import { snapshotInputOf, type FrameInput, type SnapshotInput } from './snapshot-input.js';
 import { battleNavale, checkBattleNavaleConfig, DEFAULT_BATTLE_NAVALE_CONFIG, type BattleNavaleConfig } from './battle-navale.js';

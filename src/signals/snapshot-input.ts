@@ -1,4 +1,4 @@
-import type { SessionJson, SnapshotMessage } from '../stream/messages.js';
+import type { SessionJson, SnapshotMessage } from '../protocol/messages.js';
 import { isoToMs, readBar, type BarInput } from './bar-input.js';
 
 /** The session levels the signals read (a SessionJson has them; a frame reader fills them in place). */

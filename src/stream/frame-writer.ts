@@ -1,14 +1,14 @@
 import { usToNs } from '../common/clock.js';
 import * as flatbuffers from 'flatbuffers';
-import { ClosedBar } from '../generated/mia/closed-bar.js';
-import { FeatureFrame } from '../generated/mia/feature-frame.js';
-import { Frame } from '../generated/mia/frame.js';
-import { Payload } from '../generated/mia/payload.js';
-import { Quote } from '../generated/mia/quote.js';
-import { Snapshot } from '../generated/mia/snapshot.js';
-import { Status } from '../generated/mia/status.js';
+import { ClosedBar } from '../protocol/generated/mia/closed-bar.js';
+import { FeatureFrame } from '../protocol/generated/mia/feature-frame.js';
+import { Frame } from '../protocol/generated/mia/frame.js';
+import { Payload } from '../protocol/generated/mia/payload.js';
+import { Quote } from '../protocol/generated/mia/quote.js';
+import { Snapshot } from '../protocol/generated/mia/snapshot.js';
+import { Status } from '../protocol/generated/mia/status.js';
 import * as L from '../kernels/layout.js';
-import type { StatusMessage } from './messages.js';
+import type { StatusMessage } from '../protocol/messages.js';
 
 const TWO32 = 4294967296;
 // vtable slots of the t_published fields (4 + 2 × field index in schema/mia.fbs), patched just before publish.

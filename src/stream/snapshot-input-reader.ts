@@ -1,19 +1,19 @@
 import * as flatbuffers from 'flatbuffers';
 import { nsToUs } from '../common/clock.js';
-import { Bar } from '../generated/mia/bar.js';
-import { ClosedBar } from '../generated/mia/closed-bar.js';
-import { FeatureFrame } from '../generated/mia/feature-frame.js';
-import { Frame } from '../generated/mia/frame.js';
-import { Payload } from '../generated/mia/payload.js';
-import { Quote } from '../generated/mia/quote.js';
-import { Snapshot } from '../generated/mia/snapshot.js';
+import { Bar } from '../protocol/generated/mia/bar.js';
+import { ClosedBar } from '../protocol/generated/mia/closed-bar.js';
+import { FeatureFrame } from '../protocol/generated/mia/feature-frame.js';
+import { Frame } from '../protocol/generated/mia/frame.js';
+import { Payload } from '../protocol/generated/mia/payload.js';
+import { Quote } from '../protocol/generated/mia/quote.js';
+import { Snapshot } from '../protocol/generated/mia/snapshot.js';
 import { decodeLevel } from '../kernels/bar-decoder.js';
 import * as L from '../kernels/layout.js';
 import { isoNs } from '../model/bar-json.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { SignalInputError, type BarInput, type LevelInput } from '../signals/bar-input.js';
 import type { FrameInput, SessionInput, SnapshotInput } from '../signals/snapshot-input.js';
-import { FrameDecodeError } from './frame-decoder.js';
+import { FrameDecodeError } from '../protocol/frame-decoder.js';
 
 /** A snapshot frame read for a decision: the signals' input and what the Decision frame repeats. */
 export interface SnapshotRead {

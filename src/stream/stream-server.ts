@@ -2,11 +2,11 @@ import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import { nowUs } from '../common/clock.js';
 import { configError, ErrorCode } from '../common/errors.js';
-import { decodeFrame } from './frame-decoder.js';
+import { decodeFrame } from '../protocol/frame-decoder.js';
 import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
-import { ControlError, parseControl, partitionTopics } from './control-protocol.js';
-import type { ControlReply, StatusMessage } from './messages.js';
+import { ControlError, parseControl, partitionTopics } from '../protocol/control-protocol.js';
+import type { ControlReply, StatusMessage } from '../protocol/messages.js';
 import { Subscriber, SubscriberFanout, type Format } from './subscriber-fanout.js';
 
 /** Server settings (docs/stream.md). */

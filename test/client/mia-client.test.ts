@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { MiaClient, type MiaClientOptions, type ReconnectInfo } from '../../src/client/mia-client.js';
-import type { ControlReply, StreamMessage } from '../../src/stream/messages.js';
+import type { ControlReply, StreamMessage } from '../../src/protocol/messages.js';
 import { snapshotFrame, STATUS, statusFrame } from './stub-frames.js';
 
 interface Control {

@@ -1,12 +1,12 @@
 // Binary frames for the client tests: status frames from the server's FrameWriter; snapshots built with the
 // generated FlatBuffers classes (the writer reads bars out of kernel memory, which these tests do not have).
 import * as flatbuffers from 'flatbuffers';
-import { FeatureFrame } from '../../src/generated/mia/feature-frame.js';
-import { Frame } from '../../src/generated/mia/frame.js';
-import { Payload } from '../../src/generated/mia/payload.js';
-import { Snapshot } from '../../src/generated/mia/snapshot.js';
+import { FeatureFrame } from '../../src/protocol/generated/mia/feature-frame.js';
+import { Frame } from '../../src/protocol/generated/mia/frame.js';
+import { Payload } from '../../src/protocol/generated/mia/payload.js';
+import { Snapshot } from '../../src/protocol/generated/mia/snapshot.js';
 import { FrameWriter } from '../../src/stream/frame-writer.js';
-import type { StatusMessage } from '../../src/stream/messages.js';
+import type { StatusMessage } from '../../src/protocol/messages.js';
 
 /** A `status` frame carrying `s`, built by the server's own writer (status frames read no kernel memory). */
 export function statusFrame(s: Omit<StatusMessage, 'type' | 'topic'>): Uint8Array {

@@ -10,8 +10,8 @@ import { SnapshotEngine, type FramePublisher } from '../../src/engine/snapshot-e
 import { computeBarFeatures, type ReferenceTrade } from '../../src/kernels/reference/feature-reference.js';
 import { isoNs } from '../../src/model/bar-json.js';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/model/bar-features.js';
-import { decodeFrame } from '../../src/stream/frame-decoder.js';
-import type { BarMessage, SnapshotMessage } from '../../src/stream/messages.js';
+import { decodeFrame } from '../../src/protocol/frame-decoder.js';
+import type { BarMessage, SnapshotMessage } from '../../src/protocol/messages.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { IbSourceOptions } from '../../src/adapters/ib/ib-source.js';
-import { QualityFlag } from '../../src/generated/mia/quality-flag.js';
+import { QualityFlag } from '../../src/protocol/generated/mia/quality-flag.js';
 import { ESH4 } from './fixtures.js';
 import { fastSettings, feedHealth, type IbSession, IbSessions, pollUntil, waitFor } from './harness.js';
 import type { TwsServer } from './tws-server.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { IbSource, IbSourceOptions } from '../../src/adapters/ib/ib-source.js';
-import { QualityFlag } from '../../src/generated/mia/quality-flag.js';
+import { QualityFlag } from '../../src/protocol/generated/mia/quality-flag.js';
 import { ESH4 } from './fixtures.js';
 import { feedHealth, type IbSession, IbSessions, pollUntil } from './harness.js';
 import { IN } from './tws-wire.js';

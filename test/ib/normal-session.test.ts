@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { IbSource } from '../../src/adapters/ib/ib-source.js';
-import { QualityFlag } from '../../src/generated/mia/quality-flag.js';
+import { QualityFlag } from '../../src/protocol/generated/mia/quality-flag.js';
 import { Side } from '../../src/model/side.js';
 import { ESH4, ESM4, NQH4 } from './fixtures.js';
 import { fastSettings, feedHealth, pollUntil, quiet, RecordingSink, startServer, walk } from './harness.js';

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { BarMessage, SnapshotMessage, StatusMessage } from '../../src/stream/messages.js';
+import type { BarMessage, SnapshotMessage, StatusMessage } from '../../src/protocol/messages.js';
 import { connect, serve, until, type Served } from '../stream/serve-harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

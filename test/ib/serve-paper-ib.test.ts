@@ -2,7 +2,7 @@
 // become IB paper brackets at the server's order desk; the backfilled history places none; a fill shows on
 // `risk` and /health; shutdown cancels the legs and closes the position with a market order.
 import { afterEach, describe, expect, test } from 'vitest';
-import type { DecisionMessage, RiskMessage } from '../../src/stream/messages.js';
+import type { DecisionMessage, RiskMessage } from '../../src/protocol/messages.js';
 import { connect, serve, until, type Served } from '../stream/serve-harness.js';
 import { esAroundToday } from './fixtures.js';
 import { walk } from './harness.js';

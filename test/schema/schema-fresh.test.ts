@@ -11,7 +11,7 @@ function check(script: string): { status: number | null; stderr: string } {
   return { status: r.status, stderr: r.stderr };
 }
 
-test('src/generated matches schema/mia.fbs (flatc output is committed)', () => {
+test('src/protocol/generated matches schema/mia.fbs (flatc output is committed)', () => {
   const r = check('scripts/gen-schema.mjs');
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);

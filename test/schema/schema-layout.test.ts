@@ -5,17 +5,17 @@
 // and above-2^53 int64, u16 max) so a signedness or width mistake in the schema shows up too.
 import * as flatbuffers from 'flatbuffers';
 import { describe, expect, test } from 'vitest';
-import { Bar } from '../../src/generated/mia/bar.js';
-import { BookLevel } from '../../src/generated/mia/book-level.js';
-import { FeatureFrame } from '../../src/generated/mia/feature-frame.js';
-import { FootprintLevel } from '../../src/generated/mia/footprint-level.js';
-import { QualityFlag } from '../../src/generated/mia/quality-flag.js';
-import { Quote } from '../../src/generated/mia/quote.js';
-import { Side } from '../../src/generated/mia/side.js';
-import { Frame } from '../../src/generated/mia/frame.js';
-import { Payload } from '../../src/generated/mia/payload.js';
-import { Snapshot } from '../../src/generated/mia/snapshot.js';
-import { Trade } from '../../src/generated/mia/trade.js';
+import { Bar } from '../../src/protocol/generated/mia/bar.js';
+import { BookLevel } from '../../src/protocol/generated/mia/book-level.js';
+import { FeatureFrame } from '../../src/protocol/generated/mia/feature-frame.js';
+import { FootprintLevel } from '../../src/protocol/generated/mia/footprint-level.js';
+import { QualityFlag } from '../../src/protocol/generated/mia/quality-flag.js';
+import { Quote } from '../../src/protocol/generated/mia/quote.js';
+import { Side } from '../../src/protocol/generated/mia/side.js';
+import { Frame } from '../../src/protocol/generated/mia/frame.js';
+import { Payload } from '../../src/protocol/generated/mia/payload.js';
+import { Snapshot } from '../../src/protocol/generated/mia/snapshot.js';
+import { Trade } from '../../src/protocol/generated/mia/trade.js';
 import * as L from '../../src/kernels/layout.js';
 
 type Kind = 'i64' | 'f64' | 'u32' | 'u16' | 'u8';

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ModelEnsemble } from '../../src/ml/model-ensemble.js';
 import type { ModelManifest } from '../../src/ml/model-manifest.js';
 import { FEATURE_NAMES, featureRow } from '../../src/signals/features.js';
-import type { DecisionMessage, RiskMessage, SnapshotMessage, StatusMessage } from '../../src/stream/messages.js';
+import type { DecisionMessage, RiskMessage, SnapshotMessage, StatusMessage } from '../../src/protocol/messages.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 import { connect, serve, until, type Served } from './serve-harness.js';
 

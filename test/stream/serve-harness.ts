@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { decodeFrame } from '../../src/stream/frame-decoder.js';
-import type { StreamMessage } from '../../src/stream/messages.js';
+import { decodeFrame } from '../../src/protocol/frame-decoder.js';
+import type { StreamMessage } from '../../src/protocol/messages.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { runBacktest } from '../../src/backtest/backtest-runner.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../../src/signals/battle-navale.js';
-import type { RiskMessage, StatusMessage } from '../../src/stream/messages.js';
+import type { RiskMessage, StatusMessage } from '../../src/protocol/messages.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 import { connect, serve, until, type Served } from './serve-harness.js';
 

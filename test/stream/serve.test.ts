@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { BarMessage, SnapshotMessage, StatusMessage } from '../../src/stream/messages.js';
+import type { BarMessage, SnapshotMessage, StatusMessage } from '../../src/protocol/messages.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 import { connect, serve, until, type Served } from './serve-harness.js';
 

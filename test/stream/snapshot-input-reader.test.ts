@@ -9,9 +9,9 @@ import { SnapshotEngine, type FramePublisher } from '../../src/engine/snapshot-e
 import { DEFAULT_FEATURE_CONFIG } from '../../src/model/bar-features.js';
 import { readBar } from '../../src/signals/bar-input.js';
 import { snapshotInputOf } from '../../src/signals/snapshot-input.js';
-import { decodeFrame, FrameDecodeError } from '../../src/stream/frame-decoder.js';
+import { decodeFrame, FrameDecodeError } from '../../src/protocol/frame-decoder.js';
 import type { BuiltFrame } from '../../src/stream/frame-writer.js';
-import type { BarMessage, DecisionMessage, SnapshotMessage } from '../../src/stream/messages.js';
+import type { BarMessage, DecisionMessage, SnapshotMessage } from '../../src/protocol/messages.js';
 import { SnapshotInputReader } from '../../src/stream/snapshot-input-reader.js';
 import { dataFile } from '../real-data/data-dir.js';
 

@@ -1,7 +1,7 @@
 import { EventName, SecType, type Contract, type ContractDetails, type IBApi } from '@stoqey/ib';
 import type { Logger } from 'pino';
 import type { InstrumentInfo, MarketSource, TradeSink } from '../../engine/market-source.js';
-import { QualityFlag } from '../../generated/mia/quality-flag.js';
+import { QualityFlag } from '../../protocol/generated/mia/quality-flag.js';
 import { contractSpec } from '../../risk/contract-specs.js';
 import { ContextPrices, type ContextPrice, type IbIndexSymbol } from './context-prices.js';
 import { frontMonth } from './front-month.js';

@@ -1,11 +1,11 @@
 import { usToNs } from '../common/clock.js';
 import * as flatbuffers from 'flatbuffers';
-import { Decision } from '../generated/mia/decision.js';
-import { Direction } from '../generated/mia/direction.js';
-import { Frame } from '../generated/mia/frame.js';
-import { Payload } from '../generated/mia/payload.js';
-import { RiskState } from '../generated/mia/risk-state.js';
-import { SymbolPosition } from '../generated/mia/symbol-position.js';
+import { Decision } from './generated/mia/decision.js';
+import { Direction } from './generated/mia/direction.js';
+import { Frame } from './generated/mia/frame.js';
+import { Payload } from './generated/mia/payload.js';
+import { RiskState } from './generated/mia/risk-state.js';
+import { SymbolPosition } from './generated/mia/symbol-position.js';
 import type { DecisionMessage, RiskMessage } from './messages.js';
 
 const DIRECTIONS = { flat: Direction.Flat, long: Direction.Long, short: Direction.Short } as const;

@@ -52,7 +52,7 @@ describe('Decision and RiskState frames', () => {
   });
 
   test('the existing payload type ids are unchanged (new members are appended to the union)', async () => {
-    const { Payload } = await import('../generated/mia/payload.js');
+    const { Payload } = await import('./generated/mia/payload.js');
     expect(Payload).toMatchObject({ NONE: 0, Snapshot: 1, ClosedBar: 2, Status: 3, Decision: 4, RiskState: 5 });
   });
 });

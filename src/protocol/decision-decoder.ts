@@ -1,8 +1,8 @@
 import { nsToUs } from '../common/clock.js';
-import type { Decision } from '../generated/mia/decision.js';
-import { Direction } from '../generated/mia/direction.js';
-import type { RiskState } from '../generated/mia/risk-state.js';
-import { SymbolPosition } from '../generated/mia/symbol-position.js';
+import type { Decision } from './generated/mia/decision.js';
+import { Direction } from './generated/mia/direction.js';
+import type { RiskState } from './generated/mia/risk-state.js';
+import { SymbolPosition } from './generated/mia/symbol-position.js';
 import { isoNs } from '../model/bar-json.js';
 import type { DecisionMessage, DecisionMlJson, RiskMessage } from './messages.js';
 

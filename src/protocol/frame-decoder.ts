@@ -1,22 +1,20 @@
 import { nsToUs } from '../common/clock.js';
 import * as flatbuffers from 'flatbuffers';
-import { Bar } from '../generated/mia/bar.js';
-import { ClosedBar } from '../generated/mia/closed-bar.js';
-import { Decision } from '../generated/mia/decision.js';
-import { FeatureFrame } from '../generated/mia/feature-frame.js';
-import { Frame } from '../generated/mia/frame.js';
-import { Payload } from '../generated/mia/payload.js';
-import { QualityFlag } from '../generated/mia/quality-flag.js';
-import { RiskState } from '../generated/mia/risk-state.js';
-import { Snapshot } from '../generated/mia/snapshot.js';
-import { Status } from '../generated/mia/status.js';
-import { decodeBar, decodeLevel } from '../kernels/bar-decoder.js';
-import * as L from '../kernels/layout.js';
-import type { FootprintLevel } from '../model/bar-features.js';
+import { Bar } from './generated/mia/bar.js';
+import { ClosedBar } from './generated/mia/closed-bar.js';
+import { Decision } from './generated/mia/decision.js';
+import { FeatureFrame } from './generated/mia/feature-frame.js';
+import { Frame } from './generated/mia/frame.js';
+import { Payload } from './generated/mia/payload.js';
+import { QualityFlag } from './generated/mia/quality-flag.js';
+import { RiskState } from './generated/mia/risk-state.js';
+import { Snapshot } from './generated/mia/snapshot.js';
+import { Status } from './generated/mia/status.js';
 import { barJson, isoNs } from '../model/bar-json.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { decodeDecision, decodeRiskState } from './decision-decoder.js';
 import type { BarJson, BarMessage, FeatureFrameJson, SnapshotMessage, StatusMessage, StreamMessage } from './messages.js';
+import { decodeBarStruct, decodeLevels } from './struct-decoders.js';
 
 const FLAG_NAMES = Object.entries(QualityFlag) as [string, number][];
 
@@ -38,20 +36,13 @@ export function qualityBits(names: readonly string[]): number {
 }
 
 /** A Bar struct of a frame as a `mia features` bar, without volume nodes (snapshot bars carry none). */
-function snapshotBar(dv: DataView, bar: Bar | null, unit: number): BarJson | null {
+function snapshotBar(bar: Bar | null, unit: number): BarJson | null {
   if (!bar) return null;
-  const { hvn: _h, lvn: _l, ...rest } = barJson(decodeBar(dv, bar.bb_pos, unit));
+  const { hvn: _h, lvn: _l, ...rest } = barJson(decodeBarStruct(bar, unit));
   return rest as BarJson;
 }
 
-/** A vector of FootprintLevel structs: element i sits at the first element's position plus i × 40 bytes. */
-function levels(dv: DataView, n: number, first: () => number, unit: number): FootprintLevel[] {
-  if (n === 0) return [];
-  const at = first();
-  return Array.from({ length: n }, (_, i) => decodeLevel(dv, at + i * L.LEVEL_BYTES, unit));
-}
-
-function decodeSnapshot(topic: string, s: Snapshot, dv: DataView): SnapshotMessage {
+function decodeSnapshot(topic: string, s: Snapshot): SnapshotMessage {
   const unit = 10 ** s.sizeDecimals();
   const frames: FeatureFrameJson[] = [];
   for (let i = 0; i < s.framesLength(); i++) {
@@ -60,9 +51,9 @@ function decodeSnapshot(topic: string, s: Snapshot, dv: DataView): SnapshotMessa
     frames.push({
       timeframe: formatTimeframe(sec),
       timeframeSec: sec,
-      bar: snapshotBar(dv, f.bar(), unit),
-      lastClosed: snapshotBar(dv, f.lastClosed(), unit),
-      footprint: levels(dv, f.footprintLength(), () => f.footprint(0)!.bb_pos, unit),
+      bar: snapshotBar(f.bar(), unit),
+      lastClosed: snapshotBar(f.lastClosed(), unit),
+      footprint: decodeLevels(f.footprintLength(), (k, into) => f.footprint(k, into), unit),
       session: {
         poc: f.sessionPoc(), vah: f.sessionVah(), val: f.sessionVal(), vaCoverage: f.sessionVaCoverage(),
         hvn: Array.from(f.hvnArray() ?? []), lvn: Array.from(f.lvnArray() ?? []),
@@ -95,12 +86,12 @@ function decodeSnapshot(topic: string, s: Snapshot, dv: DataView): SnapshotMessa
   };
 }
 
-function decodeClosedBar(topic: string, c: ClosedBar, dv: DataView): BarMessage {
+function decodeClosedBar(topic: string, c: ClosedBar): BarMessage {
   const unit = 10 ** c.sizeDecimals();
-  const bar = decodeBar(dv, c.bar()!.bb_pos, unit);
+  const bar = decodeBarStruct(c.bar()!, unit);
   bar.hvn = Array.from(c.hvnArray() ?? []);
   bar.lvn = Array.from(c.lvnArray() ?? []);
-  if (c.footprintLength() > 0) bar.levels = levels(dv, c.footprintLength(), () => c.footprint(0)!.bb_pos, unit);
+  if (c.footprintLength() > 0) bar.levels = decodeLevels(c.footprintLength(), (k, into) => c.footprint(k, into), unit);
   return { type: 'bar', topic, symbol: c.symbol() ?? '', bar: barJson(bar) as BarJson, publishedUs: nsToUs(c.tPublished()) };
 }
 
@@ -148,15 +139,14 @@ export function decodeFrame(input: Uint8Array): StreamMessage {
   const bytes = input.byteOffset % 8 === 0 ? input : new Uint8Array(input);
   const bb = new flatbuffers.ByteBuffer(bytes);
   if (bytes.length < 8 || !Frame.bufferHasIdentifier(bb)) throw new FrameDecodeError('not a MIA frame (identifier MIAF missing)');
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
     const f = Frame.getRootAsFrame(bb);
     const topic = f.topic() ?? '';
     switch (f.payloadType()) {
       case Payload.Snapshot:
-        return decodeSnapshot(topic, f.payload(new Snapshot()) as Snapshot, dv);
+        return decodeSnapshot(topic, f.payload(new Snapshot()) as Snapshot);
       case Payload.ClosedBar:
-        return decodeClosedBar(topic, f.payload(new ClosedBar()) as ClosedBar, dv);
+        return decodeClosedBar(topic, f.payload(new ClosedBar()) as ClosedBar);
       case Payload.Status:
         return decodeStatus(topic, f.payload(new Status()) as Status);
       case Payload.Decision:
