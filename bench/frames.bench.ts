@@ -7,7 +7,8 @@ import { instantiateKernels } from '../src/kernels/kernel-module.js';
 import { KernelRunner } from '../src/kernels/kernel-runner.js';
 import * as L from '../src/kernels/layout.js';
 import { decodeFrame } from '../src/protocol/frame-decoder.js';
-import { FrameWriter, stampPublished, type SnapshotInput } from '../src/stream/frame-writer.js';
+import type { SnapshotEvent } from '../src/engine/engine-events.js';
+import { FrameWriter, stampPublished } from '../src/stream/frame-writer.js';
 import type { SnapshotMessage } from '../src/protocol/messages.js';
 import { freshState, simulatedTapes } from './fixtures.js';
 import { collect, print } from './report.js';
@@ -30,20 +31,21 @@ new BarReader(state).drainEntries((at, slot) => {
 if (entry < 0) throw new Error('fixture closed no bar');
 
 const writer = new FrameWriter(tapes.memory);
-const input: SnapshotInput = {
-  topic: 'snapshot.ES', symbol: 'ES', sequence: 1n, lastTsNs: 1709562600000000000n, tickSize: 0.25, sizeDecimals: 0, quality: 0,
-  tradesTotal: 300_000n, tickReceivedUs: 1, tapeCommittedUs: 2, kernelsDoneUs: 3, region: region.snapshot, state: region.state,
+const input: SnapshotEvent = {
+  symbol: 'ES', sequence: 1n, tsNs: 1709562600000000000n, tickSize: 0.25, sizeDecimals: 0, quality: 0,
+  tradesTotal: 300_000n, tickReceivedUs: 1, tapeCommittedUs: 2, kernelsDoneUs: 3, newTrades: true, warm: false, region: region.snapshot, state: region.state,
   timeframes: state.slots.filter((s) => s.emit).map((s) => ({ sec: s.sec, block: s.block, lastClosed: lastClosed.get(s.block), footprint: s.sec <= 300 })),
   quote: { tsNs: 1709562600000000000n, bid: 5100, ask: 5100.25, bidSize: 0, askSize: 0 },
+  input: () => { throw new Error('frames only'); },
 };
-const snapshotBytes = writer.snapshot(input, 4).bytes.slice();
+const snapshotBytes = writer.snapshot('snapshot.ES', input, 4).bytes.slice();
 const rows = (decodeFrame(snapshotBytes) as SnapshotMessage).frames.map((f) => `${f.timeframe} ${f.footprint.length}`).join(', ');
 if (!json) process.stdout.write(`snapshot fixture: ${snapshotBytes.length} bytes, footprint rows in progress ${rows}\n`);
 let sink = 0;
 
 const bench = new Bench({ iterations: 2000, warmupIterations: 200, time: 0 });
 bench.add('frame snapshot build', () => {
-  const f = writer.snapshot(input, 4);
+  const f = writer.snapshot('snapshot.ES', input, 4);
   stampPublished(f, 5);
   sink += f.bytes.length;
 });

@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { MarketSimulator } from '../src/adapters/sim/market-simulator.js';
 import { ErrorCode } from '../src/common/errors.js';
 import { DEFAULT_FEATURE_CONFIG, type BarFeatures } from '../src/model/bar-features.js';
-import { splitNs, TradeBatch, type TradeSource } from '../src/model/trade-batch.js';
+import { TradeBatch, type TradeSource } from '../src/model/trade-batch.js';
+import { splitNs } from '../src/model/time.js';
 import { KernelPool } from '../src/pool/kernel-pool.js';
 import { runFeaturePass } from '../src/replay/feature-pass.js';
 

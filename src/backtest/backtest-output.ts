@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { prepareOutputFolder, unwritable } from '../common/make-folder.js';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../execution/sim-broker.js';
 import type { ModelWarning } from '../ml/model-warnings.js';
-import { isoNs } from '../model/bar-json.js';
+import { isoNs } from '../model/time.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import type { BacktestMetrics } from './backtest-metrics.js';
 import type { BacktestOptions, BacktestResult } from './backtest-runner.js';

@@ -1,17 +1,18 @@
 import { pino, type Logger } from 'pino';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
-import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
+import { DecisionPipeline, type DecisionScorer, type FeatureRow } from '../engine/decision-pipeline.js';
+import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { configError, ErrorCode } from '../common/errors.js';
-import { SignalTrader, type ScoreSignal, type TraderCounters, type TradeRecord } from '../execution/signal-trader.js';
+import type { TraderCounters, TradeRecord } from '../execution/signal-trader.js';
 import { SimBroker, type SimBrokerConfig } from '../execution/sim-broker.js';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../model/bar-features.js';
-import { contractRoot } from '../risk/contract-specs.js';
+import { contractRoot } from '../model/contract-specs.js';
 import type { RiskConfig } from '../risk/risk-engine.js';
-import { ExchangeCalendar } from '../signals/calendar/exchange-holidays.js';
-import { tradeDate } from '../signals/calendar/us-eastern-time.js';
-import { SignalEngine, type SignalEngineConfig } from '../signals/signal-engine.js';
-import { SnapshotInputReader, type ClosedBarRead, type SnapshotRead } from '../stream/snapshot-input-reader.js';
+import { ExchangeCalendar } from '../model/calendar/exchange-holidays.js';
+import { tradeDate } from '../model/calendar/us-eastern-time.js';
+import type { SignalEngineConfig } from '../signals/signal-engine.js';
 import { computeMetrics, type BacktestMetrics } from './backtest-metrics.js';
+import { replaySchedule } from './replay-schedule.js';
 import { BrokerTap } from '../engine/broker-tap.js';
 
 /** One backtest run. */
@@ -33,12 +34,15 @@ export interface BacktestOptions {
   broker?: Partial<SimBrokerConfig>;
   signals?: Partial<SignalEngineConfig>;
   feature?: Partial<Omit<FeatureConfig, 'sizeDecimals'>>;
-  scoreSignal?: ScoreSignal;
+  /** The ML filter (the ensemble of `mia train`); none: the filter is off. */
+  scorer?: DecisionScorer;
   /** Value the ML filter is given for a feature still warming up (the models' manifest says which). */
   missingFeature?: number;
   skipBad?: boolean;
   /** Called after each intake with the trades read so far. */
   onProgress?: (trades: number) => void;
+  /** Feature taps on the decision pipeline (every decision's row, before scoring). */
+  taps?: Array<(r: FeatureRow) => void>;
   log?: Logger;
 }
 
@@ -53,18 +57,14 @@ export interface BacktestResult {
   bars: number;
   firstNs: bigint | null;
   lastNs: bigint | null;
+  /** The signal engine's configuration the run decided with (recorded in metrics.json). */
+  signalConfig: SignalEngineConfig;
 }
 
-/** Tape of a backtest, trades. */
-const BACKTEST_TAPE = 1 << 16;
-
-/** Snapshot cadence of a backtest: bar closes only (a wall-clock interval would make runs differ). */
-const NEVER_MS = 1e12;
-
 /**
- * The live pipeline over a replay: ReplaySource → SnapshotEngine (inline kernels) → frames read in place →
- * SignalEngine → ML filter (optional) → RiskEngine → SimBroker, the broker matching every trade of the
- * replay (BrokerTap). Snapshots come at every base-bar close (and the first and last), which the engine
+ * The live pipeline over a replay: ReplaySource → SnapshotEngine (inline kernels) → snapshot and bar events →
+ * DecisionPipeline (SignalEngine → ML filter, optional → RiskEngine → SignalTrader) → SimBroker, the broker
+ * matching every trade of the replay (BrokerTap). Snapshots come at every base-bar close (and the first and last), which the engine
  * guarantees at any replay speed; nothing depends on the wall clock, so the same input and options give
  * the same trades.
  */
@@ -76,59 +76,34 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   });
   const symbol = instrumentOf(o, replay.source.info.symbol);
   const broker = new SimBroker(o.broker ?? {});
-  const trader = new SignalTrader(broker, {
-    startingBalance: o.startingBalance, winProbability: o.winProbability, ...(o.risk ? { risk: o.risk } : {}),
-    ...(o.fromNs !== undefined ? { tradeFromNs: o.fromNs } : {}), ...(o.scoreSignal ? { scoreSignal: o.scoreSignal } : {}),
+  // The decision pipeline of `mia serve`, trading on the simulated broker: the same decisions on the same trades.
+  const pipeline = new DecisionPipeline({
+    startingBalance: o.startingBalance, winProbability: o.winProbability, symbols: [symbol], venue: broker,
+    // Only long and short decisions can be let through: flat ones are not scored.
+    scoreFlat: false,
+    ...(o.risk ? { risk: o.risk } : {}), ...(o.signals ? { signals: o.signals } : {}),
+    ...(o.fromNs !== undefined ? { tradeFromNs: o.fromNs } : {}), ...(o.scorer ? { scorer: o.scorer } : {}),
     ...(o.missingFeature !== undefined ? { missingFeature: o.missingFeature } : {}),
-  });
-  const signals = new SignalEngine(o.signals ?? {});
-  // Frames are read in place into the signals' input (as `mia serve`'s decision stage reads them).
-  const reader = new SnapshotInputReader();
-  const queue: Array<SnapshotRead | ClosedBarRead> = [];
-  let snapshots = 0;
-  let bars = 0;
-  let firstNs: bigint | null = null;
-  const publisher: FramePublisher = {
-    snapshot: (_s, _t, f) => void queue.push(reader.read(f.bytes) as SnapshotRead),
-    bar: (_t, f) => void queue.push(reader.read(f.bytes) as ClosedBarRead),
-    status: () => undefined,
-    counters: () => ({ subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 }),
-  };
-  // Frames wait until the broker has seen every trade of the intake that produced them (BrokerTap's drain).
-  const drain = (): Promise<void> => {
-    for (const m of queue) {
-      if (m.kind === 'bar') {
-        bars++;
-        signals.onBarInput(m.symbol, m.bar);
-        continue;
-      }
-      snapshots++;
-      const d = signals.decide(m.input);
-      firstNs ??= m.tsNs;
-      trader.onDecision(d, m.tsNs);
-    }
-    queue.length = 0;
-    trader.settle();
-    return Promise.resolve();
-  };
-  const tap = new BrokerTap(replay, broker, { holding: () => queue.length > 0, drain, ...(o.onProgress ? { progress: o.onProgress } : {}) },
-    { publishAs: symbol, ...(o.toNs !== undefined ? { toNs: o.toNs } : {}) });
-  const engine = new SnapshotEngine(tap, publisher, {
-    config: { ...DEFAULT_FEATURE_CONFIG, ...o.feature }, intervalMs: NEVER_MS, staleMs: NEVER_MS, threads: 1, kernels: 'inline',
-    footprint: true, liveFootprintSec: [],
-    // Inline kernels process each intake before the next: a 64 Ki-trade tape (2 MiB) rewinds often and stays
-    // in cache, where the live default (1 Mi trades) would touch 32 MiB of fresh pages in every run.
-    tapeCapacity: BACKTEST_TAPE, warmUp: false,
   }, log);
+  // Decisions wait until the broker has seen every trade of the intake that produced them (BrokerTap's drain).
+  const tap = new BrokerTap(replay, broker, {
+    holding: () => pipeline.holding(), drain: () => pipeline.settle(), ...(o.onProgress ? { progress: o.onProgress } : {}),
+  }, { publishAs: symbol, ...(o.toNs !== undefined ? { toNs: o.toNs } : {}) });
+  const engine = new SnapshotEngine(tap, replaySchedule({ ...DEFAULT_FEATURE_CONFIG, ...o.feature }), log);
+  let firstNs: bigint | null = null;
+  engine.events.on('snapshot', (e) => void (firstNs ??= e.tsNs));
+  pipeline.attach(engine.events);
+  for (const f of o.taps ?? []) pipeline.tap(f);
   await engine.start();
   await engine.done;
   await engine.stop();
   if (engine.sourceError) throw engine.sourceError;
-  await drain();
-  trader.finish();
+  await pipeline.finish();
+  const trader = pipeline.trader!;
   const lastNs = broker.nowNs > 0n ? broker.nowNs : null;
   return {
-    symbol, trades: trader.trades, counters: trader.counters, tradesRead: tap.trades, snapshots, bars, firstNs, lastNs,
+    symbol, trades: trader.trades, counters: trader.counters, tradesRead: tap.trades, snapshots: pipeline.counts.snapshots,
+    bars: pipeline.counts.bars, firstNs, lastNs, signalConfig: pipeline.signalConfig,
     metrics: computeMetrics(trader.trades.map((t) => ({ profit: t.trip.netUsd, exitDay: tradeDate(Number(t.trip.exitNs / 1_000_000n)) })),
       o.startingBalance, businessDays(firstNs, lastNs)),
   };

@@ -1,4 +1,4 @@
-import { isoNs } from '../model/bar-json.js';
+import { isoNs } from '../model/time.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import type { TradeRecord } from '../execution/signal-trader.js';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { writeBacktestOutputs } from '../backtest/backtest-output.js';
 import { prepareOutputFolder } from '../common/make-folder.js';
 import { runBacktest, type BacktestOptions } from '../backtest/backtest-runner.js';
-import type { ScoreSignal } from '../execution/signal-trader.js';
+import type { DecisionScorer } from '../engine/decision-pipeline.js';
 import { ModelEnsemble } from '../ml/model-ensemble.js';
 import { warningLine, type ModelWarning } from '../ml/model-warnings.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
@@ -39,7 +39,7 @@ interface BacktestCliOptions {
 
 /** The ML filter of `--models DIR`: a scoring function and what the run records about the models. */
 interface MlFilter {
-  scoreSignal: ScoreSignal;
+  scorer: DecisionScorer;
   hashes: string[];
   /** The manifest's training warnings, repeated on stderr and in metrics.json. */
   warnings: readonly ModelWarning[];
@@ -51,7 +51,7 @@ interface MlFilter {
 async function loadMlFilter(dir: string, threshold: number | undefined): Promise<MlFilter> {
   const e = await ModelEnsemble.load(dir, threshold !== undefined ? { threshold } : {});
   return {
-    scoreSignal: (f) => e.score(f), hashes: e.manifest.models.map((m) => m.sha256), warnings: e.warnings, missingFeature: e.manifest.missingFeatureValue,
+    scorer: e, hashes: e.manifest.models.map((m) => m.sha256), warnings: e.warnings, missingFeature: e.manifest.missingFeatureValue,
     close: () => e.close(),
   };
 }
@@ -121,7 +121,7 @@ export function backtestCommand(program: Command): void {
           limitQueueAhead: o.queueAhead ?? null,
         },
         signals: { battleNavale: { ...bn, longThreshold: o.longThreshold, shortThreshold: o.shortThreshold, minConfidence: o.minConfidence } },
-        ...(ml ? { scoreSignal: ml.scoreSignal, missingFeature: ml.missingFeature } : {}),
+        ...(ml ? { scorer: ml.scorer, missingFeature: ml.missingFeature } : {}),
         ...(o.skipBad ? { skipBad: true } : {}),
         ...(showProgress
           ? {

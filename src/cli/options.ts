@@ -2,7 +2,7 @@ import type { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode } from '../common/errors.js';
 import type { SessionAnchor, ValueAreaMethod } from '../model/bar-features.js';
 import { parseTimeframe } from '../model/timeframe-format.js';
-import { CONTRACT_SPECS, contractRoot, onTickGrid } from '../risk/contract-specs.js';
+import { CONTRACT_SPECS, contractRoot, onTickGrid } from '../model/contract-specs.js';
 
 /** Parses a positive number option or throws a coded argument error naming the flag. */
 export function positiveNumber(flag: string) {

@@ -4,7 +4,7 @@ import { IbWarningCode } from '../adapters/ib/ib-errors.js';
 import type { IbOrderRoute } from '../adapters/ib/order-route.js';
 import { riskApproval, type HaltState } from '../adapters/ib/risk-approval.js';
 import { isMiaError } from '../common/errors.js';
-import type { DecisionStage } from '../engine/decision-stage.js';
+import type { DecisionPipeline } from '../engine/decision-pipeline.js';
 import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { SimBroker } from '../execution/sim-broker.js';
 
@@ -24,13 +24,13 @@ export function paperVenue(route: IbOrderRoute | undefined, risk: () => HaltStat
 }
 
 /**
- * IB paper shutdown, once the engine has stopped taking trades and before the connection closes: the stage
+ * IB paper shutdown, once the engine has stopped taking trades and before the connection closes: the pipeline
  * finishes (every decision handled, open positions liquidated through the venue: legs cancelled, then a
  * closing market order), then waits until IB has confirmed every liquidation, at most `waitMs`. A refusal
  * (disconnected) or the wait running out is logged with its code; the connection then closes anyway. The
  * paper trading result (realised P&L) is logged last.
  */
-export async function closeIbPositions(stage: DecisionStage | undefined, venue: IbExecutionVenue, log: Logger, waitMs = IB_LIQUIDATION_WAIT_MS): Promise<void> {
+export async function closeIbPositions(stage: DecisionPipeline | undefined, venue: IbExecutionVenue, log: Logger, waitMs = IB_LIQUIDATION_WAIT_MS): Promise<void> {
   try {
     await stage?.finish();
   } catch (e) {

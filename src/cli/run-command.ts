@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { SimSource } from '../adapters/sim/sim-source.js';
 import { createLogger } from '../common/logger.js';
 import { logSettings } from './log-settings.js';
-import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
+import { SnapshotEngine } from '../engine/snapshot-engine.js';
+import { decodeBar, decodeNodes } from '../kernels/bar-decoder.js';
+import { barJson } from '../model/bar-json.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
-import { decodeFrame } from '../protocol/frame-decoder.js';
-import type { BarMessage } from '../protocol/messages.js';
 import { futureSymbols, positiveNumber, timeframeList, wholeNumber } from './options.js';
 
 interface RunOptions {
@@ -17,17 +17,15 @@ interface RunOptions {
   statusSec: number;
 }
 
-/** Prints each closed bar as one NDJSON line with its symbol; snapshots are not printed. */
-function ndjsonBars(): FramePublisher {
-  return {
-    snapshot: () => undefined,
-    bar: (_topic, frame) => {
-      const m = decodeFrame(frame.bytes) as BarMessage;
-      process.stdout.write(JSON.stringify({ symbol: m.symbol, ...m.bar }) + '\n');
-    },
-    status: () => undefined,
-    counters: () => ({ subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 }),
-  };
+/** Prints each closed bar the engine emits as one NDJSON line with its symbol (as `mia features` prints bars). */
+function printBars(engine: SnapshotEngine): void {
+  const v = new DataView(engine.memory.buffer);
+  engine.events.on('bar', (e) => {
+    if (e.warm) return;
+    const bar = decodeBar(v, e.entry, 10 ** e.sizeDecimals);
+    decodeNodes(v, e.entry, bar);
+    process.stdout.write(JSON.stringify({ symbol: e.symbol, ...barJson(bar) }) + '\n');
+  });
 }
 
 /** `mia run`: the engine on the built-in ES/NQ simulator, closed bars as NDJSON on stdout (no server). */
@@ -45,9 +43,10 @@ export function runCommand(program: Command): void {
       const symbols = futureSymbols(o.symbols, 'the simulator');
       const log = createLogger('mia', logSettings(cmd));
       const source = new SimSource({ symbols, seed: o.seed, speed: o.speed });
-      const engine = new SnapshotEngine(source, ndjsonBars(), {
+      const engine = new SnapshotEngine(source, {
         config: { ...DEFAULT_FEATURE_CONFIG, timeframesSec: o.timeframe }, intervalMs: 100, threads: 2, footprint: false, staleMs: 5000,
       }, log);
+      printBars(engine);
       await engine.start();
       const status = setInterval(() => log.info({ status: engine.status(), stages: engine.stageStats() }, 'Engine status'), o.statusSec * 1000);
       await new Promise<void>((resolve) => {

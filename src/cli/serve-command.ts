@@ -8,7 +8,7 @@ import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { logSettings } from './log-settings.js';
-import { DecisionStage } from '../engine/decision-stage.js';
+import { DecisionPipeline, type DecisionPipelineOptions } from '../engine/decision-pipeline.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { BrokerTap } from '../engine/broker-tap.js';
 import { IbExecutionVenue } from '../adapters/ib/ib-execution-venue.js';
@@ -16,10 +16,11 @@ import { closeIbPositions, LIVE_NO_ENTRY_QUALITY, paperVenue } from './paper-tra
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
-import { loadModelFilter } from '../ml/model-ensemble.js';
+import { loadModelFilter, type ModelFilter } from '../ml/model-ensemble.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
+import { StreamPublisher } from '../stream/stream-publisher.js';
 import { StreamServer } from '../stream/stream-server.js';
 import { checkReplayTickSize, futureSymbols, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 
@@ -186,16 +187,16 @@ export function serveCommand(program: Command): void {
       if (paper && !filter) throw configError(ErrorCode.BAD_ARGUMENT, '--trading paper needs --signals on');
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
       const startedNs = BigInt(Date.now()) * 1_000_000n;
-      let stage: DecisionStage | undefined;
+      let pipeline: DecisionPipeline | undefined;
       const opened = await openSource(o, log);
       // Paper trading: the venue (simulated broker, or IB paper with --source ib) sees every trade the engine takes.
-      const venue = paper ? paperVenue(opened.route, () => stage?.risk) : undefined;
+      const venue = paper ? paperVenue(opened.route, () => pipeline?.risk) : undefined;
       const live = venue instanceof IbExecutionVenue ? venue : undefined;
       const source = venue
         ? new BrokerTap(opened.source, venue, {
-          holding: () => stage?.holding() ?? false, drain: () => stage!.settle(),
+          holding: () => pipeline?.holding() ?? false, drain: () => pipeline!.settle(),
           // IB: positions close while the connection is still up (the engine has stopped, the source not yet).
-          ...(live ? { beforeClose: () => closeIbPositions(stage, live, log.child({ stage: 'paper' })) } : {}),
+          ...(live ? { beforeClose: () => closeIbPositions(pipeline, live, log.child({ stage: 'paper' })) } : {}),
         })
         : opened.source;
       const topics = new Set<string>(['status']);
@@ -209,40 +210,36 @@ export function serveCommand(program: Command): void {
         host: o.host, port: o.port, topics, softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
         maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec,
       }, log);
-      const bn = DEFAULT_BATTLE_NAVALE_CONFIG;
-      const thresholds = o.longThreshold !== undefined || o.shortThreshold !== undefined || o.minConfidence !== undefined;
-      stage = filter && new DecisionStage(server, {
-        filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
-        startingBalance: o.balance, winProbability: o.winProbability, symbols: source.instruments.map((i) => i.symbol),
-        risk: {
-          dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition,
-          ...(o.stopTicks !== undefined ? { stop: { kind: 'ticks', ticks: o.stopTicks } } : {}),
-          ...(o.targetTicks !== undefined ? { target: { kind: 'ticks', ticks: o.targetTicks } } : {}),
-        },
-        ...(thresholds ? {
-          signals: { battleNavale: {
-            ...bn, longThreshold: o.longThreshold ?? bn.longThreshold, shortThreshold: o.shortThreshold ?? bn.shortThreshold,
-            minConfidence: o.minConfidence ?? bn.minConfidence,
-          } },
-        } : {}),
-        ...(venue ? { venue } : {}),
-        // Live: never trade on old data (the start-up backfill, a flagged or lagging snapshot).
-        ...(live ? { tradeFromNs: startedNs, noEntryQuality: LIVE_NO_ENTRY_QUALITY, maxEntryLagMs: o.staleMs } : {}),
-      }, log.child({ stage: 'decisions' })) || undefined;
-      if (filter) log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision stage ready');
-      const engine = new SnapshotEngine(source, stage ?? server, {
+      const engine = new SnapshotEngine(source, {
         config: {
           tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
           imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
         },
-        intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, ...(o.gridRows !== undefined ? { gridRows: o.gridRows } : {}), footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs,
+        intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, ...(o.gridRows !== undefined ? { gridRows: o.gridRows } : {}),
+        footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs, delivery: () => server.counters(),
       }, log);
+      // The publisher subscribes first: a snapshot's frame leaves before the decision made on it.
+      const publisher = new StreamPublisher(engine.events, engine.memory, server);
+      if (filter) {
+        const stageLog = log.child({ stage: 'decisions' });
+        pipeline = new DecisionPipeline({
+          ...servePipelineOptions(o, filter, source.instruments.map((i) => i.symbol)),
+          ...(venue ? { venue, tradingLog: stageLog.child({ trading: 'paper' }) } : {}),
+          // Live: never trade on old data (the start-up backfill, a flagged or lagging snapshot).
+          ...(live ? { tradeFromNs: startedNs, noEntryQuality: LIVE_NO_ENTRY_QUALITY, maxEntryLagMs: o.staleMs } : {}),
+        }, stageLog).attach(engine.events);
+        log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision pipeline ready');
+      }
       server.setHealthSource(() => {
         // The status carries the source's own health (sourceDetail): /health shows it as `source` too, asked once.
         const status = engine.status();
+        const p = pipeline?.health();
         return {
-          status, stages: engine.stageStats(), source: status.sourceDetail,
-          decisions: stage ? stage.health() : { filter: { enabled: false, reason: '--signals off' } }, risk: stage?.riskState() ?? null,
+          status, stages: { ...engine.stageStats(), ...publisher.stageStats() }, source: status.sourceDetail,
+          decisions: p
+            ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}) }
+            : { filter: { enabled: false, reason: '--signals off' } },
+          risk: pipeline?.riskState() ?? null,
         };
       });
       try {
@@ -280,8 +277,8 @@ export function serveCommand(program: Command): void {
       // close at the last price, as at a backtest's end; IB paper finished above, a failure logged there), then
       // the paper trading result is logged (IB: by closeIbPositions).
       if (!live) {
-        await stage?.finish();
-        stage?.logTradingResult();
+        await pipeline?.finish();
+        pipeline?.logTradingResult();
       }
       await filter?.ensemble?.close();
       // Let the final status frame leave before the sockets close.
@@ -290,4 +287,25 @@ export function serveCommand(program: Command): void {
       const failed = engine.sourceError;
       if (failed) throw isMiaError(failed) ? failed : configError(ErrorCode.WORKER_FAILED, String(failed));
     });
+}
+
+/** The decision pipeline's settings from `mia serve`'s options (risk, signals, the ML filter). */
+function servePipelineOptions(o: ServeOptions, filter: ModelFilter, symbols: string[]): DecisionPipelineOptions {
+  const bn = DEFAULT_BATTLE_NAVALE_CONFIG;
+  const thresholds = o.longThreshold !== undefined || o.shortThreshold !== undefined || o.minConfidence !== undefined;
+  return {
+    filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
+    startingBalance: o.balance, winProbability: o.winProbability, symbols,
+    risk: {
+      dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition,
+      ...(o.stopTicks !== undefined ? { stop: { kind: 'ticks', ticks: o.stopTicks } } : {}),
+      ...(o.targetTicks !== undefined ? { target: { kind: 'ticks', ticks: o.targetTicks } } : {}),
+    },
+    ...(thresholds ? {
+      signals: { battleNavale: {
+        ...bn, longThreshold: o.longThreshold ?? bn.longThreshold, shortThreshold: o.shortThreshold ?? bn.shortThreshold,
+        minConfidence: o.minConfidence ?? bn.minConfidence,
+      } },
+    } : {}),
+  };
 }

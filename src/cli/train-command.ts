@@ -6,16 +6,18 @@ import { pino } from 'pino';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode } from '../common/errors.js';
 import { prepareOutputFolder } from '../common/make-folder.js';
-import { SnapshotEngine, type FramePublisher } from '../engine/snapshot-engine.js';
+import { replaySchedule } from '../backtest/replay-schedule.js';
+import { TrainingRows } from '../backtest/training-rows.js';
+import { DecisionPipeline } from '../engine/decision-pipeline.js';
+import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import type { ModelName } from '../ml/model-manifest.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
 import { warningLine } from '../ml/model-warnings.js';
-import { SignalSampler } from '../ml/signal-sampler.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
 import { MIN_CLASS_SAMPLES, minimumSamples, sampleProblem } from '../ml/walk-forward.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
-import { decodeFrame } from '../protocol/frame-decoder.js';
-import type { BarMessage, SnapshotMessage } from '../protocol/messages.js';
+import { isoNs, nsToMs } from '../model/time.js';
+import { DEFAULT_SIGNAL_ENGINE_CONFIG } from '../signals/signal-engine.js';
 import { checkReplayTickSize, isoTime, positiveNumber, probability, wholeNumber } from './options.js';
 
 interface TrainOptions {
@@ -61,33 +63,35 @@ async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Replays a trade file through the engine (inline kernels, full speed) into the sampler; returns the last snapshot time. */
-async function replay(o: TrainOptions, sampler: SignalSampler, report: (s: string) => void): Promise<string | undefined> {
+/**
+ * Replays a trade file through the engine and the decision pipeline on the backtest's schedule (bar closes),
+ * the rows taken from the pipeline's feature tap; returns the last snapshot's time.
+ */
+async function replay(o: TrainOptions, rows: TrainingRows, report: (s: string) => void): Promise<bigint | undefined> {
   const source = await ReplaySource.open(o.input, { speed: 'max', tickSize: o.tickSize, ...(o.symbol ? { symbol: o.symbol } : {}) });
   await checkReplayTickSize(o.tickSize, source);
-  let lastTs: string | undefined;
+  const log = pino({ level: 'silent' });
+  const engine = new SnapshotEngine(source, replaySchedule({ ...DEFAULT_FEATURE_CONFIG, tickSize: o.tickSize }), log);
+  // No venue and no models: the rows do not depend on either (the ML filter reads them, trading follows them).
+  const pipeline = new DecisionPipeline({
+    startingBalance: 25_000, winProbability: 0.5, symbols: source.instruments.map((i) => i.symbol), signals: { defaultTickSize: o.tickSize },
+  }, log);
+  let lastNs: bigint | undefined;
   let reported = performance.now();
-  const publisher: FramePublisher = {
-    snapshot: (_s, _t, f) => {
-      const m = decodeFrame(f.bytes) as SnapshotMessage;
-      lastTs = m.ts;
-      sampler.onMessage(m);
-      const now = performance.now();
-      if (now - reported >= 1000) (reported = now), report(`${sampler.baseBars.toLocaleString('en-US')} bars replayed, at ${m.ts}`);
-    },
-    bar: (_t, f) => sampler.onMessage(decodeFrame(f.bytes) as BarMessage),
-    status: () => undefined,
-    counters: () => ({ subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 }),
-  };
-  const engine = new SnapshotEngine(source, publisher, {
-    config: { ...DEFAULT_FEATURE_CONFIG, tickSize: o.tickSize },
-    intervalMs: 1000, threads: 1, kernels: 'inline', footprint: true, liveFootprintSec: [], staleMs: 60_000,
-  }, pino({ level: 'silent' }));
+  engine.events.on('bar', (e) => rows.onBar(e));
+  engine.events.on('snapshot', (e) => {
+    lastNs = e.tsNs;
+    const now = performance.now();
+    if (now - reported >= 1000) (reported = now), report(`${rows.baseBars.toLocaleString('en-US')} bars replayed, at ${isoNs(e.tsNs)}`);
+  });
+  pipeline.attach(engine.events);
+  pipeline.tap((r) => rows.onRow(r));
   await engine.start();
   await engine.done;
   await engine.stop();
   if (engine.sourceError) throw engine.sourceError;
-  return lastTs;
+  if (pipeline.counts.errors > 0) throw configError(ErrorCode.BAD_SIGNAL_INPUT, `${o.input}: ${pipeline.counts.errors} snapshots or bars could not be decided on`);
+  return lastNs;
 }
 
 /**
@@ -125,20 +129,20 @@ export function trainCommand(program: Command): void {
       await prepareOutputFolder(o.out);
       const report = (s: string): void => void (o.progress && process.stderr.write(`mia train: ${s}\n`));
       const started = performance.now();
-      const sampler = new SignalSampler({ defaultTickSize: o.tickSize });
-      const [lastTs, inputSha256] = await Promise.all([replay(o, sampler, report), fileSha256(o.input)]);
-      const samples = labelSamples(sampler.finish(), label);
-      report(`${sampler.baseBars} bars, ${samples.length} labelled samples in ${((performance.now() - started) / 1000).toFixed(1)} s; training`);
+      const rows = new TrainingRows(DEFAULT_SIGNAL_ENGINE_CONFIG.baseTimeframe);
+      const [lastNs, inputSha256] = await Promise.all([replay(o, rows, report), fileSha256(o.input)]);
+      const samples = labelSamples(rows.finish(), label);
+      report(`${rows.baseBars} bars, ${samples.length} labelled samples in ${((performance.now() - started) / 1000).toFixed(1)} s; training`);
       const x = samples.map((s) => s.features);
       const y = Uint8Array.from(samples, (s) => s.label);
       const samplesProblem = sampleProblem(y, o.folds, o.horizonBars);
       if (samplesProblem) {
         throw configError(ErrorCode.BAD_ARGUMENT,
-          `too few labelled samples to train: ${samplesProblem} (${sampler.baseBars} bars, ${o.targetTicks}-tick target, ` +
+          `too few labelled samples to train: ${samplesProblem} (${rows.baseBars} bars, ${o.targetTicks}-tick target, ` +
             `${o.stopTicks}-tick stop, ${o.horizonBars}-bar horizon); ${remedy(y, minimumSamples(o.folds, o.horizonBars))}`,
-          { samples: y.length, bars: sampler.baseBars });
+          { samples: y.length, bars: rows.baseBars });
       }
-      const createdAt = o.createdAt ?? (lastTs ? new Date(Date.parse(lastTs.replace(/(\.\d{3})\d*Z$/, '$1Z'))).toISOString() : new Date(0).toISOString());
+      const createdAt = o.createdAt ?? new Date(lastNs !== undefined ? nsToMs(lastNs) : 0).toISOString();
       const r = await trainAndExport(x, y, o.out, {
         folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, inputSha256, threshold: o.threshold,
         onStage: (s) => report(s),

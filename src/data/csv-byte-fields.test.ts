@@ -2,7 +2,7 @@
 // it reads exactly as the text parser does; the forms of real trade files are all read.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { splitNs } from '../model/trade-batch.js';
+import { splitNs } from '../model/time.js';
 import { POW10, priceAt, sideAt, sizeAt, sizeDecimalsAt, timestampAt, Token } from './csv-byte-fields.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf } from './csv-fields.js';
 

@@ -1,4 +1,5 @@
 import { Side } from '../model/side.js';
+import { TWO32 } from '../model/time.js';
 
 /**
  * Token parsers of the CSV reader's byte path. Each reads the field that starts at `p`, stops at the first
@@ -13,7 +14,6 @@ import { Side } from '../model/side.js';
 
 const ZERO = 0x30;
 const DOT = 0x2e;
-const TWO_32 = 4294967296;
 
 /** 10^d for d ≤ 22: every one is an exact double (5^22 < 2^53), built by exact products; equal to `10 ** d`. */
 export const POW10: readonly number[] = (() => {
@@ -40,8 +40,8 @@ export class Token {
  */
 function mulAdd(a: number, m: number, b: number, t: Token): boolean {
   const lo = (Math.imul(a, m) + b) >>> 0;
-  const hi = Math.round((a * m + b - lo) / TWO_32);
-  if (hi >= TWO_32) return false;
+  const hi = Math.round((a * m + b - lo) / TWO32);
+  if (hi >= TWO32) return false;
   t.hi = hi;
   t.lo = lo;
   return true;

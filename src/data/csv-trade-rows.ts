@@ -1,6 +1,7 @@
 import { ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../common/errors.js';
 import { Side } from '../model/side.js';
-import { joinNs, splitNs, type ReaderOptions, type ReadStats, type TradeBatch } from '../model/trade-batch.js';
+import { type ReaderOptions, type ReadStats, type TradeBatch } from '../model/trade-batch.js';
+import { joinNs, splitNs } from '../model/time.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from './csv-fields.js';
 import type { CsvLines, RowVisitor } from './csv-lines.js';
 import { CsvRowWalker, Role, rolesOf, TEXT_ROW } from './csv-row-walker.js';

@@ -1,4 +1,5 @@
-import { splitNs, type TradeBatch } from '../model/trade-batch.js';
+import { type TradeBatch } from '../model/trade-batch.js';
+import { splitNs } from '../model/time.js';
 import type { InstrumentInfo, MarketSource, SourceKind, TradeSink } from './market-source.js';
 
 /**

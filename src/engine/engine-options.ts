@@ -34,4 +34,6 @@ export interface SnapshotEngineOptions {
    * 2,400 frames cost more than the first bars of a replay at full speed.
    */
   warmUp?: boolean;
+  /** Subscribers and delivery counters of whoever publishes the events (the stream server), for the status. */
+  delivery?: () => { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number };
 }

@@ -6,38 +6,42 @@ import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { InlineExecutor, type KernelExecutor } from '../kernels/executor.js';
 import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
 import { planTimeframes } from '../kernels/timeframes.js';
-import { joinNs, type TradeBatch } from '../model/trade-batch.js';
+import { type TradeBatch } from '../model/trade-batch.js';
+import { joinNs } from '../model/time.js';
 import { KernelPool } from '../pool/kernel-pool.js';
-import { FrameWriter, type BuiltFrame } from '../stream/frame-writer.js';
-import type { StatusMessage } from '../protocol/messages.js';
+import { EventBus, type EngineStatus } from './engine-events.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
-import type { FramePublisher } from './frame-publisher.js';
 import { warmUp } from './warm-up.js';
 import type { MarketSource, TradeSink } from './market-source.js';
+import { SignalInputReader } from './signal-input-reader.js';
 import { SymbolFeed } from './symbol-feed.js';
 
-export type { FramePublisher } from './frame-publisher.js';
 export type { SnapshotEngineOptions } from './engine-options.js';
 
-/** Stage latencies over the recent window, µs from the last tick's arrival. */
-export interface StageStats {
+/** The engine's stage latencies over the recent window, µs from the last tick's arrival (the publisher adds its own). */
+export interface EngineStageStats {
   tapeCommitted: Percentiles;
   kernelsDone: Percentiles;
-  frameBuilt: Percentiles;
-  published: Percentiles;
 }
 
 type EngineState = 'starting' | 'running' | 'finished' | 'stopping' | 'stopped';
 
+const NO_DELIVERY = { subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 };
+
 /**
  * The orchestrator: polls the source onto the shared-memory tapes, schedules a snapshot per symbol every
  * interval and at every bar close, runs the kernels and the snapshot kernel in the pool (one task in flight
- * per symbol, so a symbol's state is only ever touched by one thread), drains closed bars, builds the
- * FlatBuffer frames and hands them to the publisher. A slow subscriber cannot slow it: publishing never waits.
+ * per symbol, so a symbol's state is only ever touched by one thread), drains closed bars, and emits typed
+ * snapshot, bar and status events on its bus (`events`). It knows nothing of frames or sockets: the stream
+ * publisher, the decision pipeline, a backtest or a training run subscribe to what they need.
  */
 export class SnapshotEngine {
   readonly feeds: SymbolFeed[];
+  /** Snapshot, bar and status events (and the decision pipeline's decisions and risk state). */
+  readonly events = new EventBus();
+  /** The shared memory the events' addresses point into. */
+  readonly memory: WebAssembly.Memory;
   private readonly warmFeed: SymbolFeed;
   private readonly source: MarketSource;
   /** Exactly one of pool and inline is set (options.kernels). */
@@ -45,12 +49,10 @@ export class SnapshotEngine {
   private readonly inline: InlineExecutor | undefined;
   private readonly executor: KernelExecutor;
   private readonly mem: Uint8Array;
-  private readonly writer: FrameWriter;
-  private readonly publisher: FramePublisher;
   private readonly o: SnapshotEngineOptions;
   private readonly log: Logger;
   private readonly sink: TradeSink;
-  private readonly stages = { tapeCommitted: new LatencyWindow(), kernelsDone: new LatencyWindow(), frameBuilt: new LatencyWindow(), published: new LatencyWindow() };
+  private readonly stages = { tapeCommitted: new LatencyWindow(), kernelsDone: new LatencyWindow() };
   private readonly startUs = nowUs();
   private stateName: EngineState = 'starting';
   private tasksInFlight = 0;
@@ -63,12 +65,9 @@ export class SnapshotEngine {
   private statusTimer: NodeJS.Timeout | undefined;
   /** Snapshot tasks in flight, awaited before the pool closes. */
   private readonly running = new Set<Promise<void>>();
-  /** Hands a closed bar's frame to the publisher (made once: closed bars drain after every kernel task). */
-  private readonly publishBar = (topic: string, frame: BuiltFrame): void => this.publisher.bar(topic, frame);
 
-  constructor(source: MarketSource, publisher: FramePublisher, o: SnapshotEngineOptions, log: Logger) {
+  constructor(source: MarketSource, o: SnapshotEngineOptions, log: Logger) {
     this.source = source;
-    this.publisher = publisher;
     this.o = o;
     this.log = log;
     const plan = new MemoryPlan({
@@ -77,16 +76,17 @@ export class SnapshotEngine {
       symbols: source.instruments.length + 1, timeframes: planTimeframes(o.config.timeframesSec).length,
     });
     const memory = plan.allocate();
+    this.memory = memory;
     this.inline = o.kernels === 'inline' ? new InlineExecutor(memory) : undefined;
     this.pool = this.inline ? undefined : new KernelPool(memory, { threads: o.threads });
     this.executor = this.inline ?? this.pool!;
     this.mem = new Uint8Array(memory.buffer);
-    this.writer = new FrameWriter(memory);
+    const inputs = new SignalInputReader(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
-      { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? [], i));
+      { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? [], i, inputs));
     const first = source.instruments[0]!;
     this.warmFeed = new SymbolFeed(memory, plan.regions[source.instruments.length]!, { ...first, sizeDecimals: 0, hasSides: true },
-      { ...o.config, tickSize: first.tickSize, sizeDecimals: 0 }, o.footprint, o.liveFootprintSec ?? [], source.instruments.length);
+      { ...o.config, tickSize: first.tickSize, sizeDecimals: 0 }, o.footprint, o.liveFootprintSec ?? [], source.instruments.length, inputs);
     const feeds = this.feeds;
     this.sink = {
       offer: (i: number, batch: TradeBatch, from: number, to: number, receivedUs: number): number => {
@@ -120,7 +120,7 @@ export class SnapshotEngine {
   /** Starts the kernels' workers, the poll loop and the status ticker. */
   async start(): Promise<void> {
     await this.pool?.warm();
-    if (this.o.warmUp ?? true) await warmUp(this.warmFeed, this.executor, this.writer, this.publisher, this.mem);
+    if (this.o.warmUp ?? true) await warmUp(this.warmFeed, this.executor, this.events, this.mem);
     this.stateName = 'running';
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
     this.loopDone = this.loop();
@@ -154,17 +154,14 @@ export class SnapshotEngine {
   }
 
   /** Stage latency percentiles over the last 10,000 snapshots. */
-  stageStats(): StageStats {
-    return {
-      tapeCommitted: this.stages.tapeCommitted.percentiles(), kernelsDone: this.stages.kernelsDone.percentiles(),
-      frameBuilt: this.stages.frameBuilt.percentiles(), published: this.stages.published.percentiles(),
-    };
+  stageStats(): EngineStageStats {
+    return { tapeCommitted: this.stages.tapeCommitted.percentiles(), kernelsDone: this.stages.kernelsDone.percentiles() };
   }
 
   /** The status message (also the body of /health). */
-  status(final = false): Omit<StatusMessage, 'type' | 'topic'> {
+  status(final = false): EngineStatus {
     const last = this.feeds.reduce((a, f) => Math.max(a, f.lastReceivedUs), 0);
-    const c = this.publisher.counters();
+    const c = this.o.delivery?.() ?? NO_DELIVERY;
     return {
       uptimeSec: (nowUs() - this.startUs) / 1e6,
       source: this.source.kind,
@@ -187,8 +184,7 @@ export class SnapshotEngine {
   }
 
   private publishStatus(final: boolean): void {
-    const s = this.status(final);
-    this.publisher.status(this.writer.status(s), s);
+    this.events.emit('status', this.status(final));
   }
 
   private async loop(): Promise<void> {
@@ -328,21 +324,22 @@ export class SnapshotEngine {
     f.sequence++;
     f.snapshots++;
     f.publishedQuality = quality;
-    const frame = this.writer.snapshot({
-      topic: f.snapshotTopic, symbol: f.info.symbol, sequence: f.sequence, lastTsNs: joinNs(t.tsHi, t.tsLo), tickSize: f.info.tickSize,
-      sizeDecimals: f.info.sizeDecimals, quality, tradesTotal: BigInt(t.trades), tickReceivedUs: t.receivedUs,
-      tapeCommittedUs: t.committedUs, kernelsDoneUs: kernelsUs, region: f.state.region.snapshot, state: f.state.region.state,
-      timeframes: f.timeframes, quote: f.quote,
-    }, nowUs());
-    const builtUs = nowUs();
-    this.publisher.snapshot(f.info.symbol, f.snapshotTopic, frame);
-    const publishedUs = nowUs();
     if (t.newTrades) {
       this.stages.tapeCommitted.record(t.committedUs - t.receivedUs);
       this.stages.kernelsDone.record(kernelsUs - t.receivedUs);
-      this.stages.frameBuilt.record(builtUs - t.receivedUs);
-      this.stages.published.record(publishedUs - t.receivedUs);
     }
+    const e = f.snapshotEvent;
+    e.sequence = f.sequence;
+    e.tsNs = joinNs(t.tsHi, t.tsLo);
+    e.quality = quality;
+    e.tradesTotal = BigInt(t.trades);
+    // Stage times describe the newest trade; a snapshot for a quality change alone keeps the last trade's.
+    e.tickReceivedUs = t.receivedUs;
+    e.tapeCommittedUs = t.committedUs;
+    e.kernelsDoneUs = kernelsUs;
+    e.quote = f.quote;
+    e.newTrades = t.newTrades;
+    this.events.emit('snapshot', e);
   }
 
   private taskFailed(f: SymbolFeed, e: unknown): void {
@@ -364,10 +361,10 @@ export class SnapshotEngine {
       | (stale ? QualityFlag.Stale : 0) | (this.source.qualityFlags?.(f.index) ?? 0);
   }
 
-  /** Publishes every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */
+  /** Emits every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */
   private drainBars(f: SymbolFeed): void {
     // One callback per feed, made once: draining runs after every kernel task.
-    f.onClosed ??= (at, slot) => f.closeBar(at, slot, this.mem, this.writer, this.publishBar);
+    f.onClosed ??= (at, slot) => this.events.emit('bar', f.closeBar(at, slot, this.mem));
     f.bars += f.reader.drainEntries(f.onClosed);
   }
 }

@@ -2,15 +2,18 @@ import { describe, expect, test } from 'vitest';
 import * as L from '../kernels/layout.js';
 import { MemoryPlan } from '../kernels/memory-plan.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
-import { splitNs, TradeBatch } from '../model/trade-batch.js';
+import { TradeBatch } from '../model/trade-batch.js';
+import { splitNs } from '../model/time.js';
+import { SignalInputReader } from './signal-input-reader.js';
 import { SymbolFeed } from './symbol-feed.js';
 
 const T0 = 1709562600_000_000_000n; // 14:30:00 UTC, a minute boundary
 
 function feed(tapeCapacity = 1024): SymbolFeed {
   const plan = new MemoryPlan({ symbols: 1, timeframes: 5, tapeCapacity, gridRows: 256, ringBars: 16, footprintLevels: 256 });
-  return new SymbolFeed(plan.allocate(), plan.regions[0]!, { symbol: 'ES', tickSize: 0.25, sizeDecimals: 0, hasSides: true },
-    { ...DEFAULT_FEATURE_CONFIG, sizeDecimals: 0 }, false);
+  const memory = plan.allocate();
+  return new SymbolFeed(memory, plan.regions[0]!, { symbol: 'ES', tickSize: 0.25, sizeDecimals: 0, hasSides: true },
+    { ...DEFAULT_FEATURE_CONFIG, sizeDecimals: 0 }, false, [], 0, new SignalInputReader(memory));
 }
 
 function batch(secondsFromT0: number[]): TradeBatch {

@@ -6,21 +6,17 @@ import { TapeWriter } from '../kernels/tape-writer.js';
 import type { SymbolRegion } from '../kernels/memory-plan.js';
 import type { TimeframeSlot } from '../kernels/timeframes.js';
 import type { FeatureConfig } from '../model/bar-features.js';
-import { formatTimeframe } from '../model/timeframe-format.js';
-import { joinNs, splitNs, type TradeBatch } from '../model/trade-batch.js';
-import type { BuiltFrame, FrameWriter, QuoteInput } from '../stream/frame-writer.js';
+import { type TradeBatch } from '../model/trade-batch.js';
+import { joinNs, splitNs } from '../model/time.js';
+import type { BarInput, SnapshotInput } from '../model/signal-input.js';
+import type { BarEvent, QuoteState, SnapshotEvent, TimeframeMemory } from './engine-events.js';
 import type { InstrumentInfo } from './market-source.js';
+import type { SignalInputReader } from './signal-input-reader.js';
 
 /** One emitted timeframe of a feed: where its bars live and the last closed Bar struct, copied at the close. */
-export interface FeedTimeframe {
-  sec: number;
-  block: number;
-  barTopic: string;
-  lastClosed: Uint8Array | undefined;
+export interface FeedTimeframe extends TimeframeMemory {
   /** Preallocated copy target for the last closed bar (168 bytes). */
   readonly closedBuf: Uint8Array;
-  /** Snapshots carry the footprint of this timeframe's bar in progress. */
-  readonly footprint: boolean;
 }
 
 /**
@@ -36,7 +32,6 @@ export class SymbolFeed {
   readonly state: SymbolState;
   readonly writer: TapeWriter;
   readonly reader: BarReader;
-  readonly snapshotTopic: string;
   readonly timeframes: FeedTimeframe[];
   /** Timeframe slot block → index in `timeframes`. */
   readonly byBlock: Int32Array;
@@ -58,11 +53,15 @@ export class SymbolFeed {
   lastCommittedUs = 0;
   lastTsHi = 0;
   lastTsLo = 0;
-  quote: QuoteInput | undefined;
+  quote: QuoteState | undefined;
   /** What the task in flight covers, captured at dispatch (reused: no object per task). */
   readonly task = { close: false, publish: false, receivedUs: 0, committedUs: 0, tsHi: 0, tsLo: 0, upTo: 0, trades: 0, newTrades: false };
   /** The engine's closed-bar handler for this feed, made once. */
   onClosed: ((at: number, slot: TimeframeSlot) => void) | undefined;
+  /** This feed's snapshot event, filled in and emitted at each snapshot (one object, reused). */
+  readonly snapshotEvent: SnapshotEvent;
+  /** This feed's closed-bar event, filled in and emitted at each close (one object, reused). */
+  readonly barEvent: BarEvent;
   private readonly baseNs: bigint;
   private endHi = 0;
   private endLo = 0;
@@ -72,23 +71,24 @@ export class SymbolFeed {
    * @param footprint closed bars carry their footprint rows
    * @param liveFootprintSec timeframes (seconds) whose snapshots carry the footprint of the bar in progress
    * @param index position of the instrument in the source's list
+   * @param inputs reads the signals' input of this feed's snapshots and bars from shared memory
    */
   constructor(memory: WebAssembly.Memory, region: SymbolRegion, info: InstrumentInfo, config: FeatureConfig, footprint: boolean,
-    liveFootprintSec: readonly number[] = [], index = 0) {
+    liveFootprintSec: readonly number[], index: number, inputs: SignalInputReader) {
     this.info = info;
     this.index = index;
     // Replay ring mode: a full ring pauses the kernel until drained, so no closed bar is ever lost.
     this.state = new SymbolState(memory, region, config, { ringMode: 'replay', footprint });
     this.writer = new TapeWriter(this.state, memory, !info.hasSides, info.sidesInferred ?? false);
     this.reader = new BarReader(this.state);
-    this.snapshotTopic = `snapshot.${info.symbol}`;
     this.baseNs = BigInt(this.state.slots[0]!.sec) * 1_000_000_000n;
     this.timeframes = this.state.slots.filter((s) => s.emit).map((s) => ({
-      sec: s.sec, block: s.block, barTopic: `bar.${info.symbol}.${formatTimeframe(s.sec)}`, lastClosed: undefined,
-      closedBuf: new Uint8Array(L.BAR_BYTES), footprint: liveFootprintSec.includes(s.sec),
+      sec: s.sec, block: s.block, lastClosed: undefined, closedBuf: new Uint8Array(L.BAR_BYTES), footprint: liveFootprintSec.includes(s.sec),
     }));
     this.byBlock = new Int32Array(this.state.slots.length).fill(-1);
     this.timeframes.forEach((t, i) => (this.byBlock[t.block] = i));
+    this.snapshotEvent = snapshotEventOf(this, inputs);
+    this.barEvent = barEventOf(this, inputs);
   }
 
   /** Trades on the tape that no dispatched task covers yet. */
@@ -139,15 +139,17 @@ export class SymbolFeed {
   }
 
   /**
-   * Keeps the closed bar of ring entry `at` (timeframe `slot`) as its timeframe's last closed bar, builds its
-   * ClosedBar frame and hands it to `publish` with the timeframe's bar topic. `mem` views the shared memory.
+   * Keeps the closed bar of ring entry `at` (timeframe `slot`) as its timeframe's last closed bar and returns
+   * this feed's bar event pointing at it, ready to emit. `mem` views the shared memory.
    */
-  closeBar(at: number, slot: TimeframeSlot, mem: Uint8Array, writer: FrameWriter, publish: (topic: string, frame: BuiltFrame) => void): void {
+  closeBar(at: number, slot: TimeframeSlot, mem: Uint8Array): BarEvent {
     const tf = this.timeframes[this.byBlock[slot.block]!]!;
-    const region = this.state.region;
     tf.closedBuf.set(mem.subarray(at, at + tf.closedBuf.length));
     tf.lastClosed = tf.closedBuf;
-    publish(tf.barTopic, writer.closedBar(tf.barTopic, this.info.symbol, this.info.tickSize, this.info.sizeDecimals, at, region.footprint, region.footprintLevels));
+    const e = this.barEvent;
+    e.timeframeSec = tf.sec;
+    e.entry = at;
+    return e;
   }
 
   /** Time of the last trade taken, ns. */
@@ -160,4 +162,34 @@ export class SymbolFeed {
     const ts = joinNs(hi, lo);
     [this.endHi, this.endLo] = splitNs((ts / this.baseNs + 1n) * this.baseNs);
   }
+}
+
+/** The feed's reusable snapshot event; `input()` reads shared memory once per snapshot (by sequence). */
+function snapshotEventOf(f: SymbolFeed, inputs: SignalInputReader): SnapshotEvent {
+  let readAt = -1n;
+  let read: SnapshotInput | undefined;
+  const e: SnapshotEvent = {
+    symbol: f.info.symbol, sequence: 0n, tsNs: 0n, tickSize: f.info.tickSize, sizeDecimals: f.info.sizeDecimals, quality: 0,
+    tradesTotal: 0n, tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, newTrades: false, warm: false,
+    region: f.state.region.snapshot, state: f.state.region.state, timeframes: f.timeframes, quote: undefined,
+    input(): SnapshotInput {
+      if (read === undefined || readAt !== e.sequence || e.warm) {
+        read = inputs.snapshot(e);
+        readAt = e.sequence;
+      }
+      return read;
+    },
+  };
+  return e;
+}
+
+/** The feed's reusable closed-bar event. */
+function barEventOf(f: SymbolFeed, inputs: SignalInputReader): BarEvent {
+  const r = f.state.region;
+  const e: BarEvent = {
+    symbol: f.info.symbol, timeframeSec: 0, entry: 0, footprintBase: r.footprint, footprintCap: r.footprintLevels,
+    tickSize: f.info.tickSize, sizeDecimals: f.info.sizeDecimals, warm: false,
+    input: (): BarInput => inputs.bar(e.entry, e.sizeDecimals, e.footprintBase, e.footprintCap),
+  };
+  return e;
 }

@@ -1,4 +1,5 @@
-import { CONTRACT_SPECS, contractSpec, type ContractSpec } from '../risk/contract-specs.js';
+import { CONTRACT_SPECS, contractSpec, type ContractSpec } from '../model/contract-specs.js';
+import type { PositionBook } from '../risk/risk-engine.js';
 import { ExecutionError, ExecutionErrorCode } from './execution-errors.js';
 import type { Fill } from './execution-venue.js';
 
@@ -40,7 +41,7 @@ interface OpenPosition {
  * Profit is realized against the average entry price as the position shrinks; a round trip is reported
  * when the position returns to flat. A fill through zero closes one round trip and opens the next.
  */
-export class PositionLedger {
+export class PositionLedger implements PositionBook {
   private readonly specs: Readonly<Record<string, ContractSpec>>;
   private readonly open = new Map<string, OpenPosition>();
   private realized = 0;
@@ -52,6 +53,11 @@ export class PositionLedger {
   /** Signed position of a symbol, contracts. */
   position(symbol: string): number {
     return this.open.get(symbol)?.qty ?? 0;
+  }
+
+  /** Every symbol not flat, with its signed position (the risk engine's PositionBook). */
+  *openPositions(): Iterable<readonly [symbol: string, qty: number]> {
+    for (const [symbol, p] of this.open) if (p.qty !== 0) yield [symbol, p.qty] as const;
   }
 
   /** Net realized profit of every round trip closed so far, dollars. */

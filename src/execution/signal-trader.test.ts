@@ -11,7 +11,7 @@ const sec = (n: number): bigint => T0 + BigInt(n) * 1_000_000_000n;
 /** A hand-built decision: only the fields the trader reads carry meaning. */
 function decision(direction: SignalDecision['direction']): SignalDecision {
   return {
-    symbol: 'ES', ts: '', score: direction === 'flat' ? 0 : 0.5, confidence: 0.9, direction,
+    symbol: 'ES', tsNs: 0n, score: direction === 'flat' ? 0 : 0.5, confidence: 0.9, direction,
     features: { confluence_score: 0.5, momentum_flow: null, trend_alignment: 1, volume_profile: 0, support_resistance: 0, market_regime_score: 0, volatility_regime: null, time_factor: 1 },
     regime: { market: null, volatility: null, timeframes: { '1m': null, '5m': null, '15m': null, '1h': null, '4h': null } },
     smartMoney: { largeFlow: null, stacked: null, absorption: null, book: null, score: null } as unknown as SignalDecision['smartMoney'],

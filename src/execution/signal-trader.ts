@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import { isoNs } from '../model/bar-json.js';
+import { isoNs } from '../model/time.js';
 import type { RiskReasonCode } from '../risk/reason-codes.js';
 import { RiskEngine, type RiskAlert, type RiskConfig } from '../risk/risk-engine.js';
-import { tradeDate } from '../signals/calendar/us-eastern-time.js';
+import { tradeDate } from '../model/calendar/us-eastern-time.js';
 import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
+import { ML_OFF, riskVerdict, type MlVerdict, type RiskVerdict } from './decision-verdicts.js';
 import type { BracketIds, ExecutionEvent, OrderView, TradingVenue } from './execution-venue.js';
 import { PositionLedger, type RoundTrip } from './position-ledger.js';
 
@@ -111,7 +112,8 @@ export class SignalTrader {
     this.venue = venue;
     this.o = o;
     if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw new RangeError('winProbability must be in [0, 1]');
-    this.risk = new RiskEngine(o.startingBalance, o.risk ?? {}, (a) => this.onAlert(a));
+    // The ledger is the one place positions live: the risk engine reads it.
+    this.risk = new RiskEngine(o.startingBalance, o.risk ?? {}, (a) => this.onAlert(a), this.ledger);
     venue.onEvent((e) => this.onEvent(e));
   }
 
@@ -120,10 +122,11 @@ export class SignalTrader {
    * refusal (a coded error) is thrown and leaves the symbol free for the next decision. `withhold`: a reason
    * the caller knows not to enter on this decision (its data is not fit to trade on), counted in `withheld`;
    * the decision still starts the day and runs what alerts asked for. `scored`: the ML verdict when the caller
-   * has already scored the decision (the decision stage scores every snapshot); otherwise `scoreSignal`, if
-   * set, scores it here.
+   * has already scored the decision (the decision pipeline does); otherwise `scoreSignal`, if set, scores it
+   * here. `verdict`: the risk verdict the caller evaluated and published (the pipeline's, evaluated once);
+   * otherwise it is evaluated here, around the venue's last price.
    */
-  onDecision(d: SignalDecision, tsNs: bigint, withhold?: string, scored?: MlScore): void {
+  onDecision(d: SignalDecision, tsNs: bigint, withhold?: string, scored?: MlScore, verdict?: RiskVerdict): void {
     this.counters.decisions++;
     this.risk.startDay(tradeDate(Number(tsNs / 1_000_000n)));
     this.settle();
@@ -146,13 +149,12 @@ export class SignalTrader {
         return;
       }
     }
-    const price = this.venue.last(d.symbol);
-    if (price === undefined) return;
-    const r = this.risk.evaluate({
-      symbol: d.symbol, side: d.direction, entryPrice: price, winProbability: ml ? ml.mean : this.o.winProbability, positionFactor: d.expiry.factor,
-    });
+    const r = verdict ?? riskVerdict(this.risk, d, ml ? scoredVerdict(ml) : ML_OFF, this.venue.last(d.symbol), this.o.winProbability);
+    // Not evaluated: no price to size around yet.
+    if (!r.evaluated) return;
     if (!r.approved) {
-      this.counters.riskRefused[r.reason] = (this.counters.riskRefused[r.reason] ?? 0) + 1;
+      const reason = r.reason as RiskReasonCode;
+      this.counters.riskRefused[reason] = (this.counters.riskRefused[reason] ?? 0) + 1;
       return;
     }
     const tradeId = this.nextTradeId;
@@ -161,7 +163,7 @@ export class SignalTrader {
     let ids: BracketIds;
     try {
       ids = this.venue.submitBracket({
-        symbol: d.symbol, side, qty: r.qty, entry: { type: 'market' }, stopPrice: r.stopPrice, targetPrice: r.targetPrice, tag: String(tradeId),
+        symbol: d.symbol, side, qty: r.qty, entry: { type: 'market' }, stopPrice: r.stopPrice!, targetPrice: r.targetPrice!, tag: String(tradeId),
       });
     } catch (e) {
       this.open.delete(d.symbol);
@@ -169,7 +171,7 @@ export class SignalTrader {
     }
     // `entry`: the last price the size and the bracket were computed from; the market entry fills at the next trade.
     this.o.log?.info({
-      tradeId, orderId: ids.entry, symbol: d.symbol, side, qty: r.qty, entryType: 'market', entry: price, stop: r.stopPrice, target: r.targetPrice,
+      tradeId, orderId: ids.entry, symbol: d.symbol, side, qty: r.qty, entryType: 'market', entry: r.entryPrice, stop: r.stopPrice, target: r.targetPrice,
       marketTime: isoNs(tsNs),
     }, 'Order sent');
     this.nextTradeId++;
@@ -233,7 +235,6 @@ export class SignalTrader {
   private onEvent(e: ExecutionEvent): void {
     if (e.kind !== 'filled') return;
     const f = e.fill;
-    this.risk.onFill(f.symbol, f.side === 'buy' ? f.qty : -f.qty);
     const trip = this.ledger.apply(f);
     this.o.log?.info({
       orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, position: this.ledger.position(f.symbol),
@@ -253,4 +254,9 @@ export class SignalTrader {
 function exitReason(o: OrderView, closing: 'flatten' | 'end' | undefined): TradeRecord['exitReason'] {
   if (o.tag === 'liquidate') return closing ?? 'end';
   return o.type === 'stop' ? 'stop' : 'target';
+}
+
+/** A score as the ML verdict it is. */
+function scoredVerdict(ml: MlScore): MlVerdict {
+  return { enabled: true, state: 'scored', scores: ml.scores, mean: ml.mean, approved: ml.approved, hashes: ml.hashes };
 }

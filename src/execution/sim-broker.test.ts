@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { TradeBatch, splitNs } from '../model/trade-batch.js';
+import { TradeBatch } from '../model/trade-batch.js';
+import { splitNs } from '../model/time.js';
 import type { ExecutionEvent } from './execution-venue.js';
 import { PositionLedger } from './position-ledger.js';
 import { SimBroker, type SimBrokerConfig } from './sim-broker.js';

@@ -1,5 +1,6 @@
-import { joinNs, splitNs, type TradeBatch } from '../model/trade-batch.js';
-import { CONTRACT_SPECS, contractSpec, onTickGrid, stopOnLosingSide, type ContractSpec } from '../risk/contract-specs.js';
+import { type TradeBatch } from '../model/trade-batch.js';
+import { joinNs, splitNs } from '../model/time.js';
+import { CONTRACT_SPECS, contractSpec, onTickGrid, stopOnLosingSide, type ContractSpec } from '../model/contract-specs.js';
 import { ExecutionError, ExecutionErrorCode } from './execution-errors.js';
 import type {
   BracketIds, BracketRequest, CancelReason, ExecutionEvent, Fill, OrderRequest, OrderSide, OrderType, OrderRecord, OrderView, TradingVenue,

@@ -3,8 +3,8 @@ import { decodeBar, decodeLevel, decodeNodes } from './bar-decoder.js';
 import * as L from './layout.js';
 import type { SymbolState } from './symbol-state.js';
 import type { TimeframeSlot } from './timeframes.js';
+import { TWO32 } from '../model/time.js';
 
-const TWO32 = 4294967296;
 
 /** A non-negative int64 counter below 2^53 as a number. */
 function readCount(v: DataView, at: number): number {

@@ -130,8 +130,14 @@ function isWarning(w: unknown): w is ModelWarning {
   return typeof o === 'object' && o !== null && typeof o.code === 'string' && typeof o.message === 'string';
 }
 
+/** The ML filter of a run: its state, and the ensemble when models are loaded. */
+export interface ModelFilter {
+  status: FilterStatus;
+  ensemble: ModelEnsemble | null;
+}
+
 /** The filter of a run: the loaded ensemble, or off with FILTER_OFF when no directory is given. */
-export async function loadModelFilter(dir: string | undefined, opts: { threshold?: number } = {}): Promise<{ status: FilterStatus; ensemble: ModelEnsemble | null }> {
+export async function loadModelFilter(dir: string | undefined, opts: { threshold?: number } = {}): Promise<ModelFilter> {
   if (dir === undefined) return { status: FILTER_OFF, ensemble: null };
   const ensemble = await ModelEnsemble.load(dir, opts);
   return { status: ensemble.status(), ensemble };

@@ -1,13 +1,6 @@
 import type { BarFeatures } from './bar-features.js';
+import { isoNs } from './time.js';
 import { formatTimeframe } from './timeframe-format.js';
-
-/** ISO-8601 UTC of a nanosecond time, keeping sub-millisecond digits when there are any. */
-export function isoNs(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  const iso = new Date(Number(ms)).toISOString();
-  const rest = ns % 1_000_000n;
-  return rest === 0n ? iso : `${iso.slice(0, -1)}${rest.toString().padStart(6, '0')}Z`;
-}
 
 /** The JSON object `mia features` prints for one closed bar (field order is part of the output format). */
 export function barJson(b: BarFeatures): Record<string, unknown> {

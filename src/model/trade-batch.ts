@@ -66,16 +66,6 @@ export class TradeBatch {
   }
 }
 
-/** Splits int64 nanoseconds into the batch's two 32-bit halves. */
-export function splitNs(ns: bigint): [hi: number, lo: number] {
-  return [Number((ns >> 32n) & 0xffffffffn), Number(ns & 0xffffffffn)];
-}
-
-/** Joins two 32-bit halves into int64 nanoseconds. */
-export function joinNs(hi: number, lo: number): bigint {
-  return (BigInt(hi) << 32n) | BigInt(lo);
-}
-
 /** Metadata a source reports about the instrument it reads. */
 export interface SourceInfo {
   /** Symbol as the source names it (for example `ESH4`), or the one the user gave. */

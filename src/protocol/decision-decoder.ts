@@ -1,9 +1,9 @@
-import { nsToUs } from '../common/clock.js';
+import { nsToUs } from '../model/time.js';
 import type { Decision } from './generated/mia/decision.js';
 import { Direction } from './generated/mia/direction.js';
 import type { RiskState } from './generated/mia/risk-state.js';
 import { SymbolPosition } from './generated/mia/symbol-position.js';
-import { isoNs } from '../model/bar-json.js';
+import { isoNs } from '../model/time.js';
 import type { DecisionMessage, DecisionMlJson, RiskMessage } from './messages.js';
 
 const DIRECTION_NAMES: Record<number, DecisionMessage['direction']> = { [Direction.Flat]: 'flat', [Direction.Long]: 'long', [Direction.Short]: 'short' };

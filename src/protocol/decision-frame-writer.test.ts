@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isoNs } from '../model/bar-json.js';
+import { isoNs } from '../model/time.js';
 import { DecisionFrameWriter } from './decision-frame-writer.js';
 import { decodeFrame } from './frame-decoder.js';
 import type { DecisionMessage, RiskMessage } from './messages.js';

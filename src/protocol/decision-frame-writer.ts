@@ -1,4 +1,4 @@
-import { usToNs } from '../common/clock.js';
+import { usToNs } from '../model/time.js';
 import * as flatbuffers from 'flatbuffers';
 import { Decision } from './generated/mia/decision.js';
 import { Direction } from './generated/mia/direction.js';

@@ -1,4 +1,4 @@
-import { nsToUs } from '../common/clock.js';
+import { nsToUs } from '../model/time.js';
 import * as flatbuffers from 'flatbuffers';
 import { Bar } from './generated/mia/bar.js';
 import { ClosedBar } from './generated/mia/closed-bar.js';
@@ -10,7 +10,8 @@ import { QualityFlag } from './generated/mia/quality-flag.js';
 import { RiskState } from './generated/mia/risk-state.js';
 import { Snapshot } from './generated/mia/snapshot.js';
 import { Status } from './generated/mia/status.js';
-import { barJson, isoNs } from '../model/bar-json.js';
+import { barJson } from '../model/bar-json.js';
+import { isoNs } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { decodeDecision, decodeRiskState } from './decision-decoder.js';
 import type { BarJson, BarMessage, FeatureFrameJson, SnapshotMessage, StatusMessage, StreamMessage } from './messages.js';

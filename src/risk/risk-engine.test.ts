@@ -2,13 +2,24 @@
 // 16/8 bracket pays b = 2; stake = balance · Kelly · 0.25.
 import { describe, expect, test } from 'vitest';
 import { RiskReason } from './reason-codes.js';
-import { RiskEngine, type OrderIntent, type RiskAlert } from './risk-engine.js';
+import { RiskEngine, type OrderIntent, type PositionBook, type RiskAlert } from './risk-engine.js';
 
 const esLong: OrderIntent = { symbol: 'ES', side: 'long', entryPrice: 5000, winProbability: 0.55 };
 
+/** A hand-kept position book (in the engine, the ledger of fills is the book); `fill` moves a position. */
+function book(): PositionBook & { fill(symbol: string, qty: number): void } {
+  const held = new Map<string, number>();
+  return {
+    position: (s) => held.get(s) ?? 0,
+    openPositions: () => [...held].filter(([, q]) => q !== 0),
+    fill: (s, q) => void held.set(s, (held.get(s) ?? 0) + q),
+  };
+}
+
 function engine(balance = 10_000, config = {}) {
   const alerts: RiskAlert[] = [];
-  return { risk: new RiskEngine(balance, config, (a) => alerts.push(a)), alerts };
+  const positions = book();
+  return { risk: new RiskEngine(balance, config, (a) => alerts.push(a), positions), alerts, positions };
 }
 
 const refusal = (d: ReturnType<RiskEngine['evaluate']>) => (d.approved ? 'approved' : d.reason);
@@ -49,13 +60,13 @@ describe('RiskEngine sizing', () => {
 
 describe('RiskEngine limits', () => {
   test('max position: 1 held leaves 1; 2 held refuses; an opposite entry is refused', () => {
-    const { risk } = engine();
-    risk.onFill('ES', 1);
+    const { risk, positions } = engine();
+    positions.fill('ES', 1);
     expect(risk.evaluate(esLong)).toMatchObject({ approved: true, qty: 1 });
-    risk.onFill('ES', 1);
+    positions.fill('ES', 1);
     expect(refusal(risk.evaluate(esLong))).toBe(RiskReason.MAX_POSITION);
     expect(refusal(risk.evaluate({ ...esLong, side: 'short' }))).toBe(RiskReason.OPPOSITE_POSITION);
-    risk.onFill('ES', -2);
+    positions.fill('ES', -2);
     expect(risk.position('ES')).toBe(0);
   });
 
@@ -98,15 +109,15 @@ describe('RiskEngine limits', () => {
 
 describe('RiskEngine CATASTROPHE and reset', () => {
   test('a loss of twice the daily limit flattens every position and halts until reset()', () => {
-    const { risk, alerts } = engine();
-    risk.onFill('NQ', -1);
-    risk.onFill('ES', 2);
+    const { risk, alerts, positions } = engine();
+    positions.fill('NQ', -1);
+    positions.fill('ES', 2);
     risk.onTradeClosed(-1000);
     expect(risk.alert).toBe('CATASTROPHE');
     expect(risk.isHalted).toBe(true);
     expect(alerts.at(-1)).toEqual({ level: 'CATASTROPHE', previous: 'INFO', reason: RiskReason.DAILY_LOSS_LIMIT, flatten: [{ symbol: 'ES', qty: -2 }, { symbol: 'NQ', qty: 1 }] });
-    risk.onFill('ES', -2);
-    risk.onFill('NQ', 1);
+    positions.fill('ES', -2);
+    positions.fill('NQ', 1);
     expect(refusal(risk.evaluate(esLong))).toBe(RiskReason.HALTED);
     risk.startDay(30_000); // a new trade date does not lift a halt
     expect(refusal(risk.evaluate(esLong))).toBe(RiskReason.HALTED);

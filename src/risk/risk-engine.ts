@@ -1,4 +1,4 @@
-import { contractSpec, CONTRACT_SPECS, tickValue, type ContractSpec } from './contract-specs.js';
+import { contractSpec, CONTRACT_SPECS, tickValue, type ContractSpec } from '../model/contract-specs.js';
 import { RiskReason, type AlertLevel, type RiskReasonCode } from './reason-codes.js';
 import { checkDistance, distanceTicks, kellyFraction, type DistanceSpec } from './sizing.js';
 
@@ -68,6 +68,20 @@ export interface RiskAlert {
 }
 
 /**
+ * Signed positions by symbol, contracts. The one place positions live is the ledger of fills
+ * (execution/PositionLedger); the risk engine only reads it.
+ */
+export interface PositionBook {
+  /** Signed position of a symbol (0 when flat). */
+  position(symbol: string): number;
+  /** Every symbol not flat, with its signed position. */
+  openPositions(): Iterable<readonly [symbol: string, qty: number]>;
+}
+
+/** No position anywhere: the book of a risk engine that only records verdicts (no venue, no fills). */
+export const FLAT_BOOK: PositionBook = { position: () => 0, openPositions: () => [] };
+
+/**
  * Pre-trade risk: sizes entries by fractional Kelly capped by the position limit and the daily loss left,
  * places the bracket, and refuses with a reason code when a limit is reached. Levels: INFO; WARNING at
  * half the daily loss limit or 3 losses in a row; CRITICAL at the daily loss limit or the maximum
@@ -84,10 +98,10 @@ export class RiskEngine {
   private halted: RiskReasonCode | null = null;
   private day: number | null = null;
   private level: AlertLevel = 'INFO';
-  private readonly positions = new Map<string, number>();
+  private readonly positions: PositionBook;
   private readonly listener: (a: RiskAlert) => void;
 
-  constructor(startingBalance: number, config: Partial<RiskConfig> = {}, listener: (a: RiskAlert) => void = () => {}) {
+  constructor(startingBalance: number, config: Partial<RiskConfig> = {}, listener: (a: RiskAlert) => void = () => {}, positions: PositionBook = FLAT_BOOK) {
     const c = { ...DEFAULT_RISK_CONFIG, ...config };
     if (!(startingBalance >= 0)) throw new RangeError('startingBalance must be >= 0');
     if (!(c.dailyLossLimit > 0) || !(c.minBalance >= 0)) throw new RangeError('dailyLossLimit must be > 0 and minBalance >= 0');
@@ -100,6 +114,7 @@ export class RiskEngine {
     this.config = c;
     this.balanceUsd = startingBalance;
     this.listener = listener;
+    this.positions = positions;
     this.refresh();
   }
 
@@ -125,7 +140,7 @@ export class RiskEngine {
   }
   /** Signed position of a symbol, contracts. */
   position(symbol: string): number {
-    return this.positions.get(symbol) ?? 0;
+    return this.positions.position(symbol);
   }
 
   /** Sizes an entry or refuses it. */
@@ -160,13 +175,6 @@ export class RiskEngine {
     const stopPrice = o.entryPrice - sign * stopTicks * spec.tickSize;
     const targetPrice = o.entryPrice + sign * targetTicks * spec.tickSize;
     return { approved: true, qty, stopPrice, targetPrice, stopTicks, targetTicks, riskUsd: qty * riskPerContract, kelly, alert: this.level };
-  }
-
-  /** Records a fill: `qty` signed (+ buy, − sell). */
-  onFill(symbol: string, qty: number): void {
-    const next = this.position(symbol) + qty;
-    if (next === 0) this.positions.delete(symbol);
-    else this.positions.set(symbol, next);
   }
 
   /** Records a closed trade's profit (negative: loss), net of costs, on the given trade date (day number). */
@@ -226,7 +234,7 @@ export class RiskEngine {
     const previous = this.level;
     this.level = next;
     // Symbols sorted so the flatten list is the same whatever order positions were opened in.
-    const flatten = next === 'CATASTROPHE' ? [...this.positions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([symbol, q]) => ({ symbol, qty: -q })) : [];
+    const flatten = next === 'CATASTROPHE' ? [...this.positions.openPositions()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([symbol, q]) => ({ symbol, qty: -q })) : [];
     this.listener({ level: next, previous, reason, flatten });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { contractSpec, tickValue } from './contract-specs.js';
+import { contractSpec, tickValue } from '../model/contract-specs.js';
 import { distanceTicks, kellyFraction } from './sizing.js';
 
 describe('kellyFraction', () => {

@@ -1,5 +1,5 @@
 import type { SessionJson } from '../protocol/messages.js';
-import type { SessionInput } from './snapshot-input.js';
+import type { SessionInput } from '../model/signal-input.js';
 
 /** The eight features of the original system (docs/signals.md defines each); null while unknown. */
 export interface FeatureVector {

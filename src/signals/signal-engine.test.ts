@@ -1,9 +1,10 @@
-// The engine on hand-built messages of the shapes in src/stream/messages.ts. Expected values are worked by
+// The engine on hand-built messages of the shapes in src/protocol/messages.ts, read as the signals' input. Expected values are worked by
 // hand in the comments: on closes rising by 1 a bar, EMA(2) lags 0.5 and EMA(3) lags 1 (SMA seeds lag
 // (N − 1) / 2, the same), so the spread is 0.5; each bar spans close − 1.5 … close + 0.5 (mirrored when
 // falling), so every true range is 2 and ATR(2) = 2.
 import { describe, expect, test } from 'vitest';
 import type { BarJson, BarMessage, FeatureFrameJson, SessionJson, SnapshotMessage } from '../protocol/messages.js';
+import { readBar, snapshotInputOf } from '../protocol/signal-input.js';
 import { DEFAULT_REGIME_CONFIG } from './regime.js';
 import { DEFAULT_SMART_MONEY_CONFIG } from './smart-money.js';
 import { SignalEngine, type SignalEngineConfig } from './signal-engine.js';
@@ -58,9 +59,18 @@ function snapshot(symbol: string, price: number, lastClosed: BarJson | null = nu
   };
 }
 
+/** Feeds a hand-built message as the stream carries it: a bar updates the indicators, a snapshot is decided on. */
+function feed(engine: SignalEngine, m: SnapshotMessage | BarMessage) {
+  if (m.type === 'bar') {
+    engine.onBarInput(m.symbol, readBar(m.bar));
+    return null;
+  }
+  return engine.decide(snapshotInputOf(m));
+}
+
 function run(engine: SignalEngine, symbol: string, sign: 1 | -1, price: number) {
-  for (const b of bars(symbol, sign)) expect(engine.onMessage(b)).toBeNull();
-  return engine.onMessage(snapshot(symbol, price))!;
+  for (const b of bars(symbol, sign)) expect(feed(engine, b)).toBeNull();
+  return feed(engine, snapshot(symbol, price))!;
 }
 
 describe('SignalEngine', () => {
@@ -99,9 +109,9 @@ describe('SignalEngine', () => {
   test('a closed bar arriving on both its bar topic and a snapshot counts once', () => {
     const withDup = new SignalEngine(config);
     const msgs = bars('ES', 1);
-    for (const b of msgs) withDup.onMessage(b);
+    for (const b of msgs) feed(withDup, b);
     const last1m = msgs.filter((m) => m.bar.timeframe === '1m').at(-1)!.bar;
-    const a = withDup.onMessage(snapshot('ES', 109.25, last1m))!;
+    const a = feed(withDup, snapshot('ES', 109.25, last1m))!;
     const b = run(new SignalEngine(config), 'ES', 1, 109.25);
     expect(a).toEqual(b);
   });
@@ -115,7 +125,7 @@ describe('SignalEngine', () => {
   });
 
   test('before warm-up the decision is flat with null features', () => {
-    const d = new SignalEngine(config).onMessage(snapshot('ES', 100))!;
+    const d = feed(new SignalEngine(config), snapshot('ES', 100))!;
     expect(d.direction).toBe('flat');
     expect(d.features.confluence_score).toBeNull();
     expect(d.features.volume_profile).toBe(0);
@@ -125,6 +135,6 @@ describe('SignalEngine', () => {
   test('a bar with a missing field fails loudly with MIA_ERR_BAD_SIGNAL_INPUT', () => {
     const e = new SignalEngine(config);
     const bad: BarMessage = { type: 'bar', topic: 'bar.ES.1m', symbol: 'ES', bar: { ts: '2026-06-16T13:59:00.000Z', timeframe: '1m', close: 1 }, publishedUs: 0 };
-    expect(() => e.onMessage(bad)).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_SIGNAL_INPUT' }));
+    expect(() => feed(e, bad)).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_SIGNAL_INPUT' }));
   });
 });

@@ -1,11 +1,10 @@
-import type { BarJson, BarMessage, SnapshotMessage } from '../protocol/messages.js';
-import { readBar, SignalInputError, type BarInput } from './bar-input.js';
-import { snapshotInputOf, type FrameInput, type SnapshotInput } from './snapshot-input.js';
+import { SignalInputError, type BarInput, type FrameInput, type SnapshotInput } from '../model/signal-input.js';
+import { isoNs, type UnixNanos } from '../model/time.js';
 import { battleNavale, checkBattleNavaleConfig, DEFAULT_BATTLE_NAVALE_CONFIG, type BattleNavaleConfig } from './battle-navale.js';
-import { weekday } from './calendar/civil-day.js';
-import { ExchangeCalendar } from './calendar/exchange-holidays.js';
-import { DEFAULT_EXPIRY_CONFIG, expiryPhase, type ExpiryConfig, type ExpiryState } from './calendar/options-expiry.js';
-import { easternLocalMs, easternMinuteOfDay, tradeDate } from './calendar/us-eastern-time.js';
+import { weekday } from '../model/calendar/civil-day.js';
+import { ExchangeCalendar } from '../model/calendar/exchange-holidays.js';
+import { DEFAULT_EXPIRY_CONFIG, expiryPhase, type ExpiryConfig, type ExpiryState } from '../model/calendar/options-expiry.js';
+import { easternLocalMs, easternMinuteOfDay, tradeDate } from '../model/calendar/us-eastern-time.js';
 import { checkConfluenceWeights, confluence, CONFLUENCE_TIMEFRAMES, DEFAULT_CONFLUENCE_WEIGHTS, type ConfluenceTimeframe, type ConfluenceWeights } from './confluence.js';
 import { DEFAULT_TIME_FACTOR, momentumFlow, supportResistance, timeFactor, volumeProfilePosition, type FeatureVector, type TimeFactorConfig } from './features.js';
 import { Rsi } from './indicators/rsi.js';
@@ -52,8 +51,8 @@ export const DEFAULT_SIGNAL_ENGINE_CONFIG: SignalEngineConfig = {
 /** One decision, emitted for each snapshot. */
 export interface SignalDecision {
   symbol: string;
-  /** The snapshot's time (ISO-8601 UTC, as received). */
-  ts: string;
+  /** The snapshot's time: its last trade's. */
+  tsNs: UnixNanos;
   score: number;
   confidence: number;
   direction: 'long' | 'short' | 'flat';
@@ -85,11 +84,11 @@ interface SymbolState {
 }
 
 /**
- * Turns the decoded stream of one or more symbols into decisions. Closed bars (bar topics, or a
- * snapshot's `lastClosed` when its bar message has not arrived) update the indicators once each: a bar is
- * taken when its open time is later than the last one taken on that timeframe, so the same bar arriving
- * on both paths counts once. Each snapshot yields one decision. No clock is read: the same messages in
- * the same order give the same decisions.
+ * Turns the snapshots and closed bars of one or more symbols into decisions. Closed bars (the engine's bar
+ * events, or a snapshot's `lastClosed` when its bar has not been taken yet) update the indicators once each: a
+ * bar is taken when its open time is later than the last one taken on that timeframe, so the same bar arriving
+ * on both paths counts once. Each snapshot yields one decision. No clock is read: the same inputs in the same
+ * order give the same decisions.
  */
 export class SignalEngine {
   /** Parameters in use. */
@@ -109,20 +108,6 @@ export class SignalEngine {
     this.createState();
   }
 
-  /** Feeds one message: a snapshot returns its decision, a bar updates the indicators and returns null. */
-  onMessage(m: SnapshotMessage | BarMessage): SignalDecision | null {
-    if (m.type === 'bar') {
-      this.onBar(m.symbol, m.bar);
-      return null;
-    }
-    return this.onSnapshot(m);
-  }
-
-  /** Takes one decoded closed bar of a symbol (see onBarInput). */
-  onBar(symbol: string, bar: BarJson): void {
-    this.onBarInput(symbol, readBar(bar));
-  }
-
   /** Takes one closed bar of a symbol (ignored when that timeframe already has this bar or a later one). */
   onBarInput(symbol: string, b: BarInput): void {
     const s = this.state(symbol);
@@ -133,18 +118,13 @@ export class SignalEngine {
     if (b.timeframe === this.config.baseTimeframe) this.onBaseBar(s, b);
   }
 
-  /** The decision at a decoded snapshot's time (see decide). */
-  onSnapshot(m: SnapshotMessage): SignalDecision {
-    return this.decide(snapshotInputOf(m));
-  }
-
   /** Takes a snapshot's closed bars not yet seen and returns the decision at the snapshot's time. */
   decide(m: SnapshotInput): SignalDecision {
     const s = this.state(m.symbol);
     if (m.tickSize > 0) s.tickSize = m.tickSize;
     for (const f of m.frames) if (f.lastClosed) this.onBarInput(m.symbol, f.lastClosed);
     const base = m.frames.find((f) => f.timeframe === this.config.baseTimeframe) ?? m.frames[0];
-    if (!base) throw new SignalInputError(`snapshot ${m.symbol} ${m.ts}: no frames`);
+    if (!base) throw new SignalInputError(`snapshot ${m.symbol} ${isoNs(m.tsNs)}: no frames`);
     const price = priceAt(base, m.quote);
     const utcMs = m.tsMs;
     const day = tradeDate(utcMs);
@@ -171,7 +151,7 @@ export class SignalEngine {
     const bn = battleNavale(features, volatility ? volatility.high : 0, this.config.battleNavale);
     return {
       symbol: m.symbol,
-      ts: m.ts,
+      tsNs: m.tsNs,
       score: bn.score,
       confidence: bn.confidence,
       direction: bn.direction,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { BarInput, LevelInput } from './bar-input.js';
+import type { BarInput, LevelInput } from '../model/signal-input.js';
 import { DEFAULT_SMART_MONEY_CONFIG, SmartMoneyTracker } from './smart-money.js';
 
 const cfg = { ...DEFAULT_SMART_MONEY_CONFIG, sizeWindow: 10, sizeMinSamples: 4, flowBars: 2, absorptionBars: 3 };

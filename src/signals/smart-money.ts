@@ -1,4 +1,4 @@
-import type { BarInput } from './bar-input.js';
+import type { BarInput } from '../model/signal-input.js';
 import { checkPeriod } from './indicators/indicator.js';
 import { PercentileRank } from './indicators/percentile-rank.js';
 

@@ -1,4 +1,4 @@
-import { usToNs } from '../common/clock.js';
+import { usToNs, TWO32 } from '../model/time.js';
 import * as flatbuffers from 'flatbuffers';
 import { ClosedBar } from '../protocol/generated/mia/closed-bar.js';
 import { FeatureFrame } from '../protocol/generated/mia/feature-frame.js';
@@ -6,11 +6,9 @@ import { Frame } from '../protocol/generated/mia/frame.js';
 import { Payload } from '../protocol/generated/mia/payload.js';
 import { Quote } from '../protocol/generated/mia/quote.js';
 import { Snapshot } from '../protocol/generated/mia/snapshot.js';
-import { Status } from '../protocol/generated/mia/status.js';
 import * as L from '../kernels/layout.js';
-import type { StatusMessage } from '../protocol/messages.js';
+import type { SnapshotEvent } from '../engine/engine-events.js';
 
-const TWO32 = 4294967296;
 // vtable slots of the t_published fields (4 + 2 × field index in schema/mia.fbs), patched just before publish.
 const SNAPSHOT_T_PUBLISHED_SLOT = 28;
 const CLOSED_BAR_T_PUBLISHED_SLOT = 18;
@@ -20,40 +18,6 @@ export interface BuiltFrame {
   bytes: Uint8Array;
   /** Byte index of the int64 t_published field inside `bytes`. */
   publishedAt: number;
-}
-
-/** Last quote of a symbol, when its source has quotes. */
-export interface QuoteInput {
-  tsNs: bigint;
-  bid: number;
-  ask: number;
-  bidSize: number;
-  askSize: number;
-}
-
-/** What a snapshot is built from: the kernel's snapshot region in shared memory and the feed's own facts. */
-export interface SnapshotInput {
-  topic: string;
-  symbol: string;
-  sequence: bigint;
-  lastTsNs: bigint;
-  tickSize: number;
-  sizeDecimals: number;
-  quality: number;
-  tradesTotal: bigint;
-  tickReceivedUs: number;
-  tapeCommittedUs: number;
-  kernelsDoneUs: number;
-  /** Address of the snapshot region the snapshot kernel wrote. */
-  region: number;
-  /** Address of the symbol's state block (timeframe blocks and grids, for the footprint in progress). */
-  state: number;
-  /**
-   * Emitted timeframes: seconds, block index in the region, the last closed Bar struct (168 bytes) if any,
-   * and whether the frame carries the footprint of the bar in progress.
-   */
-  timeframes: readonly { sec: number; block: number; lastClosed: Uint8Array | undefined; footprint: boolean }[];
-  quote: QuoteInput | undefined;
 }
 
 /**
@@ -77,13 +41,13 @@ export class FrameWriter {
     this.view = new DataView(memory.buffer);
   }
 
-  /** A Snapshot frame; its t_published holds frameBuilt until {@link stampPublished}. */
-  snapshot(s: SnapshotInput, frameBuiltUs: number): BuiltFrame {
+  /** The Snapshot frame of `s` on `topic`; its t_published holds frameBuilt until {@link stampPublished}. */
+  snapshot(topic: string, s: SnapshotEvent, frameBuiltUs: number): BuiltFrame {
     const b = this.b;
     b.clear();
     const v = this.view;
     const sp = s.region + L.SNAP_SESSION;
-    const topic = b.createString(s.topic);
+    const topicAt = b.createString(topic);
     const symbol = b.createString(s.symbol);
     const hvn = FeatureFrame.createHvnVector(b, this.doubles(sp + L.SP_HVN, v.getInt32(sp + L.SP_N_HVN, true)));
     const lvn = FeatureFrame.createLvnVector(b, this.doubles(sp + L.SP_LVN, v.getInt32(sp + L.SP_N_LVN, true)));
@@ -120,7 +84,7 @@ export class FrameWriter {
     Snapshot.startSnapshot(b);
     Snapshot.addSymbol(b, symbol);
     Snapshot.addSequence(b, s.sequence);
-    Snapshot.addTsNs(b, s.lastTsNs);
+    Snapshot.addTsNs(b, s.tsNs);
     Snapshot.addTickSize(b, s.tickSize);
     Snapshot.addSizeDecimals(b, s.sizeDecimals);
     Snapshot.addFrames(b, frameVector);
@@ -133,7 +97,7 @@ export class FrameWriter {
     Snapshot.addTFrameBuilt(b, usToNs(frameBuiltUs));
     Snapshot.addTPublished(b, usToNs(frameBuiltUs));
     Snapshot.addTradesTotal(b, s.tradesTotal);
-    return this.finish(topic, Payload.Snapshot, Snapshot.endSnapshot(b), SNAPSHOT_T_PUBLISHED_SLOT);
+    return this.finish(topicAt, Payload.Snapshot, Snapshot.endSnapshot(b), SNAPSHOT_T_PUBLISHED_SLOT);
   }
 
   /**
@@ -167,35 +131,6 @@ export class FrameWriter {
     if (footprint) ClosedBar.addFootprint(b, footprint);
     ClosedBar.addTPublished(b, 1n);
     return this.finish(t, Payload.ClosedBar, ClosedBar.endClosedBar(b), CLOSED_BAR_T_PUBLISHED_SLOT);
-  }
-
-  /** A Status frame. */
-  status(s: Omit<StatusMessage, 'type' | 'topic'>): Uint8Array {
-    const b = this.b;
-    b.clear();
-    const topic = b.createString('status');
-    const source = b.createString(s.source);
-    const state = b.createString(s.sourceState);
-    const detail = s.sourceDetail ? b.createString(JSON.stringify(s.sourceDetail)) : 0;
-    Status.startStatus(b);
-    Status.addUptimeSec(b, s.uptimeSec);
-    Status.addSource(b, source);
-    Status.addSourceState(b, state);
-    Status.addFeedLagMs(b, s.feedLagMs);
-    Status.addPoolInFlight(b, s.poolInFlight);
-    Status.addPoolTasks(b, BigInt(s.poolTasks));
-    Status.addTradesTotal(b, BigInt(s.tradesTotal));
-    Status.addSnapshotsTotal(b, BigInt(s.snapshotsTotal));
-    Status.addBarsTotal(b, BigInt(s.barsTotal));
-    Status.addSubscribers(b, s.subscribers);
-    Status.addFramesConflated(b, BigInt(s.framesConflated));
-    Status.addClosedSlow(b, BigInt(s.closedSlow));
-    Status.addControlErrors(b, BigInt(s.controlErrors));
-    Status.addFinal(b, s.final);
-    Status.addErrors(b, BigInt(s.errors));
-    Status.addSourceConnected(b, s.sourceConnected);
-    if (detail) Status.addSourceDetail(b, detail);
-    return this.finish(topic, Payload.Status, Status.endStatus(b), -1).bytes;
   }
 
   /**

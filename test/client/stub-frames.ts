@@ -1,16 +1,16 @@
-// Binary frames for the client tests: status frames from the server's FrameWriter; snapshots built with the
+// Binary frames for the client tests: status frames from the protocol's StatusFrameWriter; snapshots built with the
 // generated FlatBuffers classes (the writer reads bars out of kernel memory, which these tests do not have).
 import * as flatbuffers from 'flatbuffers';
 import { FeatureFrame } from '../../src/protocol/generated/mia/feature-frame.js';
 import { Frame } from '../../src/protocol/generated/mia/frame.js';
 import { Payload } from '../../src/protocol/generated/mia/payload.js';
 import { Snapshot } from '../../src/protocol/generated/mia/snapshot.js';
-import { FrameWriter } from '../../src/stream/frame-writer.js';
+import { StatusFrameWriter } from '../../src/protocol/status-frame-writer.js';
 import type { StatusMessage } from '../../src/protocol/messages.js';
 
-/** A `status` frame carrying `s`, built by the server's own writer (status frames read no kernel memory). */
+/** A `status` frame carrying `s`, built by the server's own writer. */
 export function statusFrame(s: Omit<StatusMessage, 'type' | 'topic'>): Uint8Array {
-  return new FrameWriter(new WebAssembly.Memory({ initial: 1 })).status(s).slice();
+  return new StatusFrameWriter().status(s).slice();
 }
 
 /** Session facts of the one 1m timeframe a test snapshot may carry (no bars). */

@@ -6,13 +6,12 @@ import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import { ReplaySource } from '../../src/adapters/replay/replay-source.js';
 import { openTradeSource } from '../../src/data/open-trade-source.js';
-import { SnapshotEngine, type FramePublisher } from '../../src/engine/snapshot-engine.js';
+import { SnapshotEngine } from '../../src/engine/snapshot-engine.js';
 import { computeBarFeatures, type ReferenceTrade } from '../../src/kernels/reference/feature-reference.js';
-import { isoNs } from '../../src/model/bar-json.js';
+import { isoNs } from '../../src/model/time.js';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/model/bar-features.js';
-import { decodeFrame } from '../../src/protocol/frame-decoder.js';
-import type { BarMessage, SnapshotMessage } from '../../src/protocol/messages.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
+import { collectFrames } from './frame-collector.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const config = { ...DEFAULT_FEATURE_CONFIG, timeframesSec: [60, 300], sizeDecimals: 0 };
@@ -26,28 +25,16 @@ async function referenceTrades(path: string): Promise<ReferenceTrade[]> {
   return out;
 }
 
-function collector(): FramePublisher & { bars: BarMessage[]; snapshots: SnapshotMessage[] } {
-  const bars: BarMessage[] = [];
-  const snapshots: SnapshotMessage[] = [];
-  return {
-    bars, snapshots,
-    snapshot: (_s, _t, f) => void snapshots.push(decodeFrame(f.bytes) as SnapshotMessage),
-    bar: (_t, f) => void bars.push(decodeFrame(f.bytes) as BarMessage),
-    status: () => undefined,
-    counters: () => ({ subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 }),
-  };
-}
-
 describe.skipIf(!HAVE_DATA)('SnapshotEngine on the ESH4 trades (Databento)', () => {
   const file = dataFile('cme-esh4-mbo/esh4_20231225_trades.csv');
 
   test.each(['inline', 'pool'] as const)('kernels %s, a 256-trade tape: bars equal mia features, one snapshot per close', async (kernels) => {
     const source = await ReplaySource.open(file, { speed: 'max', tickSize: 0.25 });
-    const out = collector();
-    const engine = new SnapshotEngine(source, out, {
+    const engine = new SnapshotEngine(source, {
       config, intervalMs: 100, threads: 2, kernels,
       footprint: true, liveFootprintSec: [60, 300], staleMs: 5000, tapeCapacity: 256,
     }, pino({ level: 'silent' }));
+    const out = collectFrames(engine);
     await engine.start();
     await engine.done;
     await engine.stop();

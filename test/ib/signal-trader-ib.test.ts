@@ -4,7 +4,8 @@ import { IbSource } from '../../src/adapters/ib/ib-source.js';
 import { IbOrderRoute, type OrderApproval } from '../../src/adapters/ib/order-route.js';
 import type { ExecutionEvent } from '../../src/execution/execution-venue.js';
 import { SignalTrader } from '../../src/execution/signal-trader.js';
-import { splitNs, TradeBatch } from '../../src/model/trade-batch.js';
+import { TradeBatch } from '../../src/model/trade-batch.js';
+import { splitNs } from '../../src/model/time.js';
 import type { SignalDecision } from '../../src/signals/signal-engine.js';
 import { fastSettings, quiet, startServer, waitFor } from './harness.js';
 import type { TwsServer } from './tws-server.js';
@@ -28,7 +29,7 @@ const approve: OrderApproval = { approve: () => ({ approved: true }) };
 /** A hand-built decision: only the fields the trader reads carry meaning. */
 function decision(direction: SignalDecision['direction']): SignalDecision {
   return {
-    symbol: 'ES', ts: '', score: 0.5, confidence: 0.9, direction,
+    symbol: 'ES', tsNs: 0n, score: 0.5, confidence: 0.9, direction,
     features: { confluence_score: 0.5, momentum_flow: null, trend_alignment: 1, volume_profile: 0, support_resistance: 0, market_regime_score: 0, volatility_regime: null, time_factor: 1 },
     regime: { market: null, volatility: null, timeframes: { '1m': null, '5m': null, '15m': null, '1h': null, '4h': null } },
     smartMoney: { largeFlow: null, stacked: null, absorption: null, book: null, score: null } as unknown as SignalDecision['smartMoney'],

@@ -7,7 +7,8 @@ import { SymbolState } from '../../src/kernels/symbol-state.js';
 import { TapeWriter } from '../../src/kernels/tape-writer.js';
 import { planTimeframes } from '../../src/kernels/timeframes.js';
 import type { BarFeatures, FeatureConfig } from '../../src/model/bar-features.js';
-import { splitNs, TradeBatch } from '../../src/model/trade-batch.js';
+import { TradeBatch } from '../../src/model/trade-batch.js';
+import { splitNs } from '../../src/model/time.js';
 
 /** A trade as tests write it. */
 export interface TestTrade {

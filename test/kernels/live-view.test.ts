@@ -13,7 +13,8 @@ import { TapeWriter } from '../../src/kernels/tape-writer.js';
 import { planTimeframes } from '../../src/kernels/timeframes.js';
 import { computeBarFeatures, computeSessionProfile } from '../../src/kernels/reference/feature-reference.js';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../src/model/bar-features.js';
-import { splitNs, TradeBatch } from '../../src/model/trade-batch.js';
+import { TradeBatch } from '../../src/model/trade-batch.js';
+import { splitNs } from '../../src/model/time.js';
 import { expectSameBars } from './compare.js';
 import type { TestTrade } from './harness.js';
 

@@ -2,9 +2,8 @@ import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ErrorCode, inputError, MiaError, unreadable, type ErrorCodeValue } from '../../src/common/errors.js';
 import { Side } from '../../src/model/side.js';
-import {
-  splitNs, TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource,
-} from '../../src/model/trade-batch.js';
+import { TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../src/model/trade-batch.js';
+import { splitNs } from '../../src/model/time.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from '../../src/data/csv-fields.js';
 import { emptyFileError, parseCsvHeader, type Columns } from '../../src/data/csv-trade-rows.js';
 import { textLines } from './text-lines.js';

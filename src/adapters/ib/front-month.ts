@@ -4,7 +4,7 @@
  * expiry, eight days earlier. Dates are UTC calendar days of the instant given.
  */
 
-import { nthWeekday } from '../../signals/calendar/civil-day.js';
+import { nthWeekday } from '../../model/calendar/civil-day.js';
 
 /** A quarterly contract month. */
 export interface ContractMonth {

@@ -2,7 +2,7 @@ import { EventName, SecType, type Contract, type ContractDetails, type IBApi } f
 import type { Logger } from 'pino';
 import type { InstrumentInfo, MarketSource, TradeSink } from '../../engine/market-source.js';
 import { QualityFlag } from '../../protocol/generated/mia/quality-flag.js';
-import { contractSpec } from '../../risk/contract-specs.js';
+import { contractSpec } from '../../model/contract-specs.js';
 import { ContextPrices, type ContextPrice, type IbIndexSymbol } from './context-prices.js';
 import { frontMonth } from './front-month.js';
 import { IbConnection } from './ib-connection.js';

@@ -1,6 +1,6 @@
 import { EventName, OrderAction, OrderType, type Contract, type Execution, type IBApi, type Order } from '@stoqey/ib';
 import type { Logger } from 'pino';
-import { contractSpec, onTickGrid, stopOnLosingSide } from '../../risk/contract-specs.js';
+import { contractSpec, onTickGrid, stopOnLosingSide } from '../../model/contract-specs.js';
 import { ibError, IbErrorCode } from './ib-errors.js';
 import type { IbSource } from './ib-source.js';
 

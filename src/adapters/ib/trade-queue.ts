@@ -1,8 +1,8 @@
 import type { TradeSink } from '../../engine/market-source.js';
 import { TradeBatch } from '../../model/trade-batch.js';
 import type { IbTrade } from './tape-merge.js';
+import { TWO32 } from '../../model/time.js';
 
-const TWO32 = 4294967296;
 // Sized for a few seconds of a fast market between polls; grows (and logs nothing) beyond.
 const INITIAL = 8192;
 // Seam memory: trades of the last taken second, enough for the busiest second of ES.

@@ -3,6 +3,7 @@ import { TradeBatch, type ReadStats, type SourceInfo, type TradeSource } from '.
 import { SIM_INSTRUMENTS, type SimInstrument } from './instruments.js';
 import { Prng } from './prng.js';
 import { phaseAt } from './trading-calendar.js';
+import { TWO32 } from '../../model/time.js';
 
 /** Simulator settings. */
 export interface SimulatorOptions {
@@ -23,7 +24,6 @@ export interface SimulatorOptions {
   withoutSides?: boolean;
 }
 
-const TWO32 = 4294967296;
 
 /** Default first instant: 2024-03-04T14:30:00Z, a Monday cash open, so a run starts in an active market. */
 export const SIM_DEFAULT_START_NS = 1709562600000000000n;

@@ -3,8 +3,8 @@ import type { InstrumentInfo, MarketSource, TradeSink } from '../../engine/marke
 import { TradeBatch } from '../../model/trade-batch.js';
 import { SIM_INSTRUMENTS } from './instruments.js';
 import { MarketSimulator, SIM_DEFAULT_START_NS } from './market-simulator.js';
+import { TWO32 } from '../../model/time.js';
 
-const TWO32 = 4294967296;
 // Small batches: generating one is a slice of main-thread time taken between polls.
 const SIM_BATCH = 512;
 

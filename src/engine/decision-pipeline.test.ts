@@ -1,14 +1,17 @@
-// The decision stage on hand-built snapshots with a stub scorer: every snapshot's decision is published
-// before the call returns, scored when models are loaded, in snapshot order; a failed scoring is marked.
+// The decision pipeline on hand-built snapshots with a stub scorer: every snapshot's decision is published
+// before the call returns (trading: once settled), scored when models are loaded, in snapshot order; a failed
+// scoring is marked. Decisions reach the collector as subscribers get them: bus → StreamPublisher → frame.
 import pino from 'pino';
 import { describe, expect, test } from 'vitest';
 import type { BracketIds, BracketRequest, ExecutionEvent, OrderView, TradingVenue } from '../execution/execution-venue.js';
 import type { EnsembleScore, FilterStatus } from '../ml/model-ensemble.js';
 import type { SignalEngineConfig } from '../signals/signal-engine.js';
-import { decodeFrame } from '../protocol/frame-decoder.js';
-import type { BuiltFrame } from '../stream/frame-writer.js';
+import { decodeFrame, qualityBits } from '../protocol/frame-decoder.js';
 import type { BarJson, BarMessage, DecisionMessage, RiskMessage, SnapshotMessage, StreamMessage } from '../protocol/messages.js';
-import { DecisionStage, type DecisionScorer, type TopicPublisher } from './decision-stage.js';
+import { readBar, snapshotInputOf } from '../protocol/signal-input.js';
+import { StreamPublisher, type FrameSink } from '../stream/stream-publisher.js';
+import { DecisionPipeline, type DecisionPipelineOptions, type DecisionScorer } from './decision-pipeline.js';
+import { EventBus, type SnapshotEvent } from './engine-events.js';
 
 const HASHES: [string, string, string] = ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)];
 const FILTER: FilterStatus = {
@@ -16,24 +19,38 @@ const FILTER: FilterStatus = {
   models: ['lr', 'gbt', 'rf'].map((name, i) => ({ name, file: `${name}.onnx`, sha256: HASHES[i]! })),
 };
 
-/** Collects what the stage publishes, decoded. */
-class Collector implements TopicPublisher {
+/** Collects what subscribers would get of the pipeline's events, decoded from the frames. */
+class Collector implements FrameSink {
   readonly out: StreamMessage[] = [];
-  snapshots = 0;
-  snapshot(): void {
-    this.snapshots++;
+  readonly bus = new EventBus();
+  constructor() {
+    // No snapshot is emitted here: the frame writer's memory is never read.
+    new StreamPublisher(this.bus, new WebAssembly.Memory({ initial: 1 }), this);
   }
+  snapshot(): void {}
   bar(): void {}
   status(): void {}
   publish(_topic: string, bytes: Uint8Array): void {
     this.out.push(decodeFrame(bytes));
   }
-  counters(): { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number } {
-    return { subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 };
-  }
   decisions(symbol?: string): DecisionMessage[] {
     return this.out.filter((m): m is DecisionMessage => m.type === 'signal' && (!symbol || m.symbol === symbol));
   }
+}
+
+/** A pipeline whose decisions and risk state go to `c`. */
+function pipelineOn(c: Collector, o: DecisionPipelineOptions): DecisionPipeline {
+  return new DecisionPipeline(o, log).attach(c.bus);
+}
+
+/** A decoded snapshot handed to the pipeline as the engine's event would give it. */
+function decideOn(p: DecisionPipeline, m: SnapshotMessage): void {
+  p.onSnapshot({ symbol: m.symbol, sequence: BigInt(m.sequence), tsNs: BigInt(m.tsNs), quality: qualityBits(m.quality), input: snapshotInputOf(m) });
+}
+
+/** A decoded closed bar handed to the pipeline. */
+function barOn(p: DecisionPipeline, m: BarMessage): void {
+  p.onBar(m.symbol, readBar(m.bar));
 }
 
 /** A scorer answering 0.7 from each model (approved at 0.6), recording the rows it was given. */
@@ -129,19 +146,19 @@ function risingSnapshot(sequence: number, quality: string[]): SnapshotMessage {
   };
 }
 
-/** A paper stage on a LaterVenue, warmed on the rise. */
-function paperStage(c: Collector, o: { tradeFromNs?: bigint; noEntryQuality?: number; maxEntryLagMs?: number }): { stage: DecisionStage; venue: LaterVenue } {
+/** A paper pipeline on a LaterVenue, warmed on the rise. */
+function paperStage(c: Collector, o: { tradeFromNs?: bigint; noEntryQuality?: number; maxEntryLagMs?: number }): { stage: DecisionPipeline; venue: LaterVenue } {
   const venue = new LaterVenue();
-  const stage = new DecisionStage(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'], signals: RISING, risk: { maxPosition: 2 }, venue, ...o }, log);
-  for (const b of risingBars()) stage.onBar(b);
+  const stage = pipelineOn(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'], signals: RISING, risk: { maxPosition: 2 }, venue, ...o });
+  for (const b of risingBars()) barOn(stage, b);
   return { stage, venue };
 }
 
-describe('DecisionStage', () => {
+describe('DecisionPipeline', () => {
   test('without models every snapshot gets its decision at once, the filter off and saying so', () => {
     const c = new Collector();
-    const stage = new DecisionStage(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] }, log);
-    for (let i = 1; i <= 3; i++) stage.onSnapshot(snapshot('ES', i));
+    const stage = pipelineOn(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] });
+    for (let i = 1; i <= 3; i++) decideOn(stage, snapshot('ES', i));
     expect(c.decisions().map((d) => d.sequence)).toEqual([1, 2, 3]);
     expect(c.decisions()[0]!.ml).toEqual({ enabled: false, state: 'off', scores: [], mean: null, approved: false, hashes: [] });
     expect(stage.health().filter.enabled).toBe(false);
@@ -152,11 +169,11 @@ describe('DecisionStage', () => {
   test('with models every snapshot is scored before the call returns, in order, whatever the symbol', () => {
     const c = new Collector();
     const scorer = new StubScorer();
-    const stage = new DecisionStage(c, { filter: FILTER, scorer, startingBalance: 25_000, winProbability: 0.5, symbols: ['ES', 'NQ'] }, log);
-    stage.onSnapshot(snapshot('ES', 1));
+    const stage = pipelineOn(c, { filter: FILTER, scorer, startingBalance: 25_000, winProbability: 0.5, symbols: ['ES', 'NQ'] });
+    decideOn(stage, snapshot('ES', 1));
     expect(c.decisions('ES').map((d) => d.sequence)).toEqual([1]);
-    stage.onSnapshot(snapshot('NQ', 1));
-    for (let i = 2; i <= 4; i++) stage.onSnapshot(snapshot('ES', i));
+    decideOn(stage, snapshot('NQ', 1));
+    for (let i = 2; i <= 4; i++) decideOn(stage, snapshot('ES', i));
     expect(c.decisions('ES').map((d) => [d.sequence, d.ml.state])).toEqual([[1, 'scored'], [2, 'scored'], [3, 'scored'], [4, 'scored']]);
     expect(c.decisions('NQ').map((d) => [d.sequence, d.ml.state])).toEqual([[1, 'scored']]);
     expect(c.decisions('ES')[0]!.ml).toEqual({ enabled: true, state: 'scored', scores: [0.7, 0.7, 0.7], mean: 0.7, approved: true, hashes: HASHES });
@@ -176,48 +193,51 @@ describe('DecisionStage', () => {
         return { scores: [0.1, 0.2, 0.3], mean: 0.2, approved: false, hashes: HASHES };
       },
     };
-    const stage = new DecisionStage(c, { filter: FILTER, scorer, startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] }, log);
-    stage.onSnapshot(snapshot('ES', 1));
-    stage.onSnapshot(snapshot('ES', 2));
+    const stage = pipelineOn(c, { filter: FILTER, scorer, startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] });
+    decideOn(stage, snapshot('ES', 1));
+    decideOn(stage, snapshot('ES', 2));
     expect(c.decisions().map((d) => [d.sequence, d.ml.state, d.ml.approved])).toEqual([[1, 'failed', false], [2, 'scored', false]]);
     expect(stage.health().counts.failed).toBe(1);
   });
 
   test('a snapshot the signals cannot read is counted as an error, not thrown', () => {
     const c = new Collector();
-    const stage = new DecisionStage(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] }, log);
-    stage.onSnapshot({ ...snapshot('ES', 1), frames: [] });
+    const stage = pipelineOn(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] });
+    decideOn(stage, { ...snapshot('ES', 1), frames: [] });
     expect(c.decisions()).toEqual([]);
     expect(stage.health().counts).toMatchObject({ snapshots: 1, decisions: 0, errors: 1 });
   });
 
-  test("warm-up frames never reach the signals; the counters are the server's", () => {
+  test('warm-up events never reach the signals', () => {
     const c = new Collector();
-    const stage = new DecisionStage(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] }, log);
-    stage.warm({ bytes: new Uint8Array(8), publishedAt: -1 } satisfies BuiltFrame);
+    const stage = pipelineOn(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] });
+    const warm = { symbol: 'ES', warm: true, input: () => { throw new Error('a warm-up snapshot is not read'); } } as unknown as SnapshotEvent;
+    const bus = new EventBus();
+    stage.attach(bus);
+    bus.emit('snapshot', warm);
     expect(stage.health().counts.snapshots).toBe(0);
-    expect(stage.counters().subscribers).toBe(0);
+    expect(c.decisions()).toEqual([]);
   });
 
   test('paper mode: no entry before tradeFromNs or on a Gap, Stale or Disconnected snapshot; each decision still published, the reason counted', async () => {
     const c = new Collector();
     const early = paperStage(c, { tradeFromNs: RISE_NS + 1n });
-    early.stage.onSnapshot(risingSnapshot(1, []));
+    decideOn(early.stage, risingSnapshot(1, []));
     await early.stage.settle();
     expect(early.venue.brackets).toEqual([]);
     expect(early.stage.health().trading).toMatchObject({ directional: 0, entries: 0, withheld: { beforeStart: 1 } });
 
     const c2 = new Collector();
     const { stage, venue } = paperStage(c2, { tradeFromNs: RISE_NS, noEntryQuality: 1 | 2 | 4 }); // Stale | Gap | Disconnected
-    stage.onSnapshot(risingSnapshot(1, ['Gap', 'SidesInferred']));
-    stage.onSnapshot(risingSnapshot(2, ['Stale', 'SidesInferred']));
-    stage.onSnapshot(risingSnapshot(3, ['Disconnected', 'Gap'])); // counted under the worse: Disconnected
+    decideOn(stage, risingSnapshot(1, ['Gap', 'SidesInferred']));
+    decideOn(stage, risingSnapshot(2, ['Stale', 'SidesInferred']));
+    decideOn(stage, risingSnapshot(3, ['Disconnected', 'Gap'])); // counted under the worse: Disconnected
     await stage.settle();
     expect(venue.brackets).toEqual([]);
     expect(c2.decisions().map((d) => [d.sequence, d.direction, d.risk.approved])).toEqual([[1, 'long', true], [2, 'long', true], [3, 'long', true]]);
     expect(stage.health().trading!.withheld).toEqual({ Gap: 1, Stale: 1, Disconnected: 1 });
     // Clean (SidesInferred does not block): the bracket goes out, sized as the decision's risk verdict says.
-    stage.onSnapshot(risingSnapshot(4, ['SidesInferred']));
+    decideOn(stage, risingSnapshot(4, ['SidesInferred']));
     await stage.settle();
     const d = c2.decisions().at(-1)!;
     expect(venue.brackets).toMatchObject([{ symbol: 'ES', side: 'buy', qty: d.risk.qty, entry: { type: 'market' }, stopPrice: d.risk.stopPrice, targetPrice: d.risk.targetPrice }]);
@@ -227,7 +247,7 @@ describe('DecisionStage', () => {
   test('paper mode: a snapshot further behind the wall clock than maxEntryLagMs is not entered on (Lagging)', async () => {
     const c = new Collector();
     const { stage, venue } = paperStage(c, { maxEntryLagMs: 5000 }); // the rise is dated 2026-06-16: long ago
-    stage.onSnapshot(risingSnapshot(1, []));
+    decideOn(stage, risingSnapshot(1, []));
     await stage.settle();
     expect(venue.brackets).toEqual([]);
     expect(stage.health().trading!.withheld).toEqual({ Lagging: 1 });
@@ -236,7 +256,7 @@ describe('DecisionStage', () => {
   test('paper mode on a venue that fills later: the fill publishes the risk state with the position', async () => {
     const c = new Collector();
     const { stage, venue } = paperStage(c, {});
-    stage.onSnapshot(risingSnapshot(1, []));
+    decideOn(stage, risingSnapshot(1, []));
     await stage.settle();
     const risk = (): RiskMessage[] => c.out.filter((m): m is RiskMessage => m.type === 'risk');
     expect(risk().at(-1)!.positions).toEqual([{ symbol: 'ES', qty: 0 }]);

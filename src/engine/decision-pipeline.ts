@@ -1,0 +1,368 @@
+import type { Logger } from 'pino';
+import { isMiaError } from '../common/errors.js';
+import { ML_OFF, riskVerdict, type MlVerdict, type RiskVerdict } from '../execution/decision-verdicts.js';
+import type { TradingVenue } from '../execution/execution-venue.js';
+import { PositionLedger } from '../execution/position-ledger.js';
+import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
+import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
+import type { BarInput, SnapshotInput } from '../model/signal-input.js';
+import type { UnixNanos } from '../model/time.js';
+import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
+import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
+import { FEATURE_NAMES, featureRow } from '../signals/features.js';
+import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
+import type { DecisionEvent, EventBus, RiskStateEvent } from './engine-events.js';
+
+/** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
+export interface DecisionScorer {
+  score(features: Float32Array): EnsembleScore;
+}
+
+/** How the pipeline decides. */
+export interface DecisionPipelineOptions {
+  /** The ML filter's state (FILTER_OFF without models). */
+  filter?: FilterStatus;
+  /** The ensemble; null or absent: the filter is off. */
+  scorer?: DecisionScorer | null;
+  /**
+   * Score flat decisions too (default true: `mia serve` shows every decision's scores). A backtest scores only
+   * long and short decisions, the only ones the filter can let through.
+   */
+  scoreFlat?: boolean;
+  startingBalance: number;
+  risk?: Partial<RiskConfig>;
+  /** Kelly win probability when no ML mean supplies one. */
+  winProbability: number;
+  signals?: Partial<SignalEngineConfig>;
+  /** Value given to the models for a feature still warming up (the manifest's missingFeatureValue). */
+  missingFeature?: number;
+  /** Symbols whose positions the risk state lists. */
+  symbols: readonly string[];
+  /**
+   * Trading: every decision's verdict also goes to a SignalTrader on this venue (a bracket for an approved long
+   * or short): the simulated broker of backtests and of paper trading on sim and replay, or the IB paper route.
+   * The venue must see every trade the engine takes (BrokerTap, with holding/settle from this pipeline).
+   */
+  venue?: TradingVenue;
+  /** Trading: no entries on snapshots before this market time (a live source's start-up backfill; a backtest's --from). */
+  tradeFromNs?: UnixNanos;
+  /** Trading: no entries on snapshots carrying any of these QualityFlag bits (live: Gap, Stale, Disconnected). */
+  noEntryQuality?: number;
+  /** Trading: no entries on snapshots whose market time is more than this behind the wall clock, ms (`Lagging`). */
+  maxEntryLagMs?: number;
+  /** Logs each order, fill and the result (trading); a backtest passes none. */
+  tradingLog?: Logger;
+}
+
+/** A snapshot to decide on: what the signals read and what the decision repeats. */
+export interface SnapshotToDecide {
+  symbol: string;
+  sequence: bigint;
+  tsNs: UnixNanos;
+  /** QualityFlag bits. */
+  quality: number;
+  input: SnapshotInput;
+}
+
+/** One decision's feature row as the signals computed it, before the ML filter sees it (the training tap). */
+export interface FeatureRow {
+  decision: SignalDecision;
+  input: SnapshotInput;
+  /** The eight features in FEATURE_NAMES order, missing ones as the pipeline's `missingFeature`; reused: copy to keep. */
+  row: Float32Array;
+}
+
+/** Decisions made, and where those that did not reach an approved size stopped. */
+export interface DecisionCounters {
+  snapshots: number;
+  bars: number;
+  decisions: number;
+  directional: number;
+  scored: number;
+  failed: number;
+  mlApproved: number;
+  riskEvaluated: number;
+  riskApproved: number;
+  riskRefused: Record<string, number>;
+  /** Inputs that could not be decided on (bad signal input), each logged with its code. */
+  errors: number;
+}
+
+/** The pipeline's part of /health's `decisions`. */
+export interface PipelineHealth {
+  filter: FilterStatus;
+  counts: DecisionCounters;
+  /** Trading: the trader's counters and the directional decisions it withheld, by reason. */
+  trading?: TraderCounters & { withheld: WithheldCounters };
+}
+
+/** A decision made, waiting for its risk verdict (trading: once the venue has seen the trades it was made on). */
+interface Pending {
+  d: SignalDecision;
+  sequence: bigint;
+  tsNs: UnixNanos;
+  quality: number;
+  ml: MlVerdict;
+}
+
+/** A withheld entry is counted under its highest blocking flag: Disconnected before Gap before Stale. */
+const BY_SEVERITY = (Object.entries(QualityFlag) as Array<[string, number]>).sort((a, b) => b[1] - a[1]);
+
+const ML_SKIPPED: MlVerdict = Object.freeze({ ...ML_OFF, enabled: true, state: 'skipped' }) as MlVerdict;
+
+/**
+ * The one decision path of `mia serve`, `mia backtest` and `mia train`: signals → ML filter → risk → trader.
+ * It takes the engine's snapshot and bar events (attach) or calls of its own (tests), decides on every snapshot,
+ * scores the decision once, evaluates its risk once, and emits the decision and the risk state on the bus; with
+ * a venue, the published verdict is the one traded. Scoring is synchronous (one onnxruntime run of the joined
+ * ensemble, ~10 µs), so every snapshot is decided in order, whatever the load: live decides as a backtest of the
+ * same trades does. No wall clock is read except for the live entry-lag check (`maxEntryLagMs`).
+ */
+export class DecisionPipeline {
+  readonly risk: RiskEngine;
+  /** Trading: the trader placing the verdicts on the venue; null when verdicts are recorded only. */
+  readonly trader: SignalTrader | null;
+  /** Where positions live: the trader's ledger of fills, or an empty one when nothing trades. */
+  readonly ledger: PositionLedger;
+  readonly counts: DecisionCounters = {
+    snapshots: 0, bars: 0, decisions: 0, directional: 0, scored: 0, failed: 0, mlApproved: 0,
+    riskEvaluated: 0, riskApproved: 0, riskRefused: {}, errors: 0,
+  };
+  private readonly o: DecisionPipelineOptions;
+  private readonly log: Logger;
+  private readonly signals: SignalEngine;
+  private readonly scorer: DecisionScorer | null;
+  private readonly filter: FilterStatus;
+  private readonly row = new Float32Array(FEATURE_NAMES.length);
+  private readonly waiting: Pending[] = [];
+  private readonly taps: Array<(r: FeatureRow) => void> = [];
+  private bus: EventBus | undefined;
+  private lastRefusal: string | null = null;
+  private lastRefusalSymbol: string | null = null;
+  private riskKey = '';
+  private finishing: Promise<void> | undefined;
+
+  constructor(o: DecisionPipelineOptions, log: Logger) {
+    if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw new RangeError('winProbability must be in [0, 1]');
+    this.o = o;
+    this.log = log;
+    this.signals = new SignalEngine(o.signals ?? {});
+    this.scorer = o.scorer ?? null;
+    this.filter = o.filter ?? FILTER_OFF;
+    this.trader = o.venue
+      ? new SignalTrader(o.venue, {
+        startingBalance: o.startingBalance, winProbability: o.winProbability, ...(o.risk ? { risk: o.risk } : {}),
+        ...(o.tradeFromNs !== undefined ? { tradeFromNs: o.tradeFromNs } : {}), ...(o.tradingLog ? { log: o.tradingLog } : {}),
+      })
+      : null;
+    this.ledger = this.trader ? this.trader.ledger : new PositionLedger();
+    this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {}, undefined, this.ledger);
+    // A live venue fills later than the decision: the positions on `risk` follow its fills (the trader's listener
+    // was registered first, so its ledger is up to date here).
+    o.venue?.onEvent((e) => {
+      if (e.kind === 'filled') this.publishRisk(true);
+    });
+  }
+
+  /** The signal engine's configuration in use (what a model manifest records). */
+  get signalConfig(): SignalEngineConfig {
+    return this.signals.config;
+  }
+
+  /**
+   * Takes the engine's snapshot and bar events (warm-up events skipped) and emits decisions and the risk state
+   * on the same bus; the risk state also goes out with every status.
+   */
+  attach(bus: EventBus): this {
+    this.bus = bus;
+    bus.on('bar', (e) => {
+      if (!e.warm) this.guard(e.symbol, () => this.onBar(e.symbol, e.input()));
+    });
+    bus.on('snapshot', (e) => {
+      if (e.warm) return;
+      const input = this.guard(e.symbol, () => e.input());
+      if (input) this.onSnapshot({ symbol: e.symbol, sequence: e.sequence, tsNs: e.tsNs, quality: e.quality, input });
+      else this.counts.snapshots++;
+    });
+    bus.on('status', () => this.publishRisk());
+    return this;
+  }
+
+  /** Calls `f` with every decision's feature row, before scoring (`mia train` labels these rows). */
+  tap(f: (r: FeatureRow) => void): void {
+    this.taps.push(f);
+  }
+
+  /** Takes one closed bar of a symbol (the indicators of its timeframe). */
+  onBar(symbol: string, bar: BarInput): void {
+    this.counts.bars++;
+    this.guard(symbol, () => this.signals.onBarInput(symbol, bar));
+  }
+
+  /** Decides on a snapshot; the decision is emitted now, or (trading) once `settle` has given it its verdict. */
+  onSnapshot(s: SnapshotToDecide): void {
+    this.counts.snapshots++;
+    const d = this.guard(s.symbol, () => this.signals.decide(s.input));
+    if (!d) return;
+    const row = featureRow(d.features, this.o.missingFeature ?? 0, this.row);
+    for (const t of this.taps) t({ decision: d, input: s.input, row });
+    const ml = !this.scorer ? ML_OFF : d.direction !== 'flat' || (this.o.scoreFlat ?? true) ? this.score(d, row) : ML_SKIPPED;
+    this.risk.startDay(d.tradeDate);
+    if (d.direction !== 'flat') this.counts.directional++;
+    const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml };
+    if (this.trader) this.waiting.push(p);
+    else this.conclude(p);
+  }
+
+  /** Trading: true while decisions wait for their verdict (the BrokerTap holds its intake meanwhile). */
+  holding(): boolean {
+    return this.waiting.length > 0;
+  }
+
+  /**
+   * Trading: gives every waiting decision its verdict and hands it to the trader, in order, once the venue has
+   * seen every trade of the intake that produced them (a decision must not fill on trades before it); then runs
+   * what alerts asked for and publishes the risk state if it changed.
+   */
+  settle(): Promise<void> {
+    for (const p of this.waiting.splice(0)) this.conclude(p);
+    this.trader?.settle();
+    this.publishRisk(true);
+    return Promise.resolve();
+  }
+
+  /**
+   * Shutdown: every decision concluded; trading: open positions closed at market through the venue (the
+   * simulator: at the last price, as a backtest's end; a live venue: its closes fill later). Once only.
+   */
+  finish(): Promise<void> {
+    this.finishing ??= (async () => {
+      await this.settle();
+      if (!this.trader) return;
+      try {
+        this.trader.finish();
+      } finally {
+        this.publishRisk(true);
+      }
+    })();
+    return this.finishing;
+  }
+
+  /** Trading, at shutdown once the venue has closed what it could: the realised P&L per symbol and in total, logged once. */
+  logTradingResult(): void {
+    if (!this.trader || !this.o.tradingLog) return;
+    const r = this.trader.result(this.o.symbols);
+    const cents = (x: number): number => Math.round(x * 100) / 100;
+    const pnlUsd = Object.fromEntries(Object.entries(r.pnlUsd).map(([s, x]) => [s, cents(x)]));
+    // Open positions (an IB close not confirmed in time) are left out of the realised P&L: listed, not valued.
+    const open = this.o.symbols.map((symbol) => ({ symbol, qty: this.ledger.position(symbol) })).filter((p) => p.qty !== 0);
+    this.o.tradingLog.info({ pnlUsd, totalUsd: cents(r.totalUsd), roundTrips: r.roundTrips, wins: r.wins, open }, 'Paper trading result');
+  }
+
+  /** The pipeline's part of /health's `decisions`. */
+  health(): PipelineHealth {
+    const t = this.trader;
+    return { filter: this.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}) };
+  }
+
+  /** The risk state (the `risk` topic's content and /health's `risk`). */
+  riskState(): RiskStateEvent {
+    const r = this.risk;
+    return {
+      alert: r.alert, halted: r.isHalted, balance: r.balance, dailyPnl: r.dailyPnl, consecutiveLosses: r.consecutiveLosses,
+      positions: this.o.symbols.map((symbol) => ({ symbol, qty: this.ledger.position(symbol) })),
+      lastRefusal: this.lastRefusal, lastRefusalSymbol: this.lastRefusalSymbol, ordersEnabled: this.trader !== null,
+    };
+  }
+
+  /** The decision's one risk evaluation; emitted with it; traded with a venue. */
+  private conclude(p: Pending): void {
+    const { d, ml } = p;
+    // Around the venue's last price when there is one (what the market entry fills near), else the snapshot's.
+    const verdict = this.guard(d.symbol, () => this.vet(d, ml, this.o.venue?.last(d.symbol) ?? d.price));
+    if (!verdict) return;
+    if (this.trader) {
+      try {
+        this.trader.onDecision(d, p.tsNs, this.withholdReason(p.tsNs, p.quality), scoreOf(ml), verdict);
+      } catch (e) {
+        this.fail(d.symbol, e);
+      }
+    }
+    const e: DecisionEvent = { decision: d, sequence: p.sequence, ml, risk: verdict };
+    this.bus?.emit('decision', e);
+    this.counts.decisions++;
+    this.publishRisk(true);
+  }
+
+  /** Trading: why no entry may be made on this snapshot's data (a blocking quality flag, or its lag), if any. */
+  private withholdReason(tsNs: UnixNanos, quality: number): string | undefined {
+    const blocking = quality & (this.o.noEntryQuality ?? 0);
+    if (blocking !== 0) return BY_SEVERITY.find(([, bit]) => (blocking & bit) !== 0)![0];
+    const lagMs = this.o.maxEntryLagMs;
+    // The wall clock itself (Date.now), not nowUs: market times are wall-clock times, and the monotonic clock
+    // behind nowUs drifts from it over a long session.
+    if (lagMs !== undefined && Date.now() - Number(tsNs / 1_000_000n) > lagMs) return 'Lagging';
+    return undefined;
+  }
+
+  /** The ensemble's verdict on the decision's row; a failure is counted, logged and marked on the decision. */
+  private score(d: SignalDecision, row: Float32Array): MlVerdict {
+    try {
+      const s = this.scorer!.score(row);
+      this.counts.scored++;
+      if (s.approved) this.counts.mlApproved++;
+      return { enabled: true, state: 'scored', scores: s.scores, mean: s.mean, approved: s.approved, hashes: s.hashes };
+    } catch (e) {
+      this.counts.failed++;
+      this.log.error({ symbol: d.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'ML scoring failed');
+      return { ...ML_OFF, enabled: true, state: 'failed' };
+    }
+  }
+
+  /** The risk verdict, counted. */
+  private vet(d: SignalDecision, ml: MlVerdict, price: number | null): RiskVerdict {
+    const v = riskVerdict(this.risk, d, ml, price, this.o.winProbability);
+    if (!v.evaluated) return v;
+    this.counts.riskEvaluated++;
+    if (v.approved) this.counts.riskApproved++;
+    else {
+      this.counts.riskRefused[v.reason!] = (this.counts.riskRefused[v.reason!] ?? 0) + 1;
+      this.lastRefusal = v.reason;
+      this.lastRefusalSymbol = d.symbol;
+    }
+    return v;
+  }
+
+  /** Emits the risk state; with `onChange`, only when it differs from the last one emitted. */
+  private publishRisk(onChange = false): void {
+    if (!this.bus) return;
+    const s = this.riskState();
+    const key = `${s.alert}|${s.halted}|${s.balance}|${s.dailyPnl}|${s.consecutiveLosses}|${s.lastRefusal}|${s.lastRefusalSymbol}|${s.positions.map((x) => x.qty).join()}`;
+    if (onChange && key === this.riskKey) return;
+    this.riskKey = key;
+    this.bus.emit('risk', s);
+  }
+
+  /** Runs one signal update; bad input is counted and logged with its code (live data is never thrown on). */
+  private guard<T>(symbol: string | undefined, f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      this.fail(symbol, e);
+      return undefined;
+    }
+  }
+
+  private fail(symbol: string | undefined, e: unknown): void {
+    this.counts.errors++;
+    this.log.error({ symbol, err: e, code: (e as { code?: string }).code }, 'Decision failed');
+  }
+}
+
+/** The trader's view of an ML verdict: none when the filter is off; a failed score approves nothing. */
+function scoreOf(ml: MlVerdict): MlScore | undefined {
+  if (!ml.enabled) return undefined;
+  if (ml.state === 'scored') return { scores: ml.scores, mean: ml.mean ?? 0, approved: ml.approved, hashes: ml.hashes };
+  if (ml.state === 'skipped') return undefined;
+  return { scores: [], mean: 0, approved: false, hashes: ml.hashes };
+}
