@@ -52,6 +52,8 @@ export const ErrorCode = {
   BAD_ORDER: 'MIA_ERR_BAD_ORDER',
   /** An output folder (backtest, train) cannot be created or written, or an output file could not be written. */
   OUTPUT_UNWRITABLE: 'MIA_ERR_OUTPUT_UNWRITABLE',
+  /** Models (`--models`) were trained on features computed with other settings than the run's: named in the message. */
+  MODEL_MISMATCH: 'MIA_ERR_MODEL_MISMATCH',
 } as const;
 
 /** One of the catalogue's codes. */
