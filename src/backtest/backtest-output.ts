@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { prepareOutputFolder, unwritable } from '../common/make-folder.js';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../execution/sim-broker.js';
+import { featureMeaning } from '../ml/feature-meaning.js';
+import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import type { ModelWarning } from '../ml/model-warnings.js';
 import { isoNs } from '../model/time.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
@@ -60,7 +62,9 @@ export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: MlRecord 
     snapshots: r.snapshots,
     bars: r.bars,
     settings: { startingBalance: o.startingBalance, winProbability: o.winProbability, broker: withoutSpecs({ ...DEFAULT_SIM_BROKER_CONFIG, ...o.broker }),
-      risk: withoutSpecs({ ...DEFAULT_RISK_CONFIG, ...o.risk }) },
+      risk: withoutSpecs({ ...DEFAULT_RISK_CONFIG, ...o.risk }),
+      // What the features meant (the models' check), then the signal engine's whole configuration.
+      features: featureMeaning({ ...DEFAULT_FEATURE_CONFIG, ...o.feature }, true, r.signalConfig).features, signals: r.signalConfig },
     ml: ml ? { enabled: true, hashes: ml.hashes, warnings: ml.warnings ?? [] } : { enabled: false },
     decisions: { ...r.counters, riskRefused: Object.fromEntries(Object.entries(r.counters.riskRefused).sort(([a], [b]) => (a < b ? -1 : 1))) },
     metrics: roundedMetrics(r.metrics),

@@ -9,6 +9,10 @@ interface Kept {
   direction: 'long' | 'short';
   /** Index of the closed base bar the decision was taken on (its path starts at the next one). */
   bar: number;
+  /** Open time of that bar, ms. */
+  closedMs: number;
+  /** Sequence of the snapshot decided on. */
+  sequence: bigint;
 }
 
 /**
@@ -56,7 +60,12 @@ export class TrainingRows {
     const direction = d.direction !== 'flat' ? d.direction : d.score > 0 ? 'long' : d.score < 0 ? 'short' : null;
     const bar = this.indexOfBar(closed.tsMs);
     if (direction === null || bar < 0) return;
-    this.kept.push({ row: Float32Array.from(r.row), entryPrice: d.price ?? closed.close, direction, bar });
+    this.kept.push({ row: Float32Array.from(r.row), entryPrice: d.price ?? closed.close, direction, bar, closedMs: closed.tsMs, sequence: r.sequence });
+  }
+
+  /** The kept rows, each with the snapshot it was decided on and the closed base bar it was taken at (parity checks). */
+  keptRows(): Array<{ sequence: bigint; closedMs: number; row: Float32Array }> {
+    return this.kept.map((k) => ({ sequence: k.sequence, closedMs: k.closedMs, row: k.row }));
   }
 
   /** Every kept decision with the base bars that followed it. */

@@ -3,7 +3,11 @@ import { writeBacktestOutputs } from '../backtest/backtest-output.js';
 import { prepareOutputFolder } from '../common/make-folder.js';
 import { runBacktest, type BacktestOptions } from '../backtest/backtest-runner.js';
 import type { DecisionScorer } from '../engine/decision-pipeline.js';
+import type { MiaError } from '../common/errors.js';
+import { featureMeaning, type FeatureMeaning } from '../ml/feature-meaning.js';
 import { ModelEnsemble } from '../ml/model-ensemble.js';
+import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
+import { DEFAULT_SIGNAL_ENGINE_CONFIG } from '../signals/signal-engine.js';
 import { warningLine, type ModelWarning } from '../ml/model-warnings.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
@@ -44,6 +48,9 @@ interface MlFilter {
   /** The manifest's training warnings, repeated on stderr and in metrics.json. */
   warnings: readonly ModelWarning[];
   missingFeature: number;
+  /** MIA_ERR_MODEL_MISMATCH when the run computes the features otherwise than the models learnt them. */
+  mismatch(run: FeatureMeaning): MiaError | undefined;
+  recordsMeaning: boolean;
   close(): void;
 }
 
@@ -52,8 +59,13 @@ async function loadMlFilter(dir: string, threshold: number | undefined): Promise
   const e = await ModelEnsemble.load(dir, threshold !== undefined ? { threshold } : {});
   return {
     scorer: e, hashes: e.manifest.models.map((m) => m.sha256), warnings: e.warnings, missingFeature: e.manifest.missingFeatureValue,
-    close: () => e.close(),
+    mismatch: (run) => e.mismatch(run), recordsMeaning: e.recordsMeaning, close: () => e.close(),
   };
+}
+
+/** What a backtest's features mean: the replay schedule's kernel settings, footprints, the default signals. */
+function backtestMeaning(): FeatureMeaning {
+  return featureMeaning(DEFAULT_FEATURE_CONFIG, true, DEFAULT_SIGNAL_ENGINE_CONFIG);
 }
 
 /** Parses an ISO-8601 time (`2023-12-25T23:30:00Z`) to ns since the epoch. */
@@ -102,6 +114,15 @@ export function backtestCommand(program: Command): void {
       await prepareOutputFolder(o.out);
       const ml = o.models !== undefined ? await loadMlFilter(o.models, o.mlThreshold) : null;
       for (const w of ml?.warnings ?? []) process.stderr.write(`${warningLine('mia backtest', w, `models ${o.models}`)}\n`);
+      if (ml) {
+        // The models must have learnt features computed as this run computes them.
+        const mismatch = ml.mismatch(backtestMeaning());
+        if (mismatch) {
+          ml.close();
+          throw mismatch;
+        }
+        if (!ml.recordsMeaning) process.stderr.write(`mia backtest: warning: models ${o.models} record no feature settings (trained before they were recorded): they cannot be checked against this run's\n`);
+      }
       const showProgress = o.progress ?? process.stderr.isTTY;
       let lastReport = performance.now();
       const options: BacktestOptions = {

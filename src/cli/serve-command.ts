@@ -14,9 +14,11 @@ import { BrokerTap } from '../engine/broker-tap.js';
 import { IbExecutionVenue } from '../adapters/ib/ib-execution-venue.js';
 import { closeIbPositions, LIVE_NO_ENTRY_QUALITY, paperVenue } from './paper-trading.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
+import { DEFAULT_SIGNAL_ENGINE_CONFIG } from '../signals/signal-engine.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
-import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
-import { loadModelFilter, type ModelFilter } from '../ml/model-ensemble.js';
+import { DEFAULT_FEATURE_CONFIG, type FeatureConfig, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
+import { featureMeaning } from '../ml/feature-meaning.js';
+import { loadModelFilter, type ModelEnsemble, type ModelFilter } from '../ml/model-ensemble.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
@@ -189,6 +191,11 @@ export function serveCommand(program: Command): void {
       const startedNs = BigInt(Date.now()) * 1_000_000n;
       let pipeline: DecisionPipeline | undefined;
       const opened = await openSource(o, log);
+      const features = {
+        tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
+        imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
+      };
+      if (filter?.ensemble) await checkModels(filter.ensemble, opened.source, features, o, log);
       // Paper trading: the venue (simulated broker, or IB paper with --source ib) sees every trade the engine takes.
       const venue = paper ? paperVenue(opened.route, () => pipeline?.risk) : undefined;
       const live = venue instanceof IbExecutionVenue ? venue : undefined;
@@ -211,10 +218,7 @@ export function serveCommand(program: Command): void {
         maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec,
       }, log);
       const engine = new SnapshotEngine(source, {
-        config: {
-          tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
-          imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
-        },
+        config: features,
         intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, ...(o.gridRows !== undefined ? { gridRows: o.gridRows } : {}),
         footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs, delivery: () => server.counters(),
       }, log);
@@ -308,4 +312,20 @@ function servePipelineOptions(o: ServeOptions, filter: ModelFilter, symbols: str
       } },
     } : {}),
   };
+}
+
+/**
+ * The models must have learnt features computed as this run computes them (kernel settings at the instruments'
+ * tick, footprints, signal settings): MIA_ERR_MODEL_MISMATCH otherwise, the source closed first. Models that
+ * predate the record are used with a warning.
+ */
+async function checkModels(ensemble: ModelEnsemble, source: MarketSource, features: Omit<FeatureConfig, 'sizeDecimals'>, o: ServeOptions, log: Logger): Promise<void> {
+  const tickSize = source.instruments[0]?.tickSize ?? features.tickSize;
+  const mismatch = ensemble.mismatch(featureMeaning({ ...features, tickSize }, o.footprint, DEFAULT_SIGNAL_ENGINE_CONFIG));
+  if (mismatch) {
+    await source.close();
+    ensemble.close();
+    throw mismatch;
+  }
+  if (!ensemble.recordsMeaning) log.warn({ dir: o.models }, 'Models record no feature settings (trained before they were recorded): not checked against this run');
 }

@@ -2,21 +2,17 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode } from '../common/errors.js';
 import { prepareOutputFolder } from '../common/make-folder.js';
-import { replaySchedule } from '../backtest/replay-schedule.js';
+import { replayTrainingRows, trainingMeaning } from '../backtest/training-replay.js';
 import { TrainingRows } from '../backtest/training-rows.js';
-import { DecisionPipeline } from '../engine/decision-pipeline.js';
-import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import type { ModelName } from '../ml/model-manifest.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
 import { warningLine } from '../ml/model-warnings.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
 import { MIN_CLASS_SAMPLES, minimumSamples, sampleProblem } from '../ml/walk-forward.js';
-import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
-import { isoNs, nsToMs } from '../model/time.js';
+import { nsToMs } from '../model/time.js';
 import { DEFAULT_SIGNAL_ENGINE_CONFIG } from '../signals/signal-engine.js';
 import { checkReplayTickSize, isoTime, positiveNumber, probability, wholeNumber } from './options.js';
 
@@ -63,35 +59,11 @@ async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/**
- * Replays a trade file through the engine and the decision pipeline on the backtest's schedule (bar closes),
- * the rows taken from the pipeline's feature tap; returns the last snapshot's time.
- */
+/** Opens the file and replays it into `rows` (the backtest's schedule and pipeline); returns the last snapshot's time. */
 async function replay(o: TrainOptions, rows: TrainingRows, report: (s: string) => void): Promise<bigint | undefined> {
   const source = await ReplaySource.open(o.input, { speed: 'max', tickSize: o.tickSize, ...(o.symbol ? { symbol: o.symbol } : {}) });
   await checkReplayTickSize(o.tickSize, source);
-  const log = pino({ level: 'silent' });
-  const engine = new SnapshotEngine(source, replaySchedule({ ...DEFAULT_FEATURE_CONFIG, tickSize: o.tickSize }), log);
-  // No venue and no models: the rows do not depend on either (the ML filter reads them, trading follows them).
-  const pipeline = new DecisionPipeline({
-    startingBalance: 25_000, winProbability: 0.5, symbols: source.instruments.map((i) => i.symbol), signals: { defaultTickSize: o.tickSize },
-  }, log);
-  let lastNs: bigint | undefined;
-  let reported = performance.now();
-  engine.events.on('bar', (e) => rows.onBar(e));
-  engine.events.on('snapshot', (e) => {
-    lastNs = e.tsNs;
-    const now = performance.now();
-    if (now - reported >= 1000) (reported = now), report(`${rows.baseBars.toLocaleString('en-US')} bars replayed, at ${isoNs(e.tsNs)}`);
-  });
-  pipeline.attach(engine.events);
-  pipeline.tap((r) => rows.onRow(r));
-  await engine.start();
-  await engine.done;
-  await engine.stop();
-  if (engine.sourceError) throw engine.sourceError;
-  if (pipeline.counts.errors > 0) throw configError(ErrorCode.BAD_SIGNAL_INPUT, `${o.input}: ${pipeline.counts.errors} snapshots or bars could not be decided on`);
-  return lastNs;
+  return replayTrainingRows(source, o.tickSize, rows, report);
 }
 
 /**
@@ -145,7 +117,7 @@ export function trainCommand(program: Command): void {
       const createdAt = o.createdAt ?? new Date(lastNs !== undefined ? nsToMs(lastNs) : 0).toISOString();
       const r = await trainAndExport(x, y, o.out, {
         folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, inputSha256, threshold: o.threshold,
-        onStage: (s) => report(s),
+        featureMeaning: trainingMeaning(o.tickSize), onStage: (s) => report(s),
       });
       for (const m of r.manifest.models) {
         const p = r.evaluation[m.name as ModelName].pooled;

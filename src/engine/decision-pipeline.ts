@@ -66,6 +66,8 @@ export interface SnapshotToDecide {
 
 /** One decision's feature row as the signals computed it, before the ML filter sees it (the training tap). */
 export interface FeatureRow {
+  /** Sequence of the snapshot decided on. */
+  sequence: bigint;
   decision: SignalDecision;
   input: SnapshotInput;
   /** The eight features in FEATURE_NAMES order, missing ones as the pipeline's `missingFeature`; reused: copy to keep. */
@@ -205,7 +207,7 @@ export class DecisionPipeline {
     const d = this.guard(s.symbol, () => this.signals.decide(s.input));
     if (!d) return;
     const row = featureRow(d.features, this.o.missingFeature ?? 0, this.row);
-    for (const t of this.taps) t({ decision: d, input: s.input, row });
+    for (const t of this.taps) t({ sequence: s.sequence, decision: d, input: s.input, row });
     const ml = !this.scorer ? ML_OFF : d.direction !== 'flat' || (this.o.scoreFlat ?? true) ? this.score(d, row) : ML_SKIPPED;
     this.risk.startDay(d.tradeDate);
     if (d.direction !== 'flat') this.counts.directional++;

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configError, ErrorCode } from '../common/errors.js';
+import { configError, ErrorCode, type MiaError } from '../common/errors.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import { composeEnsemble } from './ensemble-graph.js';
+import { meaningMismatch, type FeatureMeaning } from './feature-meaning.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, MODEL_NAMES, sha256, type ModelManifest } from './model-manifest.js';
 import type { ModelWarning } from './model-warnings.js';
 import { SyncOnnxSession } from './onnx-session.js';
@@ -89,6 +90,19 @@ export class ModelEnsemble {
       throw bad(`the models do not load in onnxruntime: ${(e as Error).message}`);
     }
     return new ModelEnsemble(dir, manifest, session, threshold);
+  }
+
+  /**
+   * MIA_ERR_MODEL_MISMATCH when `run` computes the features otherwise than the models were trained on; undefined
+   * when they agree, or when the manifest predates the record (`recordsMeaning` false: the caller warns).
+   */
+  mismatch(run: FeatureMeaning): MiaError | undefined {
+    return this.manifest.featureMeaning ? meaningMismatch(this.dir, this.manifest.featureMeaning, run) : undefined;
+  }
+
+  /** The manifest records what the features meant at training. */
+  get recordsMeaning(): boolean {
+    return this.manifest.featureMeaning !== undefined;
   }
 
   /** The filter's state. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ClassifierMetrics } from './classifier-metrics.js';
+import type { FeatureMeaning } from './feature-meaning.js';
 import type { ModelWarning } from './model-warnings.js';
 import type { LabelConfig } from './trade-labeler.js';
 import type { Fold } from './walk-forward.js';
@@ -39,6 +40,11 @@ export interface ModelManifest {
   createdAt: string;
   /** Feature order of the input tensor's columns. */
   features: string[];
+  /**
+   * What the features meant when the models were trained (kernel, footprint and signal settings): a run that
+   * computes them otherwise is refused (MIA_ERR_MODEL_MISMATCH). Absent in manifests written before it existed.
+   */
+  featureMeaning?: FeatureMeaning;
   /** What a feature that is not warm yet (null) is given. */
   missingFeatureValue: number;
   input: { name: string; type: 'float32'; shape: [string, number] };

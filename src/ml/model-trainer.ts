@@ -15,6 +15,7 @@ import { boostedTreesGraph, forestGraph, INPUT_NAME, logisticGraph, OUTPUT_NAME 
 import { DEFAULT_FOREST_CONFIG, trainForest, type ForestConfig, type ForestModel } from './random-forest.js';
 import type { LabelConfig } from './trade-labeler.js';
 import { sampleProblem, walkForward, walkForwardFolds, type WalkForwardResult } from './walk-forward.js';
+import type { FeatureMeaning } from './feature-meaning.js';
 
 /** Default approval threshold of the ensemble mean (issue 5). */
 export const DEFAULT_THRESHOLD = 0.6;
@@ -30,6 +31,8 @@ export interface TrainingOptions {
   createdAt: string;
   inputSha256?: string;
   threshold?: number;
+  /** What the features mean (the run's kernel, footprint and signal settings), recorded in the manifest. */
+  featureMeaning?: FeatureMeaning;
   logistic?: LogisticRegressionConfig;
   boosting?: BoostingConfig;
   forest?: Omit<ForestConfig, 'seed'>;
@@ -103,6 +106,7 @@ export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, 
     version: MANIFEST_VERSION,
     createdAt: o.createdAt,
     features: [...FEATURE_NAMES],
+    ...(o.featureMeaning ? { featureMeaning: o.featureMeaning } : {}),
     missingFeatureValue: 0,
     input: { name: INPUT_NAME, type: 'float32', shape: ['N', d] },
     output: { name: OUTPUT_NAME, type: 'float32', shape: ['N', 1], meaning: 'probability that the target is reached before the stop' },
