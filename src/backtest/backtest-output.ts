@@ -61,6 +61,8 @@ export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: MlRecord 
     tradesRead: r.tradesRead,
     snapshots: r.snapshots,
     bars: r.bars,
+    // The engine's output, hashed as `mia serve` hashes what it publishes (docs/stream.md "Content hashes").
+    contentHash: r.contentHash.sha256,
     settings: { startingBalance: o.startingBalance, winProbability: o.winProbability, broker: withoutSpecs({ ...DEFAULT_SIM_BROKER_CONFIG, ...o.broker }),
       risk: withoutSpecs({ ...DEFAULT_RISK_CONFIG, ...o.risk }),
       // What the features meant (the models' check), then the signal engine's whole configuration.

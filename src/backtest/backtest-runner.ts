@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
+import type { ContentHashState } from '../engine/content-hash.js';
 import { DecisionPipeline, type DecisionScorer, type FeatureRow } from '../engine/decision-pipeline.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { configError, ErrorCode } from '../common/errors.js';
@@ -59,6 +60,8 @@ export interface BacktestResult {
   lastNs: bigint | null;
   /** The signal engine's configuration the run decided with (recorded in metrics.json). */
   signalConfig: SignalEngineConfig;
+  /** The running hash of the content the engine emitted (as `mia serve` reports it in its final status). */
+  contentHash: ContentHashState;
 }
 
 /**
@@ -99,11 +102,12 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   await engine.stop();
   if (engine.sourceError) throw engine.sourceError;
   await pipeline.finish();
+  const contentHash = engine.status().contentHashes[0]!;
   const trader = pipeline.trader!;
   const lastNs = broker.nowNs > 0n ? broker.nowNs : null;
   return {
     symbol, trades: trader.trades, counters: trader.counters, tradesRead: tap.trades, snapshots: pipeline.counts.snapshots,
-    bars: pipeline.counts.bars, firstNs, lastNs, signalConfig: pipeline.signalConfig,
+    bars: pipeline.counts.bars, firstNs, lastNs, signalConfig: pipeline.signalConfig, contentHash,
     metrics: computeMetrics(trader.trades.map((t) => ({ profit: t.trip.netUsd, exitDay: tradeDate(Number(t.trip.exitNs / 1_000_000n)) })),
       o.startingBalance, businessDays(firstNs, lastNs)),
   };

@@ -9,6 +9,7 @@ import { planTimeframes } from '../kernels/timeframes.js';
 import { type TradeBatch } from '../model/trade-batch.js';
 import { joinNs } from '../model/time.js';
 import { KernelPool } from '../pool/kernel-pool.js';
+import { ContentHasher } from './content-hash.js';
 import { EventBus, type EngineStatus } from './engine-events.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
@@ -65,6 +66,8 @@ export class SnapshotEngine {
   private statusTimer: NodeJS.Timeout | undefined;
   /** Snapshot tasks in flight, awaited before the pool closes. */
   private readonly running = new Set<Promise<void>>();
+  /** Per feed (by index), the running hash of the content it emitted. */
+  private readonly hashers: ContentHasher[];
 
   constructor(source: MarketSource, o: SnapshotEngineOptions, log: Logger) {
     this.source = source;
@@ -84,6 +87,7 @@ export class SnapshotEngine {
     const inputs = new SignalInputReader(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
       { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? [], i, inputs));
+    this.hashers = this.feeds.map((f) => new ContentHasher(f.info.symbol, memory));
     const first = source.instruments[0]!;
     this.warmFeed = new SymbolFeed(memory, plan.regions[source.instruments.length]!, { ...first, sizeDecimals: 0, hasSides: true },
       { ...o.config, tickSize: first.tickSize, sizeDecimals: 0 }, o.footprint, o.liveFootprintSec ?? [], source.instruments.length, inputs);
@@ -180,6 +184,7 @@ export class SnapshotEngine {
       errors: this.failures,
       sourceConnected: this.source.connected?.() ?? true,
       sourceDetail: this.source.health?.() ?? null,
+      contentHashes: this.hashers.map((h) => h.state()),
     };
   }
 
@@ -339,6 +344,7 @@ export class SnapshotEngine {
     e.kernelsDoneUs = kernelsUs;
     e.quote = f.quote;
     e.newTrades = t.newTrades;
+    this.hashers[f.index]!.snapshot(e);
     this.events.emit('snapshot', e);
   }
 
@@ -364,7 +370,11 @@ export class SnapshotEngine {
   /** Emits every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */
   private drainBars(f: SymbolFeed): void {
     // One callback per feed, made once: draining runs after every kernel task.
-    f.onClosed ??= (at, slot) => this.events.emit('bar', f.closeBar(at, slot, this.mem));
+    f.onClosed ??= (at, slot) => {
+      const e = f.closeBar(at, slot, this.mem);
+      this.hashers[f.index]!.bar(e);
+      this.events.emit('bar', e);
+    };
     f.bars += f.reader.drainEntries(f.onClosed);
   }
 }

@@ -126,6 +126,10 @@ function decodeStatus(topic: string, s: Status): StatusMessage {
     errors: Number(s.errors()),
     sourceConnected: s.sourceConnected(),
     sourceDetail: parseDetail(s.sourceDetail()),
+    contentHashes: Array.from({ length: s.contentHashesLength() }, (_, i) => {
+      const h = s.contentHashes(i)!;
+      return { symbol: h.symbol() ?? '', sha256: h.sha256() ?? '', snapshots: Number(h.snapshots()), bars: Number(h.bars()) };
+    }),
   };
 }
 

@@ -99,6 +99,17 @@ export interface StatusMessage {
   sourceConnected: boolean;
   /** The source's own health (IB: connection, farms, subscriptions, gaps); null for sim and replay. */
   sourceDetail: Record<string, unknown> | null;
+  /** Per symbol, the running hash of the market content published so far (docs/stream.md "Content hashes"). */
+  contentHashes: ContentHashJson[];
+}
+
+/** One symbol's running content hash: the same trades on the same snapshot schedule give the same hash. */
+export interface ContentHashJson {
+  symbol: string;
+  /** SHA-256, hex, of every snapshot's and closed bar's content so far, in publication order. */
+  sha256: string;
+  snapshots: number;
+  bars: number;
 }
 
 /** The ML filter's part of a decision (docs/ml.md). */

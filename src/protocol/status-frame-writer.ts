@@ -1,4 +1,5 @@
 import * as flatbuffers from 'flatbuffers';
+import { ContentHash } from './generated/mia/content-hash.js';
 import { Frame } from './generated/mia/frame.js';
 import { Payload } from './generated/mia/payload.js';
 import { Status } from './generated/mia/status.js';
@@ -16,6 +17,11 @@ export class StatusFrameWriter {
     const source = b.createString(s.source);
     const state = b.createString(s.sourceState);
     const detail = s.sourceDetail ? b.createString(JSON.stringify(s.sourceDetail)) : 0;
+    const hashes = Status.createContentHashesVector(b, s.contentHashes.map((h) => {
+      const symbol = b.createString(h.symbol);
+      const sha = b.createString(h.sha256);
+      return ContentHash.createContentHash(b, symbol, sha, BigInt(h.snapshots), BigInt(h.bars));
+    }));
     Status.startStatus(b);
     Status.addUptimeSec(b, s.uptimeSec);
     Status.addSource(b, source);
@@ -34,6 +40,7 @@ export class StatusFrameWriter {
     Status.addErrors(b, BigInt(s.errors));
     Status.addSourceConnected(b, s.sourceConnected);
     if (detail) Status.addSourceDetail(b, detail);
+    Status.addContentHashes(b, hashes);
     Frame.finishFrameBuffer(b, Frame.createFrame(b, topic, Payload.Status, Status.endStatus(b)));
     return b.asUint8Array();
   }

@@ -80,4 +80,5 @@ export const STATUS: Omit<StatusMessage, 'type' | 'topic'> = {
   errors: 2,
   sourceConnected: true,
   sourceDetail: null,
+  contentHashes: [{ symbol: 'ES', sha256: 'ab'.repeat(32), snapshots: 250, bars: 10 }],
 };

@@ -6,6 +6,7 @@
 export { Bar } from './mia/bar.js';
 export { BookLevel } from './mia/book-level.js';
 export { ClosedBar } from './mia/closed-bar.js';
+export { ContentHash } from './mia/content-hash.js';
 export { Decision } from './mia/decision.js';
 export { Direction } from './mia/direction.js';
 export { FeatureFrame } from './mia/feature-frame.js';

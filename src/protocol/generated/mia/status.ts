@@ -5,6 +5,9 @@
 
 import * as flatbuffers from 'flatbuffers';
 
+import { ContentHash } from './content-hash.js';
+
+
 /**
  * Engine status (topic `status`, and the body of GET /health).
  */
@@ -154,8 +157,22 @@ sourceDetail(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+/**
+ * Per symbol, a running hash of the market content of every snapshot and closed bar published so far:
+ * the same trades on the same snapshot schedule give the same hashes, live, replayed or backtested.
+ */
+contentHashes(index: number, obj?:ContentHash):ContentHash|null {
+  const offset = this.bb!.__offset(this.bb_pos, 38);
+  return offset ? (obj || new ContentHash()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+contentHashesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 38);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startStatus(builder:flatbuffers.Builder) {
-  builder.startObject(17);
+  builder.startObject(18);
 }
 
 static addUptimeSec(builder:flatbuffers.Builder, uptimeSec:number) {
@@ -226,12 +243,28 @@ static addSourceDetail(builder:flatbuffers.Builder, sourceDetailOffset:flatbuffe
   builder.addFieldOffset(16, sourceDetailOffset, 0);
 }
 
+static addContentHashes(builder:flatbuffers.Builder, contentHashesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(17, contentHashesOffset, 0);
+}
+
+static createContentHashesVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startContentHashesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
 static endStatus(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:flatbuffers.Offset, sourceStateOffset:flatbuffers.Offset, feedLagMs:number, poolInFlight:number, poolTasks:bigint, tradesTotal:bigint, snapshotsTotal:bigint, barsTotal:bigint, subscribers:number, framesConflated:bigint, closedSlow:bigint, controlErrors:bigint, final:boolean, errors:bigint, sourceConnected:boolean, sourceDetailOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:flatbuffers.Offset, sourceStateOffset:flatbuffers.Offset, feedLagMs:number, poolInFlight:number, poolTasks:bigint, tradesTotal:bigint, snapshotsTotal:bigint, barsTotal:bigint, subscribers:number, framesConflated:bigint, closedSlow:bigint, controlErrors:bigint, final:boolean, errors:bigint, sourceConnected:boolean, sourceDetailOffset:flatbuffers.Offset, contentHashesOffset:flatbuffers.Offset):flatbuffers.Offset {
   Status.startStatus(builder);
   Status.addUptimeSec(builder, uptimeSec);
   Status.addSource(builder, sourceOffset);
@@ -250,6 +283,7 @@ static createStatus(builder:flatbuffers.Builder, uptimeSec:number, sourceOffset:
   Status.addErrors(builder, errors);
   Status.addSourceConnected(builder, sourceConnected);
   Status.addSourceDetail(builder, sourceDetailOffset);
+  Status.addContentHashes(builder, contentHashesOffset);
   return Status.endStatus(builder);
 }
 }
