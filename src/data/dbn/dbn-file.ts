@@ -4,7 +4,7 @@ import { corruptZstd, unreadable } from '../../common/errors.js';
 import { openForReading, PlainFileSource, readAt, type ByteSource } from '../byte-source.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
 import { isZstd } from './zstd-frame-scanner.js';
-import { ZSTD_READ_BYTES, ZstdStreamSource } from './zstd-stream-source.js';
+import { ZstdStreamSource } from './zstd-stream-source.js';
 
 /** Bytes of metadata decoded at a time: a corrupt length must not allocate more than the stream holds. */
 const METADATA_PIECE_BYTES = 64 * 1024;
@@ -39,7 +39,7 @@ export interface DbnHead {
 
 /** Options of {@link readDbnHead} and {@link openDbnRecords}. */
 export interface DbnReadOptions {
-  /** Compressed bytes read at a time from a zstd file (default {@link ZSTD_READ_BYTES}). */
+  /** Compressed bytes read at a time from a zstd file (default `ZSTD_READ_BYTES` in zstd-stream-source.ts). */
   zstdReadBytes?: number;
 }
 
