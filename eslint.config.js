@@ -79,7 +79,7 @@ function layerZones(forTests) {
   for (const [pkg, owner] of Object.entries(edgePackages)) {
     zones.push({
       target: Object.keys(layers).filter((name) => name !== owner).map(folderOf),
-      from: `node_modules/${pkg}`,
+      from: `**/node_modules/${pkg}/**`, // a glob, so a nested store (node_modules/.pnpm/…) matches too
       message: `Only src/${owner} imports ${pkg}.`,
     });
   }
