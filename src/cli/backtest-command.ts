@@ -166,7 +166,7 @@ export function backtestCommand(program: Command): void {
             `max drawdown ${m.maxDrawdown.toFixed(2)} USD; wrote ${files.trades}, ${files.parquet ?? '(no Parquet: @duckdb/node-api is not installed)'}, ${files.metrics}\n`,
         );
       } finally {
-        await ml?.close();
+        ml?.close();
       }
     });
 }

@@ -251,7 +251,7 @@ export function serveCommand(program: Command): void {
       } catch (e) {
         // A taken port: the source, workers and models opened above would keep the process alive.
         await engine.stop();
-        await filter?.ensemble?.close();
+        filter?.ensemble?.close();
         throw e;
       }
       // What to open, as a person reads it at start: a wildcard bind is reached on loopback.
@@ -284,12 +284,12 @@ export function serveCommand(program: Command): void {
         await pipeline?.finish();
         pipeline?.logTradingResult();
       }
-      await filter?.ensemble?.close();
+      filter?.ensemble?.close();
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));
       server.close();
       const failed = engine.sourceError;
-      if (failed) throw isMiaError(failed) ? failed : configError(ErrorCode.WORKER_FAILED, String(failed));
+      if (failed) throw isMiaError(failed) ? failed : configError(ErrorCode.WORKER_FAILED, failed instanceof Error ? failed.message : String(failed));
     });
 }
 

@@ -1,4 +1,3 @@
-import type { SessionJson } from '../protocol/messages.js';
 import type { SessionInput } from '../model/signal-input.js';
 
 /** The eight features of the original system (docs/signals.md defines each); null while unknown. */
@@ -38,7 +37,7 @@ const clamp1 = (x: number): number => (x < -1 ? -1 : x > 1 ? 1 : x);
  * −1, 1): 0 at the POC, ±1 at or beyond the value-area edge on that side (half the value area is the
  * unit, so a symmetric value area maps VAH to +1 and VAL to −1). With a one-row value area, the sign.
  */
-export function volumeProfilePosition(price: number, s: Pick<SessionJson, 'poc' | 'vah' | 'val'>): number {
+export function volumeProfilePosition(price: number, s: Pick<SessionInput, 'poc' | 'vah' | 'val'>): number {
   const half = (s.vah - s.val) / 2;
   const d = price - s.poc;
   if (half <= 0) return Math.sign(d);
