@@ -22,9 +22,9 @@ describe('reconnection backoff', () => {
   });
 
   test('policies that could reconnect in a tight loop are refused', () => {
-    expect(() => backoffPolicy({ initialDelayMs: 0 })).toThrow(RangeError);
-    expect(() => backoffPolicy({ factor: 0.5 })).toThrow(RangeError);
-    expect(() => backoffPolicy({ maxDelayMs: 10, initialDelayMs: 100 })).toThrow(RangeError);
-    expect(() => backoffPolicy({ jitter: 1 })).toThrow(RangeError);
+    expect(() => backoffPolicy({ initialDelayMs: 0 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => backoffPolicy({ factor: 0.5 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => backoffPolicy({ maxDelayMs: 10, initialDelayMs: 100 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => backoffPolicy({ jitter: 1 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
   });
 });

@@ -1,4 +1,7 @@
-/** How a client waits between reconnection attempts: capped exponential backoff with jitter. */
+import { backoffDelayMs as delayOf, checkBackoff, type BackoffOptions } from '../common/backoff.js';
+import { configError, ErrorCode } from '../common/errors.js';
+
+/** How a client waits between reconnection attempts: capped exponential backoff with jitter (src/common/backoff.ts). */
 export interface BackoffPolicy {
   /** Delay before the first attempt after an unexpected close, in milliseconds. */
   initialDelayMs: number;
@@ -24,25 +27,25 @@ export const DEFAULT_BACKOFF: Readonly<BackoffPolicy> = {
   resetAfterMs: 5_000,
 };
 
-/** The policy with `partial`'s fields over the defaults; throws a RangeError for values that could spin. */
+/** The shared backoff's options for a client policy: the jitter spreads as much below the delay as above. */
+function options(p: BackoffPolicy): BackoffOptions {
+  return { initialDelayMs: p.initialDelayMs, maxDelayMs: p.maxDelayMs, factor: p.factor, jitterBelow: p.jitter, jitterAbove: p.jitter };
+}
+
+/** The policy with `partial`'s fields over the defaults; MIA_ERR_BAD_CONFIG for values that could spin. */
 export function backoffPolicy(partial: Partial<BackoffPolicy> = {}): BackoffPolicy {
   const p = { ...DEFAULT_BACKOFF, ...partial };
-  // A zero delay or a factor below 1 would let a flapping server drive a tight reconnect loop.
-  if (!(p.initialDelayMs > 0)) throw new RangeError(`reconnect.initialDelayMs must be positive, got ${p.initialDelayMs}`);
-  if (!(p.maxDelayMs >= p.initialDelayMs)) throw new RangeError(`reconnect.maxDelayMs must be at least initialDelayMs, got ${p.maxDelayMs}`);
-  if (!(p.factor >= 1)) throw new RangeError(`reconnect.factor must be at least 1, got ${p.factor}`);
-  if (!(p.jitter >= 0 && p.jitter < 1)) throw new RangeError(`reconnect.jitter must be in [0, 1), got ${p.jitter}`);
-  if (!(p.resetAfterMs >= 0)) throw new RangeError(`reconnect.resetAfterMs must not be negative, got ${p.resetAfterMs}`);
+  checkBackoff(options(p), 'reconnect.');
+  if (!(p.resetAfterMs >= 0)) throw configError(ErrorCode.BAD_CONFIG, `reconnect.resetAfterMs must not be negative, got ${p.resetAfterMs}`);
   return p;
 }
 
 /**
  * Delay before reconnection attempt `attempt` (1-based): `initialDelayMs × factor^(attempt-1)`, capped at
  * `maxDelayMs`, spread by ±`jitter` so that many clients dropped together do not return together, and
- * capped again. `random` returns a number in [0, 1) (Math.random by default; tests pass their own).
+ * capped again; whole milliseconds, at least 1. `random` returns a number in [0, 1) (Math.random by
+ * default; tests pass their own).
  */
 export function backoffDelayMs(attempt: number, p: BackoffPolicy, random: () => number = Math.random): number {
-  const base = Math.min(p.maxDelayMs, p.initialDelayMs * p.factor ** Math.max(0, attempt - 1));
-  const spread = base * p.jitter * (2 * random() - 1);
-  return Math.min(p.maxDelayMs, Math.max(1, Math.round(base + spread)));
+  return delayOf(attempt, options(p), random);
 }

@@ -1,6 +1,7 @@
 import { EventName, IBApi } from '@stoqey/ib';
 import type { Logger } from 'pino';
-import { Backoff } from './backoff.js';
+import type { Backoff } from '../../common/backoff.js';
+import { ibReconnectBackoff } from './reconnect-backoff.js';
 import { guardDecoder } from './decoder-guard.js';
 import { IbCode } from './ib-errors.js';
 import type { IbSettings } from './ib-settings.js';
@@ -75,7 +76,7 @@ export class IbConnection {
     this.hooks = hooks;
     this.log = log;
     this.clientId = settings.clientId;
-    this.backoff = new Backoff({ baseMs: settings.backoffBaseMs, capMs: settings.backoffCapMs });
+    this.backoff = ibReconnectBackoff(settings.backoffBaseMs, settings.backoffCapMs);
     this.pacer = new RequestPacer({
       ratePerSec: settings.ratePerSec, burst: settings.burst,
       historicalMax: settings.historicalMax, historicalWindowMs: settings.historicalWindowMs,
@@ -218,7 +219,7 @@ export class IbConnection {
       this.clashes = 0;
       this.log.warn({ from, to: this.clientId }, 'IB client id still in use, falling back to the next id');
     }
-    const delayMs = Math.round(this.backoff.next());
+    const delayMs = this.backoff.next();
     this.stateName = 'backoff';
     this.log.warn({ reason, delayMs, attempt: this.backoff.attempts, wasConnected: wasUp }, 'IB connection lost, reconnecting after backoff');
     this.retryTimer = setTimeout(() => this.attempt(), delayMs);

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { Backoff } from './backoff.js';
+import { ibReconnectBackoff } from './reconnect-backoff.js';
 
-describe('Backoff', () => {
+describe('IB reconnect backoff', () => {
   test('doubles up to the cap, each delay within [ceiling/2, ceiling]', () => {
-    const lo = new Backoff({ baseMs: 100, capMs: 1000, random: () => 0 });
-    const hi = new Backoff({ baseMs: 100, capMs: 1000, random: () => 0.999999 });
+    const lo = ibReconnectBackoff(100, 1000, () => 0);
+    const hi = ibReconnectBackoff(100, 1000, () => 0.999999);
     const low = Array.from({ length: 7 }, () => lo.next());
     const high = Array.from({ length: 7 }, () => hi.next());
     expect(low).toEqual([50, 100, 200, 400, 500, 500, 500]);
@@ -12,7 +12,7 @@ describe('Backoff', () => {
   });
 
   test('reset starts from the base again', () => {
-    const b = new Backoff({ baseMs: 10, capMs: 80, random: () => 0 });
+    const b = ibReconnectBackoff(10, 80, () => 0);
     b.next();
     b.next();
     b.reset();
@@ -21,7 +21,7 @@ describe('Backoff', () => {
   });
 
   test('invalid settings throw at once', () => {
-    expect(() => new Backoff({ baseMs: 0, capMs: 10 })).toThrow(RangeError);
-    expect(() => new Backoff({ baseMs: 10, capMs: 5 })).toThrow(RangeError);
+    expect(() => ibReconnectBackoff(0, 10)).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => ibReconnectBackoff(10, 5)).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
   });
 });
