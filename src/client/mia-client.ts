@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
+import { ErrorCode, MiaError } from '../common/errors.js';
 import { decodeFrame } from '../protocol/frame-decoder.js';
 import type { ControlReply, StreamMessage } from '../protocol/messages.js';
 import { backoffDelayMs, backoffPolicy, type BackoffPolicy } from './backoff.js';
@@ -65,9 +66,12 @@ export interface MiaClientEvents {
   reconnecting: [info: ReconnectInfo];
 }
 
-/** `connect()` was pending when `close()` was called, or was called after it. */
-export class ClientClosedError extends Error {
-  readonly code = 'MIA_ERR_CLIENT_CLOSED';
+/** `connect()` was pending when `close()` was called, or was called after it: MIA_ERR_CLIENT_CLOSED. */
+export class ClientClosedError extends MiaError {
+  constructor(message: string) {
+    super(ErrorCode.CLIENT_CLOSED, message);
+    this.name = 'ClientClosedError';
+  }
 }
 
 /** How long `close()` waits for the server's closing handshake before dropping the socket. */

@@ -30,7 +30,10 @@ export const ErrorCode = {
   TAPE_FULL: 'MIA_ERR_TAPE_FULL',
   /** A trade's price row fell outside the profile grid of its session. */
   PRICE_OUT_OF_GRID: 'MIA_ERR_PRICE_OUT_OF_GRID',
-  /** A kernel was given a configuration it cannot run (bad tick size, timeframe, share). */
+  /**
+   * A component was given a configuration it cannot run: a kernel's tick size, timeframe or share; an
+   * indicator's period; risk, signal, broker, pacer or backoff settings.
+   */
   BAD_CONFIG: 'MIA_ERR_BAD_CONFIG',
   /** A command-line argument is invalid. */
   BAD_ARGUMENT: 'MIA_ERR_BAD_ARGUMENT',
@@ -54,6 +57,20 @@ export const ErrorCode = {
   OUTPUT_UNWRITABLE: 'MIA_ERR_OUTPUT_UNWRITABLE',
   /** Models (`--models`) were trained on features computed with other settings than the run's: named in the message. */
   MODEL_MISMATCH: 'MIA_ERR_MODEL_MISMATCH',
+  /** Stream control reply: not JSON, not an object, binary, an unknown op, or topics not a list of strings. */
+  BAD_CONTROL: 'MIA_ERR_BAD_CONTROL',
+  /** Stream control reply: a topic the engine does not publish (the other topics of the message still apply). */
+  UNKNOWN_TOPIC: 'MIA_ERR_UNKNOWN_TOPIC',
+  /** Client: bytes or text that are not a MIA frame (the client reports it and carries on). */
+  BAD_FRAME: 'MIA_ERR_BAD_FRAME',
+  /** Client: `connect()` was pending when `close()` was called, or was called after it. */
+  CLIENT_CLOSED: 'MIA_ERR_CLIENT_CLOSED',
+  /** HTTP 503: `/health` asked before the engine finished starting. */
+  NOT_READY: 'MIA_ERR_NOT_READY',
+  /** HTTP 404: `/snapshot/<SYMBOL>` before any snapshot of that symbol. */
+  NO_SNAPSHOT: 'MIA_ERR_NO_SNAPSHOT',
+  /** HTTP 404: a route the stream server does not serve. */
+  NOT_FOUND: 'MIA_ERR_NOT_FOUND',
 } as const;
 
 /** One of the catalogue's codes. */
@@ -75,6 +92,22 @@ export const WarningCode = {
 
 /** One of the warning codes. */
 export type WarningCodeValue = (typeof WarningCode)[keyof typeof WarningCode];
+
+/**
+ * WebSocket close codes and reasons the stream server ends a subscriber's connection with (docs/stream.md
+ * "Close codes", which a test holds to this table). 1008 and 1009 are RFC 6455's policy and size codes;
+ * 4001 is in the range RFC 6455 leaves to applications.
+ */
+export const StreamClose = {
+  /** A control message larger than `--max-message-bytes`. */
+  MESSAGE_TOO_BIG: { code: 1009, reason: 'message too big' },
+  /** More control messages in one second than `--max-control-per-sec`. */
+  CONTROL_RATE_LIMIT: { code: 1008, reason: 'control rate limit' },
+  /** The subscriber's unsent bytes passed the hard backpressure limit. */
+  SLOW_CONSUMER: { code: 4001, reason: 'slow consumer: backpressure limit' },
+  /** Graceful shutdown of the server. */
+  SHUTTING_DOWN: { code: 1001, reason: 'server shutting down' },
+} as const;
 
 /** An error with a catalogue code and optional structured details (file, row, field). */
 export class MiaError extends Error {

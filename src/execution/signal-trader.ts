@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { configError, ErrorCode } from '../common/errors.js';
 import { isoNs } from '../model/time.js';
 import type { RiskReasonCode } from '../risk/reason-codes.js';
 import { RiskEngine, type RiskAlert, type RiskConfig } from '../risk/risk-engine.js';
@@ -111,7 +112,7 @@ export class SignalTrader {
   constructor(venue: TradingVenue, o: SignalTraderOptions) {
     this.venue = venue;
     this.o = o;
-    if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw new RangeError('winProbability must be in [0, 1]');
+    if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'winProbability must be in [0, 1]');
     // The ledger is the one place positions live: the risk engine reads it.
     this.risk = new RiskEngine(o.startingBalance, o.risk ?? {}, (a) => this.onAlert(a), this.ledger);
     venue.onEvent((e) => this.onEvent(e));

@@ -1,3 +1,4 @@
+import { configError, ErrorCode } from '../common/errors.js';
 import { type TradeBatch } from '../model/trade-batch.js';
 import { joinNs, splitNs } from '../model/time.js';
 import { CONTRACT_SPECS, contractSpec, onTickGrid, stopOnLosingSide, type ContractSpec } from '../model/contract-specs.js';
@@ -76,9 +77,9 @@ export class SimBroker implements TradingVenue {
 
   constructor(config: Partial<SimBrokerConfig> = {}) {
     const c = { ...DEFAULT_SIM_BROKER_CONFIG, ...config };
-    if (!(c.latencyNs >= 0) || !Number.isInteger(c.latencyNs)) throw new RangeError('latencyNs must be a whole number >= 0');
-    if (!(c.slippageTicks >= 0) || !(c.commissionPerContract >= 0)) throw new RangeError('slippageTicks and commissionPerContract must be >= 0');
-    if (c.limitQueueAhead !== null && !(c.limitQueueAhead >= 0)) throw new RangeError('limitQueueAhead must be null or >= 0');
+    if (!(c.latencyNs >= 0) || !Number.isInteger(c.latencyNs)) throw configError(ErrorCode.BAD_CONFIG, 'latencyNs must be a whole number >= 0');
+    if (!(c.slippageTicks >= 0) || !(c.commissionPerContract >= 0)) throw configError(ErrorCode.BAD_CONFIG, 'slippageTicks and commissionPerContract must be >= 0');
+    if (c.limitQueueAhead !== null && !(c.limitQueueAhead >= 0)) throw configError(ErrorCode.BAD_CONFIG, 'limitQueueAhead must be null or >= 0');
     this.config = c;
   }
 

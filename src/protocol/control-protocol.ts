@@ -1,12 +1,5 @@
+import { ErrorCode } from '../common/errors.js';
 import type { ControlReply } from './messages.js';
-
-/** Error codes of control replies (docs/stream.md). */
-export const ControlError = {
-  /** Not JSON, not an object, binary, unknown op, or topics not a list of strings. */
-  BAD_CONTROL: 'MIA_ERR_BAD_CONTROL',
-  /** A topic the engine does not publish. */
-  UNKNOWN_TOPIC: 'MIA_ERR_UNKNOWN_TOPIC',
-} as const;
 
 /** A parsed control message. */
 export type ControlRequest =
@@ -18,13 +11,13 @@ export const MAX_TOPICS = 256;
 
 /**
  * Default of the largest control message in bytes (`mia serve --max-message-bytes`); the server closes a
- * connection that sends a larger one with 1009 (docs/stream.md).
+ * connection that sends a larger one with `StreamClose.MESSAGE_TOO_BIG` (1009, docs/stream.md).
  */
 export const MAX_CONTROL_BYTES = 4096;
 
 /** Parses one control message; returns the request or the error reply to send back. */
 export function parseControl(text: string): ControlRequest | Extract<ControlReply, { type: 'error' }> {
-  const bad = (message: string): Extract<ControlReply, { type: 'error' }> => ({ type: 'error', code: ControlError.BAD_CONTROL, message });
+  const bad = (message: string): Extract<ControlReply, { type: 'error' }> => ({ type: 'error', code: ErrorCode.BAD_CONTROL, message });
   let msg: unknown;
   try {
     msg = JSON.parse(text);

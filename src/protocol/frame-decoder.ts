@@ -1,3 +1,4 @@
+import { ErrorCode, MiaError } from '../common/errors.js';
 import { nsToUs } from '../model/time.js';
 import * as flatbuffers from 'flatbuffers';
 import { Bar } from './generated/mia/bar.js';
@@ -19,9 +20,12 @@ import { decodeBarStruct, decodeLevels } from './struct-decoders.js';
 
 const FLAG_NAMES = Object.entries(QualityFlag) as [string, number][];
 
-/** Thrown for bytes that are not a MIA frame. */
-export class FrameDecodeError extends Error {
-  readonly code = 'MIA_ERR_BAD_FRAME';
+/** Thrown for bytes that are not a MIA frame: MIA_ERR_BAD_FRAME. */
+export class FrameDecodeError extends MiaError {
+  constructor(message: string) {
+    super(ErrorCode.BAD_FRAME, message);
+    this.name = 'FrameDecodeError';
+  }
 }
 
 /** The names of the QualityFlag bits set in `bits` (the `quality` list of a JSON snapshot). */

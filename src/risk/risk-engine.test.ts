@@ -147,8 +147,8 @@ describe('RiskEngine CATASTROPHE and reset', () => {
   });
 
   test('invalid limits throw at construction', () => {
-    expect(() => new RiskEngine(1000, { maxPosition: 0 })).toThrow(RangeError);
-    expect(() => new RiskEngine(1000, { kellyMultiplier: 0 })).toThrow(RangeError);
-    expect(() => new RiskEngine(1000, { stop: { kind: 'ticks', ticks: 0 } })).toThrow(RangeError);
+    expect(() => new RiskEngine(1000, { maxPosition: 0 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => new RiskEngine(1000, { kellyMultiplier: 0 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => new RiskEngine(1000, { stop: { kind: 'ticks', ticks: 0 } })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
   });
 });

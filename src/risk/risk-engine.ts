@@ -1,3 +1,4 @@
+import { configError, ErrorCode } from '../common/errors.js';
 import { contractSpec, CONTRACT_SPECS, tickValue, type ContractSpec } from '../model/contract-specs.js';
 import { RiskReason, type AlertLevel, type RiskReasonCode } from './reason-codes.js';
 import { checkDistance, distanceTicks, kellyFraction, type DistanceSpec } from './sizing.js';
@@ -103,12 +104,12 @@ export class RiskEngine {
 
   constructor(startingBalance: number, config: Partial<RiskConfig> = {}, listener: (a: RiskAlert) => void = () => {}, positions: PositionBook = FLAT_BOOK) {
     const c = { ...DEFAULT_RISK_CONFIG, ...config };
-    if (!(startingBalance >= 0)) throw new RangeError('startingBalance must be >= 0');
-    if (!(c.dailyLossLimit > 0) || !(c.minBalance >= 0)) throw new RangeError('dailyLossLimit must be > 0 and minBalance >= 0');
-    if (!Number.isInteger(c.maxPosition) || c.maxPosition < 1) throw new RangeError('maxPosition must be an integer >= 1');
-    if (!Number.isInteger(c.maxConsecutiveLosses) || c.maxConsecutiveLosses < 1) throw new RangeError('maxConsecutiveLosses must be an integer >= 1');
-    if (!(c.kellyMultiplier > 0 && c.kellyMultiplier <= 1)) throw new RangeError('kellyMultiplier must be in (0, 1]');
-    if (!(c.catastropheLossMultiple >= 1)) throw new RangeError('catastropheLossMultiple must be >= 1');
+    if (!(startingBalance >= 0)) throw configError(ErrorCode.BAD_CONFIG, 'startingBalance must be >= 0');
+    if (!(c.dailyLossLimit > 0) || !(c.minBalance >= 0)) throw configError(ErrorCode.BAD_CONFIG, 'dailyLossLimit must be > 0 and minBalance >= 0');
+    if (!Number.isInteger(c.maxPosition) || c.maxPosition < 1) throw configError(ErrorCode.BAD_CONFIG, 'maxPosition must be an integer >= 1');
+    if (!Number.isInteger(c.maxConsecutiveLosses) || c.maxConsecutiveLosses < 1) throw configError(ErrorCode.BAD_CONFIG, 'maxConsecutiveLosses must be an integer >= 1');
+    if (!(c.kellyMultiplier > 0 && c.kellyMultiplier <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'kellyMultiplier must be in (0, 1]');
+    if (!(c.catastropheLossMultiple >= 1)) throw configError(ErrorCode.BAD_CONFIG, 'catastropheLossMultiple must be >= 1');
     checkDistance('stop', c.stop);
     checkDistance('target', c.target);
     this.config = c;

@@ -1,3 +1,5 @@
+import { configError, ErrorCode } from '../common/errors.js';
+
 /** A stop or target distance: a fixed number of ticks, or a multiple of the ATR. */
 export type DistanceSpec = { kind: 'ticks'; ticks: number } | { kind: 'atr'; multiple: number };
 
@@ -19,8 +21,8 @@ export function distanceTicks(spec: DistanceSpec, tickSize: number, atr: number 
   return Math.max(1, Math.round((spec.multiple * atr) / tickSize));
 }
 
-/** Throws a RangeError when a distance is not positive. */
+/** Throws MIA_ERR_BAD_CONFIG when a distance is not positive. */
 export function checkDistance(name: string, spec: DistanceSpec): void {
   const v = spec.kind === 'ticks' ? spec.ticks : spec.multiple;
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${name}: distance must be > 0`);
+  if (!(v > 0) || !Number.isFinite(v)) throw configError(ErrorCode.BAD_CONFIG, `${name}: distance must be > 0`);
 }

@@ -65,8 +65,8 @@ describe('battleNavale', () => {
   });
 
   test('out-of-range configuration is refused', () => {
-    expect(() => checkBattleNavaleConfig({ ...DEFAULT_BATTLE_NAVALE_CONFIG, longThreshold: 0 })).toThrow(RangeError);
-    expect(() => checkBattleNavaleConfig({ ...DEFAULT_BATTLE_NAVALE_CONFIG, shortThreshold: 0.25 })).toThrow(RangeError);
-    expect(() => checkBattleNavaleConfig({ ...DEFAULT_BATTLE_NAVALE_CONFIG, minConfidence: 1.5 })).toThrow(RangeError);
+    expect(() => checkBattleNavaleConfig({ ...DEFAULT_BATTLE_NAVALE_CONFIG, longThreshold: 0 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => checkBattleNavaleConfig({ ...DEFAULT_BATTLE_NAVALE_CONFIG, shortThreshold: 0.25 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => checkBattleNavaleConfig({ ...DEFAULT_BATTLE_NAVALE_CONFIG, minConfidence: 1.5 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
   });
 });

@@ -1,3 +1,4 @@
+import { configError, ErrorCode } from '../common/errors.js';
 import { FEATURE_NAMES, type FeatureVector } from './features.js';
 
 /** The directional features the composite weighs (volatility_regime and time_factor scale it instead). */
@@ -51,14 +52,14 @@ export function checkBattleNavaleConfig(c: BattleNavaleConfig): void {
   let total = 0;
   for (const k of DIRECTIONAL_FEATURES) {
     const w = c.weights[k];
-    if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`Battle Navale weight of ${k} must be a finite number >= 0`);
+    if (!(w >= 0) || !Number.isFinite(w)) throw configError(ErrorCode.BAD_CONFIG, `Battle Navale weight of ${k} must be a finite number >= 0`);
     total += w;
   }
-  if (total <= 0) throw new RangeError('Battle Navale weights are all 0');
-  if (!(c.longThreshold > 0 && c.longThreshold <= 1)) throw new RangeError('longThreshold must be in (0, 1]');
-  if (!(c.shortThreshold < 0 && c.shortThreshold >= -1)) throw new RangeError('shortThreshold must be in [-1, 0)');
-  if (!(c.minConfidence >= 0 && c.minConfidence <= 1)) throw new RangeError('minConfidence must be in [0, 1]');
-  if (!(c.highVolatilityPenalty >= 0 && c.highVolatilityPenalty <= 1)) throw new RangeError('highVolatilityPenalty must be in [0, 1]');
+  if (total <= 0) throw configError(ErrorCode.BAD_CONFIG, 'Battle Navale weights are all 0');
+  if (!(c.longThreshold > 0 && c.longThreshold <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'longThreshold must be in (0, 1]');
+  if (!(c.shortThreshold < 0 && c.shortThreshold >= -1)) throw configError(ErrorCode.BAD_CONFIG, 'shortThreshold must be in [-1, 0)');
+  if (!(c.minConfidence >= 0 && c.minConfidence <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'minConfidence must be in [0, 1]');
+  if (!(c.highVolatilityPenalty >= 0 && c.highVolatilityPenalty <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'highVolatilityPenalty must be in [0, 1]');
 }
 
 /**

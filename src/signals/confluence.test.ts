@@ -24,7 +24,7 @@ describe('confluence', () => {
   });
 
   test('negative or all-zero weights are refused', () => {
-    expect(() => checkConfluenceWeights({ ...DEFAULT_CONFLUENCE_WEIGHTS, '1h': -1 })).toThrow(RangeError);
-    expect(() => checkConfluenceWeights({ '1m': 0, '5m': 0, '15m': 0, '1h': 0, '4h': 0 })).toThrow(RangeError);
+    expect(() => checkConfluenceWeights({ ...DEFAULT_CONFLUENCE_WEIGHTS, '1h': -1 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => checkConfluenceWeights({ '1m': 0, '5m': 0, '15m': 0, '1h': 0, '4h': 0 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
   });
 });

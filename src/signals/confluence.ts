@@ -1,3 +1,5 @@
+import { configError, ErrorCode } from '../common/errors.js';
+
 /** The timeframes the confluence looks at, in this order. */
 export const CONFLUENCE_TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h'] as const;
 
@@ -25,10 +27,10 @@ export function checkConfluenceWeights(w: ConfluenceWeights): void {
   let total = 0;
   for (const tf of CONFLUENCE_TIMEFRAMES) {
     const x = w[tf];
-    if (!(x >= 0) || !Number.isFinite(x)) throw new RangeError(`confluence weight of ${tf} must be a finite number >= 0`);
+    if (!(x >= 0) || !Number.isFinite(x)) throw configError(ErrorCode.BAD_CONFIG, `confluence weight of ${tf} must be a finite number >= 0`);
     total += x;
   }
-  if (total <= 0) throw new RangeError('confluence weights are all 0');
+  if (total <= 0) throw configError(ErrorCode.BAD_CONFIG, 'confluence weights are all 0');
 }
 
 /**

@@ -55,6 +55,6 @@ describe('RegimeTracker', () => {
   });
 
   test('overlapping ramps are refused', () => {
-    expect(() => new RegimeTracker({ ...cfg, lowCut: 0.5, highCut: 0.6 })).toThrow(RangeError);
+    expect(() => new RegimeTracker({ ...cfg, lowCut: 0.5, highCut: 0.6 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
   });
 });

@@ -1,3 +1,4 @@
+import { configError, ErrorCode } from '../common/errors.js';
 import { Atr } from './indicators/atr.js';
 import { EfficiencyRatio } from './indicators/efficiency-ratio.js';
 import { PercentileRank } from './indicators/percentile-rank.js';
@@ -95,9 +96,9 @@ export class RegimeTracker {
   private readonly rank: PercentileRank;
 
   constructor(config: RegimeConfig = DEFAULT_REGIME_CONFIG) {
-    if (!(config.erBand > 0) || !(config.percentileBand > 0)) throw new RangeError('RegimeTracker: bands must be > 0');
+    if (!(config.erBand > 0) || !(config.percentileBand > 0)) throw configError(ErrorCode.BAD_CONFIG, 'RegimeTracker: bands must be > 0');
     if (!(config.lowCut + config.percentileBand <= config.highCut - config.percentileBand)) {
-      throw new RangeError('RegimeTracker: the low and high ramps overlap');
+      throw configError(ErrorCode.BAD_CONFIG, 'RegimeTracker: the low and high ramps overlap');
     }
     this.config = config;
     this.er = new EfficiencyRatio(config.erPeriod);

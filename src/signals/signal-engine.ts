@@ -1,3 +1,4 @@
+import { configError, ErrorCode } from '../common/errors.js';
 import { SignalInputError, type BarInput, type FrameInput, type SnapshotInput } from '../model/signal-input.js';
 import { isoNs, type UnixNanos } from '../model/time.js';
 import { battleNavale, checkBattleNavaleConfig, DEFAULT_BATTLE_NAVALE_CONFIG, type BattleNavaleConfig } from './battle-navale.js';
@@ -102,7 +103,7 @@ export class SignalEngine {
     this.config = { ...DEFAULT_SIGNAL_ENGINE_CONFIG, ...config };
     checkConfluenceWeights(this.config.confluenceWeights);
     checkBattleNavaleConfig(this.config.battleNavale);
-    if (!(this.config.defaultTickSize > 0)) throw new RangeError('defaultTickSize must be > 0');
+    if (!(this.config.defaultTickSize > 0)) throw configError(ErrorCode.BAD_CONFIG, 'defaultTickSize must be > 0');
     this.calendar = new ExchangeCalendar(this.config.extraClosures);
     // Build one state eagerly so invalid indicator parameters throw at construction, not on the first bar.
     this.createState();
@@ -201,7 +202,7 @@ export class SignalEngine {
 
   private createState(): SymbolState {
     const c = this.config;
-    if (!Number.isInteger(c.deltaBars) || c.deltaBars < 1) throw new RangeError('deltaBars must be an integer >= 1');
+    if (!Number.isInteger(c.deltaBars) || c.deltaBars < 1) throw configError(ErrorCode.BAD_CONFIG, 'deltaBars must be an integer >= 1');
     const directions = new Map<string, TimeframeDirection>();
     for (const tf of CONFLUENCE_TIMEFRAMES) directions.set(tf, new TimeframeDirection(c.direction));
     return {

@@ -93,7 +93,7 @@ describe('SmartMoneyTracker', () => {
   });
 
   test('invalid parameters throw', () => {
-    expect(() => new SmartMoneyTracker({ ...cfg, largeQuantile: 0 })).toThrow(RangeError);
-    expect(() => new SmartMoneyTracker({ ...cfg, absorptionVolume: 0 })).toThrow(RangeError);
+    expect(() => new SmartMoneyTracker({ ...cfg, largeQuantile: 0 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
+    expect(() => new SmartMoneyTracker({ ...cfg, absorptionVolume: 0 })).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
   });
 });

@@ -1,3 +1,4 @@
+import { configError, ErrorCode } from '../common/errors.js';
 import type { BarInput } from '../model/signal-input.js';
 import { checkPeriod } from './indicators/indicator.js';
 import { PercentileRank } from './indicators/percentile-rank.js';
@@ -75,8 +76,8 @@ export class SmartMoneyTracker {
   constructor(config: SmartMoneyConfig = DEFAULT_SMART_MONEY_CONFIG) {
     checkPeriod('SmartMoneyTracker flowBars', config.flowBars);
     checkPeriod('SmartMoneyTracker absorptionBars', config.absorptionBars);
-    if (!(config.largeQuantile > 0 && config.largeQuantile <= 1)) throw new RangeError('SmartMoneyTracker: largeQuantile must be in (0, 1]');
-    if (!(config.absorptionVolume > 0) || !(config.absorptionMaxTicks >= 0)) throw new RangeError('SmartMoneyTracker: absorption parameters must be positive');
+    if (!(config.largeQuantile > 0 && config.largeQuantile <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'SmartMoneyTracker: largeQuantile must be in (0, 1]');
+    if (!(config.absorptionVolume > 0) || !(config.absorptionMaxTicks >= 0)) throw configError(ErrorCode.BAD_CONFIG, 'SmartMoneyTracker: absorption parameters must be positive');
     this.config = config;
     this.sizes = new PercentileRank(config.sizeWindow, config.sizeMinSamples);
     this.largeBuy = new Float64Array(config.flowBars);

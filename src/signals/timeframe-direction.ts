@@ -1,3 +1,4 @@
+import { configError, ErrorCode } from '../common/errors.js';
 import { Atr } from './indicators/atr.js';
 import { Ema } from './indicators/ema.js';
 import { checkPeriod, type BarIndicator } from './indicators/indicator.js';
@@ -32,8 +33,8 @@ export class TimeframeDirection implements BarIndicator {
   constructor(config: DirectionConfig = DEFAULT_DIRECTION_CONFIG) {
     checkPeriod('TimeframeDirection fastPeriod', config.fastPeriod);
     checkPeriod('TimeframeDirection slowPeriod', config.slowPeriod);
-    if (config.fastPeriod >= config.slowPeriod) throw new RangeError('TimeframeDirection: fastPeriod must be < slowPeriod');
-    if (!(config.fullSpreadAtr > 0)) throw new RangeError('TimeframeDirection: fullSpreadAtr must be > 0');
+    if (config.fastPeriod >= config.slowPeriod) throw configError(ErrorCode.BAD_CONFIG, 'TimeframeDirection: fastPeriod must be < slowPeriod');
+    if (!(config.fullSpreadAtr > 0)) throw configError(ErrorCode.BAD_CONFIG, 'TimeframeDirection: fullSpreadAtr must be > 0');
     this.config = config;
     this.fast = new Ema(config.fastPeriod);
     this.slow = new Ema(config.slowPeriod);

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import { nowUs } from '../common/clock.js';
-import { configError, ErrorCode } from '../common/errors.js';
+import { configError, ErrorCode, StreamClose } from '../common/errors.js';
 import { decodeFrame } from '../protocol/frame-decoder.js';
 import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
-import { ControlError, parseControl, partitionTopics } from '../protocol/control-protocol.js';
+import { parseControl, partitionTopics } from '../protocol/control-protocol.js';
 import type { ControlReply, StatusMessage } from '../protocol/messages.js';
 import { Subscriber, SubscriberFanout, type Format } from './subscriber-fanout.js';
 
@@ -132,9 +132,10 @@ export class StreamServer {
     while (this.fanout.subscribed < n) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Closes every socket with 1001 and stops listening. */
+  /** Closes every socket with 1001 (StreamClose.SHUTTING_DOWN) and stops listening. */
   close(): void {
-    for (const ws of [...this.sockets]) ws.end(1001, 'server shutting down');
+    const { code, reason } = StreamClose.SHUTTING_DOWN;
+    for (const ws of [...this.sockets]) ws.end(code, reason);
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
   }
@@ -178,7 +179,7 @@ export class StreamServer {
     });
     this.app.get('/health', (res) => {
       if (!this.health) {
-        this.json(res, '503 Service Unavailable', { code: 'MIA_ERR_NOT_READY', message: 'the engine is starting' });
+        this.json(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
         return;
       }
       const h = this.health();
@@ -187,10 +188,10 @@ export class StreamServer {
     this.app.get('/snapshot/:symbol', (res, req) => {
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const l = this.latest.get(symbol);
-      if (!l) this.json(res, '404 Not Found', { code: 'MIA_ERR_NO_SNAPSHOT', message: `no snapshot of "${symbol}" yet` });
+      if (!l) this.json(res, '404 Not Found', { code: ErrorCode.NO_SNAPSHOT, message: `no snapshot of "${symbol}" yet` });
       else this.json(res, '200 OK', decodeFrame(l.buf.subarray(0, l.length)));
     });
-    this.app.any('/*', (res) => this.json(res, '404 Not Found', { code: 'MIA_ERR_NOT_FOUND', message: 'routes: /stream (WebSocket), /health, /snapshot/<SYMBOL>' }));
+    this.app.any('/*', (res) => this.json(res, '404 Not Found', { code: ErrorCode.NOT_FOUND, message: 'routes: /stream (WebSocket), /health, /snapshot/<SYMBOL>' }));
   }
 
   private control(ws: uWS.WebSocket<Conn>, message: ArrayBuffer, isBinary: boolean): void {
@@ -204,17 +205,17 @@ export class StreamServer {
     if (++s.controlCount > this.o.maxControlPerSec) {
       this.controlErrors++;
       s.closed = true;
-      ws.end(1008, 'control rate limit');
+      ws.end(StreamClose.CONTROL_RATE_LIMIT.code, StreamClose.CONTROL_RATE_LIMIT.reason);
       return;
     }
     if (message.byteLength > this.o.maxMessageBytes) {
       this.controlErrors++;
       s.closed = true;
-      ws.end(1009, 'message too big');
+      ws.end(StreamClose.MESSAGE_TOO_BIG.code, StreamClose.MESSAGE_TOO_BIG.reason);
       return;
     }
     if (isBinary) {
-      this.reply(ws, { type: 'error', code: ControlError.BAD_CONTROL, message: 'control messages are JSON text frames' });
+      this.reply(ws, { type: 'error', code: ErrorCode.BAD_CONTROL, message: 'control messages are JSON text frames' });
       return;
     }
     // The ArrayBuffer is valid only during this call: decode (copy) it now.
@@ -232,7 +233,7 @@ export class StreamServer {
     else this.fanout.unsubscribe(s, known);
     this.reply(ws, { type: req.op === 'subscribe' ? 'subscribed' : 'unsubscribed', topics: known });
     if (unknown.length > 0) {
-      this.reply(ws, { type: 'error', code: ControlError.UNKNOWN_TOPIC, message: `unknown topics: ${unknown.join(', ')} (see docs/stream.md)` });
+      this.reply(ws, { type: 'error', code: ErrorCode.UNKNOWN_TOPIC, message: `unknown topics: ${unknown.join(', ')} (see docs/stream.md)` });
     }
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { SLOW_CLOSE, Subscriber, SubscriberFanout, type PublishHub, type SocketPort } from './subscriber-fanout.js';
+import { StreamClose } from '../common/errors.js';
+import { Subscriber, SubscriberFanout, type PublishHub, type SocketPort } from './subscriber-fanout.js';
 
 /** A socket whose unsent bytes the test sets; records what it was sent directly. */
 class StubSocket implements SocketPort {
@@ -126,7 +127,7 @@ describe('SubscriberFanout', () => {
     slow.buffered = 2000;
     fan.sweep();
     for (let i = 0; i < 40 && !slow.ended; i++) fan.publish('snapshot.ES', frame(i), () => '');
-    expect(slow.ended).toEqual({ code: SLOW_CLOSE.code, reason: SLOW_CLOSE.reason });
+    expect(slow.ended).toEqual({ code: 4001, reason: StreamClose.SLOW_CONSUMER.reason });
     expect(fan.closedSlow).toBe(1);
     expect(sub.pending.size).toBe(0);
     // 2000 buffered + 31 missed frames of 100 bytes pass 5000: the 32nd publish replaced the 31st.

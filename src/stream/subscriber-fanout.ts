@@ -1,3 +1,5 @@
+import { StreamClose } from '../common/errors.js';
+
 /** What the fan-out needs of one WebSocket (a uWS WebSocket satisfies it; tests use hand-written stubs). */
 export interface SocketPort {
   getBufferedAmount(): number;
@@ -20,12 +22,9 @@ export type Format = 'binary' | 'json';
 export interface FanoutLimits {
   /** Unsent bytes above which a subscriber leaves the fast path and is conflated. */
   softBytes: number;
-  /** Lag in bytes (unsent plus missed since falling behind) above which it is closed with 4001. */
+  /** Lag in bytes (unsent plus missed since falling behind) above which it is closed with 4001 (StreamClose.SLOW_CONSUMER). */
   hardBytes: number;
 }
-
-/** Close code and reason for a subscriber past the hard limit. */
-export const SLOW_CLOSE = { code: 4001, reason: 'slow consumer: backpressure limit' } as const;
 
 /** One connection's subscription state. */
 export class Subscriber {
@@ -207,6 +206,6 @@ export class SubscriberFanout {
     s.closed = true;
     this.slow.delete(s);
     s.pending.clear();
-    s.port.end(SLOW_CLOSE.code, SLOW_CLOSE.reason);
+    s.port.end(StreamClose.SLOW_CONSUMER.code, StreamClose.SLOW_CONSUMER.reason);
   }
 }

@@ -59,7 +59,7 @@ export function testIndicatorContract<T extends IndicatorState>(name: string, c:
     });
 
     test('invalid constructor arguments throw', () => {
-      for (const bad of c.invalid) expect(bad).toThrow(RangeError);
+      for (const bad of c.invalid) expect(bad).toThrow(expect.objectContaining({ code: 'MIA_ERR_BAD_CONFIG' }));
     });
   });
 }

@@ -1,3 +1,5 @@
+import { configError, ErrorCode } from '../../common/errors.js';
+
 /** Settings of {@link RequestPacer}. */
 export interface PacerOptions {
   /** Sustained messages per second. */
@@ -42,7 +44,7 @@ export class RequestPacer {
   private readonly s: PacerStats = { sent: 0, queued: 0, maxPerSecond: 0, dropped: 0 };
 
   constructor(o: PacerOptions) {
-    if (!(o.ratePerSec > 0) || !(o.burst >= 1)) throw new RangeError('pacer needs ratePerSec > 0 and burst >= 1');
+    if (!(o.ratePerSec > 0) || !(o.burst >= 1)) throw configError(ErrorCode.BAD_CONFIG, 'pacer needs ratePerSec > 0 and burst >= 1');
     this.o = o;
     this.now = o.now ?? (() => performance.now());
     this.tokens = o.burst;

@@ -1,3 +1,5 @@
+import { configError, ErrorCode } from '../../common/errors.js';
+
 /**
  * The streaming contract every indicator follows (house style practice 3): feed one input with `update`,
  * read `value` (null during warm-up, never a placeholder number), `count` of inputs, `hasInputs`,
@@ -54,9 +56,9 @@ export abstract class IndicatorBase {
   }
 }
 
-/** Throws a RangeError when a period is not an integer ≥ min: invalid arguments fail at construction. */
+/** Throws MIA_ERR_BAD_CONFIG when a period is not an integer ≥ min: invalid arguments fail at construction. */
 export function checkPeriod(name: string, period: number, min = 1): void {
   if (!Number.isInteger(period) || period < min) {
-    throw new RangeError(`${name}: period must be an integer >= ${min}, got ${period}`);
+    throw configError(ErrorCode.BAD_CONFIG, `${name}: period must be an integer >= ${min}, got ${period}`);
   }
 }

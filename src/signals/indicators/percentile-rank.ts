@@ -1,3 +1,4 @@
+import { configError, ErrorCode } from '../../common/errors.js';
 import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js';
 
 /**
@@ -20,7 +21,7 @@ export class PercentileRank extends IndicatorBase implements PriceIndicator {
     super();
     checkPeriod('PercentileRank', window);
     checkPeriod('PercentileRank minSamples', minSamples);
-    if (minSamples > window) throw new RangeError(`PercentileRank: minSamples ${minSamples} > window ${window}`);
+    if (minSamples > window) throw configError(ErrorCode.BAD_CONFIG, `PercentileRank: minSamples ${minSamples} > window ${window}`);
     this.window = window;
     this.minSamples = minSamples;
     this.ring = new Float64Array(window);
