@@ -1,4 +1,5 @@
 import { configError, ErrorCode } from '../common/errors.js';
+import { RollingWindow } from '../common/rolling-window.js';
 import { SignalInputError, type BarInput, type FrameInput, type SnapshotInput } from '../model/signal-input.js';
 import { isoNs, type UnixNanos } from '../model/time.js';
 import { battleNavale, checkBattleNavaleConfig, DEFAULT_BATTLE_NAVALE_CONFIG, type BattleNavaleConfig } from './battle-navale.js';
@@ -78,9 +79,9 @@ interface SymbolState {
   rsi: Rsi;
   regime: RegimeTracker;
   smart: SmartMoneyTracker;
-  deltas: Float64Array;
-  volumes: Float64Array;
-  baseBars: number;
+  /** Delta and volume of the last `deltaBars` base bars. */
+  deltas: RollingWindow;
+  volumes: RollingWindow;
   tickSize: number;
 }
 
@@ -137,7 +138,7 @@ export class SignalEngine {
     const market = s.regime.market();
     const volatility = s.regime.volatility();
     const smartMoney = s.smart.state(s.tickSize, m.quote?.bidSize, m.quote?.askSize);
-    const deltaRatio = s.baseBars > 0 ? ratioOf(s.deltas, s.volumes) : null;
+    const deltaRatio = s.deltas.size > 0 ? ratioOf(s.deltas, s.volumes) : null;
     const localDay = Math.floor(easternLocalMs(utcMs) / 86_400_000);
     const features: FeatureVector = {
       confluence_score: conf ? conf.score : null,
@@ -176,10 +177,8 @@ export class SignalEngine {
     s.rsi.update(b.close);
     s.regime.update(b.high, b.low, b.close);
     s.smart.update(b);
-    const i = s.baseBars % this.config.deltaBars;
-    s.deltas[i] = b.delta;
-    s.volumes[i] = b.volume;
-    s.baseBars++;
+    s.deltas.push(b.delta);
+    s.volumes.push(b.volume);
   }
 
   /** Expiry state of a trade date, computed once per trade date. */
@@ -211,9 +210,8 @@ export class SignalEngine {
       rsi: new Rsi(c.rsiPeriod),
       regime: new RegimeTracker(c.regime),
       smart: new SmartMoneyTracker(c.smartMoney),
-      deltas: new Float64Array(c.deltaBars),
-      volumes: new Float64Array(c.deltaBars),
-      baseBars: 0,
+      deltas: new RollingWindow(c.deltaBars),
+      volumes: new RollingWindow(c.deltaBars),
       tickSize: c.defaultTickSize,
     };
   }
@@ -226,9 +224,8 @@ function priceAt(base: FrameInput, quote: SnapshotInput['quote']): number | null
   return quote ? (quote.bid + quote.ask) / 2 : null;
 }
 
-function ratioOf(num: Float64Array, den: Float64Array): number {
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < num.length; i++) (a += num[i]!), (b += den[i]!);
-  return b > 0 ? a / b : 0;
+/** Σ num / Σ den over the windows (summed afresh: no drift), 0 without volume. */
+function ratioOf(num: RollingWindow, den: RollingWindow): number {
+  const b = den.freshSum();
+  return b > 0 ? num.freshSum() / b : 0;
 }

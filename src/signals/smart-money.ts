@@ -1,4 +1,5 @@
 import { configError, ErrorCode } from '../common/errors.js';
+import { RollingWindow } from '../common/rolling-window.js';
 import type { BarInput } from '../model/signal-input.js';
 import { checkPeriod } from './indicators/indicator.js';
 import { PercentileRank } from './indicators/percentile-rank.js';
@@ -64,12 +65,13 @@ export class SmartMoneyTracker {
   /** Parameters in use. */
   readonly config: SmartMoneyConfig;
   private readonly sizes: PercentileRank;
-  private readonly largeBuy: Float64Array;
-  private readonly largeSell: Float64Array;
-  private readonly stackBuy: Float64Array;
-  private readonly stackSell: Float64Array;
-  private readonly deltas: Float64Array;
-  private readonly opens: Float64Array;
+  // Windows of a few bars, summed afresh when read (freshSum): no running-sum drift to reason about.
+  private readonly largeBuy: RollingWindow;
+  private readonly largeSell: RollingWindow;
+  private readonly stackBuy: RollingWindow;
+  private readonly stackSell: RollingWindow;
+  private readonly deltas: RollingWindow;
+  private readonly opens: RollingWindow;
   private bars = 0;
   private lastClose = 0;
 
@@ -80,12 +82,12 @@ export class SmartMoneyTracker {
     if (!(config.absorptionVolume > 0) || !(config.absorptionMaxTicks >= 0)) throw configError(ErrorCode.BAD_CONFIG, 'SmartMoneyTracker: absorption parameters must be positive');
     this.config = config;
     this.sizes = new PercentileRank(config.sizeWindow, config.sizeMinSamples);
-    this.largeBuy = new Float64Array(config.flowBars);
-    this.largeSell = new Float64Array(config.flowBars);
-    this.stackBuy = new Float64Array(config.flowBars);
-    this.stackSell = new Float64Array(config.flowBars);
-    this.deltas = new Float64Array(config.absorptionBars);
-    this.opens = new Float64Array(config.absorptionBars);
+    this.largeBuy = new RollingWindow(config.flowBars);
+    this.largeSell = new RollingWindow(config.flowBars);
+    this.stackBuy = new RollingWindow(config.flowBars);
+    this.stackSell = new RollingWindow(config.flowBars);
+    this.deltas = new RollingWindow(config.absorptionBars);
+    this.opens = new RollingWindow(config.absorptionBars);
   }
 
   /** Closed bars accepted. */
@@ -114,14 +116,12 @@ export class SmartMoneyTracker {
         ls = bar.sellVolume;
       }
     }
-    const f = this.bars % this.config.flowBars;
-    this.largeBuy[f] = lb;
-    this.largeSell[f] = ls;
-    this.stackBuy[f] = bar.stackedBuy;
-    this.stackSell[f] = bar.stackedSell;
-    const a = this.bars % this.config.absorptionBars;
-    this.deltas[a] = bar.delta;
-    this.opens[a] = bar.open;
+    this.largeBuy.push(lb);
+    this.largeSell.push(ls);
+    this.stackBuy.push(bar.stackedBuy);
+    this.stackSell.push(bar.stackedSell);
+    this.deltas.push(bar.delta);
+    this.opens.push(bar.open);
     this.lastClose = bar.close;
     this.bars++;
   }
@@ -133,8 +133,8 @@ export class SmartMoneyTracker {
     let stacked: number | null = null;
     let absorption: number | null = null;
     if (this.bars > 0) {
-      largeFlow = ratio(sum(this.largeBuy), sum(this.largeSell));
-      stacked = ratio(sum(this.stackBuy), sum(this.stackSell));
+      largeFlow = ratio(this.largeBuy.freshSum(), this.largeSell.freshSum());
+      stacked = ratio(this.stackBuy.freshSum(), this.stackSell.freshSum());
     }
     if (this.bars >= this.config.absorptionBars) absorption = this.absorption(tickSize);
     let book: number | null = null;
@@ -149,10 +149,9 @@ export class SmartMoneyTracker {
   }
 
   private absorption(tickSize: number): number {
-    const n = this.config.absorptionBars;
-    const firstOpen = this.opens[this.bars % n]!;
+    const firstOpen = this.opens.at(0);
     const progressTicks = (this.lastClose - firstOpen) / tickSize;
-    const netDelta = sum(this.deltas);
+    const netDelta = this.deltas.freshSum();
     const max = this.config.absorptionMaxTicks;
     if (netDelta >= this.config.absorptionVolume && progressTicks <= max) return -1;
     if (netDelta <= -this.config.absorptionVolume && progressTicks >= -max) return 1;
@@ -162,16 +161,10 @@ export class SmartMoneyTracker {
   /** Forgets every bar. */
   reset(): void {
     this.sizes.reset();
-    for (const r of [this.largeBuy, this.largeSell, this.stackBuy, this.stackSell, this.deltas, this.opens]) r.fill(0);
+    for (const w of [this.largeBuy, this.largeSell, this.stackBuy, this.stackSell, this.deltas, this.opens]) w.clear();
     this.bars = 0;
     this.lastClose = 0;
   }
-}
-
-function sum(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]!;
-  return s;
 }
 
 function ratio(buy: number, sell: number): number {

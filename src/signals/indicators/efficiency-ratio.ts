@@ -1,3 +1,4 @@
+import { RollingWindow } from '../../common/rolling-window.js';
 import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js';
 
 /**
@@ -10,7 +11,8 @@ export class EfficiencyRatio extends IndicatorBase implements PriceIndicator {
   /** Number of changes N. */
   readonly period: number;
   /** Closes of the last N + 1 inputs. */
-  private readonly closes: Float64Array;
+  private readonly closes: RollingWindow;
+  /** Σ |close_i − close_{i−1}| over the window (the new change added before the leaving one is taken off). */
   private path = 0;
   private dir = 0;
 
@@ -18,28 +20,19 @@ export class EfficiencyRatio extends IndicatorBase implements PriceIndicator {
     super();
     checkPeriod('EfficiencyRatio', period);
     this.period = period;
-    this.closes = new Float64Array(period + 1);
+    this.closes = new RollingWindow(period + 1);
   }
 
   /** Adds a close; returns the ER once N + 1 closes were seen. */
   update(price: number): number | null {
-    const size = this.period + 1;
-    const slot = this.n % size;
-    if (this.n > 0) {
-      const prev = this.closes[(this.n - 1) % size]!;
-      this.path += Math.abs(price - prev);
-    }
-    if (this.n >= size) {
-      // The slot about to be overwritten holds close_{t−N−1}; its change to close_{t−N} leaves the window.
-      const oldest = this.closes[slot]!;
-      const next = this.closes[(slot + 1) % size]!;
-      this.path -= Math.abs(next - oldest);
-    }
-    this.closes[slot] = price;
+    const w = this.closes;
+    if (w.size > 0) this.path += Math.abs(price - w.at(w.size - 1));
+    // A full window drops close_{t−N−1}: its change to close_{t−N} leaves the path.
+    if (w.full) this.path -= Math.abs(w.at(1) - w.at(0));
+    w.push(price);
     this.n++;
-    if (this.n >= size) {
-      const first = this.closes[this.n % size]!;
-      const net = price - first;
+    if (w.full) {
+      const net = price - w.at(0);
       this.dir = net > 0 ? 1 : net < 0 ? -1 : 0;
       // The running sum can drift a few ulps below |net|; clamp so ER stays in [0, 1].
       this.out = this.path <= 0 ? 0 : Math.min(1, Math.abs(net) / this.path);
@@ -53,7 +46,7 @@ export class EfficiencyRatio extends IndicatorBase implements PriceIndicator {
   }
   /** Forgets every input. */
   reset(): void {
-    this.closes.fill(0);
+    this.closes.clear();
     this.path = 0;
     this.n = 0;
     this.out = null;

@@ -1,20 +1,22 @@
 import { configError, ErrorCode } from '../../common/errors.js';
+import { RollingWindow } from '../../common/rolling-window.js';
 import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js';
 
 /**
  * Percentile rank of each new input against the previous `window` inputs (mid-rank for ties):
  * rank = (#{prior < x} + ½ · #{prior = x}) / #prior, in [0, 1]. The value is null until `minSamples`
- * prior inputs exist. The window is kept twice, preallocated: in arrival order (to know which input leaves)
- * and sorted, so a rank is two binary searches and an update one memmove out and one in. The smart-money
- * tracker ranks every footprint row of every closed bar against 500 sizes: scanning the window per row
- * cost ~200 µs a bar, most of a backtest's signal time. NaN inputs are refused (no order to rank them in).
+ * prior inputs exist. The window is kept twice, preallocated: in arrival order (a RollingWindow, to know
+ * which input leaves) and sorted (its own array, kept ordered by insertion), so a rank is two binary searches
+ * and an update one memmove out and one in. The smart-money tracker ranks every footprint row of every closed
+ * bar against 500 sizes: scanning the window per row cost ~200 µs a bar, most of a backtest's signal time.
+ * NaN inputs are refused (no order to rank them in).
  */
 export class PercentileRank extends IndicatorBase implements PriceIndicator {
   /** Number of prior inputs compared against. */
   readonly window: number;
   /** Prior inputs needed before the first value. */
   readonly minSamples: number;
-  private readonly ring: Float64Array;
+  private readonly arrivals: RollingWindow;
   private readonly sorted: Float64Array;
 
   constructor(window: number, minSamples = Math.min(window, 20)) {
@@ -24,13 +26,13 @@ export class PercentileRank extends IndicatorBase implements PriceIndicator {
     if (minSamples > window) throw configError(ErrorCode.BAD_CONFIG, `PercentileRank: minSamples ${minSamples} > window ${window}`);
     this.window = window;
     this.minSamples = minSamples;
-    this.ring = new Float64Array(window);
+    this.arrivals = new RollingWindow(window);
     this.sorted = new Float64Array(window);
   }
 
   /** Inputs in the window. */
   private get size(): number {
-    return this.n < this.window ? this.n : this.window;
+    return this.arrivals.size;
   }
 
   /** First index among the first `end` sorted values whose value is ≥ x (strict: > x). */
@@ -69,22 +71,21 @@ export class PercentileRank extends IndicatorBase implements PriceIndicator {
     if (Number.isNaN(x)) throw new RangeError('PercentileRank: NaN input');
     const a = this.sorted;
     let m = this.size;
-    const slot = this.n % this.window;
-    if (m === this.window) {
-      const gone = this.bound(this.ring[slot]!, false, m);
+    if (this.arrivals.full) {
+      const gone = this.bound(this.arrivals.at(0), false, m);
       a.copyWithin(gone, gone + 1, m);
       m--;
     }
     const at = this.bound(x, true, m);
     a.copyWithin(at + 1, at, m);
     a[at] = x;
-    this.ring[slot] = x;
+    this.arrivals.push(x);
     this.n++;
   }
 
   /** Forgets every input. */
   reset(): void {
-    this.ring.fill(0);
+    this.arrivals.clear();
     this.sorted.fill(0);
     this.n = 0;
     this.out = null;
