@@ -1,4 +1,5 @@
 import { Side, type SideCode } from '../model/side.js';
+import { msToNs } from '../model/time.js';
 
 /**
  * Field parsers of the CSV trade reader. Each returns a value or `undefined` for "malformed", so the
@@ -26,7 +27,7 @@ export function parseTimestampNs(text: string): bigint | undefined {
   if (!m) return undefined;
   const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
   if (!Number.isFinite(ms)) return undefined;
-  let ns = BigInt(ms) * 1_000_000n + BigInt((m[7] ?? '').padEnd(9, '0'));
+  let ns = msToNs(ms) + BigInt((m[7] ?? '').padEnd(9, '0'));
   const zone = m[8];
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1n : 1n;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { configError, ErrorCode } from '../common/errors.js';
-import { isoNs } from '../model/time.js';
+import { isoNs, nsToMs } from '../model/time.js';
 import type { RiskReasonCode } from '../risk/reason-codes.js';
 import { RiskEngine, type RiskAlert, type RiskConfig } from '../risk/risk-engine.js';
 import { tradeDate } from '../model/calendar/us-eastern-time.js';
@@ -129,7 +129,7 @@ export class SignalTrader {
    */
   onDecision(d: SignalDecision, tsNs: bigint, withhold?: string, scored?: MlScore, verdict?: RiskVerdict): void {
     this.counters.decisions++;
-    this.risk.startDay(tradeDate(Number(tsNs / 1_000_000n)));
+    this.risk.startDay(tradeDate(nsToMs(tsNs)));
     this.settle();
     if (d.direction === 'flat') return;
     const why = this.o.tradeFromNs !== undefined && tsNs < this.o.tradeFromNs ? 'beforeStart' : withhold;
@@ -246,7 +246,7 @@ export class SignalTrader {
     const why = this.closing.get(f.symbol);
     this.open.delete(f.symbol);
     this.closing.delete(f.symbol);
-    this.risk.onTradeClosed(trip.netUsd, tradeDate(Number(trip.exitNs / 1_000_000n)));
+    this.risk.onTradeClosed(trip.netUsd, tradeDate(nsToMs(trip.exitNs)));
     if (!p) return;
     this.trades.push({ tradeId: p.tradeId, trip, exitReason: exitReason(e.order, why), decision: p.decision, decisionNs: p.decisionNs, ml: p.ml });
   }

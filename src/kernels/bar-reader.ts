@@ -3,12 +3,12 @@ import { decodeBar, decodeLevel, decodeNodes } from './bar-decoder.js';
 import * as L from './layout.js';
 import type { SymbolState } from './symbol-state.js';
 import type { TimeframeSlot } from './timeframes.js';
-import { TWO32 } from '../model/time.js';
+import { halvesToNumber, TWO32 } from '../model/time.js';
 
 
 /** A non-negative int64 counter below 2^53 as a number. */
 function readCount(v: DataView, at: number): number {
-  return v.getUint32(at + 4, true) * TWO32 + v.getUint32(at, true);
+  return halvesToNumber(v.getUint32(at + 4, true), v.getUint32(at, true));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SessionAnchor } from './bar-features.js';
+import { msToNs, nsToMs } from './time.js';
 
 /**
  * Session calendar (docs/features.md "Sessions"): where cumulative delta, VWAP and the session profile
@@ -7,7 +8,6 @@ import type { SessionAnchor } from './bar-features.js';
  * never per trade.
  */
 
-const NS_PER_MS = 1_000_000n;
 const DAY_MS = 86_400_000;
 
 interface AnchorRule {
@@ -58,16 +58,16 @@ function startsAround(anchor: SessionAnchor, ms: number): number[] {
 
 /** Start (ns, UTC) of the session that contains `tsNs`: the latest anchor at or before it. */
 export function sessionStartNs(tsNs: bigint, anchor: SessionAnchor): bigint {
-  const ms = Number(tsNs / NS_PER_MS);
+  const ms = nsToMs(tsNs);
   let best = -Infinity;
-  for (const s of startsAround(anchor, ms)) if (BigInt(s) * NS_PER_MS <= tsNs && s > best) best = s;
-  return BigInt(best) * NS_PER_MS;
+  for (const s of startsAround(anchor, ms)) if (msToNs(s) <= tsNs && s > best) best = s;
+  return msToNs(best);
 }
 
 /** Start (ns, UTC) of the first session strictly after `tsNs`. */
 export function nextSessionStartNs(tsNs: bigint, anchor: SessionAnchor): bigint {
-  const ms = Number(tsNs / NS_PER_MS);
+  const ms = nsToMs(tsNs);
   let best = Infinity;
-  for (const s of startsAround(anchor, ms)) if (BigInt(s) * NS_PER_MS > tsNs && s < best) best = s;
-  return BigInt(best) * NS_PER_MS;
+  for (const s of startsAround(anchor, ms)) if (msToNs(s) > tsNs && s < best) best = s;
+  return msToNs(best);
 }

@@ -7,7 +7,7 @@
 /** Nanoseconds since the Unix epoch, UTC. */
 export type UnixNanos = bigint;
 
-/** 2^32: joins the two u32 halves of an int64 read from memory. */
+/** 2^32: joins the two u32 halves of an int64 read from memory (and scales a u32 to [0, 1)). */
 export const TWO32 = 4294967296;
 
 /** Splits int64 nanoseconds into two 32-bit halves (hi, lo), as tapes and batches store them. */
@@ -39,12 +39,22 @@ export function isoToNs(iso: string): UnixNanos | undefined {
   if (!m) return undefined;
   const ms = Date.parse(`${m[1]}Z`);
   if (!Number.isFinite(ms)) return undefined;
-  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+  return msToNs(ms) + BigInt((m[2] ?? '').padEnd(9, '0'));
 }
 
 /** Milliseconds since the epoch, floored (the calendar's and the signals' resolution). */
 export function nsToMs(ns: UnixNanos): number {
   return Number(ns / 1_000_000n);
+}
+
+/** Milliseconds since the epoch with the sub-millisecond part as a fraction (to a double's precision, ~0.2 µs today). */
+export function nsToFractionalMs(ns: UnixNanos): number {
+  return Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
+}
+
+/** Whole milliseconds since the epoch (Date.now(), Date.UTC, Date.parse) to int64 ns. */
+export function msToNs(ms: number): UnixNanos {
+  return BigInt(ms) * 1_000_000n;
 }
 
 /** Microseconds since the epoch (fractional, as the clock gives them) to int64 ns. */

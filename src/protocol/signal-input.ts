@@ -1,12 +1,12 @@
 import { SignalInputError, type BarInput, type LevelInput, type SnapshotInput } from '../model/signal-input.js';
-import { isoToNs } from '../model/time.js';
+import { isoToNs, nsToFractionalMs, nsToMs } from '../model/time.js';
 import type { BarJson, SnapshotMessage } from './messages.js';
 
 /** Milliseconds since the epoch of a message's ISO-8601 UTC time (up to nine fractional digits kept). */
 export function isoToMs(iso: string): number {
   const ns = isoToNs(iso);
   if (ns === undefined) throw new SignalInputError(`not an ISO-8601 UTC time: "${iso}"`);
-  return Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
+  return nsToFractionalMs(ns);
 }
 
 function field(b: BarJson, name: string): number {
@@ -45,7 +45,7 @@ export function snapshotInputOf(m: SnapshotMessage): SnapshotInput {
   return {
     symbol: m.symbol,
     tsNs,
-    tsMs: Number(tsNs / 1_000_000n),
+    tsMs: nsToMs(tsNs),
     tickSize: m.tickSize,
     quote: m.quote ? { bid: m.quote.bid, ask: m.quote.ask, bidSize: m.quote.bidSize, askSize: m.quote.askSize } : null,
     frames: m.frames.map((f) => {

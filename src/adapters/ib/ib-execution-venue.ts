@@ -3,6 +3,7 @@ import type {
   BracketIds, BracketRequest, CancelReason, ExecutionEvent, Fill, OrderRequest, OrderSide, OrderStatus, OrderRecord, OrderView, TradingVenue,
 } from '../../execution/execution-venue.js';
 import type { TradeBatch } from '../../model/trade-batch.js';
+import { msToNs } from '../../model/time.js';
 import type { IbOrderRoute, OrderApproval, OrderEvent } from './order-route.js';
 
 /** Options of {@link IbExecutionVenue}. */
@@ -31,7 +32,7 @@ interface Closing {
   refusedNs: bigint | undefined;
 }
 
-const wallClockNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+const wallClockNs = (): bigint => msToNs(Date.now());
 const done = (s: OrderStatus): boolean => s === 'filled' || s === 'cancelled';
 /** Nothing more can happen to it: cancelled, or every contract executed (a Filled status may precede its executions). */
 const settled = (o: VenueOrder): boolean => o.status === 'cancelled' || o.executed >= o.qty;
@@ -316,5 +317,5 @@ export function ibTimeNs(text: string): bigint | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})[ -]+(\d{2}):(\d{2}):(\d{2})\s+(?:UTC|GMT|Etc\/UTC)$/.exec(text.trim());
   if (!m) return undefined;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  return Number.isFinite(ms) ? BigInt(ms) * 1_000_000n : undefined;
+  return Number.isFinite(ms) ? msToNs(ms) : undefined;
 }

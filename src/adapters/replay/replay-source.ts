@@ -3,7 +3,7 @@ import { openTradeSource } from '../../data/open-trade-source.js';
 import type { InstrumentInfo, MarketSource, TradeSink } from '../../engine/market-source.js';
 import type { TradeBatch, TradeSource } from '../../model/trade-batch.js';
 import { contractRoot } from '../../model/contract-specs.js';
-import { TWO32 } from '../../model/time.js';
+import { halvesToNumber } from '../../model/time.js';
 
 /** Settings of a replay. */
 export interface ReplaySourceOptions {
@@ -79,7 +79,7 @@ export class ReplaySource implements MarketSource {
       let to = b.length;
       if (due !== Number.POSITIVE_INFINITY) {
         to = this.next;
-        while (to < b.length && b.tsHi[to]! * TWO32 + b.tsLo[to]! <= due) to++;
+        while (to < b.length && halvesToNumber(b.tsHi[to]!, b.tsLo[to]!) <= due) to++;
       }
       if (to === this.next) return true;
       const n = sink.offer(0, b, this.next, to, now);

@@ -1,3 +1,5 @@
+import { TWO32 } from '../../model/time.js';
+
 /**
  * xoshiro128** (Blackman and Vigna): a small, fast, seedable generator on 32-bit integer math, so the
  * simulator is deterministic across runs and machines without Math.random.
@@ -35,7 +37,7 @@ export class Prng {
 
   /** Uniform in [0, 1). */
   uniform(): number {
-    return this.nextU32() / 4294967296;
+    return this.nextU32() / TWO32;
   }
 
   /** Exponential with the given mean. */

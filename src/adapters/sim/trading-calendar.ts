@@ -1,4 +1,5 @@
 import { nextSessionStartNs, sessionStartNs } from '../../model/session.js';
+import { nsToMs } from '../../model/time.js';
 
 /** A stretch of time with one trading intensity. */
 export interface CalendarPhase {
@@ -22,7 +23,7 @@ export function phaseAt(tsNs: bigint): CalendarPhase {
   const breakStart = gNext - HOUR; // 16:00 Chicago: an hour before the next 17:00 open
   // 17:00 Chicago falls on the same UTC date, so the UTC weekday is Chicago's: Friday and Saturday
   // evenings open no session.
-  const weekday = new Date(Number(gStart / 1_000_000n)).getUTCDay();
+  const weekday = new Date(nsToMs(gStart)).getUTCDay();
   if (weekday === 5 || weekday === 6 || tsNs >= breakStart) return { activity: 0, endNs: gNext };
   const rStart = sessionStartNs(tsNs, 'rth');
   const rEnd = rStart + RTH_LENGTH;

@@ -1,5 +1,5 @@
 import { ErrorCode, inputError, type MiaError } from '../../common/errors.js';
-import { TWO32 } from '../../model/time.js';
+import { halvesToNumber } from '../../model/time.js';
 
 /** Record types (rtype) the reader decodes. */
 export const RType = {
@@ -92,5 +92,5 @@ export function readPrice(v: DataView, at: number): number {
   const lo = v.getUint32(at, true);
   const hi = v.getInt32(at + 4, true);
   if (hi === 0x7fffffff && lo === 0xffffffff) return Number.NaN;
-  return (hi * TWO32 + lo) / 1e9;
+  return halvesToNumber(hi, lo) / 1e9;
 }
