@@ -15,6 +15,7 @@ import type { SignalEngineConfig } from '../signals/signal-engine.js';
 import { computeMetrics, type BacktestMetrics } from './backtest-metrics.js';
 import { replaySchedule } from './replay-schedule.js';
 import { BrokerTap } from '../engine/broker-tap.js';
+import { nsToMs } from '../model/time.js';
 
 /** One backtest run. */
 export interface BacktestOptions {
@@ -108,7 +109,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   return {
     symbol, trades: trader.trades, counters: trader.counters, tradesRead: tap.trades, snapshots: pipeline.counts.snapshots,
     bars: pipeline.counts.bars, firstNs, lastNs, signalConfig: pipeline.signalConfig, contentHash,
-    metrics: computeMetrics(trader.trades.map((t) => ({ profit: t.trip.netUsd, exitDay: tradeDate(Number(t.trip.exitNs / 1_000_000n)) })),
+    metrics: computeMetrics(trader.trades.map((t) => ({ profit: t.trip.netUsd, exitDay: tradeDate(nsToMs(t.trip.exitNs)) })),
       o.startingBalance, businessDays(firstNs, lastNs)),
   };
 }
@@ -128,6 +129,6 @@ function businessDays(firstNs: bigint | null, lastNs: bigint | null): number[] {
   if (firstNs === null || lastNs === null) return [];
   const cal = new ExchangeCalendar();
   const out: number[] = [];
-  for (let d = tradeDate(Number(firstNs / 1_000_000n)); d <= tradeDate(Number(lastNs / 1_000_000n)); d++) if (cal.isBusinessDay(d)) out.push(d);
+  for (let d = tradeDate(nsToMs(firstNs)); d <= tradeDate(nsToMs(lastNs)); d++) if (cal.isBusinessDay(d)) out.push(d);
   return out;
 }

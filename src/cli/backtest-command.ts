@@ -12,6 +12,7 @@ import { warningLine, type ModelWarning } from '../ml/model-warnings.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { isoTime, nonNegative, positiveNumber, probability, wholeNumber } from './options.js';
+import { msToNs } from '../model/time.js';
 
 interface BacktestCliOptions {
   input: string;
@@ -71,7 +72,7 @@ function backtestMeaning(): FeatureMeaning {
 /** Parses an ISO-8601 time (`2023-12-25T23:30:00Z`) to ns since the epoch. */
 function isoTimeNs(flag: string) {
   const ms = isoTime(flag);
-  return (text: string): bigint => BigInt(ms(text)) * 1_000_000n;
+  return (text: string): bigint => msToNs(ms(text));
 }
 
 /** `mia backtest`: the live decision pipeline over a replay, trades and metrics into a folder. */

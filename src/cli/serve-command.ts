@@ -25,6 +25,7 @@ import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
 import { StreamPublisher } from '../stream/stream-publisher.js';
 import { StreamServer } from '../stream/stream-server.js';
 import { checkReplayTickSize, futureSymbols, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
+import { msToNs } from '../model/time.js';
 
 interface ServeOptions {
   source: 'sim' | 'replay' | 'ib';
@@ -188,7 +189,7 @@ export function serveCommand(program: Command): void {
       const paper = o.trading === 'paper';
       if (paper && !filter) throw configError(ErrorCode.BAD_ARGUMENT, '--trading paper needs --signals on');
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
-      const startedNs = BigInt(Date.now()) * 1_000_000n;
+      const startedNs = msToNs(Date.now());
       let pipeline: DecisionPipeline | undefined;
       const opened = await openSource(o, log);
       const features = {

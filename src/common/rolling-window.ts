@@ -75,6 +75,11 @@ export class RollingWindow {
     return s;
   }
 
+  /** A copy of the values held, sorted ascending (for percentiles read on request, never per push). */
+  toSorted(): Float64Array {
+    return this.buf.slice(0, this.held).sort();
+  }
+
   /** Forgets every value. */
   clear(): void {
     this.buf.fill(0);

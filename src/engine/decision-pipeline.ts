@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import { isMiaError } from '../common/errors.js';
+import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { ML_OFF, riskVerdict, type MlVerdict, type RiskVerdict } from '../execution/decision-verdicts.js';
 import type { TradingVenue } from '../execution/execution-venue.js';
 import { PositionLedger } from '../execution/position-ledger.js';
 import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
 import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
-import type { UnixNanos } from '../model/time.js';
+import { nsToMs, type UnixNanos } from '../model/time.js';
 import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
 import { FEATURE_NAMES, featureRow } from '../signals/features.js';
@@ -145,7 +145,7 @@ export class DecisionPipeline {
   private finishing: Promise<void> | undefined;
 
   constructor(o: DecisionPipelineOptions, log: Logger) {
-    if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw new RangeError('winProbability must be in [0, 1]');
+    if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'winProbability must be in [0, 1]');
     this.o = o;
     this.log = log;
     this.signals = new SignalEngine(o.signals ?? {});
@@ -303,7 +303,7 @@ export class DecisionPipeline {
     const lagMs = this.o.maxEntryLagMs;
     // The wall clock itself (Date.now), not nowUs: market times are wall-clock times, and the monotonic clock
     // behind nowUs drifts from it over a long session.
-    if (lagMs !== undefined && Date.now() - Number(tsNs / 1_000_000n) > lagMs) return 'Lagging';
+    if (lagMs !== undefined && Date.now() - nsToMs(tsNs) > lagMs) return 'Lagging';
     return undefined;
   }
 

@@ -1,3 +1,5 @@
+import { RollingWindow } from '../common/rolling-window.js';
+
 /** p50, p99 and max of a window, in the window's unit. */
 export interface Percentiles {
   count: number;
@@ -11,24 +13,22 @@ export interface Percentiles {
  * percentiles are computed on request (/health), not per sample.
  */
 export class LatencyWindow {
-  private readonly ring: Float64Array;
-  private n = 0;
+  private readonly window: RollingWindow;
 
   constructor(capacity = 10_000) {
-    this.ring = new Float64Array(capacity);
+    this.window = new RollingWindow(capacity);
   }
 
   /** Adds one sample. */
   record(value: number): void {
-    this.ring[this.n % this.ring.length] = value;
-    this.n++;
+    this.window.push(value);
   }
 
   /** Percentiles over the samples in the window (nearest rank); zeros when empty. */
   percentiles(): Percentiles {
-    const count = Math.min(this.n, this.ring.length);
+    const count = this.window.size;
     if (count === 0) return { count: 0, p50: 0, p99: 0, max: 0 };
-    const s = this.ring.slice(0, count).sort();
+    const s = this.window.toSorted();
     const at = (q: number): number => s[Math.min(count - 1, Math.ceil(q * count) - 1)]!;
     return { count, p50: at(0.5), p99: at(0.99), max: s[count - 1]! };
   }

@@ -1,6 +1,6 @@
 import * as L from '../kernels/layout.js';
 import { SignalInputError, type BarInput, type FrameInput, type LevelInput, type SessionInput, type SnapshotInput } from '../model/signal-input.js';
-import { isoNs, TWO32 } from '../model/time.js';
+import { isoNs, nsToFractionalMs, nsToMs, TWO32 } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import type { QuoteState, TimeframeMemory } from './engine-events.js';
 
@@ -72,7 +72,7 @@ export class SignalInputReader {
     return {
       symbol: p.symbol,
       tsNs: p.tsNs,
-      tsMs: Number(p.tsNs / 1_000_000n),
+      tsMs: nsToMs(p.tsNs),
       tickSize: p.tickSize,
       quote: q ? { bid: q.bid, ask: q.ask, bidSize: q.bidSize / unit, askSize: q.askSize / unit } : null,
       frames,
@@ -117,7 +117,7 @@ function barInput(v: DataView, at: number, unit: number, levels: readonly LevelI
   const buy = Number(v.getBigInt64(at + L.BAR_BUY_VOLUME, true));
   const sell = Number(v.getBigInt64(at + L.BAR_SELL_VOLUME, true));
   return {
-    tsMs: Number(tsNs / 1_000_000n) + Number(tsNs % 1_000_000n) / 1e6,
+    tsMs: nsToFractionalMs(tsNs),
     timeframe: timeframeName(v.getUint32(at + L.BAR_TIMEFRAME_SEC, true)),
     open: finite(v.getFloat64(at + L.BAR_OPEN, true), 'open', v, at),
     high: finite(v.getFloat64(at + L.BAR_HIGH, true), 'high', v, at),
