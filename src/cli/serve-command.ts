@@ -216,7 +216,7 @@ export function serveCommand(program: Command): void {
       }
       const server = new StreamServer({
         host: o.host, port: o.port, topics, softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
-        maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec,
+        maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec, session: o.session,
       }, log);
       const engine = new SnapshotEngine(source, {
         config: features,
@@ -258,7 +258,7 @@ export function serveCommand(program: Command): void {
       // What to open, as a person reads it at start: a wildcard bind is reached on loopback.
       const at = `${o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host}:${server.port}`;
       log.info({
-        stream: `ws://${at}/stream`, health: `http://${at}/health`,
+        dashboard: `http://${at}/`, stream: `ws://${at}/stream`, health: `http://${at}/health`,
         snapshots: source.instruments.map((i) => `http://${at}/snapshot/${i.symbol}`),
       }, 'Serving: open these URLs');
       if (o.waitSubscribers > 0) {

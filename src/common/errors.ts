@@ -71,6 +71,10 @@ export const ErrorCode = {
   NO_SNAPSHOT: 'MIA_ERR_NO_SNAPSHOT',
   /** HTTP 404: a route the stream server does not serve. */
   NOT_FOUND: 'MIA_ERR_NOT_FOUND',
+  /** HTTP 404: `/bars/<SYMBOL>/<TF>` of a symbol or timeframe the engine does not publish bars of. */
+  NO_BARS: 'MIA_ERR_NO_BARS',
+  /** HTTP 503: `GET /` while the dashboard is not built (no web/dist/index.html: run `npm run build:web`). */
+  DASHBOARD_NOT_BUILT: 'MIA_ERR_DASHBOARD_NOT_BUILT',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import { nowUs } from '../common/clock.js';
-import { configError, ErrorCode, StreamClose } from '../common/errors.js';
+import { configError, ErrorCode, isMiaError, StreamClose } from '../common/errors.js';
 import { decodeFrame } from '../protocol/frame-decoder.js';
+import type { SessionAnchor } from '../model/bar-features.js';
+import { BarHistory } from './bar-history.js';
 import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
 import { parseControl, partitionTopics } from '../protocol/control-protocol.js';
 import type { ControlReply, StatusMessage } from '../protocol/messages.js';
+import { defaultWebRoot, StaticSite } from './static-files.js';
 import { Subscriber, SubscriberFanout, type Format } from './subscriber-fanout.js';
 
 /** Server settings (docs/stream.md). */
@@ -20,6 +23,10 @@ export interface StreamServerOptions {
   hardLimitBytes: number;
   maxMessageBytes: number;
   maxControlPerSec: number;
+  /** The engine's session anchor (`--session`): `/bars` holds the closed bars of each symbol's current session. */
+  session: SessionAnchor;
+  /** The dashboard's built files, served at `/`; default `<package root>/web/dist`. */
+  webRoot?: string;
 }
 
 /** What /health adds about the engine (status and stage latencies), supplied by the composition root. */
@@ -41,7 +48,8 @@ const frameJson = (bytes: Uint8Array): string => JSON.stringify(decodeFrame(byte
 
 /**
  * The stream on uWebSockets.js: `/stream` WebSocket with JSON control messages and FlatBuffers (or JSON)
- * frames, `GET /health` and `GET /snapshot/<SYMBOL>`. Refuses to start on uWS's slow JavaScript fallback.
+ * frames, `GET /health`, `GET /snapshot/<SYMBOL>`, `GET /bars/<SYMBOL>/<TF>` and the dashboard's files at `/`.
+ * Refuses to start on uWS's slow JavaScript fallback.
  */
 export class StreamServer {
   private readonly app: uWS.TemplatedApp;
@@ -49,6 +57,8 @@ export class StreamServer {
   private readonly o: StreamServerOptions;
   private readonly log: Logger;
   private readonly latest = new Map<string, LatestFrame>();
+  private readonly history: BarHistory;
+  private readonly site: StaticSite;
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
   private listenSocket: uWS.us_listen_socket | undefined;
   private health: HealthSource | undefined;
@@ -66,6 +76,8 @@ export class StreamServer {
     this.log = log;
     this.app = uWS.App();
     this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes });
+    this.history = new BarHistory(o.session);
+    this.site = new StaticSite(o.webRoot ?? defaultWebRoot());
     this.routes();
   }
 
@@ -80,6 +92,9 @@ export class StreamServer {
     this.listenSocket = ls;
     this.port = uWS.us_socket_local_port(ls);
     this.log.info({ host: this.o.host, port: this.port }, 'Stream server listening');
+    if (!this.site.built) {
+      this.log.warn({ code: ErrorCode.DASHBOARD_NOT_BUILT, webRoot: this.site.root }, 'Dashboard not built: GET / answers 503 until npm run build:web has run');
+    }
     return this.port;
   }
 
@@ -106,10 +121,14 @@ export class StreamServer {
     if (this.warmCalls++ % 10 === 0) frameJson(frame.bytes);
   }
 
-  /** Publishes a closed-bar frame. */
+  /**
+   * Publishes a closed-bar frame and keeps a copy for GET /bars. Both happen in this one call, so a request
+   * sees every bar published before it and none after: a client subscribed before it asks misses none.
+   */
   bar(topic: string, frame: BuiltFrame): void {
     stampPublished(frame, nowUs());
     this.fanout.publish(topic, frame.bytes, frameJson);
+    this.history.add(topic, frame.bytes);
   }
 
   /** Publishes a frame on any known topic (decisions on `signal.<SYMBOL>`, the risk state on `risk`). */
@@ -191,7 +210,31 @@ export class StreamServer {
       if (!l) this.json(res, '404 Not Found', { code: ErrorCode.NO_SNAPSHOT, message: `no snapshot of "${symbol}" yet` });
       else this.json(res, '200 OK', decodeFrame(l.buf.subarray(0, l.length)));
     });
-    this.app.any('/*', (res) => this.json(res, '404 Not Found', { code: ErrorCode.NOT_FOUND, message: 'routes: /stream (WebSocket), /health, /snapshot/<SYMBOL>' }));
+    this.app.get('/bars/:symbol/:timeframe', (res, req) => {
+      const symbol = req.getParameter(0)?.toUpperCase() ?? '';
+      const timeframe = req.getParameter(1) ?? '';
+      const topic = `bar.${symbol}.${timeframe}`;
+      if (!o.topics.has(topic)) {
+        this.json(res, '404 Not Found', { code: ErrorCode.NO_BARS, message: `no bars of "${symbol}" "${timeframe}": the engine publishes no topic ${topic}` });
+        return;
+      }
+      // Answered over a few turns of the event loop (BarHistory.json); a client gone meanwhile gets nothing.
+      let aborted = false;
+      res.onAborted(() => (aborted = true));
+      this.history.json(symbol, timeframe, topic).then(
+        (body) => {
+          if (!aborted) res.cork(() => res.writeStatus('200 OK').writeHeader('content-type', 'application/json').end(body));
+        },
+        (e: unknown) => {
+          this.log.error({ err: e, topic }, 'Bars request failed');
+          if (!aborted) this.json(res, '500 Internal Server Error', { code: isMiaError(e) ? e.code : ErrorCode.BAD_FRAME, message: String(e) });
+        },
+      );
+    });
+    this.site.mount(this.app);
+    this.app.any('/*', (res) => this.json(res, '404 Not Found', {
+      code: ErrorCode.NOT_FOUND, message: 'routes: / (dashboard), /stream (WebSocket), /health, /snapshot/<SYMBOL>, /bars/<SYMBOL>/<TF>',
+    }));
   }
 
   private control(ws: uWS.WebSocket<Conn>, message: ArrayBuffer, isBinary: boolean): void {
