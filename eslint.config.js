@@ -15,6 +15,8 @@ import tseslint from 'typescript-eslint';
  *   5. the edges: stream, client, adapters/*, backtest, replay (client reads the wire only)
  *   6. cli, the composition root, imports anything in src/
  * workers/ are pool worker entries: kernels, the pool's task types, model, common.
+ * web/ is the dashboard, a browser page on top of the wire: it reads protocol, model and common only (what a
+ * browser bundle may hold: no Node API), and it alone imports lightweight-charts.
  * Type-only imports count: a type from a higher layer still ties the lower one to it. Nothing in src/ or
  * workers/ imports test/, bench/ or workers/. Tests next to the code (*.test.ts) keep the map but may
  * also read what subscribers get through the stream's frame converters (testFrameConverters).
@@ -49,6 +51,7 @@ export const layers = {
   replay: belowEdges,
   cli: ['*'],
   workers: ['kernels', 'pool', 'model', 'common'],
+  web: wire,
 };
 
 /**
@@ -62,15 +65,18 @@ const edgePackages = {
   '@stoqey/ib': 'adapters/ib',
   'uWebSockets.js': 'stream',
   piscina: 'pool',
+  'lightweight-charts': 'web',
 };
 
-const folderOf = (name) => (name === 'workers' ? 'workers' : `src/${name}`);
+/** Top-level folders that hold code beside src/ (the pool's worker entries, the dashboard). */
+const outsideSrc = new Set(['workers', 'web']);
+const folderOf = (name) => (outsideSrc.has(name) ? name : `src/${name}`);
 
 function layerZones(forTests) {
   const zones = [];
   for (const [name, allowed] of Object.entries(layers)) {
     if (allowed.includes('*')) continue;
-    const except = [...allowed, ...(name === 'workers' ? [] : [name])].map((a) => `./${a}`);
+    const except = [...allowed, ...(outsideSrc.has(name) ? [] : [name])].map((a) => `./${a}`);
     if (forTests) except.push(...testFrameConverters.map((f) => `./${f}`).filter((f) => !except.includes(f)));
     zones.push({
       target: folderOf(name),
@@ -85,7 +91,7 @@ function layerZones(forTests) {
     zones.push({
       target: Object.keys(layers).filter((name) => name !== owner).map(folderOf),
       from: `**/node_modules/${pkg}/**`, // a glob, so a nested store (node_modules/.pnpm/…) matches too
-      message: `Only src/${owner} imports ${pkg}.`,
+      message: `Only ${folderOf(owner)} imports ${pkg}.`,
     });
   }
   zones.push({
@@ -99,8 +105,8 @@ function layerZones(forTests) {
 // import.meta.dirname needs Node 20.11; package.json allows 20.10.
 const here = fileURLToPath(new URL('.', import.meta.url));
 const tsFiles = ['**/*.ts'];
-const productionFiles = ['src/**/*.ts', 'workers/**/*.ts'];
-const testFiles = ['src/**/*.test.ts'];
+const productionFiles = ['src/**/*.ts', 'workers/**/*.ts', 'web/**/*.ts'];
+const testFiles = ['src/**/*.test.ts', 'web/**/*.test.ts'];
 
 function restrictedPaths(zones) {
   return ['error', { basePath: here, zones }];
@@ -108,7 +114,7 @@ function restrictedPaths(zones) {
 
 export default defineConfig([
   {
-    ignores: ['dist/**', 'build/**', 'asm/**', 'node_modules/**', 'src/protocol/generated/**', 'coverage/**'],
+    ignores: ['dist/**', 'build/**', 'asm/**', 'node_modules/**', 'src/protocol/generated/**', 'coverage/**', 'web/dist/**'],
   },
   {
     files: tsFiles,
@@ -163,7 +169,7 @@ export default defineConfig([
     rules: {
       'import-x/no-restricted-paths': restrictedPaths([
         ...layerZones(false),
-        { target: ['src', 'workers'], from: ['test', 'bench'], message: 'Production code does not import tests or benchmarks.' },
+        { target: ['src', 'workers', 'web'], from: ['test', 'bench'], message: 'Production code does not import tests or benchmarks.' },
       ]),
     },
   },

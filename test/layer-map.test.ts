@@ -74,6 +74,19 @@ describe('layer map', () => {
     ]);
   });
 
+  test('the dashboard reads the wire only, and only it imports lightweight-charts', async () => {
+    const engine = await lint('web/src/layer-probe.ts', "import { EventBus } from '../../src/engine/engine-events.js';\nexport const b = EventBus;\n");
+    expect(engine).toEqual([
+      { ruleId: 'import-x/no-restricted-paths', message: expect.stringContaining('web may import only protocol, model, common') },
+    ]);
+    const client = await lint('web/src/layer-probe.ts', "import { MiaClient } from '../../src/client/mia-client.js';\nexport const c = MiaClient;\n");
+    expect(client.map((m) => m.ruleId)).toEqual(['import-x/no-restricted-paths']);
+    expect(await lint('web/src/layer-probe.ts', "import { decodeFrame } from '../../src/protocol/frame-decoder.js';\nexport const d = decodeFrame;\n")).toEqual([]);
+    const charts = "import { createChart } from 'lightweight-charts';\nexport const c = createChart;\n";
+    expect((await lint('src/stream/layer-probe.ts', charts)).map((m) => m.ruleId)).toEqual(['import-x/no-restricted-paths']);
+    expect(await lint('web/src/layer-probe.ts', charts)).toEqual([]);
+  });
+
   test('a cycle is refused', async () => {
     // common/errors.ts with one more import: model/timeframe-format.ts imports common/errors.ts.
     const messages = await lint(

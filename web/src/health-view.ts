@@ -1,0 +1,122 @@
+import type { RiskMessage, StatusMessage } from '../../src/protocol/messages.js';
+import { el, setClass, setText } from './dom.js';
+import { count, pct, usAsMs } from './format.js';
+import type { RenderStats } from './render-stats.js';
+
+/** Percentiles /health reports per stage, µs. */
+export interface StageJson {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** The parts of `GET /health` the page reads (docs/stream.md "HTTP"). */
+export interface HealthJson {
+  status: StatusMessage;
+  stages: Record<string, StageJson | undefined>;
+  server?: { subscribers?: { binary: number; json: number } };
+  decisions?: { latencyUs?: StageJson; filter?: { enabled: boolean; threshold?: number } };
+  risk?: RiskMessage | null;
+}
+
+/** Flags the banner shows (Replay is the source's kind, shown as a badge, not a data-quality problem). */
+export const BANNER_FLAGS = ['Gap', 'Stale', 'Disconnected', 'SidesInferred'] as const;
+
+const EXPLAIN: Record<string, string> = {
+  Gap: 'trades are missing (the source is backfilling): values may be incomplete',
+  Stale: 'no trade for a while: the last values may be old',
+  Disconnected: 'the market-data source lost its connection',
+  SidesInferred: 'aggressor sides classified from quotes, not reported by the exchange',
+};
+
+/** What the page knows of its own state, for the health view. */
+export interface PageState {
+  connected: boolean;
+  retryMs: number | undefined;
+  opens: number;
+  decodeErrors: number;
+  problem: string;
+  snapshots: number;
+  healthError: string;
+}
+
+/**
+ * The banner (#health-banner): the quality flags of the selection's latest snapshot, plus Disconnected while the
+ * page has lost the stream itself; hidden when there is none. Returns the flags shown.
+ */
+export function renderBanner(banner: HTMLElement, quality: readonly string[], page: PageState, inferredShare: number): string[] {
+  const flags: string[] = BANNER_FLAGS.filter((f) => quality.includes(f));
+  const lines = flags.map((f) => `${f}: ${f === 'SidesInferred' ? `${EXPLAIN[f]} (${pct(inferredShare)} of volume)` : EXPLAIN[f]}`);
+  if (!page.connected && page.opens > 0) {
+    if (!flags.includes('Disconnected')) flags.push('Disconnected');
+    lines.push(`Disconnected: the page lost the stream${page.retryMs === undefined ? '' : `, reconnecting in ${(page.retryMs / 1000).toFixed(1)} s`}`);
+  }
+  const text = lines.join('  ·  ');
+  setText(banner, text);
+  if (banner.hidden !== (flags.length === 0)) banner.hidden = flags.length === 0;
+  const names = flags.join(' ');
+  if (banner.dataset.flags !== names) banner.dataset.flags = names;
+  return flags;
+}
+
+/**
+ * Health (#view-health): the engine's status (source, state, feed lag, counters) from the `status` topic, the
+ * tick→published and decision latencies from `GET /health` (polled), the snapshot's quality flags, and the
+ * page's own connection and render times.
+ */
+export class HealthView {
+  private readonly rows = new Map<string, HTMLElement>();
+  private readonly flags = el('div', 'flags');
+
+  constructor(root: HTMLElement) {
+    const table = el('table', 'kv');
+    const row = (key: string, label: string): void => {
+      const v = el('td');
+      this.rows.set(key, v);
+      table.append(el('tr', '', '', el('th', '', label), v));
+    };
+    row('source', 'source');
+    row('lag', 'feed lag');
+    row('published', 'tick → published p50 / p99');
+    row('decision', 'snapshot → decision p50 / p99');
+    row('subscribers', 'subscribers');
+    row('conflated', 'frames conflated');
+    row('slow', 'closed slow (4001)');
+    row('errors', 'errors / control errors');
+    row('page', 'this page');
+    row('render', 'render p50 / p99 / max');
+    row('problem', 'last problem');
+    root.append(el('div', 'panel-head', '', el('h2', '', 'Health'), this.flags), table);
+  }
+
+  /** Shows the latest status, /health answer, quality flags and page state. */
+  render(status: StatusMessage | null, health: HealthJson | null, quality: readonly string[], page: PageState, stats: RenderStats): void {
+    const s = status ?? health?.status ?? null;
+    const set = (k: string, text: string, cls = ''): void => {
+      const td = this.rows.get(k)!;
+      setText(td, text);
+      setClass(td, cls);
+    };
+    if (s) {
+      const known = page.connected ? '' : 'last known: ';
+      set('source', `${known}${s.source} · ${s.sourceState} · ${s.sourceConnected ? 'connected' : 'not connected'}`, s.sourceConnected && page.connected ? '' : 'neg');
+      set('lag', `${s.feedLagMs.toFixed(1)} ms`);
+      set('subscribers', health?.server?.subscribers ? `${s.subscribers} (binary ${health.server.subscribers.binary}, JSON ${health.server.subscribers.json})` : String(s.subscribers));
+      set('conflated', count(s.framesConflated), s.framesConflated > 0 ? 'warn' : '');
+      set('slow', count(s.closedSlow), s.closedSlow > 0 ? 'warn' : '');
+      set('errors', `${count(s.errors)} / ${count(s.controlErrors)}`, s.errors > 0 ? 'neg' : '');
+    }
+    const pub = health?.stages.published;
+    set('published', pub ? `${usAsMs(pub.p50)} / ${usAsMs(pub.p99)} (${count(pub.count)} snapshots)` : health ? '–' : `– ${page.healthError}`);
+    const dec = health?.decisions?.latencyUs;
+    set('decision', dec ? `${usAsMs(dec.p50)} / ${usAsMs(dec.p99)}` : '–');
+    set('page', `${page.connected ? 'connected' : 'disconnected'} · ${page.opens} connection(s) · ${count(page.snapshots)} snapshots · ` +
+      `${page.decodeErrors} undecodable`, page.connected ? '' : 'neg');
+    const r = stats.summary();
+    set('render', r ? `${r.p50.toFixed(2)} / ${r.p99.toFixed(2)} / ${r.max.toFixed(2)} ms over ${r.n}` : '–');
+    set('problem', page.problem || 'none', page.problem ? 'warn' : '');
+    setText(this.flags, quality.length > 0 ? quality.join(' · ') : 'no quality flag');
+    setClass(this.flags, quality.some((q) => (BANNER_FLAGS as readonly string[]).includes(q)) ? 'flags warn' : 'flags');
+  }
+}
