@@ -1,0 +1,105 @@
+// What a trader sees on the dashboard, in Chromium, on the real ESH4 hour replayed by `mia serve` and started by
+// the page's own subscription: the candles, volumes, deltas and footprint cells are what `mia features
+// --footprint` prints for the file, and the session levels shown are the server's last snapshot.
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { SnapshotMessage } from '../../src/protocol/messages.js';
+import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
+import {
+  barTime, candlesOf, ESH4_FILE, features, footprintOf, getJson, HAVE_BROWSER, launchChromium, openDashboard,
+  replayFinished, Servers, waitReady, type FeatureBar,
+} from './browser-harness.js';
+
+const servers = new Servers();
+let browser: Browser;
+
+beforeAll(async () => {
+  if (HAVE_DATA && HAVE_BROWSER) browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await servers.stopAll();
+});
+
+/** The page's bars of the selection, read through __mia. */
+function shown(page: Page) {
+  return page.evaluate(() => ({
+    selection: window.__mia.selection(),
+    candles: window.__mia.candles(),
+    volumes: window.__mia.volumes(),
+    deltas: window.__mia.deltas(),
+  }));
+}
+
+/** Asserts the page shows exactly `reference` (candles, volumes, deltas) for `timeframe`, retrying until it does. */
+async function expectBars(page: Page, timeframe: string, reference: FeatureBar[]): Promise<void> {
+  await vi.waitFor(async () => {
+    expect(await shown(page)).toEqual({
+      selection: { symbol: 'ES', timeframe },
+      candles: candlesOf(reference),
+      volumes: reference.map((b) => ({ time: barTime(b), value: b.volume })),
+      deltas: reference.map((b) => ({ time: barTime(b), value: b.delta })),
+    });
+  }, { timeout: 30_000, interval: 100 });
+}
+
+/** Every bar's footprint rows, bid and ask per price, equal the reference's levels. */
+async function expectFootprints(page: Page, reference: FeatureBar[]): Promise<void> {
+  const times = reference.map(barTime);
+  const rows = await page.evaluate((ts) => ts.map((t) => window.__mia.footprint(t)?.slice().sort((a, b) => a.price - b.price)), times);
+  expect(rows).toEqual(reference.map(footprintOf));
+  // The file's bars have footprints: the comparison is not of empty lists.
+  expect(Math.min(...rows.map((r) => r?.length ?? 0))).toBeGreaterThan(0);
+}
+
+/** The session levels shown equal the session fields of the 1m frame of GET /snapshot/ES, once both are final. */
+async function expectSessionLevels(page: Page, port: number): Promise<void> {
+  const snapshot = await getJson<SnapshotMessage>(port, '/snapshot/ES');
+  const { poc, vah, val, vwap } = snapshot.frames.find((f) => f.timeframe === '1m')!.session;
+  expect(poc).toBeGreaterThan(0);
+  await vi.waitFor(async () => {
+    expect(await page.evaluate(() => window.__mia.sessionLevels())).toEqual({ poc, vah, val, vwap });
+  }, { timeout: 15_000, interval: 100 });
+}
+
+describe.skipIf(!HAVE_DATA || !HAVE_BROWSER)('the dashboard on the real ESH4 hour, in Chromium', () => {
+  const file = dataFile(ESH4_FILE);
+
+  test('ES 1m: 60 candles, volumes, deltas and every bar\'s footprint equal mia features; POC, VAH, VAL, VWAP equal /snapshot/ES', async () => {
+    const reference = features(file, '1m');
+    expect(reference).toHaveLength(60);
+    const s = await servers.start(['--source', 'replay', '--input', file, '--speed', 'max', '--wait-subscribers', '1']);
+    const { page, errors } = await openDashboard(browser, s.port);
+    // The replay waits for a subscriber: the page's subscription is what starts it.
+    await waitReady(page);
+    await replayFinished(s.port);
+    await expectBars(page, '1m', reference);
+    await expectFootprints(page, reference);
+    await expectSessionLevels(page, s.port);
+    const stats = await page.evaluate(() => window.__mia.stats());
+    expect(stats.snapshots).toBeGreaterThan(0);
+    expect(stats.renders).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('ES 5m after select(\'ES\', \'5m\'): 12 candles, volumes, deltas and footprints equal mia features --timeframe 5m', async () => {
+    const reference = features(file, '5m');
+    expect(reference).toHaveLength(12);
+    const s = await servers.start(['--source', 'replay', '--input', file, '--speed', 'max', '--wait-subscribers', '1']);
+    const { page, errors } = await openDashboard(browser, s.port);
+    await waitReady(page);
+    await page.evaluate(() => window.__mia.select('ES', '5m'));
+    expect(await page.evaluate(() => window.__mia.ready())).toBe(true);
+    await replayFinished(s.port);
+    await expectBars(page, '5m', reference);
+    await expectFootprints(page, reference);
+    await expectSessionLevels(page, s.port);
+    // The selectors follow the selection.
+    expect(await page.locator('#timeframe-select').inputValue()).toBe('5m');
+    expect(await page.locator('#symbol-select').inputValue()).toBe('ES');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
