@@ -157,6 +157,10 @@ export class StreamServer {
     for (const ws of [...this.sockets]) ws.end(code, reason);
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
+    // HTTP keep-alive connections (a dashboard polling /health) would keep the process serving stale answers
+    // after shutdown: once the close frames above have gone out, every remaining socket is closed. uWS v20.30
+    // has app.close() at run time; its typings do not declare it.
+    setTimeout(() => (this.app as unknown as { close?: () => void }).close?.(), 100).unref();
   }
 
   private routes(): void {

@@ -70,3 +70,31 @@ describe('mia serve on a port in use', () => {
     }
   });
 });
+
+describe('mia serve shutdown with HTTP clients', () => {
+  test('SIGTERM while a keep-alive client polls /health: exit 0 at once, and the port serves again right after', async () => {
+    const http = await import('node:http');
+    // A fixed port, as a user runs it (a port the kernel picked for --port 0 is not handed back at once).
+    const port = await freePort();
+    const s = await serve(['--symbols', 'ES', '--port', String(port)]);
+    running.push(s);
+    const agent = new http.Agent({ keepAlive: true });
+    const get = (): Promise<number> => new Promise((resolve) => {
+      http.get({ host: '127.0.0.1', port: s.port, path: '/health', agent }, (r) => {
+        r.resume();
+        r.on('end', () => resolve(r.statusCode ?? 0));
+      }).on('error', () => resolve(0));
+    });
+    expect(await get()).toBe(200);
+    // A dashboard polling /health keeps one connection open; it must not keep the engine alive.
+    const poll = setInterval(() => void get(), 100);
+    s.proc.kill('SIGTERM');
+    const code = await Promise.race([s.exited, new Promise<string>((r) => setTimeout(() => r('still running after 5 s'), 5000))]);
+    clearInterval(poll);
+    agent.destroy();
+    expect(code).toBe(0);
+    const again = await serve(['--symbols', 'ES', '--port', String(port)]);
+    running.push(again);
+    expect(again.port).toBe(port);
+  }, 30_000);
+});
