@@ -138,6 +138,8 @@ export class DecisionPipeline {
   private readonly row = new Float32Array(FEATURE_NAMES.length);
   private readonly waiting: Pending[] = [];
   private readonly taps: Array<(r: FeatureRow) => void> = [];
+  /** The risk state's limits: fixed for the pipeline's life, so one object serves every state. */
+  private readonly limits: RiskStateEvent['limits'];
   private bus: EventBus | undefined;
   private lastRefusal: string | null = null;
   private lastRefusalSymbol: string | null = null;
@@ -159,6 +161,8 @@ export class DecisionPipeline {
       : null;
     this.ledger = this.trader ? this.trader.ledger : new PositionLedger();
     this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {}, undefined, this.ledger);
+    const rc = this.risk.config;
+    this.limits = { dailyLoss: rc.dailyLossLimit, maxConsecutiveLosses: rc.maxConsecutiveLosses, maxPosition: rc.maxPosition, minBalance: rc.minBalance };
     // A live venue fills later than the decision: the positions on `risk` follow its fills (the trader's listener
     // was registered first, so its ledger is up to date here).
     o.venue?.onEvent((e) => {
@@ -274,6 +278,7 @@ export class DecisionPipeline {
       alert: r.alert, halted: r.isHalted, balance: r.balance, dailyPnl: r.dailyPnl, consecutiveLosses: r.consecutiveLosses,
       positions: this.o.symbols.map((symbol) => ({ symbol, qty: this.ledger.position(symbol) })),
       lastRefusal: this.lastRefusal, lastRefusalSymbol: this.lastRefusalSymbol, ordersEnabled: this.trader !== null,
+      limits: this.limits,
     };
   }
 

@@ -96,6 +96,8 @@ export interface RiskStateEvent {
   lastRefusalSymbol: string | null;
   /** Decisions go to a venue as orders (paper trading). */
   ordersEnabled: boolean;
+  /** The limits the state is held to (the risk engine's configuration). */
+  limits: { dailyLoss: number; maxConsecutiveLosses: number; maxPosition: number; minBalance: number };
 }
 
 /** Every event of the engine and its decision pipeline, by kind. */

@@ -1,3 +1,4 @@
+import { CONFLUENCE_TIMEFRAMES } from '../model/confluence-timeframes.js';
 import { nsToUs } from '../model/time.js';
 import type { Decision } from './generated/mia/decision.js';
 import { Direction } from './generated/mia/direction.js';
@@ -24,6 +25,8 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
   const hashes: string[] = [];
   for (let i = 0; i < d.mlHashesLength(); i++) hashes.push(d.mlHashes(i)!);
   const state = d.mlState() ?? 'off';
+  const directions = {} as DecisionMessage['directions'];
+  for (let i = 0; i < CONFLUENCE_TIMEFRAMES.length; i++) directions[CONFLUENCE_TIMEFRAMES[i]!] = i < d.tfDirectionsLength() ? known(d.tfDirections(i)!) : null;
   return {
     type: 'signal',
     topic,
@@ -49,6 +52,14 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
       volatility: low === null ? null : { low, normal: d.pVolNormal(), high: d.pVolHigh() },
     },
     expiry: { phase: d.expiryPhase() ?? '', factor: d.expiryFactor(), daysToExpiry: d.daysToExpiry() },
+    directions,
+    smartMoney: {
+      largeFlow: known(d.smartLargeFlow()),
+      stacked: known(d.smartStacked()),
+      absorption: known(d.smartAbsorption()),
+      book: known(d.smartBook()),
+      score: known(d.smartScore()),
+    },
     ml: {
       enabled: d.mlEnabled(),
       state: (ML_STATES.has(state) ? state : 'failed') as DecisionMlJson['state'],
@@ -91,6 +102,12 @@ export function decodeRiskState(topic: string, r: RiskState): RiskMessage {
     lastRefusal: r.lastRefusal() || null,
     lastRefusalSymbol: r.lastRefusalSymbol() || null,
     ordersEnabled: r.ordersEnabled(),
+    limits: {
+      dailyLoss: known(r.dailyLossLimit()),
+      maxConsecutiveLosses: r.maxConsecutiveLosses(),
+      maxPosition: r.maxPosition(),
+      minBalance: known(r.minBalance()),
+    },
     publishedUs: nsToUs(r.tPublished()),
   };
 }

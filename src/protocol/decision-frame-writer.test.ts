@@ -1,3 +1,4 @@
+import * as flatbuffers from 'flatbuffers';
 import { describe, expect, test } from 'vitest';
 import { isoNs } from '../model/time.js';
 import { DecisionFrameWriter } from './decision-frame-writer.js';
@@ -16,6 +17,8 @@ function decision(over: Partial<DecisionMessage> = {}): DecisionMessage {
     },
     regime: { market: { trendUp: 0.75, trendDown: 0, range: 0.25 }, volatility: null },
     expiry: { phase: 'gamma_peak', factor: 1.3, daysToExpiry: 4 },
+    directions: { '1m': 0.4375, '5m': -1, '15m': 0, '1h': null, '4h': null },
+    smartMoney: { largeFlow: 0.25, stacked: -0.5, absorption: 0, book: null, score: 0.125 },
     ml: { enabled: true, state: 'scored', scores: [0.625, 0.5, 0.75], mean: 0.625, approved: true, hashes: ['a'.repeat(64), 'b'.repeat(64), 'c'.repeat(64)] },
     risk: { evaluated: true, approved: true, reason: null, qty: 2, stopPrice: 4788, targetPrice: 4792, alert: 'INFO' },
     snapshotPublishedUs: 1_703_545_201_000_000, publishedUs: 1_703_545_201_000_256,
@@ -44,11 +47,40 @@ describe('Decision and RiskState frames', () => {
     const r: RiskMessage = {
       type: 'risk', topic: 'risk', alert: 'WARNING', halted: false, balance: 24_750.5, dailyPnl: -249.5, consecutiveLosses: 3,
       positions: [{ symbol: 'ES', qty: -2 }, { symbol: 'NQ', qty: 0 }], lastRefusal: 'MIA_RISK_NO_EDGE', lastRefusalSymbol: 'ES',
-      ordersEnabled: false, publishedUs: 1_703_545_201_000_000,
+      ordersEnabled: false, limits: { dailyLoss: 500, maxConsecutiveLosses: 5, maxPosition: 2, minBalance: 1000 }, publishedUs: 1_703_545_201_000_000,
     };
     expect(decodeFrame(w.riskState(r))).toEqual(r);
     const empty: RiskMessage = { ...r, positions: [], lastRefusal: null, lastRefusalSymbol: null, halted: true, alert: 'CATASTROPHE' };
     expect(decodeFrame(w.riskState(empty))).toEqual(empty);
+  });
+
+  test('frames of a server before the directions, smart money and limits were sent decode them as unknown', async () => {
+    const { Decision } = await import('./generated/mia/decision.js');
+    const { RiskState } = await import('./generated/mia/risk-state.js');
+    const { Frame } = await import('./generated/mia/frame.js');
+    const { Payload } = await import('./generated/mia/payload.js');
+    const old = (type: number, build: (b: flatbuffers.Builder) => number, topic: string): Uint8Array => {
+      const b = new flatbuffers.Builder(256);
+      const t = b.createString(topic);
+      const payload = build(b);
+      Frame.finishFrameBuffer(b, Frame.createFrame(b, t, type, payload));
+      return b.asUint8Array();
+    };
+    const d = decodeFrame(old(Payload.Decision, (b) => {
+      const sym = b.createString('ES');
+      Decision.startDecision(b);
+      Decision.addSymbol(b, sym);
+      return Decision.endDecision(b);
+    }, 'signal.ES')) as DecisionMessage;
+    expect(d.directions).toEqual({ '1m': null, '5m': null, '15m': null, '1h': null, '4h': null });
+    expect(d.smartMoney).toEqual({ largeFlow: null, stacked: null, absorption: null, book: null, score: null });
+    const r = decodeFrame(old(Payload.RiskState, (b) => {
+      const alert = b.createString('INFO');
+      RiskState.startRiskState(b);
+      RiskState.addAlert(b, alert);
+      return RiskState.endRiskState(b);
+    }, 'risk')) as RiskMessage;
+    expect(r.limits).toEqual({ dailyLoss: null, maxConsecutiveLosses: 0, maxPosition: 0, minBalance: null });
   });
 
   test('the existing payload type ids are unchanged (new members are appended to the union)', async () => {

@@ -1,3 +1,4 @@
+import { CONFLUENCE_TIMEFRAMES } from '../model/confluence-timeframes.js';
 import { usToNs } from '../model/time.js';
 import * as flatbuffers from 'flatbuffers';
 import { Decision } from './generated/mia/decision.js';
@@ -25,6 +26,8 @@ export class DecisionFrameWriter {
   private readonly b = new flatbuffers.Builder(2048);
   /** UTF-8 of the strings every decision repeats (topic, symbol, model hashes, states), encoded once. */
   private readonly utf8 = new Map<string, Uint8Array>();
+  /** The timeframes' directions in CONFLUENCE_TIMEFRAMES order, refilled per decision. */
+  private readonly dirs = new Float64Array(CONFLUENCE_TIMEFRAMES.length);
 
   /** The builder offset of a string, from its cached UTF-8 (a decision's strings come from a small set). */
   private str(s: string): number {
@@ -49,7 +52,11 @@ export class DecisionFrameWriter {
     const hashes = d.ml.hashes.length > 0 ? Decision.createMlHashesVector(b, d.ml.hashes.map((h) => this.str(h))) : 0;
     const reason = d.risk.reason ? this.str(d.risk.reason) : 0;
     const alert = this.str(d.risk.alert);
+    const dirs = this.dirs;
+    for (let i = 0; i < CONFLUENCE_TIMEFRAMES.length; i++) dirs[i] = num(d.directions[CONFLUENCE_TIMEFRAMES[i]!]);
+    const directions = Decision.createTfDirectionsVector(b, dirs);
     const f = d.features;
+    const sm = d.smartMoney;
     const m = d.regime.market;
     const v = d.regime.volatility;
     Decision.startDecision(b);
@@ -95,6 +102,12 @@ export class DecisionFrameWriter {
     Decision.addRiskAlert(b, alert);
     Decision.addTSnapshotPublished(b, usToNs(d.snapshotPublishedUs));
     Decision.addTPublished(b, usToNs(d.publishedUs));
+    Decision.addTfDirections(b, directions);
+    Decision.addSmartLargeFlow(b, num(sm.largeFlow));
+    Decision.addSmartStacked(b, num(sm.stacked));
+    Decision.addSmartAbsorption(b, num(sm.absorption));
+    Decision.addSmartBook(b, num(sm.book));
+    Decision.addSmartScore(b, num(sm.score));
     return this.finish(topic, Payload.Decision, Decision.endDecision(b));
   }
 
@@ -121,6 +134,10 @@ export class DecisionFrameWriter {
     if (refusalSymbol) RiskState.addLastRefusalSymbol(b, refusalSymbol);
     RiskState.addOrdersEnabled(b, r.ordersEnabled);
     RiskState.addTPublished(b, usToNs(r.publishedUs));
+    RiskState.addDailyLossLimit(b, num(r.limits.dailyLoss));
+    RiskState.addMaxConsecutiveLosses(b, r.limits.maxConsecutiveLosses);
+    RiskState.addMaxPosition(b, r.limits.maxPosition);
+    RiskState.addMinBalance(b, num(r.limits.minBalance));
     return this.finish(topic, Payload.RiskState, RiskState.endRiskState(b));
   }
 

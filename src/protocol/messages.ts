@@ -1,6 +1,7 @@
 // The decoded shapes of stream frames. A binary frame decodes (src/stream/frame-decoder.ts) to exactly the
 // object a JSON subscriber receives, so both formats carry the same content by construction; the shapes
 // are documented for users in docs/stream.md.
+import type { ConfluenceTimeframe } from '../model/confluence-timeframes.js';
 
 /** A bar as `mia features` prints it (src/model/bar-json.ts), plus footprint levels when present. */
 export type BarJson = Record<string, unknown> & { ts: string; timeframe: string };
@@ -159,11 +160,36 @@ export interface DecisionMessage {
     volatility: { low: number; normal: number; high: number } | null;
   };
   expiry: { phase: string; factor: number; daysToExpiry: number };
+  /** Direction of each confluence timeframe in [−1, 1]; null while it warms up (and from servers before 2026-12-03). */
+  directions: Record<ConfluenceTimeframe, number | null>;
+  /** The smart-money tracker's components in [−1, 1] (positive: buyers in control) and their score; null when unknown. */
+  smartMoney: DecisionSmartMoneyJson;
   ml: DecisionMlJson;
   risk: DecisionRiskJson;
   /** The snapshot's publish time and the decision's, µs since the epoch (the engine's clock, as StagesJson). */
   snapshotPublishedUs: number;
   publishedUs: number;
+}
+
+/** A decision's smart-money components (docs/signals.md). */
+export interface DecisionSmartMoneyJson {
+  largeFlow: number | null;
+  stacked: number | null;
+  absorption: number | null;
+  book: number | null;
+  score: number | null;
+}
+
+/** The limits a risk state is held to; null (and 0) from servers before 2026-12-03. */
+export interface RiskLimitsJson {
+  /** Realised loss of one trade date, dollars, at which entries stop. */
+  dailyLoss: number | null;
+  /** Losing trades in a row at which entries stop. */
+  maxConsecutiveLosses: number;
+  /** Largest absolute position per symbol, contracts. */
+  maxPosition: number;
+  /** Balance below which the account is in CATASTROPHE. */
+  minBalance: number | null;
 }
 
 /** Topic `risk`: the risk engine's state. */
@@ -181,6 +207,7 @@ export interface RiskMessage {
   lastRefusalSymbol: string | null;
   /** False: decisions are recorded only, no order is sent. */
   ordersEnabled: boolean;
+  limits: RiskLimitsJson;
   publishedUs: number;
 }
 

@@ -1,10 +1,5 @@
 import { configError, ErrorCode } from '../common/errors.js';
-
-/** The timeframes the confluence looks at, in this order. */
-export const CONFLUENCE_TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h'] as const;
-
-/** One of the confluence timeframes. */
-export type ConfluenceTimeframe = (typeof CONFLUENCE_TIMEFRAMES)[number];
+import { CONFLUENCE_TIMEFRAMES, type ConfluenceTimeframe } from '../model/confluence-timeframes.js';
 
 /** Weight of each timeframe (need not sum to 1: the score divides by the weights present). */
 export type ConfluenceWeights = Record<ConfluenceTimeframe, number>;

@@ -118,7 +118,8 @@ export class StreamPublisher {
     this.sink.publish(t.signal, this.decisions.decision({
       topic: t.signal, symbol: d.symbol, sequence: Number(e.sequence), ts: '', tsNs: d.tsNs.toString(),
       score: d.score, confidence: d.confidence, direction: d.direction, features: { ...d.features },
-      regime: { market: d.regime.market, volatility: d.regime.volatility }, expiry: d.expiry, ml: e.ml,
+      regime: { market: d.regime.market, volatility: d.regime.volatility }, expiry: d.expiry,
+      directions: d.regime.timeframes, smartMoney: d.smartMoney, ml: e.ml,
       risk: { evaluated: r.evaluated, approved: r.approved, reason: r.reason, qty: r.qty, stopPrice: r.stopPrice, targetPrice: r.targetPrice, alert: r.alert },
       snapshotPublishedUs: t.snapshotPublishedUs, publishedUs,
     }));

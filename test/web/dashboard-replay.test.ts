@@ -3,7 +3,8 @@
 // --footprint` prints for the file, and the session levels shown are the server's last snapshot.
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { SnapshotMessage } from '../../src/protocol/messages.js';
+import type { DecisionMessage, RiskMessage, SnapshotMessage } from '../../src/protocol/messages.js';
+import { connect, until } from '../stream/serve-harness.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 import {
   barTime, candlesOf, ESH4_FILE, features, footprintOf, getJson, HAVE_BROWSER, launchChromium, openDashboard,
@@ -99,6 +100,36 @@ describe.skipIf(!HAVE_DATA || !HAVE_BROWSER)('the dashboard on the real ESH4 hou
     // The selectors follow the selection.
     expect(await page.locator('#timeframe-select').inputValue()).toBe('5m');
     expect(await page.locator('#symbol-select').inputValue()).toBe('ES');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('decisions and risk: the last decision a bot received (timeframe directions, smart money) and the limits given to mia serve', async () => {
+    // Two subscribers start the replay: a bot (the reference) and the page.
+    const s = await servers.start(['--source', 'replay', '--input', file, '--speed', 'max', '--wait-subscribers', '2', '--daily-loss-limit', '750', '--max-position', '3']);
+    const bot = await connect(s.port, 'binary', ['signal.ES', 'risk']);
+    const { page, errors } = await openDashboard(browser, s.port);
+    await waitReady(page);
+    await replayFinished(s.port);
+    const decisions = (): DecisionMessage[] => bot.messages.filter((m): m is DecisionMessage => m.type === 'signal');
+    await until(() => decisions().length > 0 && bot.messages.some((m) => m.type === 'risk'));
+    const last = decisions().at(-1)!;
+    // An hour of 1m bars warms the 1m direction (EMA 21, ATR 14) but not the 5m one (12 bars): both cases are shown.
+    expect(last.directions['1m']).not.toBeNull();
+    expect(last.directions['5m']).toBeNull();
+    const two = (v: number | null): string => (v === null ? 'warm-up' : (Math.abs(v) < 0.005 ? 0 : v).toFixed(2));
+    await vi.waitFor(async () => {
+      const cells = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('[data-direction]')).map((c) => [c.dataset.direction, c.textContent])));
+      expect(cells).toEqual(Object.fromEntries(Object.entries(last.directions).map(([tf, v]) => [tf, two(v)])));
+    }, { timeout: 15_000, interval: 100 });
+    expect(last.smartMoney.score).not.toBeNull();
+    const gauges = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('[data-smart-money]')).map((g) => [g.dataset.smartMoney, g.querySelector('.gauge-value')!.textContent])));
+    const unknown = (k: string): string => (k === 'book' ? 'no quote' : 'warm-up');
+    expect(gauges).toEqual(Object.fromEntries(Object.entries(last.smartMoney).map(([k, v]) => [k, v === null ? unknown(k) : two(v)])));
+    const risk = bot.messages.filter((m): m is RiskMessage => m.type === 'risk').at(-1)!;
+    expect(risk.limits).toEqual({ dailyLoss: 750, maxConsecutiveLosses: 5, maxPosition: 3, minBalance: 1000 });
+    expect(await page.locator('#view-risk .risk-limits').textContent()).toBe('limits: daily loss $750.00, 5 losses in a row, 3 contracts per symbol, balance above $1,000.00');
+    bot.ws.close();
     expect(errors).toEqual([]);
     await page.close();
   });

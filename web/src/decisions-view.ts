@@ -2,7 +2,7 @@ import type { DecisionMessage, SnapshotMessage } from '../../src/protocol/messag
 import { THRESHOLDS, TIMEFRAMES } from './config.js';
 import { decisionReasons, sameOutcome, type DecisionRing } from './decision-list.js';
 import { el, Gauge, setClass, setText } from './dom.js';
-import { pct, signed } from './format.js';
+import { fixed, pct, signed } from './format.js';
 import { clockTime } from './time-format.js';
 
 /** The eight features (docs/signals.md) with their ranges. */
@@ -10,6 +10,10 @@ const FEATURES: readonly [key: string, label: string, min: number][] = [
   ['confluence_score', 'confluence', -1], ['momentum_flow', 'momentum', -1], ['trend_alignment', 'alignment', -1],
   ['volume_profile', 'vol. profile', -1], ['support_resistance', 'supp./res.', -1], ['market_regime_score', 'mkt regime', -1],
   ['volatility_regime', 'volatility', 0], ['time_factor', 'time factor', 0],
+];
+/** The smart-money components (docs/signals.md), each in [−1, 1], positive when buyers are in control. */
+const SMART_MONEY: readonly [key: keyof DecisionMessage['smartMoney'], label: string][] = [
+  ['score', 'score'], ['largeFlow', 'large trades'], ['stacked', 'stacked imb.'], ['absorption', 'absorption'], ['book', 'book'],
 ];
 const LIST_ROWS = 24;
 
@@ -41,10 +45,9 @@ class Split {
 /**
  * Decisions (#view-decisions) of the selected symbol: the Battle Navale score and confidence against their
  * thresholds, the eight features, the market and volatility regime probabilities, the three ML scores and their
- * mean against 0.6, the risk verdict and expiry phase of the latest decision; the snapshot's order flow per
- * timeframe; and the latest decisions, runs of the same outcome folded into one line. Per-timeframe signal
- * directions and the smart-money components are not in the Decision frame (schema/mia.fbs), so they are not
- * shown; the confluence and momentum features carry them.
+ * mean against 0.6, the risk verdict and expiry phase of the latest decision; the smart-money components; per
+ * timeframe the signal direction the confluence weighs and the snapshot's order flow; and the latest decisions,
+ * runs of the same outcome folded into one line.
  */
 export class DecisionsView {
   private readonly head = el('div', 'decision-head');
@@ -52,6 +55,7 @@ export class DecisionsView {
   private readonly score = new Gauge('score', -1, 1, [-THRESHOLDS.score, THRESHOLDS.score]);
   private readonly confidence = new Gauge('confidence', 0, 1, [THRESHOLDS.confidence]);
   private readonly features = FEATURES.map(([, label, min]) => new Gauge(label, min, 1));
+  private readonly smart = SMART_MONEY.map(([, label]) => new Gauge(label, -1, 1));
   private readonly market = new Split('market', ['up', 'range', 'down'], ['pos', 'neutral', 'neg']);
   private readonly vol = new Split('volatility', ['low', 'normal', 'high'], ['cool', 'neutral', 'warn']);
   private readonly ml = ['lr', 'gbt', 'rf'].map((n) => new Gauge(`ML ${n}`, 0, 1, [THRESHOLDS.mlMean]));
@@ -66,9 +70,10 @@ export class DecisionsView {
   private listVersion = -1;
 
   constructor(root: HTMLElement) {
-    const tfTable = el('table', 'tf-table', '', el('tr', '', '', el('th', '', 'TF'), el('th', '', 'bar Δ'), el('th', '', 'last Δ'), el('th', '', 'stacked B/S')));
+    const tfTable = el('table', 'tf-table', '', el('tr', '', '', el('th', '', 'TF'), el('th', '', 'direction'), el('th', '', 'bar Δ'), el('th', '', 'last Δ'), el('th', '', 'stacked B/S')));
     for (const tf of TIMEFRAMES) {
-      const cells = [el('td', '', tf), el('td'), el('td'), el('td')];
+      const cells = [el('td', '', tf), el('td'), el('td'), el('td'), el('td')];
+      cells[1]!.dataset.direction = tf;
       this.tfRows.set(tf, cells);
       tfTable.append(el('tr', '', '', ...cells));
     }
@@ -78,12 +83,14 @@ export class DecisionsView {
       this.listRows.push(cells);
       list.append(el('tr', '', '', ...cells));
     }
+    this.smart.forEach((g, i) => (g.root.dataset.smartMoney = SMART_MONEY[i]![0]));
     root.append(
       el('div', 'panel-head', '', el('h2', '', 'Decisions'), this.head, this.direction),
       el('div', 'decision-cols', '',
-        el('div', 'col', '', this.score.root, this.confidence.root, el('h3', '', 'Features'), ...this.features.map((g) => g.root)),
+        el('div', 'col', '', this.score.root, this.confidence.root, el('h3', '', 'Features'), ...this.features.map((g) => g.root),
+          el('h3', '', 'Smart money'), ...this.smart.map((g) => g.root)),
         el('div', 'col', '', el('h3', '', 'Regime'), this.market.root, this.vol.root, el('h3', '', '', el('span', '', 'ML filter '), this.mlState),
-          ...this.ml.map((g) => g.root), this.mlMean.root, el('h3', '', 'Order flow by timeframe'), tfTable),
+          ...this.ml.map((g) => g.root), this.mlMean.root, el('h3', '', 'By timeframe'), tfTable),
         el('div', 'col list-col', '', el('h3', '', 'Verdict'), this.verdict, this.expiry, el('h3', '', 'Latest decisions'), this.listNote, list)),
     );
   }
@@ -108,11 +115,11 @@ export class DecisionsView {
       const bar = f?.bar;
       const last = f?.lastClosed;
       const tone = (v: unknown): string => (typeof v === 'number' && v > 0 ? 'pos' : typeof v === 'number' && v < 0 ? 'neg' : '');
-      setText(cells[1]!, bar ? signed(bar.delta as number) : '–');
-      setClass(cells[1]!, tone(bar?.delta));
-      setText(cells[2]!, last ? signed(last.delta as number) : '–');
-      setClass(cells[2]!, tone(last?.delta));
-      setText(cells[3]!, last ? `${last.stackedBuy as number} / ${last.stackedSell as number}` : '–');
+      setText(cells[2]!, bar ? signed(bar.delta as number) : '–');
+      setClass(cells[2]!, tone(bar?.delta));
+      setText(cells[3]!, last ? signed(last.delta as number) : '–');
+      setClass(cells[3]!, tone(last?.delta));
+      setText(cells[4]!, last ? `${last.stackedBuy as number} / ${last.stackedSell as number}` : '–');
     }
   }
 
@@ -132,6 +139,15 @@ export class DecisionsView {
       const v = d.features[key] ?? null;
       this.features[i]!.set(v, v === null ? 'neutral' : key === 'volatility_regime' || key === 'time_factor' ? 'neutral' : v >= 0 ? 'pos' : 'neg', 'warm-up');
     });
+    SMART_MONEY.forEach(([key], i) => {
+      const v = d.smartMoney[key];
+      this.smart[i]!.set(v, v === null || v === 0 ? 'neutral' : v > 0 ? 'pos' : 'neg', key === 'book' ? 'no quote' : 'warm-up');
+    });
+    for (const [tf, cells] of this.tfRows) {
+      const v = d.directions[tf as keyof DecisionMessage['directions']] ?? null;
+      setText(cells[1]!, v === null ? 'warm-up' : fixed(v));
+      setClass(cells[1]!, v === null ? 'muted' : v > 0 ? 'pos' : v < 0 ? 'neg' : '');
+    }
     const m = d.regime.market;
     const v = d.regime.volatility;
     this.market.set(m ? [m.trendUp, m.range, m.trendDown] : null);

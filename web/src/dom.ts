@@ -1,3 +1,5 @@
+import { fixed } from './format.js';
+
 /** Creates an element with a class and, optionally, text and children. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = '', ...children: Node[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -84,7 +86,6 @@ export class Gauge {
     this.fill.style.left = `${a}%`;
     this.fill.style.width = `${Math.max(0.5, b - a)}%`;
     setClass(this.fill, `gauge-fill ${tone}`);
-    // No "−0.00" for a value that rounds to zero.
-    setText(this.label, (Math.abs(v) < 0.5 * 10 ** -this.digits ? 0 : v).toFixed(this.digits));
+    setText(this.label, fixed(v, this.digits));
   }
 }

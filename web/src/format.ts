@@ -20,7 +20,13 @@ export function count(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : upTo2.format(v);
 }
 
-/** US dollars, two decimals. */
+/** A number with `digits` decimals. */
+export function fixed(v: number, digits = 2): string {
+  // No "-0.00" for a value that rounds to zero.
+  return (Math.abs(v) < 0.5 * 10 ** -digits ? 0 : v).toFixed(digits);
+}
+
+/** US dollars, two decimals, a minus sign for losses. */
 export function usd(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   const s = `$${cents.format(Math.abs(v))}`;

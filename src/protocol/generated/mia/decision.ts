@@ -286,8 +286,55 @@ tPublished():bigint {
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * Direction of each timeframe in [-1, 1] from its closed bars, in the order 1m, 5m, 15m, 1h, 4h (the
+ * confluence's inputs); NaN while a timeframe warms up. Empty from servers before 2026-12-03.
+ */
+tfDirections(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 80);
+  return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
+}
+
+tfDirectionsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 80);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+tfDirectionsArray():Float64Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 80);
+  return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+/**
+ * Smart-money components in [-1, 1] (positive: buyers in control) and their weighted score; NaN when unknown.
+ */
+smartLargeFlow():number {
+  const offset = this.bb!.__offset(this.bb_pos, 82);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+smartStacked():number {
+  const offset = this.bb!.__offset(this.bb_pos, 84);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+smartAbsorption():number {
+  const offset = this.bb!.__offset(this.bb_pos, 86);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+smartBook():number {
+  const offset = this.bb!.__offset(this.bb_pos, 88);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+smartScore():number {
+  const offset = this.bb!.__offset(this.bb_pos, 90);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
 static startDecision(builder:flatbuffers.Builder) {
-  builder.startObject(38);
+  builder.startObject(44);
 }
 
 static addSymbol(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offset) {
@@ -471,12 +518,53 @@ static addTPublished(builder:flatbuffers.Builder, tPublished:bigint) {
   builder.addFieldInt64(37, tPublished, BigInt('0'));
 }
 
+static addTfDirections(builder:flatbuffers.Builder, tfDirectionsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(38, tfDirectionsOffset, 0);
+}
+
+static createTfDirectionsVector(builder:flatbuffers.Builder, data:number[]|Float64Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createTfDirectionsVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createTfDirectionsVector(builder:flatbuffers.Builder, data:number[]|Float64Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(8, data.length, 8);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addFloat64(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startTfDirectionsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(8, numElems, 8);
+}
+
+static addSmartLargeFlow(builder:flatbuffers.Builder, smartLargeFlow:number) {
+  builder.addFieldFloat64(39, smartLargeFlow, NaN);
+}
+
+static addSmartStacked(builder:flatbuffers.Builder, smartStacked:number) {
+  builder.addFieldFloat64(40, smartStacked, NaN);
+}
+
+static addSmartAbsorption(builder:flatbuffers.Builder, smartAbsorption:number) {
+  builder.addFieldFloat64(41, smartAbsorption, NaN);
+}
+
+static addSmartBook(builder:flatbuffers.Builder, smartBook:number) {
+  builder.addFieldFloat64(42, smartBook, NaN);
+}
+
+static addSmartScore(builder:flatbuffers.Builder, smartScore:number) {
+  builder.addFieldFloat64(43, smartScore, NaN);
+}
+
 static endDecision(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createDecision(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offset, sequence:bigint, tsNs:bigint, score:number, confidence:number, direction:Direction, confluenceScore:number, momentumFlow:number, trendAlignment:number, volumeProfile:number, supportResistance:number, marketRegimeScore:number, volatilityRegime:number, timeFactor:number, pTrendUp:number, pTrendDown:number, pRange:number, pVolLow:number, pVolNormal:number, pVolHigh:number, expiryPhaseOffset:flatbuffers.Offset, expiryFactor:number, daysToExpiry:number, mlEnabled:boolean, mlStateOffset:flatbuffers.Offset, mlScoresOffset:flatbuffers.Offset, mlMean:number, mlApproved:boolean, mlHashesOffset:flatbuffers.Offset, riskEvaluated:boolean, riskApproved:boolean, riskReasonOffset:flatbuffers.Offset, riskQty:number, riskStopPrice:number, riskTargetPrice:number, riskAlertOffset:flatbuffers.Offset, tSnapshotPublished:bigint, tPublished:bigint):flatbuffers.Offset {
+static createDecision(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offset, sequence:bigint, tsNs:bigint, score:number, confidence:number, direction:Direction, confluenceScore:number, momentumFlow:number, trendAlignment:number, volumeProfile:number, supportResistance:number, marketRegimeScore:number, volatilityRegime:number, timeFactor:number, pTrendUp:number, pTrendDown:number, pRange:number, pVolLow:number, pVolNormal:number, pVolHigh:number, expiryPhaseOffset:flatbuffers.Offset, expiryFactor:number, daysToExpiry:number, mlEnabled:boolean, mlStateOffset:flatbuffers.Offset, mlScoresOffset:flatbuffers.Offset, mlMean:number, mlApproved:boolean, mlHashesOffset:flatbuffers.Offset, riskEvaluated:boolean, riskApproved:boolean, riskReasonOffset:flatbuffers.Offset, riskQty:number, riskStopPrice:number, riskTargetPrice:number, riskAlertOffset:flatbuffers.Offset, tSnapshotPublished:bigint, tPublished:bigint, tfDirectionsOffset:flatbuffers.Offset, smartLargeFlow:number, smartStacked:number, smartAbsorption:number, smartBook:number, smartScore:number):flatbuffers.Offset {
   Decision.startDecision(builder);
   Decision.addSymbol(builder, symbolOffset);
   Decision.addSequence(builder, sequence);
@@ -516,6 +604,12 @@ static createDecision(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offs
   Decision.addRiskAlert(builder, riskAlertOffset);
   Decision.addTSnapshotPublished(builder, tSnapshotPublished);
   Decision.addTPublished(builder, tPublished);
+  Decision.addTfDirections(builder, tfDirectionsOffset);
+  Decision.addSmartLargeFlow(builder, smartLargeFlow);
+  Decision.addSmartStacked(builder, smartStacked);
+  Decision.addSmartAbsorption(builder, smartAbsorption);
+  Decision.addSmartBook(builder, smartBook);
+  Decision.addSmartScore(builder, smartScore);
   return Decision.endDecision(builder);
 }
 }

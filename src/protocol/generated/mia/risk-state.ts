@@ -108,8 +108,33 @@ tPublished():bigint {
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * The limits the state is held to: realised daily loss (dollars) and losses in a row at which entries stop,
+ * largest position per symbol (contracts), balance below which the account is in CATASTROPHE. Servers
+ * before 2026-12-03 sent none (NaN, 0).
+ */
+dailyLossLimit():number {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+maxConsecutiveLosses():number {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+maxPosition():number {
+  const offset = this.bb!.__offset(this.bb_pos, 28);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+minBalance():number {
+  const offset = this.bb!.__offset(this.bb_pos, 30);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
 static startRiskState(builder:flatbuffers.Builder) {
-  builder.startObject(10);
+  builder.startObject(14);
 }
 
 static addAlert(builder:flatbuffers.Builder, alertOffset:flatbuffers.Offset) {
@@ -164,12 +189,28 @@ static addTPublished(builder:flatbuffers.Builder, tPublished:bigint) {
   builder.addFieldInt64(9, tPublished, BigInt('0'));
 }
 
+static addDailyLossLimit(builder:flatbuffers.Builder, dailyLossLimit:number) {
+  builder.addFieldFloat64(10, dailyLossLimit, NaN);
+}
+
+static addMaxConsecutiveLosses(builder:flatbuffers.Builder, maxConsecutiveLosses:number) {
+  builder.addFieldInt32(11, maxConsecutiveLosses, 0);
+}
+
+static addMaxPosition(builder:flatbuffers.Builder, maxPosition:number) {
+  builder.addFieldInt32(12, maxPosition, 0);
+}
+
+static addMinBalance(builder:flatbuffers.Builder, minBalance:number) {
+  builder.addFieldFloat64(13, minBalance, NaN);
+}
+
 static endRiskState(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createRiskState(builder:flatbuffers.Builder, alertOffset:flatbuffers.Offset, halted:boolean, balance:number, dailyPnl:number, consecutiveLosses:number, positionsOffset:flatbuffers.Offset, lastRefusalOffset:flatbuffers.Offset, lastRefusalSymbolOffset:flatbuffers.Offset, ordersEnabled:boolean, tPublished:bigint):flatbuffers.Offset {
+static createRiskState(builder:flatbuffers.Builder, alertOffset:flatbuffers.Offset, halted:boolean, balance:number, dailyPnl:number, consecutiveLosses:number, positionsOffset:flatbuffers.Offset, lastRefusalOffset:flatbuffers.Offset, lastRefusalSymbolOffset:flatbuffers.Offset, ordersEnabled:boolean, tPublished:bigint, dailyLossLimit:number, maxConsecutiveLosses:number, maxPosition:number, minBalance:number):flatbuffers.Offset {
   RiskState.startRiskState(builder);
   RiskState.addAlert(builder, alertOffset);
   RiskState.addHalted(builder, halted);
@@ -181,6 +222,10 @@ static createRiskState(builder:flatbuffers.Builder, alertOffset:flatbuffers.Offs
   RiskState.addLastRefusalSymbol(builder, lastRefusalSymbolOffset);
   RiskState.addOrdersEnabled(builder, ordersEnabled);
   RiskState.addTPublished(builder, tPublished);
+  RiskState.addDailyLossLimit(builder, dailyLossLimit);
+  RiskState.addMaxConsecutiveLosses(builder, maxConsecutiveLosses);
+  RiskState.addMaxPosition(builder, maxPosition);
+  RiskState.addMinBalance(builder, minBalance);
   return RiskState.endRiskState(builder);
 }
 }
