@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { prepareOutputFolder, unwritable } from '../common/make-folder.js';
 import { readJournal } from '../report/journal-reader.js';
-import { usd } from '../report/lessons.js';
+import { count, usd } from '../report/lessons.js';
 import { buildReport, SVG_NAME } from '../report/mentor-report.js';
 import type { ReportPeriod } from '../report/report-input.js';
 import { datePeriod, weekPeriod } from '../report/report-period.js';
@@ -65,7 +65,7 @@ export function reportCommand(program: Command): void {
       }
       const m = r.performance.overall;
       const points = r.lessons.penalties.reduce((a, x) => a + x.points, 0);
-      process.stderr.write(`mia: report ${p.label}: ${m.trades} trades, net ${usd(m.netProfit)}, ${r.lessons.lessons.length} lessons, ` +
-        `${points} penalty point${points === 1 ? '' : 's'}; wrote ${files.map(([f]) => f).join(', ')}\n`);
+      process.stderr.write(`mia: report ${p.label}: ${count(m.trades, 'trade')}, net ${usd(m.netProfit)}, ${count(r.lessons.lessons.length, 'lesson')}, ` +
+        `${count(points, 'penalty point')}; wrote ${files.map(([f]) => f).join(', ')}\n`);
     });
 }

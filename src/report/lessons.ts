@@ -118,7 +118,7 @@ function mlNearThreshold(trades: readonly ReportTrade[], s: LessonSettings): Les
   if (hits.length === 0) return [];
   return [{
     rule: 'ml-near-threshold',
-    finding: `${hits.length} entries had an ML mean within ${ML_NEAR_THRESHOLD} of the ${s.mlThreshold} threshold; they netted ${usd(sum(hits))}`,
+    finding: `${count(hits.length, 'entry', 'entries')} had an ML mean within ${ML_NEAR_THRESHOLD} of the ${s.mlThreshold} threshold; they netted ${usd(sum(hits))}`,
     trades: hits.map(tradeRef),
     numbers: { entries: hits.length, threshold: s.mlThreshold, band: ML_NEAR_THRESHOLD, mlMeans: hits.map((t) => t.mlMean!.toFixed(3)).join(' '),
       winRate: winRate(hits), netUsd: sum(hits) },
@@ -179,10 +179,11 @@ function stoppedNearTarget(trades: readonly ReportTrade[], bars: readonly Report
   if (hits.length === 0) return [];
   return [{
     rule: 'stopped-near-target',
-    finding: `${hits.length} stopped trades had come within ${NEAR_TARGET_TICKS} tick of their target first; they lost ${usd(-sum(hits.map((h) => h.t)))}`,
+    finding: `${count(hits.length, 'stopped trade')} had come within ${count(NEAR_TARGET_TICKS, 'tick')} of the target first; ` +
+      `${hits.length === 1 ? 'it' : 'they'} lost ${usd(-sum(hits.map((h) => h.t)))}`,
     trades: hits.map((h) => tradeRef(h.t)),
-    numbers: { trades: hits.length, netUsd: sum(hits.map((h) => h.t)),
-      closest: hits.map((h) => `${tradeRef(h.t)} target ${h.t.targetPrice} best ${h.best} (${Math.max(0, h.ticks).toFixed(0)} ticks)`).join('; ') },
+    numbers: { stoppedShort: hits.length, netUsd: sum(hits.map((h) => h.t)),
+      closest: hits.map((h) => `${tradeRef(h.t)} target ${h.t.targetPrice} best ${h.best} (${count(Math.max(0, Math.round(h.ticks)), 'tick')})`).join('; ') },
   }];
 }
 
@@ -204,7 +205,8 @@ function overtrading(trades: readonly ReportTrade[], penalties: Penalty[]): Less
     for (const t of excess) penalties.push({ rule: 'overtrading', trade: tradeRef(t), hour, points: OVERTRADING_PENALTY_POINTS });
     out.push({
       rule: 'overtrading',
-      finding: `${entries.length} entries in the hour ${hour}, over the limit of ${MAX_ENTRIES_PER_HOUR}: ${excess.length} penalties; the entries beyond the limit netted ${usd(sum(excess))}`,
+      finding: `${entries.length} entries in the hour ${hour}, over the limit of ${MAX_ENTRIES_PER_HOUR}: ${count(excess.length, 'penalty', 'penalties')}; ` +
+        `the ${count(excess.length, 'entry', 'entries')} beyond the limit netted ${usd(sum(excess))}`,
       trades: entries.map(tradeRef),
       numbers: { hour, entries: entries.length, limit: MAX_ENTRIES_PER_HOUR, penaltyPoints: excess.length * OVERTRADING_PENALTY_POINTS,
         excessNetUsd: sum(excess), hourNetUsd: sum(entries) },
@@ -226,6 +228,11 @@ export function findLessons(trades: readonly ReportTrade[], bars: readonly Repor
     ...overtrading(trades, penalties),
   ];
   return { lessons, penalties, notes };
+}
+
+/** `1 trade`, `3 trades`. */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** `62 %`. */

@@ -2,7 +2,7 @@ import type { BacktestMetrics } from '../backtest/backtest-metrics.js';
 import { isoDay } from '../model/calendar/civil-day.js';
 import { easternLocalMs } from '../model/calendar/us-eastern-time.js';
 import { isoNs, nsToMs, type UnixNanos } from '../model/time.js';
-import { tradeRef, usd, type Lessons } from './lessons.js';
+import { count, tradeRef, usd, type Lessons } from './lessons.js';
 import { marketRegime, volatilityRegime, type Performance } from './performance.js';
 import type { ReportInput, ReportTrade } from './report-input.js';
 import { periodDays } from './report-period.js';
@@ -57,7 +57,7 @@ function summarySection(p: MarkdownParts): string[] {
     '## Summary', '',
     row([...METRIC_HEAD, 'wins', 'losses', 'max drawdown %']), row(Array(METRIC_HEAD.length + 3).fill('---')),
     row([...metricCells(m), String(m.wins), String(m.losses), percent(m.maxDrawdownPct)]), '',
-    `Sharpe ratio over ${days.length} business trade date${days.length === 1 ? '' : 's'}` +
+    `Sharpe ratio over ${count(days.length, 'business trade date')}` +
       `${days.length > 0 ? ` (${isoDay(days[0]!)}${days.length > 1 ? ` to ${isoDay(days[days.length - 1]!)}` : ''})` : ''}` +
       `; n/a with fewer than two. Starting balance ${usd(p.performance.balance)} (${balanceText(p.balanceSource)}).`, '',
     `![Equity curve](${p.svgName})`, '',
@@ -107,7 +107,7 @@ function penaltiesSection(p: MarkdownParts): string[] {
   if (penalties.length === 0) return [...out, 'None.', ''];
   out.push(row(['trade', 'hour', 'rule', 'points']), row(Array(4).fill('---')));
   for (const x of penalties) out.push(row([x.trade, x.hour, x.rule, String(x.points)]));
-  return [...out, '', `Total: ${penalties.reduce((a, x) => a + x.points, 0)} points.`, ''];
+  return [...out, '', `Total: ${count(penalties.reduce((a, x) => a + x.points, 0), 'point')}.`, ''];
 }
 
 function tradesSection(trades: readonly ReportTrade[]): string[] {
@@ -125,7 +125,7 @@ export function reportMarkdown(p: MarkdownParts): string {
   const { period, trades } = p.input;
   const head = [
     `# MIA report: ${period.kind === 'date' ? 'trade date' : 'week'} ${period.label}`, '',
-    `CME trade dates ${periodDays(period)}: a Globex session opening at 18:00 New York time belongs to the next day's date, and a ` +
+    `CME trade date${period.firstDay === period.lastDay ? '' : 's'} ${periodDays(period)}: a Globex session opening at 18:00 New York time belongs to the next day's date, and a ` +
       'trade counts on the trade date of its exit. Hours are New York time. ML threshold ' + `${p.mlThreshold}.`, '',
   ];
   if (trades.length === 0) {

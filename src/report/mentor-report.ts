@@ -41,7 +41,8 @@ export function buildReport(input: ReportInput, s: ReportSettings = {}): MentorR
   const mlThreshold = s.mlThreshold ?? DEFAULT_ML_THRESHOLD;
   const performance = computePerformance(input, balance);
   const lessons = findLessons(input.trades, input.bars, { mlThreshold });
-  const title = `Equity, ${input.period.kind === 'date' ? 'trade date' : 'week'} ${input.period.label} (${periodDays(input.period)})`;
+  const p = input.period;
+  const title = p.kind === 'date' ? `Equity, trade date ${p.label}` : `Equity, week ${p.label} (${periodDays(p)})`;
   return {
     performance, lessons, balance, balanceSource,
     markdown: reportMarkdown({ input, performance, lessons, balanceSource, mlThreshold, svgName: SVG_NAME }),

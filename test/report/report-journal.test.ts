@@ -59,7 +59,7 @@ describe('lessons of the hand-built journal', () => {
     expect(lessons[3]!.numbers).toEqual({ entries: 1, against1h: 1, against4h: 0, winRate: 0, netUsd: -100, otherWinRate: 5 / 7, otherNetUsd: 800 });
     expect(lessons[4]!.numbers).toEqual({ entries: 2, threshold: 0.6, band: 0.05, mlMeans: '0.620 0.650', winRate: 0.5, netUsd: 100 });
     expect(lessons[5]!.numbers).toEqual({ losses: 3, netUsd: -300, firstEntry: '2026-06-17T14:25:30.000Z', lastExit: '2026-06-17T14:58:10.000Z' });
-    expect(lessons[6]!.numbers).toEqual({ trades: 1, netUsd: -100, closest: 'S1-T4 target 5004 best 5003.75 (1 ticks)' });
+    expect(lessons[6]!.numbers).toEqual({ stoppedShort: 1, netUsd: -100, closest: 'S1-T4 target 5004 best 5003.75 (1 tick)' });
     expect(lessons[7]!.numbers).toEqual({ hour: '2026-06-17 10:00 ET', entries: 5, limit: 4, penaltyPoints: 1, excessNetUsd: -100, hourNetUsd: 100 });
     expect(penalties).toEqual([{ rule: 'overtrading', trade: 'S1-T5', hour: '2026-06-17 10:00 ET', points: 1 }]);
     expect(notes).toEqual([]);
