@@ -1,9 +1,11 @@
 // `mia report` on the hand-built journal of hand-journal.ts, whose lessons are known: each lesson fires with
 // its evidence, a clean day yields none, the trade-date and ISO-week boundaries fall where the CME trade date
 // puts them, and a journal that cannot be read is a coded error.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { computeMetrics } from '../../src/backtest/backtest-metrics.js';
 import { main } from '../../src/cli/main.js';
@@ -18,6 +20,7 @@ import { datePeriod, weekPeriod } from '../../src/report/report-period.js';
 import { HAND_TRADES, handJournal } from './hand-journal.js';
 import { writeJournal } from './journal-fixture.js';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
 let journal: string;
 let noBars: string;
@@ -147,6 +150,29 @@ describe('a journal that cannot be read', () => {
     await expect(readJournal(partial, day('2026-06-17'))).rejects.toMatchObject({
       code: ErrorCode.JOURNAL_UNREADABLE, message: expect.stringContaining('no "trades" table'),
     });
+  });
+});
+
+describe('a journal another process holds open for writing (a running mia serve)', () => {
+  test('JOURNAL_UNREADABLE saying so, not a crash', async () => {
+    const held = join(dir, 'held.duckdb');
+    await writeJournal(held, handJournal());
+    // A child process opens the journal read-write (DuckDB then locks the file) and keeps it until its stdin closes.
+    const holder = spawn(process.execPath, ['-e', `const { DuckDBInstance } = require('@duckdb/node-api');
+      DuckDBInstance.create(${JSON.stringify(held)}).then(async (db) => { await db.connect(); process.stdout.write('open\\n');
+        process.stdin.on('end', () => { db.closeSync(); process.exit(0); }); process.stdin.resume(); });`], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
+      });
+      await expect(readJournal(held, day('2026-06-17'))).rejects.toMatchObject({
+        code: ErrorCode.JOURNAL_UNREADABLE, message: expect.stringContaining('a running mia serve holds the journal'),
+      });
+    } finally {
+      holder.stdin.end();
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
   });
 });
 
