@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
  *   2. protocol: the wire, with its generated FlatBuffers code in protocol/generated
  *   3. the domain: data, kernels, pool, signals, risk, ml, execution (siblings only as listed)
  *   4. engine, the orchestrator
- *   5. the edges: stream, client, adapters/*, backtest, replay (client reads the wire only)
+ *   5. the edges: stream, client, adapters/*, backtest, replay (client reads the wire only); report (journal → Markdown)
  *   6. cli, the composition root, imports anything in src/
  * workers/ are pool worker entries: kernels, the pool's task types, model, common.
  * web/ is the dashboard, a browser page on top of the wire: it reads protocol, model and common only (what a
@@ -49,6 +49,9 @@ export const layers = {
   'adapters/sim': belowEdges,
   backtest: [...adapters, 'replay', ...belowEdges], // the offline runner drives the replay adapter
   replay: belowEdges,
+  // The report reads the journal (DuckDB) and computes with backtest's one metrics definition; it never
+  // touches the live engine or the stream.
+  report: ['backtest', 'model', 'common'],
   cli: ['*'],
   workers: ['kernels', 'pool', 'model', 'common'],
   web: wire,

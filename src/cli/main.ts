@@ -5,6 +5,7 @@ import { featuresCommand } from './features-command.js';
 import { oneOf } from './options.js';
 import { runCommand } from './run-command.js';
 import { backtestCommand } from './backtest-command.js';
+import { reportCommand } from './report-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
 import { EXIT_CODES_HELP, unknownOptionFirst, usageErrorLine } from './usage-error.js';
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   serveCommand(program);
   trainCommand(program);
   backtestCommand(program);
+  reportCommand(program);
 
   try {
     await program.parseAsync(argv);

@@ -75,6 +75,11 @@ export const ErrorCode = {
   NO_BARS: 'MIA_ERR_NO_BARS',
   /** HTTP 503: `GET /` while the dashboard is not built (no web/dist/index.html: run `npm run build:web`). */
   DASHBOARD_NOT_BUILT: 'MIA_ERR_DASHBOARD_NOT_BUILT',
+  /**
+   * `mia report`: the journal cannot be read: no such file, not a DuckDB database, locked by a running writer,
+   * or lacking a table or column the report reads (named in the message).
+   */
+  JOURNAL_UNREADABLE: 'MIA_ERR_JOURNAL_UNREADABLE',
 } as const;
 
 /** One of the catalogue's codes. */
