@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { configError, ErrorCode } from '../common/errors.js';
 import { prepareOutputFolder, unwritable } from '../common/make-folder.js';
 import { readJournal } from '../report/journal-reader.js';
 import { count, usd } from '../report/lessons.js';
@@ -22,14 +23,11 @@ interface ReportCliOptions {
 /** Default journal path: `mia serve --journal`'s default. */
 export const DEFAULT_JOURNAL = './mia-journal.duckdb';
 
-/**
- * A malformed --date or --week is a usage error (exit 2, the usage printed): commander's InvalidArgumentError,
- * not a coded MiaError (exit 1), because the user mistyped the command rather than gave a value it refuses.
- */
+/** A --date or --week that is not a date or week is an invalid option value: BAD_ARGUMENT, exit 1, as everywhere. */
 function period(flag: string, parse: (text: string) => ReportPeriod | undefined, form: string) {
   return (text: string): ReportPeriod => {
     const p = parse(text);
-    if (!p) throw new InvalidArgumentError(`${flag} must be ${form}, got "${text}"`);
+    if (!p) throw configError(ErrorCode.BAD_ARGUMENT, `${flag} must be ${form}, got "${text}"`);
     return p;
   };
 }

@@ -188,10 +188,12 @@ describe('mia report (the command)', () => {
     expect(md).toContain('### 8. overtrading');
   });
 
-  test.each([
-    [['--date', '2026-02-30']], [['--date', '17/06/2026']], [['--week', '2025-W53']], [['--week', '2026-25']],
-    [['--date', '2026-06-17', '--week', '2026-W25']], [[]],
-  ])('%j is a usage error: exit 2', async (args) => {
+  test.each([[['--date', '2026-02-30']], [['--date', '17/06/2026']], [['--week', '2025-W53']], [['--week', '2026-25']]])(
+    '%j is an invalid option value: exit 1 (MIA_ERR_BAD_ARGUMENT)', async (args) => {
+      expect(await main(['node', 'mia', 'report', ...args, '--journal', journal, '--out', join(dir, 'out-bad')])).toBe(1);
+    });
+
+  test.each([[['--date', '2026-06-17', '--week', '2026-W25']], [[]]])('%j is a usage error: exit 2', async (args) => {
     expect(await main(['node', 'mia', 'report', ...args, '--journal', journal, '--out', join(dir, 'out-bad')])).toBe(2);
   });
 
