@@ -183,7 +183,8 @@ export function backtestCommand(program: Command): void {
         process.stderr.write(
           `mia: backtest ${result.symbol}: ${result.tradesRead.toLocaleString('en-US')} trades read, ${result.snapshots} snapshots, ` +
             `${m.trades} trades, net ${m.netProfit.toFixed(2)} USD, win rate ${pct(m.winRate)}, profit factor ${m.profitFactor?.toFixed(2) ?? '-'}, ` +
-            `max drawdown ${m.maxDrawdown.toFixed(2)} USD; wrote ${files.trades}, ${files.parquet ?? '(no Parquet: @duckdb/node-api is not installed)'}, ${files.metrics}\n`,
+            `max drawdown ${m.maxDrawdown.toFixed(2)} USD; wrote ${files.trades}, ${files.parquet ?? '(no Parquet: @duckdb/node-api is not installed)'}, ${files.metrics}` +
+            `${journal ? `; journal ${journal.writer.path} session ${journal.writer.sessionId}` : ''}\n`,
         );
       } finally {
         ml?.close();

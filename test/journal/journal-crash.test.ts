@@ -2,6 +2,7 @@
 // times over, each time restarted on the same journal. Every risk state a client received before a kill is in the
 // journal's risk_events, and the fills journaled account for it (position and realised P&L); each restart logs the
 // session it found unclosed and records it in its own session row; the killed sessions are marked clean_stop false.
+// While one engine holds the journal, another engine or a query on it is refused at start (MIA_ERR_JOURNAL_OPEN).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { RiskMessage } from '../../src/protocol/messages.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 import { connect, serve, until, type Served } from '../stream/serve-harness.js';
-import { logLines, rows } from './journal-harness.js';
+import { logLines, mia, rows } from './journal-harness.js';
 
 const file = dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst');
 const settings = ['--stop-ticks', '2', '--target-ticks', '3', '--long-threshold', '0.1', '--short-threshold', '-0.1', '--min-confidence', '0.5'];
@@ -38,6 +39,14 @@ describe.skipIf(!HAVE_DATA)('the journal across kill -9 of mia serve --trading p
       const lost = lines.filter((l) => l.msg === 'Previous session stopped without closing the journal');
       if (i === 1) expect(lost).toEqual([]);
       else expect(lost.map((l) => l.previousSession)).toEqual([i - 1]);
+      if (i === 1) {
+        // DuckDB lets one process hold the file: a second engine, or a query, on a journal in use is refused at start.
+        for (const args of [['serve', '--port', '0', '--source', 'replay', '--input', file, '--journal', journal], ['journal', 'query', '--journal', journal, 'SELECT 1']]) {
+          const other = await mia(args);
+          expect(other.code, other.stderr).toBe(1);
+          expect(other.stderr).toMatch(/\(MIA_ERR_JOURNAL_OPEN\)/);
+        }
+      }
       const c = await connect(s.port, 'binary', ['risk']);
       if (i > kills) {
         // A graceful stop (once the subscriber has started the replay) closes the session cleanly.
