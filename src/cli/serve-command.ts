@@ -279,20 +279,24 @@ export function serveCommand(program: Command): void {
         dashboard: `http://${at}/`, stream: `ws://${at}/stream`, health: `http://${at}/health`,
         snapshots: source.instruments.map((i) => `http://${at}/snapshot/${i.symbol}`),
       }, 'Serving: open these URLs');
-      if (o.waitSubscribers > 0) {
-        log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
-        await server.waitForSubscribers(o.waitSubscribers);
-      }
-      // Handlers go in before the engine starts: a signal that arrives once "Engine started" is logged, but
-      // before start() has returned, must shut down gracefully, not kill the process.
+      // Handlers go in before the wait for subscribers and before the engine starts: a signal while waiting, or
+      // once "Engine started" is logged but before start() has returned, must shut down gracefully (the journal's
+      // session closed cleanly), not kill the process.
       const stop = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
-      await engine.start();
-      // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
-      const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
-      const why = await Promise.race([stop, ended]);
+      let why: string | undefined;
+      if (o.waitSubscribers > 0) {
+        log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
+        why = await Promise.race([server.waitForSubscribers(o.waitSubscribers).then(() => undefined), stop]);
+      }
+      if (why === undefined) {
+        await engine.start();
+        // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
+        const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
+        why = await Promise.race([stop, ended]);
+      }
       log.info({ why }, 'Shutting down');
       // IB paper: closing the source first closes the positions (BrokerTap's beforeClose, closeIbPositions).
       await engine.stop();
