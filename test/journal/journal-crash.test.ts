@@ -34,7 +34,7 @@ describe.skipIf(!HAVE_DATA)('the journal across kill -9 of mia serve --trading p
     for (let i = 1; i <= kills + 1; i++) {
       // The hour at 900× is four seconds of replay: each kill lands somewhere in it (the last run starts and is stopped with SIGTERM).
       const s: Served = await serve(['--source', 'replay', '--input', file, '--speed', '900', '--trading', 'paper', '--wait-subscribers', '1',
-        '--log-format', 'json', ...settings, '--journal', journal]);
+        '--log-format', 'json', ...settings, '--journal', journal, '--journal-snapshot-ms', '300000']);
       const lines = logLines(s.stderr());
       const lost = lines.filter((l) => l.msg === 'Previous session stopped without closing the journal');
       if (i === 1) expect(lost).toEqual([]);
@@ -54,6 +54,10 @@ describe.skipIf(!HAVE_DATA)('the journal across kill -9 of mia serve --trading p
         break;
       }
       const c = await connect(s.port, 'binary', ['risk']);
+      if (i === 1) {
+        const health = await (await fetch(`http://127.0.0.1:${s.port}/health`)).json() as { journal: Record<string, unknown> };
+        expect(health.journal).toMatchObject({ state: 'open', path: journal, sessionId: 1, rowsDropped: 0, writeErrors: 0 });
+      }
       const killAfterMs = 300 + Math.random() * 3500;
       await new Promise((r) => setTimeout(r, killAfterMs));
       s.proc.kill('SIGKILL');
@@ -78,6 +82,13 @@ describe.skipIf(!HAVE_DATA)('the journal across kill -9 of mia serve --trading p
       if (qty !== 0) expect(fills.some((f) => f.position === qty)).toBe(true);
       reportedFills += new Set(risk.map((r) => `${r.positions[0]!.qty}|${r.balance}`)).size - 1;
     }
+    // Snapshots every 100 ms of wall time at 900× are about 90 s of market time apart; the journal samples one per
+    // symbol per 5 minutes of market time (--journal-snapshot-ms 300000), never closer, while every decision is kept.
+    const sampled = await rows(journal, `SELECT count(*) AS n, min(gap) AS shortest, (SELECT count(*) FROM decisions) AS decisions FROM (SELECT
+      epoch_ms(ts) - lag(epoch_ms(ts)) OVER (PARTITION BY session_id ORDER BY ts) AS gap FROM snapshots) WHERE gap IS NOT NULL`);
+    expect(sampled[0]!.n).toBeGreaterThan(0);
+    expect(sampled[0]!.shortest).toBeGreaterThanOrEqual(300_000);
+    expect((sampled[0]!.n as number) * 2).toBeLessThan(sampled[0]!.decisions as number);
     // The kills fell while trading: fills had been reported (a run killed before its first fill proves nothing).
     expect(reportedFills).toBeGreaterThan(0);
     const sessions = await rows(journal, 'SELECT session_id, clean_stop, previous_session_id, previous_lost IS NOT NULL AS lost FROM sessions ORDER BY session_id');

@@ -69,6 +69,11 @@ describe.skipIf(!HAVE_DATA)('the journal of a paper replay of the ESH4 hour (Dat
     const bars = await rows(journal, "SELECT count(*) AS n, count(DISTINCT ts) AS d, min(len(level_price)) AS levels FROM bars WHERE session_id = 1 AND timeframe = '1m'");
     expect(bars[0]!.n).toBe(bars[0]!.d);
     expect(bars[0]!.levels).toBeGreaterThan(0);
+    // Snapshots sampled every --journal-snapshot-ms (1000) of market time: never two within a second.
+    const gaps = await rows(journal, `SELECT count(*) AS n, min(gap) AS shortest FROM (SELECT epoch_ms(ts) - lag(epoch_ms(ts)) OVER (ORDER BY ts) AS gap
+      FROM snapshots WHERE session_id = 1) WHERE gap IS NOT NULL`);
+    expect(gaps[0]!.n).toBeGreaterThan(10);
+    expect(gaps[0]!.shortest).toBeGreaterThanOrEqual(1000);
   });
 
   test('the journaled trades give the backtest\'s trades.csv and metrics.json', async () => {
