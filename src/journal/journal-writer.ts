@@ -8,7 +8,7 @@ import { ROW_TABLES, type Cell, type RowTable } from './journal-schema.js';
 
 /** How the writer batches. */
 export interface JournalWriterOptions {
-  /** Ordinary rows (decisions, bars, snapshots) go to the writer thread at least this often, ms (default 250). */
+  /** Ordinary rows (decisions, bars, snapshots) go to the writer thread this often, ms (default 1000: at most a second of them is lost to a kill, with one commit a second). */
   flushMs?: number;
   /** Rows queued or in flight above which ordinary rows are dropped and counted (default 100,000). */
   maxQueueRows?: number;
@@ -97,7 +97,7 @@ export class JournalWriter implements JournalSink {
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (e) => this.fail(ErrorCode.JOURNAL_WRITE, e.message));
     // The timer never keeps the process alive: shutdown flushes through close().
-    this.timer = setInterval(() => this.post(), o.flushMs ?? 250);
+    this.timer = setInterval(() => this.post(), o.flushMs ?? 1000);
     this.timer.unref();
   }
 
