@@ -36,8 +36,9 @@ export interface TableBatch {
 
 /** Engine thread → journal worker. */
 export type ToWorker =
-  | { op: 'open'; path: string; session: SessionStart }
-  | { op: 'rows'; seq: number; batches: TableBatch[] }
+  | { op: 'open'; path: string; session: SessionStart; commitMs: number }
+  /** `commit`: commit now (durable rows among them); otherwise the writer commits at least every `commitMs`. */
+  | { op: 'rows'; seq: number; batches: TableBatch[]; commit: boolean }
   | { op: 'stop'; stoppedMs: number; summary: string | null };
 
 /** Journal worker → engine thread. */

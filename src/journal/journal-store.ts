@@ -17,8 +17,7 @@ export function sqlText(s: string): string {
 /**
  * The journal's database: one DuckDB file, opened by one writer (DuckDB locks the file). It creates the schema
  * if missing, starts a new session row, finds the sessions that never stopped (their process was killed) and
- * says what they lost, and appends row batches with one Appender per table, each batch committed before
- * `append` returns. It runs in the journal worker (workers/journal-worker.ts), off the engine's thread: every
+ * says what they lost, and appends row batches with one Appender per table; `commit` flushes them. It runs in the journal worker (workers/journal-worker.ts), off the engine's thread: every
  * call here blocks its caller.
  */
 export class JournalStore {
@@ -67,7 +66,7 @@ export class JournalStore {
     }
   }
 
-  /** Appends and commits every row of `batches`; returns the number of rows. MIA_ERR_JOURNAL_WRITE on failure. */
+  /** Appends every row of `batches` (not yet committed: see `commit`); returns the number of rows. MIA_ERR_JOURNAL_WRITE on failure. */
   async append(batches: readonly TableBatch[]): Promise<number> {
     let n = 0;
     try {
@@ -80,8 +79,6 @@ export class JournalStore {
           a.endRow();
           n++;
         }
-        // Each flush commits: what was appended is in DuckDB's write-ahead log once it returns.
-        a.flushSync();
       }
     } catch (e) {
       throw new MiaError(ErrorCode.JOURNAL_WRITE, `cannot write the journal (${(e as Error).message})`);
@@ -89,8 +86,18 @@ export class JournalStore {
     return n;
   }
 
+  /** Commits what was appended: once a flush returns, its rows are in DuckDB's write-ahead log. */
+  commit(): void {
+    try {
+      for (const a of this.appenders.values()) a.flushSync();
+    } catch (e) {
+      throw new MiaError(ErrorCode.JOURNAL_WRITE, `cannot write the journal (${(e as Error).message})`);
+    }
+  }
+
   /** Ends the session: stopped_at, clean_stop, the run's summary; checkpoints and closes the file. */
   async stop(stoppedMs: number, summary: string | null): Promise<void> {
+    this.commit();
     for (const a of this.appenders.values()) a.closeSync();
     this.appenders.clear();
     await this.conn.run(

@@ -8,8 +8,10 @@ import { ROW_TABLES, type Cell, type RowTable } from './journal-schema.js';
 
 /** How the writer batches. */
 export interface JournalWriterOptions {
-  /** Ordinary rows (decisions, bars, snapshots) go to the writer thread this often, ms (default 1000: at most a second of them is lost to a kill, with one commit a second). */
+  /** Ordinary rows (decisions, bars, snapshots) go to the writer thread this often, ms (default 100: held briefly, they die young). */
   flushMs?: number;
+  /** The writer thread commits ordinary rows at least this often, ms (default 1000: at most a second of them is lost to a kill). */
+  commitMs?: number;
   /** Rows queued or in flight above which ordinary rows are dropped and counted (default 100,000). */
   maxQueueRows?: number;
 }
@@ -58,7 +60,8 @@ interface Held {
 /**
  * The engine's side of the journal: rows are copied into per-table arrays on the engine's thread (no I/O), and
  * go to the journal worker (workers/journal-worker.ts, which owns DuckDB) in one message every `flushMs`, or at
- * the end of the current turn when a durable row is among them. The queue is bounded: past `maxQueueRows`
+ * the end of the current turn when a durable row is among them; the worker commits at once for durable rows, and
+ * at least every `commitMs` otherwise. The queue is bounded: past `maxQueueRows`
  * ordinary rows are dropped and counted, so a writer that falls behind never holds the engine; durable rows
  * are never dropped. `whenDurable` is how the `risk` topic waits for its orders and fills to be committed.
  */
@@ -97,7 +100,7 @@ export class JournalWriter implements JournalSink {
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (e) => this.fail(ErrorCode.JOURNAL_WRITE, e.message));
     // The timer never keeps the process alive: shutdown flushes through close().
-    this.timer = setInterval(() => this.post(), o.flushMs ?? 1000);
+    this.timer = setInterval(() => this.post(), o.flushMs ?? 100);
     this.timer.unref();
   }
 
@@ -118,7 +121,7 @@ export class JournalWriter implements JournalSink {
         else if (m.op === 'failed') reject(new MiaError(m.code as ErrorCodeValue, m.message, { file: path }));
         else reject(new MiaError(ErrorCode.JOURNAL_OPEN, `${path}: unexpected answer from the journal writer`, { file: path }));
       });
-      worker.postMessage({ op: 'open', path, session } satisfies ToWorker);
+      worker.postMessage({ op: 'open', path, session, commitMs: o.commitMs ?? 1000 } satisfies ToWorker);
     }).catch(async (e: unknown) => {
       await worker.terminate();
       throw e;
@@ -208,12 +211,13 @@ export class JournalWriter implements JournalSink {
       this.pending.set(table, []);
     }
     const seq = ++this.seq;
-    if (this.durablePending) this.durableSeq = seq;
+    const commit = this.durablePending;
+    if (commit) this.durableSeq = seq;
     this.durablePending = false;
     this.inFlight.push({ seq, rows: this.pendingRows, postedMs: this.pendingSinceMs });
     this.inFlightRows += this.pendingRows;
     this.pendingRows = 0;
-    this.worker.postMessage({ op: 'rows', seq, batches } satisfies ToWorker);
+    this.worker.postMessage({ op: 'rows', seq, batches, commit } satisfies ToWorker);
   }
 
   private onMessage(m: FromWorker): void {
