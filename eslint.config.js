@@ -12,9 +12,9 @@ import tseslint from 'typescript-eslint';
  *   2. protocol: the wire, with its generated FlatBuffers code in protocol/generated
  *   3. the domain: data, kernels, pool, signals, risk, ml, execution (siblings only as listed)
  *   4. engine, the orchestrator
- *   5. the edges: stream, client, adapters/*, backtest, replay (client reads the wire only); report (journal → Markdown)
+ *   5. the edges: stream, client, adapters/*, backtest, replay, journal (client reads the wire only); report (journal → Markdown)
  *   6. cli, the composition root, imports anything in src/
- * workers/ are pool worker entries: kernels, the pool's task types, model, common.
+ * workers/ are worker entries: the pool's (kernels, the pool's task types, model, common) and the journal's writer.
  * web/ is the dashboard, a browser page on top of the wire: it reads protocol, model and common only (what a
  * browser bundle may hold: no Node API), and it alone imports lightweight-charts.
  * Type-only imports count: a type from a higher layer still ties the lower one to it. Nothing in src/ or
@@ -52,8 +52,10 @@ export const layers = {
   // The report reads the journal (DuckDB) and computes with backtest's one metrics definition; it never
   // touches the live engine or the stream.
   report: ['backtest', 'model', 'common'],
+  // The journal taps the engine's events and the venue's; its writer thread (workers/journal-worker.ts) owns DuckDB.
+  journal: belowEdges,
   cli: ['*'],
-  workers: ['kernels', 'pool', 'model', 'common'],
+  workers: ['kernels', 'pool', 'journal', 'model', 'common'],
   web: wire,
 };
 

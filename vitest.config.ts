@@ -7,5 +7,8 @@ export default defineConfig({
     sequence: { shuffle: true },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The `mia serve` processes the tests start run side by side: each would open the default journal
+    // (./mia-journal.duckdb), which DuckDB lets one process hold. The journal's own tests pass --journal FILE.
+    env: { MIA_JOURNAL: 'off' },
   },
 });

@@ -16,6 +16,8 @@ import { computeMetrics, type BacktestMetrics } from './backtest-metrics.js';
 import { replaySchedule } from './replay-schedule.js';
 import { BrokerTap } from '../engine/broker-tap.js';
 import { nsToMs } from '../model/time.js';
+import type { EventBus } from '../engine/engine-events.js';
+import type { TradingVenue } from '../execution/execution-venue.js';
 
 /** One backtest run. */
 export interface BacktestOptions {
@@ -46,6 +48,11 @@ export interface BacktestOptions {
   /** Feature taps on the decision pipeline (every decision's row, before scoring). */
   taps?: Array<(r: FeatureRow) => void>;
   log?: Logger;
+  /**
+   * Called once the run is wired, before the replay starts: the engine's bus, the simulated broker and the
+   * decision pipeline (the journal of `mia backtest --journal` taps them here).
+   */
+  onPipeline?: (run: { events: EventBus; venue: TradingVenue; pipeline: DecisionPipeline }) => void;
 }
 
 /** What a run produced. */
@@ -98,6 +105,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   engine.events.on('snapshot', (e) => void (firstNs ??= e.tsNs));
   pipeline.attach(engine.events);
   for (const f of o.taps ?? []) pipeline.tap(f);
+  o.onPipeline?.({ events: engine.events, venue: broker, pipeline });
   await engine.start();
   await engine.done;
   await engine.stop();

@@ -13,6 +13,8 @@ import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { isoTime, nonNegative, positiveNumber, probability, wholeNumber } from './options.js';
 import { msToNs } from '../model/time.js';
+import { pino } from 'pino';
+import { Journal } from '../journal/journal.js';
 
 interface BacktestCliOptions {
   input: string;
@@ -40,6 +42,8 @@ interface BacktestCliOptions {
   minConfidence: number;
   skipBad?: boolean;
   progress?: boolean;
+  journal?: string;
+  journalSnapshotMs: number;
 }
 
 /** The ML filter of `--models DIR`: a scoring function and what the run records about the models. */
@@ -109,6 +113,8 @@ export function backtestCommand(program: Command): void {
     .option('--skip-bad', 'skip malformed rows instead of stopping')
     .option('--progress', 'report trades read on stderr every second (default when stderr is a terminal)')
     .option('--no-progress', 'never report progress')
+    .option('--journal <path>', 'also journal the run into this DuckDB file (docs/journal.md; an existing journal is continued with a new session)')
+    .option('--journal-snapshot-ms <ms>', 'journal: one snapshot row per this many ms of market time (0: none)', nonNegative('--journal-snapshot-ms'), 1000)
     .addHelpText('after', '\nExample:\n  mia backtest --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out out/bt\n')
     .action(async (o: BacktestCliOptions) => {
       // A bad --out fails now, not after the whole replay.
@@ -124,6 +130,14 @@ export function backtestCommand(program: Command): void {
         }
         if (!ml.recordsMeaning) process.stderr.write(`mia backtest: warning: models ${o.models} record no feature settings (trained before they were recorded): they cannot be checked against this run's\n`);
       }
+      // The journal opens before the run: one that cannot be opened is a coded error now.
+      const journal = o.journal !== undefined
+        ? await Journal.open(o.journal, { command: 'backtest', startedMs: Date.now(), config: JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)), modelHashes: ml?.hashes ?? [] },
+          { snapshotMs: o.journalSnapshotMs }, pino({ level: 'warn' }, process.stderr)).catch((e: unknown) => {
+          ml?.close();
+          throw e;
+        })
+        : undefined;
       const showProgress = o.progress ?? process.stderr.isTTY;
       let lastReport = performance.now();
       const options: BacktestOptions = {
@@ -144,6 +158,9 @@ export function backtestCommand(program: Command): void {
         },
         signals: { battleNavale: { ...bn, longThreshold: o.longThreshold, shortThreshold: o.shortThreshold, minConfidence: o.minConfidence } },
         ...(ml ? { scorer: ml.scorer, missingFeature: ml.missingFeature } : {}),
+        ...(journal ? {
+          onPipeline: ({ events, venue, pipeline }): void => void journal.attach(events, false).trade(venue, () => pipeline.trader?.trades ?? []),
+        } : {}),
         ...(o.skipBad ? { skipBad: true } : {}),
         ...(showProgress
           ? {
@@ -156,18 +173,22 @@ export function backtestCommand(program: Command): void {
             }
           : {}),
       };
+      let summary: unknown = null;
       try {
         const result = await runBacktest(options);
+        summary = { metrics: result.metrics, decisions: result.counters };
         const files = await writeBacktestOutputs(o.out, options, result, ml ? { hashes: ml.hashes, warnings: ml.warnings } : null);
         const m = result.metrics;
         const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)} %`);
         process.stderr.write(
           `mia: backtest ${result.symbol}: ${result.tradesRead.toLocaleString('en-US')} trades read, ${result.snapshots} snapshots, ` +
             `${m.trades} trades, net ${m.netProfit.toFixed(2)} USD, win rate ${pct(m.winRate)}, profit factor ${m.profitFactor?.toFixed(2) ?? '-'}, ` +
-            `max drawdown ${m.maxDrawdown.toFixed(2)} USD; wrote ${files.trades}, ${files.parquet ?? '(no Parquet: @duckdb/node-api is not installed)'}, ${files.metrics}\n`,
+            `max drawdown ${m.maxDrawdown.toFixed(2)} USD; wrote ${files.trades}, ${files.parquet ?? '(no Parquet: @duckdb/node-api is not installed)'}, ${files.metrics}` +
+            `${journal ? `; journal ${journal.writer.path} session ${journal.writer.sessionId}` : ''}\n`,
         );
       } finally {
         ml?.close();
+        await journal?.close(summary);
       }
     });
 }

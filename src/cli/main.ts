@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isMiaError } from '../common/errors.js';
 import { LOG_LEVELS, logLevel } from '../common/logger.js';
 import { featuresCommand } from './features-command.js';
+import { journalCommand } from './journal-command.js';
 import { oneOf } from './options.js';
 import { runCommand } from './run-command.js';
 import { backtestCommand } from './backtest-command.js';
@@ -38,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   trainCommand(program);
   backtestCommand(program);
   reportCommand(program);
+  journalCommand(program);
 
   try {
     await program.parseAsync(argv);

@@ -24,8 +24,10 @@ import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
 import { StreamPublisher } from '../stream/stream-publisher.js';
 import { StreamServer } from '../stream/stream-server.js';
-import { checkReplayTickSize, futureSymbols, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
+import { checkReplayTickSize, futureSymbols, nonNegative, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 import { msToNs } from '../model/time.js';
+import { Journal } from '../journal/journal.js';
+import { journalPath } from './journal-options.js';
 
 interface ServeOptions {
   source: 'sim' | 'replay' | 'ib';
@@ -72,6 +74,8 @@ interface ServeOptions {
   longThreshold?: number;
   shortThreshold?: number;
   minConfidence?: number;
+  journal: string;
+  journalSnapshotMs: number;
 }
 
 function speed(text: string): number | 'max' {
@@ -166,6 +170,9 @@ export function serveCommand(program: Command): void {
     .option('--long-threshold <x>', 'signals: Battle Navale score for long', Number)
     .option('--short-threshold <x>', 'signals: Battle Navale score for short (negative)', Number)
     .option('--min-confidence <x>', 'signals: minimum signal confidence', probability('--min-confidence'))
+    .option('--journal <path|off>', 'DuckDB journal of sessions, decisions, orders, fills, trades, risk events, 1m bars and snapshots (docs/journal.md); an existing journal is continued; off: none (default: env MIA_JOURNAL, else ./mia-journal.duckdb)',
+      process.env.MIA_JOURNAL ?? './mia-journal.duckdb')
+    .option('--journal-snapshot-ms <ms>', 'journal: one snapshot row per symbol per this many ms of market time (0: none)', nonNegative('--journal-snapshot-ms'), 1000)
     .addHelpText('after', [
       '',
       'Examples:',
@@ -197,6 +204,12 @@ export function serveCommand(program: Command): void {
         imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
       };
       if (filter?.ensemble) await checkModels(filter.ensemble, opened.source, features, o, log);
+      // The journal opens before the engine: one that cannot be opened or written stops the start, coded.
+      const journal = await openServeJournal(o, filter, log).catch(async (e: unknown) => {
+        await opened.source.close();
+        filter?.ensemble?.close();
+        throw e;
+      });
       // Paper trading: the venue (simulated broker, or IB paper with --source ib) sees every trade the engine takes.
       const venue = paper ? paperVenue(opened.route, () => pipeline?.risk) : undefined;
       const live = venue instanceof IbExecutionVenue ? venue : undefined;
@@ -224,7 +237,9 @@ export function serveCommand(program: Command): void {
         footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs, delivery: () => server.counters(),
       }, log);
       // The publisher subscribes first: a snapshot's frame leaves before the decision made on it.
-      const publisher = new StreamPublisher(engine.events, engine.memory, server);
+      // With a journal, the risk state goes out once its orders, fills and risk events are committed.
+      const publisher = new StreamPublisher(engine.events, engine.memory, server, journal);
+      journal?.attach(engine.events, true);
       if (filter) {
         const stageLog = log.child({ stage: 'decisions' });
         pipeline = new DecisionPipeline({
@@ -233,6 +248,7 @@ export function serveCommand(program: Command): void {
           // Live: never trade on old data (the start-up backfill, a flagged or lagging snapshot).
           ...(live ? { tradeFromNs: startedNs, noEntryQuality: LIVE_NO_ENTRY_QUALITY, maxEntryLagMs: o.staleMs } : {}),
         }, stageLog).attach(engine.events);
+        if (venue && journal) journal.trade(venue, () => pipeline?.trader?.trades ?? []);
         log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision pipeline ready');
       }
       server.setHealthSource(() => {
@@ -245,6 +261,7 @@ export function serveCommand(program: Command): void {
             ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}) }
             : { filter: { enabled: false, reason: '--signals off' } },
           risk: pipeline?.riskState() ?? null,
+          journal: journal?.stats() ?? { state: 'off' },
         };
       });
       try {
@@ -253,6 +270,7 @@ export function serveCommand(program: Command): void {
         // A taken port: the source, workers and models opened above would keep the process alive.
         await engine.stop();
         filter?.ensemble?.close();
+        await journal?.close({ error: isMiaError(e) ? e.code : String(e) });
         throw e;
       }
       // What to open, as a person reads it at start: a wildcard bind is reached on loopback.
@@ -261,20 +279,24 @@ export function serveCommand(program: Command): void {
         dashboard: `http://${at}/`, stream: `ws://${at}/stream`, health: `http://${at}/health`,
         snapshots: source.instruments.map((i) => `http://${at}/snapshot/${i.symbol}`),
       }, 'Serving: open these URLs');
-      if (o.waitSubscribers > 0) {
-        log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
-        await server.waitForSubscribers(o.waitSubscribers);
-      }
-      // Handlers go in before the engine starts: a signal that arrives once "Engine started" is logged, but
-      // before start() has returned, must shut down gracefully, not kill the process.
+      // Handlers go in before the wait for subscribers and before the engine starts: a signal while waiting, or
+      // once "Engine started" is logged but before start() has returned, must shut down gracefully (the journal's
+      // session closed cleanly), not kill the process.
       const stop = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
-      await engine.start();
-      // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
-      const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
-      const why = await Promise.race([stop, ended]);
+      let why: string | undefined;
+      if (o.waitSubscribers > 0) {
+        log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
+        why = await Promise.race([server.waitForSubscribers(o.waitSubscribers).then(() => undefined), stop]);
+      }
+      if (why === undefined) {
+        await engine.start();
+        // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
+        const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
+        why = await Promise.race([stop, ended]);
+      }
       log.info({ why }, 'Shutting down');
       // IB paper: closing the source first closes the positions (BrokerTap's beforeClose, closeIbPositions).
       await engine.stop();
@@ -286,12 +308,23 @@ export function serveCommand(program: Command): void {
         pipeline?.logTradingResult();
       }
       filter?.ensemble?.close();
+      // Everything journaled is committed (and the risk states waiting on it published) before the sockets close.
+      await journal?.close(pipeline ? { trading: pipeline.trader?.result(source.instruments.map((i) => i.symbol)) ?? null, decisions: pipeline.counts } : null);
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));
       server.close();
       const failed = engine.sourceError;
       if (failed) throw isMiaError(failed) ? failed : configError(ErrorCode.WORKER_FAILED, failed instanceof Error ? failed.message : String(failed));
     });
+}
+
+/** The journal of `--journal` (none with `off`), its session row recording the run's options and model hashes. */
+async function openServeJournal(o: ServeOptions, filter: ModelFilter | undefined, log: Logger): Promise<Journal | undefined> {
+  const path = journalPath(o.journal);
+  if (path === undefined) return undefined;
+  const hashes = filter?.ensemble?.manifest.models.map((m) => m.sha256) ?? [];
+  return Journal.open(path, { command: 'serve', startedMs: Date.now(), config: JSON.stringify(o), modelHashes: hashes },
+    { snapshotMs: o.journalSnapshotMs }, log.child({ stage: 'journal' }));
 }
 
 /** The decision pipeline's settings from `mia serve`'s options (risk, signals, the ML filter). */

@@ -80,6 +80,12 @@ export const ErrorCode = {
    * or lacking a table or column the report reads (named in the message).
    */
   JOURNAL_UNREADABLE: 'MIA_ERR_JOURNAL_UNREADABLE',
+  /** The journal (`--journal PATH`) cannot be opened or its first writes fail: locked by another process, unwritable, not a DuckDB file. */
+  JOURNAL_OPEN: 'MIA_ERR_JOURNAL_OPEN',
+  /** A journal write failed while running (disk full, file removed): logged once, journaling stops, the engine goes on. */
+  JOURNAL_WRITE: 'MIA_ERR_JOURNAL_WRITE',
+  /** `mia journal query|export|archive`: the SQL or the request failed (the message has DuckDB's reason). */
+  JOURNAL_QUERY: 'MIA_ERR_JOURNAL_QUERY',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -20,6 +20,14 @@ export interface FrameSink {
   warm?(frame: BuiltFrame): void;
 }
 
+/**
+ * Holds each risk state until what it reports is durable (the journal: its orders, fills and risk events
+ * committed), then publishes it; states are published in the order given.
+ */
+export interface RiskGate {
+  pass(r: RiskStateEvent, publish: (r: RiskStateEvent) => void): void;
+}
+
 /** The publisher's stage latencies over the recent window, µs from the last tick's arrival. */
 export interface PublisherStageStats {
   frameBuilt: Percentiles;
@@ -49,8 +57,14 @@ export class StreamPublisher {
   private readonly topics = new Map<string, SymbolTopics>();
   private readonly stages = { frameBuilt: new LatencyWindow(), published: new LatencyWindow() };
   private readonly decisionLatency = new LatencyWindow();
+  private readonly riskGate: RiskGate | undefined;
+  private readonly publishRisk = (r: RiskStateEvent): void => {
+    this.sink.publish('risk', this.decisions.riskState({ ...r, publishedUs: nowUs() }));
+  };
 
-  constructor(events: EventBus, memory: WebAssembly.Memory, sink: FrameSink) {
+  /** `riskGate`: the risk state goes out only once the gate lets it (the journal has committed it). */
+  constructor(events: EventBus, memory: WebAssembly.Memory, sink: FrameSink, riskGate?: RiskGate) {
+    this.riskGate = riskGate;
     this.sink = sink;
     this.frames = new FrameWriter(memory);
     events.on('snapshot', (e) => this.onSnapshot(e));
@@ -127,6 +141,7 @@ export class StreamPublisher {
   }
 
   private onRisk(r: RiskStateEvent): void {
-    this.sink.publish('risk', this.decisions.riskState({ ...r, publishedUs: nowUs() }));
+    if (this.riskGate) this.riskGate.pass(r, this.publishRisk);
+    else this.publishRisk(r);
   }
 }

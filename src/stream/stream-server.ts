@@ -148,7 +148,8 @@ export class StreamServer {
 
   /** Resolves once `n` subscribers hold at least one topic (a replay can wait for its audience). */
   async waitForSubscribers(n: number): Promise<void> {
-    while (this.fanout.subscribed < n) await new Promise((r) => setTimeout(r, 20));
+    // Ends with the server too: a shutdown while waiting must not leave this loop keeping the process alive.
+    while (this.fanout.subscribed < n && this.listenSocket !== undefined) await new Promise((r) => setTimeout(r, 20));
   }
 
   /** Closes every socket with 1001 (StreamClose.SHUTTING_DOWN) and stops listening. */
