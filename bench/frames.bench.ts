@@ -33,7 +33,7 @@ if (entry < 0) throw new Error('fixture closed no bar');
 const writer = new FrameWriter(tapes.memory);
 const input: SnapshotEvent = {
   symbol: 'ES', sequence: 1n, tsNs: 1709562600000000000n, tickSize: 0.25, sizeDecimals: 0, quality: 0,
-  tradesTotal: 300_000n, tickReceivedUs: 1, tapeCommittedUs: 2, kernelsDoneUs: 3, newTrades: true, warm: false, region: region.snapshot, state: region.state,
+  tradesTotal: 300_000n, dataQuality: 1, tickReceivedUs: 1, tapeCommittedUs: 2, kernelsDoneUs: 3, newTrades: true, warm: false, region: region.snapshot, state: region.state,
   timeframes: state.slots.filter((s) => s.emit).map((s) => ({ sec: s.sec, block: s.block, lastClosed: lastClosed.get(s.block), footprint: s.sec <= 300 })),
   quote: { tsNs: 1709562600000000000n, bid: 5100, ask: 5100.25, bidSize: 0, askSize: 0 },
   input: () => { throw new Error('frames only'); },

@@ -23,7 +23,7 @@ const json = (line: string): Record<string, unknown> | undefined => {
 };
 
 describe.skipIf(!HAVE_DATA)('mia serve logs', () => {
-  test('piped: JSON lines at info; the start-up line carries the stream, health and snapshot URLs of the bound port', () => {
+  test('piped: JSON lines at info; the start-up line carries the stream, health, metrics and snapshot URLs of the bound port', () => {
     const r = serveReplay([]);
     expect(r.status).toBe(0);
     const logs = r.lines.map(json);
@@ -32,7 +32,8 @@ describe.skipIf(!HAVE_DATA)('mia serve logs', () => {
     const port = logs.find((l) => typeof l!.port === 'number')!.port as number;
     expect(port).toBeGreaterThan(0);
     expect(logs).toContainEqual(expect.objectContaining({
-      stream: `ws://127.0.0.1:${port}/stream`, health: `http://127.0.0.1:${port}/health`, snapshots: [`http://127.0.0.1:${port}/snapshot/ES`],
+      stream: `ws://127.0.0.1:${port}/stream`, health: `http://127.0.0.1:${port}/health`, metrics: `http://127.0.0.1:${port}/metrics`,
+      snapshots: [`http://127.0.0.1:${port}/snapshot/ES`],
     }));
   });
 

@@ -22,6 +22,7 @@ import { loadModelFilter, type ModelEnsemble, type ModelFilter } from '../ml/mod
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
+import { PrometheusMetrics } from '../stream/prometheus-metrics.js';
 import { StreamPublisher } from '../stream/stream-publisher.js';
 import { StreamServer } from '../stream/stream-server.js';
 import { checkReplayTickSize, futureSymbols, nonNegative, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
@@ -256,7 +257,7 @@ export function serveCommand(program: Command): void {
         const status = engine.status();
         const p = pipeline?.health();
         return {
-          status, stages: { ...engine.stageStats(), ...publisher.stageStats() }, source: status.sourceDetail,
+          status, stages: { ...engine.stageStats(), ...publisher.stageStats() }, source: status.sourceDetail, symbols: engine.symbolStats(),
           decisions: p
             ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}) }
             : { filter: { enabled: false, reason: '--signals off' } },
@@ -264,6 +265,7 @@ export function serveCommand(program: Command): void {
           journal: journal?.stats() ?? { state: 'off' },
         };
       });
+      server.setMetrics(serveMetrics(engine, publisher, server, pipeline, journal, log));
       try {
         await server.listen();
       } catch (e) {
@@ -276,7 +278,7 @@ export function serveCommand(program: Command): void {
       // What to open, as a person reads it at start: a wildcard bind is reached on loopback.
       const at = `${o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host}:${server.port}`;
       log.info({
-        dashboard: `http://${at}/`, stream: `ws://${at}/stream`, health: `http://${at}/health`,
+        dashboard: `http://${at}/`, stream: `ws://${at}/stream`, health: `http://${at}/health`, metrics: `http://${at}/metrics`,
         snapshots: source.instruments.map((i) => `http://${at}/snapshot/${i.symbol}`),
       }, 'Serving: open these URLs');
       // Handlers go in before the wait for subscribers and before the engine starts: a signal while waiting, or
@@ -325,6 +327,23 @@ async function openServeJournal(o: ServeOptions, filter: ModelFilter | undefined
   const hashes = filter?.ensemble?.manifest.models.map((m) => m.sha256) ?? [];
   return Journal.open(path, { command: 'serve', startedMs: Date.now(), config: JSON.stringify(o), modelHashes: hashes },
     { snapshotMs: o.journalSnapshotMs }, log.child({ stage: 'journal' }));
+}
+
+/**
+ * GET /metrics of `mia serve`: every family read at scrape time from the engine's, the publisher's, the server's
+ * and the pipeline's own counters (docs/metrics.md); the journal and alert hooks are added where those exist.
+ */
+function serveMetrics(engine: SnapshotEngine, publisher: StreamPublisher, server: StreamServer, pipeline: DecisionPipeline | undefined, journal: Journal | undefined, log: Logger): PrometheusMetrics {
+  const { decision, ...publishing } = publisher.latencyWindows();
+  const stages = { ...engine.stageWindows(), ...publishing };
+  const metrics = new PrometheusMetrics({
+    status: () => engine.status(), symbols: () => engine.symbolStats(), pool: () => engine.poolStats(), stages: () => stages,
+    delivery: () => server.deliveryStats(),
+    ...(pipeline ? { decisions: () => ({ counts: pipeline.counts, latency: decision }), risk: () => pipeline.riskState() } : {}),
+    ...(journal ? { journal: () => journal.stats() } : {}),
+  }, log.child({ stage: 'metrics' }));
+  if (pipeline) metrics.tapDecisions(engine.events);
+  return metrics;
 }
 
 /** The decision pipeline's settings from `mia serve`'s options (risk, signals, the ML filter). */

@@ -73,6 +73,8 @@ export const ErrorCode = {
   NOT_FOUND: 'MIA_ERR_NOT_FOUND',
   /** HTTP 404: `/bars/<SYMBOL>/<TF>` of a symbol or timeframe the engine does not publish bars of. */
   NO_BARS: 'MIA_ERR_NO_BARS',
+  /** HTTP 500: `GET /metrics` could not be rendered (logged); a metrics source that throws is counted instead. */
+  METRICS_FAILED: 'MIA_ERR_METRICS_FAILED',
   /** HTTP 503: `GET /` while the dashboard is not built (no web/dist/index.html: run `npm run build:web`). */
   DASHBOARD_NOT_BUILT: 'MIA_ERR_DASHBOARD_NOT_BUILT',
   /**

@@ -67,7 +67,7 @@ function snapshot(symbol: string, sequence: number): SnapshotMessage {
   const session = { poc: 0, vah: 0, val: 0, vaCoverage: 0, hvn: [], lvn: [], vwap: 0, vwapSigma: 0, vwapUpper1: 0, vwapLower1: 0, vwapUpper2: 0, vwapLower2: 0, inferredShare: 0 };
   return {
     type: 'snapshot', topic: `snapshot.${symbol}`, symbol, sequence, ts: new Date(Number(tsNs / 1_000_000n)).toISOString(), tsNs: tsNs.toString(),
-    tickSize: 0.25, sizeDecimals: 0, quality: [], quote: null, tradesTotal: sequence,
+    tickSize: 0.25, sizeDecimals: 0, quality: [], quote: null, tradesTotal: sequence, dataQuality: null,
     stages: { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 1 },
     frames: [{ timeframe: '1m', timeframeSec: 60, bar: null, lastClosed: null, footprint: [], session }],
   };
@@ -141,7 +141,7 @@ function risingSnapshot(sequence: number, quality: string[]): SnapshotMessage {
   const session = { poc: 100, vah: 102, val: 98, vaCoverage: 0.7, hvn: [], lvn: [], vwap: 100, vwapSigma: 1, vwapUpper1: 101, vwapLower1: 99, vwapUpper2: 102, vwapLower2: 98, inferredShare: 0 };
   return {
     type: 'snapshot', topic: 'snapshot.ES', symbol: 'ES', sequence, ts: new Date(RISE_MS).toISOString(), tsNs: RISE_NS.toString(), tickSize: 0.25, sizeDecimals: 0,
-    quality, quote: null, tradesTotal: sequence, stages: { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 1 },
+    quality, quote: null, tradesTotal: sequence, dataQuality: null, stages: { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 1 },
     frames: TFS.map(([tf, sec]) => ({ timeframe: tf, timeframeSec: sec, session, footprint: [], bar: { ts: new Date(RISE_MS).toISOString(), timeframe: tf, close: 109.25 }, lastClosed: null })),
   };
 }

@@ -39,6 +39,8 @@ export interface SnapshotEvent {
   /** QualityFlag bits. */
   quality: number;
   tradesTotal: bigint;
+  /** The symbol's data-quality score over the last five minutes, in [0, 1] (DataQualityWindow, docs/metrics.md). */
+  dataQuality: number;
   /** Stage times of the newest trade, µs (nowUs clock). */
   tickReceivedUs: number;
   tapeCommittedUs: number;

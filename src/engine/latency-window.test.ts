@@ -18,3 +18,18 @@ describe('LatencyWindow', () => {
     expect(new LatencyWindow(4).percentiles()).toEqual({ count: 0, p50: 0, p99: 0, max: 0 });
   });
 });
+
+describe('LatencyWindow totals and quantiles', () => {
+  test('count and sum cover every sample since start; quantiles only the window', () => {
+    const w = new LatencyWindow(10);
+    for (let i = 1; i <= 25; i++) w.record(i);
+    expect(w.recorded).toBe(25);
+    expect(w.sum).toBe(325);
+    // Window 16..25: nearest rank of 0.5 is the 5th (20), of 0.9 the 9th (24), of 1 the 10th (25), of 0 the 1st.
+    expect(w.quantiles([0, 0.5, 0.9, 1])).toEqual([16, 20, 24, 25]);
+  });
+
+  test('quantiles of an empty window are NaN', () => {
+    expect(new LatencyWindow(4).quantiles([0.5, 0.99])).toEqual([Number.NaN, Number.NaN]);
+  });
+});

@@ -10,10 +10,15 @@ export interface Percentiles {
 
 /**
  * The last `capacity` samples of one latency, kept in a preallocated ring so recording allocates nothing;
- * percentiles are computed on request (/health), not per sample.
+ * percentiles are computed on request (/health, /metrics), not per sample. The count and sum of every sample
+ * since start are kept too, as a Prometheus summary needs them.
  */
 export class LatencyWindow {
   private readonly window: RollingWindow;
+  /** Samples recorded since start (not only those in the window). */
+  recorded = 0;
+  /** Sum of every sample recorded since start. */
+  sum = 0;
 
   constructor(capacity = 10_000) {
     this.window = new RollingWindow(capacity);
@@ -22,6 +27,8 @@ export class LatencyWindow {
   /** Adds one sample. */
   record(value: number): void {
     this.window.push(value);
+    this.recorded++;
+    this.sum += value;
   }
 
   /** Percentiles over the samples in the window (nearest rank); zeros when empty. */
@@ -29,7 +36,18 @@ export class LatencyWindow {
     const count = this.window.size;
     if (count === 0) return { count: 0, p50: 0, p99: 0, max: 0 };
     const s = this.window.toSorted();
-    const at = (q: number): number => s[Math.min(count - 1, Math.ceil(q * count) - 1)]!;
-    return { count, p50: at(0.5), p99: at(0.99), max: s[count - 1]! };
+    return { count, p50: rank(s, 0.5), p99: rank(s, 0.99), max: s[count - 1]! };
   }
+
+  /** The nearest-rank quantiles `qs` (each in [0, 1]) of the samples in the window; NaN each when empty. */
+  quantiles(qs: readonly number[]): number[] {
+    if (this.window.size === 0) return qs.map(() => Number.NaN);
+    const s = this.window.toSorted();
+    return qs.map((q) => rank(s, q));
+  }
+}
+
+/** Nearest-rank quantile `q` of the sorted, non-empty `s` (q = 0: the minimum). */
+function rank(s: Float64Array, q: number): number {
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 }

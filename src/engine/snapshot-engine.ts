@@ -4,12 +4,14 @@ import { nowUs } from '../common/clock.js';
 import { isMiaError } from '../common/errors.js';
 import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { InlineExecutor, type KernelExecutor } from '../kernels/executor.js';
+import * as L from '../kernels/layout.js';
 import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
 import { planTimeframes } from '../kernels/timeframes.js';
 import { type TradeBatch } from '../model/trade-batch.js';
-import { joinNs } from '../model/time.js';
+import { joinNs, TWO32 } from '../model/time.js';
 import { KernelPool } from '../pool/kernel-pool.js';
 import { ContentHasher } from './content-hash.js';
+import type { PoolStats, SymbolStats } from './engine-stats.js';
 import { EventBus, type EngineStatus } from './engine-events.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
@@ -19,6 +21,7 @@ import { SignalInputReader } from './signal-input-reader.js';
 import { SymbolFeed } from './symbol-feed.js';
 
 export type { SnapshotEngineOptions } from './engine-options.js';
+export type { PoolStats, SymbolStats } from './engine-stats.js';
 
 /** The engine's stage latencies over the recent window, µs from the last tick's arrival (the publisher adds its own). */
 export interface EngineStageStats {
@@ -50,6 +53,7 @@ export class SnapshotEngine {
   private readonly inline: InlineExecutor | undefined;
   private readonly executor: KernelExecutor;
   private readonly mem: Uint8Array;
+  private readonly view: DataView;
   private readonly o: SnapshotEngineOptions;
   private readonly log: Logger;
   private readonly sink: TradeSink;
@@ -84,6 +88,7 @@ export class SnapshotEngine {
     this.pool = this.inline ? undefined : new KernelPool(memory, { threads: o.threads });
     this.executor = this.inline ?? this.pool!;
     this.mem = new Uint8Array(memory.buffer);
+    this.view = new DataView(memory.buffer);
     const inputs = new SignalInputReader(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
       { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? [], i, inputs));
@@ -160,6 +165,22 @@ export class SnapshotEngine {
   /** Stage latency percentiles over the last 10,000 snapshots. */
   stageStats(): EngineStageStats {
     return { tapeCommitted: this.stages.tapeCommitted.percentiles(), kernelsDone: this.stages.kernelsDone.percentiles() };
+  }
+
+  /** The stage latency windows themselves (µs from the newest trade's arrival), read by /metrics at scrape time. */
+  stageWindows(): { tapeCommitted: LatencyWindow; kernelsDone: LatencyWindow } {
+    return this.stages;
+  }
+
+  /** Per symbol: trades, snapshots, closed bars and the data-quality score now. */
+  symbolStats(): SymbolStats[] {
+    const sec = Math.floor(nowUs() / 1e6);
+    return this.feeds.map((f) => ({ symbol: f.info.symbol, trades: f.trades, snapshots: f.snapshots, bars: f.bars, dataQuality: f.dataQuality.reading(sec) }));
+  }
+
+  /** The kernel pool's load now. */
+  poolStats(): PoolStats {
+    return { inFlight: this.tasksInFlight, queued: this.pool?.queueSize ?? 0, tasks: this.tasksDone };
   }
 
   /** The status message (also the body of /health). */
@@ -320,6 +341,9 @@ export class SnapshotEngine {
     const t = f.task;
     const kernelsUs = nowUs();
     const quality = this.quality(f, kernelsUs);
+    const sec = Math.floor(kernelsUs / 1e6);
+    const sp = f.state.region.snapshot + L.SNAP_SESSION;
+    f.dataQuality.observe(sec, quality, this.u64(sp + L.SP_TOTAL), this.u64(sp + L.SP_INFERRED));
     if (!(t.publish || t.close || kernelsUs >= f.nextSnapshotUs || quality !== f.publishedQuality)) {
       f.unpublished ||= t.newTrades;
       return;
@@ -338,6 +362,7 @@ export class SnapshotEngine {
     e.tsNs = joinNs(t.tsHi, t.tsLo);
     e.quality = quality;
     e.tradesTotal = BigInt(t.trades);
+    e.dataQuality = f.dataQuality.score(sec);
     // Stage times describe the newest trade; a snapshot for a quality change alone keeps the last trade's.
     e.tickReceivedUs = t.receivedUs;
     e.tapeCommittedUs = t.committedUs;
@@ -358,6 +383,11 @@ export class SnapshotEngine {
     this.tasksDone++;
     f.inFlight = false;
     this.wake?.();
+  }
+
+  /** A non-negative int64 of shared memory as a number (two 32-bit reads: no BigInt per snapshot). */
+  private u64(at: number): number {
+    return this.view.getUint32(at, true) + this.view.getUint32(at + 4, true) * TWO32;
   }
 
   /** The quality flags of feed `f` at `now` (µs): the source's own, staleness, replay, inferred sides. */

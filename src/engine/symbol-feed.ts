@@ -9,6 +9,7 @@ import type { FeatureConfig } from '../model/bar-features.js';
 import { type TradeBatch } from '../model/trade-batch.js';
 import { joinNs, splitNs } from '../model/time.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
+import { DataQualityWindow } from './data-quality.js';
 import type { BarEvent, QuoteState, SnapshotEvent, TimeframeMemory } from './engine-events.js';
 import type { InstrumentInfo } from './market-source.js';
 import type { SignalInputReader } from './signal-input-reader.js';
@@ -54,6 +55,8 @@ export class SymbolFeed {
   lastTsHi = 0;
   lastTsLo = 0;
   quote: QuoteState | undefined;
+  /** The data-quality score's one-second buckets over the last five minutes, updated at every snapshot task. */
+  readonly dataQuality = new DataQualityWindow();
   /** What the task in flight covers, captured at dispatch (reused: no object per task). */
   readonly task = { close: false, publish: false, receivedUs: 0, committedUs: 0, tsHi: 0, tsLo: 0, upTo: 0, trades: 0, newTrades: false };
   /** The engine's closed-bar handler for this feed, made once. */
@@ -170,7 +173,7 @@ function snapshotEventOf(f: SymbolFeed, inputs: SignalInputReader): SnapshotEven
   let read: SnapshotInput | undefined;
   const e: SnapshotEvent = {
     symbol: f.info.symbol, sequence: 0n, tsNs: 0n, tickSize: f.info.tickSize, sizeDecimals: f.info.sizeDecimals, quality: 0,
-    tradesTotal: 0n, tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, newTrades: false, warm: false,
+    tradesTotal: 0n, dataQuality: Number.NaN, tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, newTrades: false, warm: false,
     region: f.state.region.snapshot, state: f.state.region.state, timeframes: f.timeframes, quote: undefined,
     input(): SnapshotInput {
       if (read === undefined || readAt !== e.sequence || e.warm) {

@@ -48,6 +48,11 @@ export class KernelPool implements KernelExecutor {
     return this.submit({ op: 'snapshot', state, out, upTo });
   }
 
+  /** Tasks waiting for a free worker (read by /metrics). */
+  get queueSize(): number {
+    return this.pool.queueSize;
+  }
+
   /** Submits a task and maps `{ ok: false, code }` back to a coded error. */
   async submit(task: KernelTask): Promise<RunOutcome> {
     const r = await this.pool.run(task);

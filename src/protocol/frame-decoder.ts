@@ -80,6 +80,7 @@ function decodeSnapshot(topic: string, s: Snapshot): SnapshotMessage {
     quality: qualityNames(s.quality()),
     quote: q ? { ts: isoNs(q.ts()), bid: q.bid(), ask: q.ask(), bidSize: q.bidSize() / unit, askSize: q.askSize() / unit } : null,
     tradesTotal: Number(s.tradesTotal()),
+    dataQuality: Number.isNaN(s.dataQuality()) ? null : s.dataQuality(),
     stages: {
       tickReceivedUs: nsToUs(s.tTickReceived()),
       tapeCommittedUs: nsToUs(s.tTapeCommitted()),

@@ -63,6 +63,11 @@ export interface SnapshotMessage {
   quality: string[];
   quote: { ts: string; bid: number; ask: number; bidSize: number; askSize: number } | null;
   tradesTotal: number;
+  /**
+   * Data-quality score over the last five minutes, 0 to 1 (docs/metrics.md): clean share × known-side share;
+   * null from a server that does not send it.
+   */
+  dataQuality: number | null;
   stages: StagesJson;
   frames: FeatureFrameJson[];
 }

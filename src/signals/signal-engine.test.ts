@@ -55,7 +55,7 @@ function snapshot(symbol: string, price: number, lastClosed: BarJson | null = nu
     type: 'snapshot', topic: `snapshot.${symbol}`, symbol, sequence: 1,
     ts: new Date(SNAP_MS).toISOString(), tsNs: `${BigInt(SNAP_MS) * 1_000_000n}`, tickSize: 0.25, sizeDecimals: 0,
     quality: [], quote: { ts: new Date(SNAP_MS).toISOString(), bid: price - 0.25, ask: price, bidSize: 10, askSize: 10 },
-    tradesTotal: 0, stages: { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 0 }, frames,
+    tradesTotal: 0, dataQuality: null, stages: { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 0 }, frames,
   };
 }
 

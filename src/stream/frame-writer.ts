@@ -97,6 +97,7 @@ export class FrameWriter {
     Snapshot.addTFrameBuilt(b, usToNs(frameBuiltUs));
     Snapshot.addTPublished(b, usToNs(frameBuiltUs));
     Snapshot.addTradesTotal(b, s.tradesTotal);
+    Snapshot.addDataQuality(b, s.dataQuality);
     return this.finish(topicAt, Payload.Snapshot, Snapshot.endSnapshot(b), SNAPSHOT_T_PUBLISHED_SLOT);
   }
 

@@ -79,6 +79,11 @@ export class StreamPublisher {
     return { frameBuilt: this.stages.frameBuilt.percentiles(), published: this.stages.published.percentiles() };
   }
 
+  /** The latency windows themselves (µs), read by /metrics at scrape time: frame built and published after the newest trade's arrival, and snapshot published → decision published. */
+  latencyWindows(): { frameBuilt: LatencyWindow; published: LatencyWindow; decision: LatencyWindow } {
+    return { ...this.stages, decision: this.decisionLatency };
+  }
+
   /** Snapshot published → its decision published, µs, over the last 10,000 decisions. */
   decisionLatencyUs(): Percentiles {
     return this.decisionLatency.percentiles();

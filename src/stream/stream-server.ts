@@ -32,6 +32,12 @@ export interface StreamServerOptions {
 /** What /health adds about the engine (status and stage latencies), supplied by the composition root. */
 export type HealthSource = () => { status: Omit<StatusMessage, 'type' | 'topic'>; stages: unknown };
 
+/** What GET /metrics serves: the exposition text, made at request time (PrometheusMetrics). */
+export interface MetricsPage {
+  contentType: string;
+  text(): Promise<string>;
+}
+
 interface Conn {
   sub: Subscriber | undefined;
   format: Format;
@@ -62,6 +68,9 @@ export class StreamServer {
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
   private listenSocket: uWS.us_listen_socket | undefined;
   private health: HealthSource | undefined;
+  private metrics: MetricsPage | undefined;
+  /** Frames handed to the fan-out since start, per topic (summed by kind on request). */
+  private readonly published = new Map<string, { frames: number }>();
   /** Control messages refused. */
   controlErrors = 0;
   private warmCalls = 0;
@@ -86,6 +95,11 @@ export class StreamServer {
     this.health = h;
   }
 
+  /** Supplies GET /metrics (503 until set). */
+  setMetrics(m: MetricsPage): void {
+    this.metrics = m;
+  }
+
   /** Starts listening, alone on the port; resolves with the bound port, rejects with PORT_IN_USE when it is taken. */
   async listen(): Promise<number> {
     const ls = await listenExclusive(this.app, this.o.host, this.o.port);
@@ -102,6 +116,7 @@ export class StreamServer {
   snapshot(symbol: string, topic: string, frame: BuiltFrame): void {
     stampPublished(frame, nowUs());
     this.fanout.publish(topic, frame.bytes, frameJson);
+    this.count(topic);
     this.keepLatest(symbol, frame.bytes);
   }
 
@@ -128,17 +143,46 @@ export class StreamServer {
   bar(topic: string, frame: BuiltFrame): void {
     stampPublished(frame, nowUs());
     this.fanout.publish(topic, frame.bytes, frameJson);
+    this.count(topic);
     this.history.add(topic, frame.bytes);
   }
 
   /** Publishes a frame on any known topic (decisions on `signal.<SYMBOL>`, the risk state on `risk`). */
   publish(topic: string, bytes: Uint8Array): void {
     this.fanout.publish(topic, bytes, frameJson);
+    this.count(topic);
   }
 
   /** Publishes a status frame. */
   status(frame: Uint8Array): void {
     this.fanout.publish('status', frame, frameJson);
+    this.count('status');
+  }
+
+  /** One frame of `topic` published: a lookup and an increment (the counter object is made once per topic). */
+  private count(topic: string): void {
+    let c = this.published.get(topic);
+    if (c === undefined) this.published.set(topic, (c = { frames: 0 }));
+    c.frames++;
+  }
+
+  /** Frames published since start by topic kind, the topic's first part (`snapshot`, `bar`, `signal`, `status`, `risk`). */
+  framesPublished(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [topic, c] of this.published) {
+      const dot = topic.indexOf('.');
+      const kind = dot < 0 ? topic : topic.slice(0, dot);
+      out[kind] = (out[kind] ?? 0) + c.frames;
+    }
+    return out;
+  }
+
+  /** Subscribers by format, frames published by kind, and the backpressure and control counters (/metrics). */
+  deliveryStats(): { subscribers: Record<Format, number>; framesPublished: Record<string, number>; framesConflated: number; closedSlow: number; controlErrors: number } {
+    return {
+      subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(),
+      framesConflated: this.fanout.conflated, closedSlow: this.fanout.closedSlow, controlErrors: this.controlErrors,
+    };
   }
 
   /** Delivery counters for the status. */
@@ -207,8 +251,11 @@ export class StreamServer {
         return;
       }
       const h = this.health();
-      this.json(res, '200 OK', { ...h, server: { subscribers: this.fanout.countByFormat(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes } });
+      this.json(res, '200 OK', {
+        ...h, server: { subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes },
+      });
     });
+    this.app.get('/metrics', (res) => this.metricsRoute(res));
     this.app.get('/snapshot/:symbol', (res, req) => {
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const l = this.latest.get(symbol);
@@ -238,8 +285,28 @@ export class StreamServer {
     });
     this.site.mount(this.app);
     this.app.any('/*', (res) => this.json(res, '404 Not Found', {
-      code: ErrorCode.NOT_FOUND, message: 'routes: / (dashboard), /stream (WebSocket), /health, /snapshot/<SYMBOL>, /bars/<SYMBOL>/<TF>',
+      code: ErrorCode.NOT_FOUND, message: 'routes: / (dashboard), /stream (WebSocket), /health, /metrics, /snapshot/<SYMBOL>, /bars/<SYMBOL>/<TF>',
     }));
+  }
+
+  /** GET /metrics: the text is made over a promise (prom-client's registry); a client gone meanwhile gets nothing. */
+  private metricsRoute(res: uWS.HttpResponse): void {
+    const m = this.metrics;
+    if (!m) {
+      this.json(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
+      return;
+    }
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    m.text().then(
+      (body) => {
+        if (!aborted) res.cork(() => res.writeStatus('200 OK').writeHeader('content-type', m.contentType).end(body));
+      },
+      (e: unknown) => {
+        this.log.error({ err: e, code: ErrorCode.METRICS_FAILED }, 'Metrics request failed');
+        if (!aborted) this.json(res, '500 Internal Server Error', { code: ErrorCode.METRICS_FAILED, message: String(e) });
+      },
+    );
   }
 
   private control(ws: uWS.WebSocket<Conn>, message: ArrayBuffer, isBinary: boolean): void {

@@ -156,7 +156,7 @@ describe('struct layouts: schema/mia.fbs = asm/layout.ts', () => {
 const FRAME_DOUBLES = ['sessionPoc', 'sessionVah', 'sessionVal', 'sessionVaCoverage', 'vwap', 'vwapSigma',
   'vwapUpper1', 'vwapLower1', 'vwapUpper2', 'vwapLower2', 'inferredShare'] as const;
 const SNAPSHOT_SCALARS = ['sequence', 'tsNs', 'tickSize', 'sizeDecimals', 'quality', 'tTickReceived', 'tTapeCommitted',
-  'tKernelsDone', 'tFrameBuilt', 'tPublished', 'tradesTotal'] as const;
+  'tKernelsDone', 'tFrameBuilt', 'tPublished', 'tradesTotal', 'dataQuality'] as const;
 
 interface FrameInput {
   timeframeSec: number;
@@ -247,7 +247,7 @@ describe('Snapshot', () => {
       sequence: 2n ** 64n - 2n, tsNs: 1703545200085275419n, tickSize: 0.25, sizeDecimals: 8,
       quality: QualityFlag.Gap | QualityFlag.Replay, tTickReceived: 1703545200085300000n, tTapeCommitted: 1703545200085310000n,
       tKernelsDone: 1703545200085420000n, tFrameBuilt: 1703545200085450000n, tPublished: 1703545200085460000n,
-      tradesTotal: 2n ** 40n + 9n,
+      tradesTotal: 2n ** 40n + 9n, dataQuality: 0.9375,
     };
     const frames = [frameInput(0), frameInput(1)];
     const b = new flatbuffers.Builder(1024);
@@ -268,6 +268,7 @@ describe('Snapshot', () => {
     Snapshot.addTFrameBuilt(b, scalars.tFrameBuilt);
     Snapshot.addTPublished(b, scalars.tPublished);
     Snapshot.addTradesTotal(b, scalars.tradesTotal);
+    Snapshot.addDataQuality(b, scalars.dataQuality);
     finishFrame(b, Snapshot.endSnapshot(b));
 
     expect(Frame.bufferHasIdentifier(new flatbuffers.ByteBuffer(b.asUint8Array()))).toBe(true);
@@ -280,13 +281,15 @@ describe('Snapshot', () => {
     expect([readFrame(s.frames(0)!), readFrame(s.frames(1)!)]).toEqual(frames);
   });
 
-  test('absent fields read as their zero defaults; quality 0 means no flag', () => {
+  test('absent fields read as their zero defaults (data quality: NaN); quality 0 means no flag', () => {
     const b = new flatbuffers.Builder(64);
     Snapshot.startSnapshot(b);
     finishFrame(b, Snapshot.endSnapshot(b));
     const s = readSnapshot(b.asUint8Array());
     expect(s.quality()).toBe(0);
     expect([s.symbol(), s.quote(), s.framesLength(), s.sequence(), s.tradesTotal()]).toEqual([null, null, 0, 0n, 0n]);
+    // An absent data-quality score is unknown (NaN), never a perfect or a null score.
+    expect(s.dataQuality()).toBeNaN();
   });
 
   test('a lone Stale flag is written, not dropped as a default, and reads back as 1', () => {

@@ -134,8 +134,18 @@ tradesTotal():bigint {
   return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
 }
 
+/**
+ * Data-quality score of the symbol over the last five minutes of the engine's clock, 0 to 1: the share of
+ * seconds free of Stale, Gap and Disconnected, times the share of volume whose aggressor side the feed
+ * reported (docs/metrics.md). NaN (the default, absent) from a server that does not compute it.
+ */
+dataQuality():number {
+  const offset = this.bb!.__offset(this.bb_pos, 32);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
 static startSnapshot(builder:flatbuffers.Builder) {
-  builder.startObject(14);
+  builder.startObject(15);
 }
 
 static addSymbol(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offset) {
@@ -204,6 +214,10 @@ static addTPublished(builder:flatbuffers.Builder, tPublished:bigint) {
 
 static addTradesTotal(builder:flatbuffers.Builder, tradesTotal:bigint) {
   builder.addFieldInt64(13, tradesTotal, BigInt('0'));
+}
+
+static addDataQuality(builder:flatbuffers.Builder, dataQuality:number) {
+  builder.addFieldFloat64(14, dataQuality, NaN);
 }
 
 static endSnapshot(builder:flatbuffers.Builder):flatbuffers.Offset {
