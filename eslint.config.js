@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
  *   2. protocol: the wire, with its generated FlatBuffers code in protocol/generated
  *   3. the domain: data, kernels, pool, signals, risk, ml, execution (siblings only as listed)
  *   4. engine, the orchestrator
- *   5. the edges: stream, client, adapters/*, backtest, replay (client reads the wire only)
+ *   5. the edges: stream, client, adapters/*, backtest, replay, alerts (client reads the wire only)
  *   6. cli, the composition root, imports anything in src/
  * workers/ are pool worker entries: kernels, the pool's task types, model, common.
  * web/ is the dashboard, a browser page on top of the wire: it reads protocol, model and common only (what a
@@ -49,6 +49,7 @@ export const layers = {
   'adapters/sim': belowEdges,
   backtest: [...adapters, 'replay', ...belowEdges], // the offline runner drives the replay adapter
   replay: belowEdges,
+  alerts: belowEdges, // rules over the engine's state, delivered to the bus and webhooks
   cli: ['*'],
   workers: ['kernels', 'pool', 'model', 'common'],
   web: wire,

@@ -14,6 +14,7 @@ export interface Percentiles {
  */
 export class LatencyWindow {
   private readonly window: RollingWindow;
+  private total = 0;
 
   constructor(capacity = 10_000) {
     this.window = new RollingWindow(capacity);
@@ -22,6 +23,26 @@ export class LatencyWindow {
   /** Adds one sample. */
   record(value: number): void {
     this.window.push(value);
+    this.total++;
+  }
+
+  /** Samples recorded since construction (the window holds the last `capacity` of them). */
+  get recorded(): number {
+    return this.total;
+  }
+
+  /**
+   * The q-quantile (nearest rank) of the newest `n` samples (at most those held), or null when there are none:
+   * what the alert rules read once a second for "p99 over the last seconds", never per sample.
+   */
+  newestQuantile(n: number, q: number): number | null {
+    const size = this.window.size;
+    const k = Math.min(n, size);
+    if (!(k > 0)) return null;
+    const newest = new Float64Array(k);
+    for (let i = 0; i < k; i++) newest[i] = this.window.at(size - k + i);
+    newest.sort();
+    return newest[Math.min(k - 1, Math.max(0, Math.ceil(q * k) - 1))]!;
   }
 
   /** Percentiles over the samples in the window (nearest rank); zeros when empty. */
