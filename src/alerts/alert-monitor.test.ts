@@ -112,6 +112,14 @@ describe('AlertMonitor', () => {
     expect(stream.got.at(-1)!.value).toBe(2);
   });
 
+  test('samples recorded before the first evaluation count (a replay at full speed can end within one interval)', () => {
+    const settings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, rules: { ...DEFAULT_ALERT_SETTINGS.rules, latency: { ...DEFAULT_ALERT_SETTINGS.rules.latency, forMs: 0 } } };
+    const { published, stream, tick } = setup(settings);
+    for (let i = 0; i < 50; i++) published.record(70_000);
+    tick(1);
+    expect(stream.got.map((e) => [e.key, e.value])).toEqual([['latency', 70]]);
+  });
+
   test('risk levels, CATASTROPHE\'s halt and the drawdown from the peak balance seen between evaluations', () => {
     const { w, monitor, stream, tick } = setup();
     w.risk = risk({});

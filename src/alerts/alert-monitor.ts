@@ -68,6 +68,9 @@ export class AlertMonitor {
     this.log = log;
     this.now = now;
     this.tracker = new AlertTracker(settings.rules);
+    // The first mark: samples recorded from now on count, even those before the first evaluation (a replay at
+    // full speed can be over within one evaluation interval).
+    if (sources.published) this.marks.push({ atMs: now(), recorded: sources.published.recorded });
   }
 
   /** Starts the evaluation timer (it keeps no process alive). */

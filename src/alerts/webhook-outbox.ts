@@ -159,8 +159,10 @@ export class WebhookOutbox implements DeliverySink {
       const retry = res.status === 429 || res.status >= 500;
       return { ok: false, retry, reason: `HTTP ${res.status}`, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) };
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      const reason = err.name === 'TimeoutError' ? `no answer within ${this.o.timeoutMs} ms` : err.cause?.code ?? err.name;
+      const err = e as Error;
+      // fetch's own error is a bare "fetch failed" TypeError: the reason is in its cause (ECONNREFUSED, a DNS code).
+      const cause = err.cause as { code?: string; message?: string } | undefined;
+      const reason = err.name === 'TimeoutError' ? `no answer within ${this.o.timeoutMs} ms` : cause?.code ?? cause?.message ?? err.message;
       return { ok: false, retry: true, reason, retryAfterMs: 0 };
     }
   }

@@ -8,6 +8,7 @@ import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { logSettings } from './log-settings.js';
+import { alertMonitor, planAlerts, type AlertHooks } from './serve-alerts.js';
 import { DecisionPipeline, type DecisionPipelineOptions } from '../engine/decision-pipeline.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { BrokerTap } from '../engine/broker-tap.js';
@@ -72,6 +73,7 @@ interface ServeOptions {
   longThreshold?: number;
   shortThreshold?: number;
   minConfidence?: number;
+  alerts?: string;
 }
 
 function speed(text: string): number | 'max' {
@@ -166,6 +168,7 @@ export function serveCommand(program: Command): void {
     .option('--long-threshold <x>', 'signals: Battle Navale score for long', Number)
     .option('--short-threshold <x>', 'signals: Battle Navale score for short (negative)', Number)
     .option('--min-confidence <x>', 'signals: minimum signal confidence', probability('--min-confidence'))
+    .option('--alerts <file|off>', 'alert rules: a JSON file of thresholds over the defaults (docs/alerts.md), or off; alerts go on the alert topic and /health, and to the webhooks named by MIA_ALERT_WEBHOOK_URL and MIA_ALERT_DISCORD_URL (environment only, never an option) (default: the documented defaults)')
     .addHelpText('after', [
       '',
       'Examples:',
@@ -186,6 +189,8 @@ export function serveCommand(program: Command): void {
       for (const w of filter?.ensemble?.warnings ?? []) {
         log.warn({ code: w.code, ...(w.model ? { model: w.model } : {}), dir: o.models, detail: w.message }, 'Models loaded with a training warning');
       }
+      // Alert rules and webhook URLs are read before the source opens: a bad file or URL fails fast.
+      const alertPlan = await planAlerts(o.alerts, process.env);
       const paper = o.trading === 'paper';
       if (paper && !filter) throw configError(ErrorCode.BAD_ARGUMENT, '--trading paper needs --signals on');
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
@@ -207,7 +212,7 @@ export function serveCommand(program: Command): void {
           ...(live ? { beforeClose: () => closeIbPositions(pipeline, live, log.child({ stage: 'paper' })) } : {}),
         })
         : opened.source;
-      const topics = new Set<string>(['status']);
+      const topics = new Set<string>(['status', 'alert']);
       if (filter) topics.add('risk');
       for (const i of source.instruments) {
         topics.add(`snapshot.${i.symbol}`);
@@ -235,6 +240,11 @@ export function serveCommand(program: Command): void {
         }, stageLog).attach(engine.events);
         log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision pipeline ready');
       }
+      // Issue 13: the journal (onAlert, journalLag) and the data-quality tracker (dataQuality) plug in here.
+      const alertHooks: AlertHooks = {};
+      const alerts = alertPlan
+        ? alertMonitor(alertPlan, { engine, publisher, source, pipeline: () => pipeline, hooks: alertHooks }, log.child({ stage: 'alerts' }))
+        : undefined;
       server.setHealthSource(() => {
         // The status carries the source's own health (sourceDetail): /health shows it as `source` too, asked once.
         const status = engine.status();
@@ -245,12 +255,14 @@ export function serveCommand(program: Command): void {
             ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}) }
             : { filter: { enabled: false, reason: '--signals off' } },
           risk: pipeline?.riskState() ?? null,
+          alerts: alerts?.health() ?? { enabled: false },
         };
       });
       try {
         await server.listen();
       } catch (e) {
         // A taken port: the source, workers and models opened above would keep the process alive.
+        await alerts?.stop(0);
         await engine.stop();
         filter?.ensemble?.close();
         throw e;
@@ -272,10 +284,14 @@ export function serveCommand(program: Command): void {
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
       await engine.start();
+      alerts?.start();
       // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
       const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
       const why = await Promise.race([stop, ended]);
       log.info({ why }, 'Shutting down');
+      // No evaluation while the engine stops (a closed source reads as disconnected); what the outboxes hold
+      // gets a couple of seconds to leave while the engine winds down.
+      const alertsClosed = alerts?.stop(2000);
       // IB paper: closing the source first closes the positions (BrokerTap's beforeClose, closeIbPositions).
       await engine.stop();
       // Decisions still waiting go out before the sockets close (paper on sim or replay: open positions then
@@ -286,6 +302,7 @@ export function serveCommand(program: Command): void {
         pipeline?.logTradingResult();
       }
       filter?.ensemble?.close();
+      await alertsClosed;
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));
       server.close();
