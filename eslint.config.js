@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
  *   2. protocol: the wire, with its generated FlatBuffers code in protocol/generated
  *   3. the domain: data, kernels, pool, signals, risk, ml, execution (siblings only as listed)
  *   4. engine, the orchestrator
- *   5. the edges: stream, client, adapters/*, backtest, replay, journal (client reads the wire only); report (journal → Markdown)
+ *   5. the edges: stream, client, adapters/*, backtest, replay, journal, alerts (client reads the wire only); report (journal → Markdown)
  *   6. cli, the composition root, imports anything in src/
  * workers/ are worker entries: the pool's (kernels, the pool's task types, model, common) and the journal's writer.
  * web/ is the dashboard, a browser page on top of the wire: it reads protocol, model and common only (what a
@@ -54,6 +54,7 @@ export const layers = {
   report: ['backtest', 'model', 'common'],
   // The journal taps the engine's events and the venue's; its writer thread (workers/journal-worker.ts) owns DuckDB.
   journal: belowEdges,
+  alerts: belowEdges, // rules over the engine's state, delivered to the bus and webhooks
   cli: ['*'],
   workers: ['kernels', 'pool', 'journal', 'model', 'common'],
   web: wire,

@@ -8,6 +8,9 @@ import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { logSettings } from './log-settings.js';
+import { alertMonitor, planAlerts, type AlertHooks } from './serve-alerts.js';
+import type { AlertEvent } from '../engine/engine-events.js';
+import type { AlertMonitor } from '../alerts/alert-monitor.js';
 import { DecisionPipeline, type DecisionPipelineOptions } from '../engine/decision-pipeline.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { BrokerTap } from '../engine/broker-tap.js';
@@ -77,6 +80,7 @@ interface ServeOptions {
   minConfidence?: number;
   journal: string;
   journalSnapshotMs: number;
+  alerts?: string;
 }
 
 function speed(text: string): number | 'max' {
@@ -174,6 +178,7 @@ export function serveCommand(program: Command): void {
     .option('--journal <path|off>', 'DuckDB journal of sessions, decisions, orders, fills, trades, risk events, 1m bars and snapshots (docs/journal.md); an existing journal is continued; off: none (default: env MIA_JOURNAL, else ./mia-journal.duckdb)',
       process.env.MIA_JOURNAL ?? './mia-journal.duckdb')
     .option('--journal-snapshot-ms <ms>', 'journal: one snapshot row per symbol per this many ms of market time (0: none)', nonNegative('--journal-snapshot-ms'), 1000)
+    .option('--alerts <file|off>', 'alert rules: a JSON file of thresholds over the defaults (docs/alerts.md), or off; alerts go on the alert topic and /health, and to the webhooks named by MIA_ALERT_WEBHOOK_URL and MIA_ALERT_DISCORD_URL (environment only, never an option) (default: the documented defaults)')
     .addHelpText('after', [
       '',
       'Examples:',
@@ -194,6 +199,8 @@ export function serveCommand(program: Command): void {
       for (const w of filter?.ensemble?.warnings ?? []) {
         log.warn({ code: w.code, ...(w.model ? { model: w.model } : {}), dir: o.models, detail: w.message }, 'Models loaded with a training warning');
       }
+      // Alert rules and webhook URLs are read before the source opens: a bad file or URL fails fast.
+      const alertPlan = await planAlerts(o.alerts, process.env);
       const paper = o.trading === 'paper';
       if (paper && !filter) throw configError(ErrorCode.BAD_ARGUMENT, '--trading paper needs --signals on');
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
@@ -221,7 +228,7 @@ export function serveCommand(program: Command): void {
           ...(live ? { beforeClose: () => closeIbPositions(pipeline, live, log.child({ stage: 'paper' })) } : {}),
         })
         : opened.source;
-      const topics = new Set<string>(['status']);
+      const topics = new Set<string>(['status', 'alert']);
       if (filter) topics.add('risk');
       for (const i of source.instruments) {
         topics.add(`snapshot.${i.symbol}`);
@@ -252,6 +259,17 @@ export function serveCommand(program: Command): void {
         if (venue && journal) journal.trade(venue, () => pipeline?.trader?.trades ?? []);
         log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision pipeline ready');
       }
+      // The journal records every alert event and reports its lag; the engine scores each symbol's data quality.
+      const alertHooks: AlertHooks = {
+        ...(journal ? {
+          onAlert: (a: AlertEvent) => journal.alert({ tsMs: a.atMs, rule: a.rule, state: a.state, severity: a.severity, message: a.message, value: a.value, symbol: a.symbol }),
+          journalLag: () => journal.stats(),
+        } : {}),
+        dataQuality: () => Object.fromEntries(engine.symbolStats().flatMap((x) => (x.dataQuality.score === null ? [] : [[x.symbol, x.dataQuality.score]]))),
+      };
+      const alerts = alertPlan
+        ? alertMonitor(alertPlan, { engine, publisher, source, pipeline: () => pipeline, hooks: alertHooks }, log.child({ stage: 'alerts' }))
+        : undefined;
       server.setHealthSource(() => {
         // The status carries the source's own health (sourceDetail): /health shows it as `source` too, asked once.
         const status = engine.status();
@@ -263,13 +281,15 @@ export function serveCommand(program: Command): void {
             : { filter: { enabled: false, reason: '--signals off' } },
           risk: pipeline?.riskState() ?? null,
           journal: journal?.stats() ?? { state: 'off' },
+          alerts: alerts?.health() ?? { enabled: false },
         };
       });
-      server.setMetrics(serveMetrics(engine, publisher, server, pipeline, journal, log));
+      server.setMetrics(serveMetrics(engine, publisher, server, pipeline, journal, alerts, log));
       try {
         await server.listen();
       } catch (e) {
         // A taken port: the source, workers and models opened above would keep the process alive.
+        await alerts?.stop(0);
         await engine.stop();
         filter?.ensemble?.close();
         await journal?.close({ error: isMiaError(e) ? e.code : String(e) });
@@ -295,11 +315,15 @@ export function serveCommand(program: Command): void {
       }
       if (why === undefined) {
         await engine.start();
+        alerts?.start();
         // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
         const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
         why = await Promise.race([stop, ended]);
       }
       log.info({ why }, 'Shutting down');
+      // No evaluation while the engine stops (a closed source reads as disconnected); what the outboxes hold
+      // gets a couple of seconds to leave while the engine winds down.
+      const alertsClosed = alerts?.stop(2000);
       // IB paper: closing the source first closes the positions (BrokerTap's beforeClose, closeIbPositions).
       await engine.stop();
       // Decisions still waiting go out before the sockets close (paper on sim or replay: open positions then
@@ -312,6 +336,7 @@ export function serveCommand(program: Command): void {
       filter?.ensemble?.close();
       // Everything journaled is committed (and the risk states waiting on it published) before the sockets close.
       await journal?.close(pipeline ? { trading: pipeline.trader?.result(source.instruments.map((i) => i.symbol)) ?? null, decisions: pipeline.counts } : null);
+      await alertsClosed;
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));
       server.close();
@@ -333,7 +358,7 @@ async function openServeJournal(o: ServeOptions, filter: ModelFilter | undefined
  * GET /metrics of `mia serve`: every family read at scrape time from the engine's, the publisher's, the server's
  * and the pipeline's own counters (docs/metrics.md); the journal and alert hooks are added where those exist.
  */
-function serveMetrics(engine: SnapshotEngine, publisher: StreamPublisher, server: StreamServer, pipeline: DecisionPipeline | undefined, journal: Journal | undefined, log: Logger): PrometheusMetrics {
+function serveMetrics(engine: SnapshotEngine, publisher: StreamPublisher, server: StreamServer, pipeline: DecisionPipeline | undefined, journal: Journal | undefined, alerts: AlertMonitor | undefined, log: Logger): PrometheusMetrics {
   const { decision, ...publishing } = publisher.latencyWindows();
   const stages = { ...engine.stageWindows(), ...publishing };
   const metrics = new PrometheusMetrics({
@@ -341,6 +366,7 @@ function serveMetrics(engine: SnapshotEngine, publisher: StreamPublisher, server
     delivery: () => server.deliveryStats(),
     ...(pipeline ? { decisions: () => ({ counts: pipeline.counts, latency: decision }), risk: () => pipeline.riskState() } : {}),
     ...(journal ? { journal: () => journal.stats() } : {}),
+    ...(alerts ? { alerts: () => alerts.metrics() } : {}),
   }, log.child({ stage: 'metrics' }));
   if (pipeline) metrics.tapDecisions(engine.events);
   return metrics;

@@ -45,6 +45,7 @@ describe('text frames', () => {
     expect(parseTextFrame('{"type":"pong"}')).toEqual({ kind: 'control', reply: { type: 'pong' } });
     expect(parseTextFrame('{"type":"error","code":"MIA_ERR_UNKNOWN_TOPIC","message":"x"}').kind).toBe('control');
     expect(parseTextFrame('{"type":"status","topic":"status"}').kind).toBe('message');
+    expect(parseTextFrame('{"type":"alert","topic":"alert"}').kind).toBe('message');
   });
 
   test('text that is not JSON or has no known type is MIA_ERR_BAD_FRAME', () => {

@@ -3,7 +3,7 @@ import { MAX_CONTROL_BYTES, MAX_TOPICS } from '../protocol/control-protocol.js';
 import { FrameDecodeError } from '../protocol/frame-decoder.js';
 
 const CONTROL_TYPES = new Set(['subscribed', 'unsubscribed', 'pong', 'error']);
-const MESSAGE_TYPES = new Set(['snapshot', 'bar', 'status', 'signal', 'risk']);
+const MESSAGE_TYPES = new Set(['snapshot', 'bar', 'status', 'signal', 'risk', 'alert']);
 
 /**
  * The JSON control messages that `op` over `topics` takes, each within `maxBytes` and `maxTopics` (the

@@ -1,6 +1,6 @@
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import type { UnixNanos } from '../model/time.js';
-import type { StatusMessage } from '../protocol/messages.js';
+import type { AlertMessage, StatusMessage } from '../protocol/messages.js';
 import type { MlVerdict, RiskVerdict } from '../execution/decision-verdicts.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
 
@@ -102,13 +102,17 @@ export interface RiskStateEvent {
   limits: { dailyLoss: number; maxConsecutiveLosses: number; maxPosition: number; minBalance: number };
 }
 
-/** Every event of the engine and its decision pipeline, by kind. */
+/** An alert raised, repeated or resolved by the alert rules (the `alert` topic's content, docs/alerts.md). */
+export type AlertEvent = Omit<AlertMessage, 'type' | 'topic' | 'publishedUs'>;
+
+/** Every event of the engine, its decision pipeline and its alert rules, by kind. */
 export interface EngineEventMap {
   snapshot: SnapshotEvent;
   bar: BarEvent;
   status: EngineStatus;
   decision: DecisionEvent;
   risk: RiskStateEvent;
+  alert: AlertEvent;
 }
 
 /** A handler of one kind of event. */
@@ -122,7 +126,7 @@ export type EngineHandler<K extends keyof EngineEventMap> = (e: EngineEventMap[K
  */
 export class EventBus {
   private readonly handlers: { [K in keyof EngineEventMap]: EngineHandler<K>[] } = {
-    snapshot: [], bar: [], status: [], decision: [], risk: [],
+    snapshot: [], bar: [], status: [], decision: [], risk: [], alert: [],
   };
 
   /** Adds a handler of `kind`; returns a function that removes it. */

@@ -17,6 +17,20 @@ describe('LatencyWindow', () => {
   test('empty window reads zeros', () => {
     expect(new LatencyWindow(4).percentiles()).toEqual({ count: 0, p50: 0, p99: 0, max: 0 });
   });
+
+  test('the quantile of the newest samples ignores older ones, and counts every sample recorded', () => {
+    const w = new LatencyWindow(50);
+    for (let i = 0; i < 30; i++) w.record(1000);
+    for (let i = 1; i <= 100; i++) w.record(i);
+    expect(w.recorded).toBe(130);
+    // The newest 10 are 91..100: nearest rank of 0.99 over 10 is the 10th, of 0.5 the 5th.
+    expect(w.newestQuantile(10, 0.99)).toBe(100);
+    expect(w.newestQuantile(10, 0.5)).toBe(95);
+    // More than the window holds: the 50 held (51..100).
+    expect(w.newestQuantile(500, 0)).toBe(51);
+    expect(w.newestQuantile(0, 0.99)).toBeNull();
+    expect(new LatencyWindow(4).newestQuantile(3, 0.99)).toBeNull();
+  });
 });
 
 describe('LatencyWindow totals and quantiles', () => {

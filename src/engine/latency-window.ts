@@ -31,6 +31,20 @@ export class LatencyWindow {
     this.sum += value;
   }
 
+  /**
+   * The q-quantile (nearest rank) of the newest `n` samples (at most those held), or null when there are none:
+   * what the alert rules read once a second for "p99 over the last seconds", never per sample.
+   */
+  newestQuantile(n: number, q: number): number | null {
+    const size = this.window.size;
+    const k = Math.min(n, size);
+    if (!(k > 0)) return null;
+    const newest = new Float64Array(k);
+    for (let i = 0; i < k; i++) newest[i] = this.window.at(size - k + i);
+    newest.sort();
+    return newest[Math.min(k - 1, Math.max(0, Math.ceil(q * k) - 1))]!;
+  }
+
   /** Percentiles over the samples in the window (nearest rank); zeros when empty. */
   percentiles(): Percentiles {
     const count = this.window.size;

@@ -1,6 +1,7 @@
 import { ErrorCode, MiaError } from '../common/errors.js';
-import { nsToUs } from '../model/time.js';
+import { nsToMs, nsToUs } from '../model/time.js';
 import * as flatbuffers from 'flatbuffers';
+import { Alert } from './generated/mia/alert.js';
 import { Bar } from './generated/mia/bar.js';
 import { ClosedBar } from './generated/mia/closed-bar.js';
 import { Decision } from './generated/mia/decision.js';
@@ -15,7 +16,7 @@ import { barJson } from '../model/bar-json.js';
 import { isoNs } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { decodeDecision, decodeRiskState } from './decision-decoder.js';
-import type { BarJson, BarMessage, FeatureFrameJson, SnapshotMessage, StatusMessage, StreamMessage } from './messages.js';
+import type { AlertMessage, BarJson, BarMessage, FeatureFrameJson, SnapshotMessage, StatusMessage, StreamMessage } from './messages.js';
 import { decodeBarStruct, decodeLevels } from './struct-decoders.js';
 
 const FLAG_NAMES = Object.entries(QualityFlag) as [string, number][];
@@ -138,6 +139,34 @@ function decodeStatus(topic: string, s: Status): StatusMessage {
   };
 }
 
+const SEVERITIES = new Set<string>(['info', 'warning', 'critical']);
+const ALERT_STATES = new Set<string>(['raised', 'repeated', 'resolved']);
+
+function decodeAlert(topic: string, a: Alert): AlertMessage {
+  const severity = a.severity() ?? '';
+  const state = a.state() ?? '';
+  if (!SEVERITIES.has(severity)) throw new FrameDecodeError(`alert severity "${severity}" is not info, warning or critical`);
+  if (!ALERT_STATES.has(state)) throw new FrameDecodeError(`alert state "${state}" is not raised, repeated or resolved`);
+  const value = a.value();
+  const threshold = a.threshold();
+  return {
+    type: 'alert',
+    topic,
+    key: a.key() ?? '',
+    rule: a.rule() ?? '',
+    symbol: a.symbol() || null,
+    severity: severity as AlertMessage['severity'],
+    state: state as AlertMessage['state'],
+    message: a.message() ?? '',
+    value: Number.isNaN(value) ? null : value,
+    threshold: Number.isNaN(threshold) ? null : threshold,
+    sinceMs: nsToMs(a.sinceNs()),
+    atMs: nsToMs(a.atNs()),
+    count: a.count(),
+    publishedUs: nsToUs(a.tPublished()),
+  };
+}
+
 /**
  * Decodes a binary stream frame into the object a JSON subscriber receives for it. Allocates: for clients,
  * tools and the server's JSON path, never per tick.
@@ -163,6 +192,8 @@ export function decodeFrame(input: Uint8Array): StreamMessage {
         return decodeDecision(topic, f.payload(new Decision()) as Decision);
       case Payload.RiskState:
         return decodeRiskState(topic, f.payload(new RiskState()) as RiskState);
+      case Payload.Alert:
+        return decodeAlert(topic, f.payload(new Alert()) as Alert);
       default:
         throw new FrameDecodeError(`unknown payload type ${f.payloadType()}`);
     }

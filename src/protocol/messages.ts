@@ -216,8 +216,38 @@ export interface RiskMessage {
   publishedUs: number;
 }
 
+/** How much an alert matters: info (recorded), warning, critical (docs/alerts.md). */
+export type AlertSeverity = 'info' | 'warning' | 'critical';
+
+/** Where an alert is in its life: raised once, repeated while it holds (rate-limited), resolved once clear. */
+export type AlertState = 'raised' | 'repeated' | 'resolved';
+
+/** Topic `alert`: one event of an alert rule (docs/alerts.md); also the body of a generic webhook and /health's active alerts. */
+export interface AlertMessage {
+  type: 'alert';
+  topic: string;
+  /** The alert's identity: the rule, and the symbol for per-symbol rules (`feedStale:ES`, `latency`). */
+  key: string;
+  rule: string;
+  /** The symbol the alert is about; null for engine-wide rules. */
+  symbol: string | null;
+  severity: AlertSeverity;
+  state: AlertState;
+  /** One line for a person, the reading and its threshold included. */
+  message: string;
+  /** The reading and the threshold it is held to (units per rule in docs/alerts.md); null when the rule has none. */
+  value: number | null;
+  threshold: number | null;
+  /** When the condition began to hold and when this event happened, ms since the epoch. */
+  sinceMs: number;
+  atMs: number;
+  /** Notifications of this alert so far, this one included (1 when raised). */
+  count: number;
+  publishedUs: number;
+}
+
 /** Any frame a subscriber receives on a topic. */
-export type StreamMessage = SnapshotMessage | BarMessage | StatusMessage | DecisionMessage | RiskMessage;
+export type StreamMessage = SnapshotMessage | BarMessage | StatusMessage | DecisionMessage | RiskMessage | AlertMessage;
 
 /** Control replies (always JSON text frames, whatever the format): acknowledgements and errors. */
 export type ControlReply =

@@ -1,7 +1,8 @@
 import { nowUs } from '../common/clock.js';
-import type { BarEvent, DecisionEvent, EngineStatus, EventBus, RiskStateEvent, SnapshotEvent } from '../engine/engine-events.js';
+import type { AlertEvent, BarEvent, DecisionEvent, EngineStatus, EventBus, RiskStateEvent, SnapshotEvent } from '../engine/engine-events.js';
 import { LatencyWindow, type Percentiles } from '../engine/latency-window.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
+import { AlertFrameWriter } from '../protocol/alert-frame-writer.js';
 import { DecisionFrameWriter } from '../protocol/decision-frame-writer.js';
 import { StatusFrameWriter } from '../protocol/status-frame-writer.js';
 import { FrameWriter, type BuiltFrame } from './frame-writer.js';
@@ -14,7 +15,7 @@ export interface FrameSink {
   bar(topic: string, frame: BuiltFrame): void;
   /** A status frame. */
   status(frame: Uint8Array): void;
-  /** A frame of any other topic (decisions, the risk state). */
+  /** A frame of any other topic (decisions, the risk state, alerts). */
   publish(topic: string, bytes: Uint8Array): void;
   /** Exercises the publish path with a frame no subscriber receives (engine warm-up); optional. */
   warm?(frame: BuiltFrame): void;
@@ -54,6 +55,7 @@ export class StreamPublisher {
   private readonly frames: FrameWriter;
   private readonly decisions = new DecisionFrameWriter();
   private readonly statuses = new StatusFrameWriter();
+  private readonly alerts = new AlertFrameWriter();
   private readonly topics = new Map<string, SymbolTopics>();
   private readonly stages = { frameBuilt: new LatencyWindow(), published: new LatencyWindow() };
   private readonly decisionLatency = new LatencyWindow();
@@ -72,6 +74,7 @@ export class StreamPublisher {
     events.on('status', (s) => this.onStatus(s));
     events.on('decision', (d) => this.onDecision(d));
     events.on('risk', (r) => this.onRisk(r));
+    events.on('alert', (a) => this.onAlert(a));
   }
 
   /** Frame built and published, µs from the newest trade's arrival, over the last 10,000 snapshots. */
@@ -82,6 +85,11 @@ export class StreamPublisher {
   /** The latency windows themselves (µs), read by /metrics at scrape time: frame built and published after the newest trade's arrival, and snapshot published → decision published. */
   latencyWindows(): { frameBuilt: LatencyWindow; published: LatencyWindow; decision: LatencyWindow } {
     return { ...this.stages, decision: this.decisionLatency };
+  }
+
+  /** The window of tick → published latencies (µs) the alert rules read their recent p99 from. */
+  get publishedWindow(): LatencyWindow {
+    return this.stages.published;
   }
 
   /** Snapshot published → its decision published, µs, over the last 10,000 decisions. */
@@ -148,5 +156,9 @@ export class StreamPublisher {
   private onRisk(r: RiskStateEvent): void {
     if (this.riskGate) this.riskGate.pass(r, this.publishRisk);
     else this.publishRisk(r);
+  }
+
+  private onAlert(a: AlertEvent): void {
+    this.sink.publish('alert', this.alerts.alert({ ...a, topic: 'alert', publishedUs: nowUs() }));
   }
 }

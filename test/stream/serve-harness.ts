@@ -16,9 +16,11 @@ export interface Served {
   exited: Promise<number | null>;
 }
 
-/** Starts `mia serve ARGS --port 0` and resolves once it listens. */
-export function serve(args: string[]): Promise<Served> {
-  const proc = spawn(process.execPath, ['bin/mia.js', 'serve', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `mia serve ARGS --port 0` (with `env` added to the environment) and resolves once it listens. */
+export function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
+  const proc = spawn(process.execPath, ['bin/mia.js', 'serve', '--port', '0', ...args], {
+    cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
+  });
   let err = '';
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -58,7 +60,7 @@ export function connect(port: number, format: 'binary' | 'json', topics: string[
       return;
     }
     const m = JSON.parse(data.toString()) as { type: string };
-    if (['snapshot', 'bar', 'status', 'signal', 'risk'].includes(m.type)) c.messages.push(m as StreamMessage);
+    if (['snapshot', 'bar', 'status', 'signal', 'risk', 'alert'].includes(m.type)) c.messages.push(m as StreamMessage);
     else c.replies.push(m);
   });
   return new Promise((resolve, reject) => {

@@ -85,6 +85,9 @@ export interface MiaPageApi {
   sessionLevels(): { poc: number; vah: number; val: number; vwap: number } | null;
   footprint(time: number): FootprintRow[] | undefined;
   banner(): string[];
+  /** Keys of the alerts the banner shows, and every active alert the page holds (web/src/test-api.ts). */
+  bannerAlerts(): string[];
+  alerts(): { key: string; rule: string; severity: string; message: string }[];
   decisions(): unknown[];
   risk(): unknown;
   stats(): { snapshots: number; renders: number; renderMs: number[] };

@@ -1,4 +1,5 @@
 import type { DecisionMessage, FeatureFrameJson, RiskMessage, SnapshotMessage, StatusMessage, StreamMessage } from '../../src/protocol/messages.js';
+import { AlertBook } from './alert-book.js';
 import { BarBook, toBarPoint, type BarPoint } from './bar-book.js';
 import { BAR_CAPACITY, BAR_SLACK, DECISION_CAPACITY, HEALTH_POLL_MS, PROFILE_TIMEFRAME, RENDER_SAMPLES } from './config.js';
 import { DecisionRing } from './decision-list.js';
@@ -34,11 +35,11 @@ const topicsOf = (s: Selection): string[] => [
   `snapshot.${s.symbol}`, `signal.${s.symbol}`, `bar.${s.symbol}.${s.timeframe}`,
   ...(s.timeframe === PROFILE_TIMEFRAME ? [] : [`bar.${s.symbol}.${PROFILE_TIMEFRAME}`]),
 ];
-const ALWAYS = ['risk', 'status'];
+const ALWAYS = ['risk', 'status', 'alert'];
 
 /**
  * The page's state: the selection, its bars (history merged with the stream), the session profile, the latest
- * snapshot, decisions, risk, status and /health. Messages only store and mark what changed; one render per
+ * snapshot, decisions, risk, status, active alerts and /health. Messages only store and mark what changed; one render per
  * animation frame (the Screen) draws it, so ten snapshots a second per symbol cost one render each frame at most.
  * Loading a selection subscribes first, waits for the server's acknowledgement, then asks GET /bars (and the
  * latest snapshot, so a finished replay still shows), so no bar falls between history and stream.
@@ -48,6 +49,7 @@ export class Dashboard {
   readonly profile = new SessionProfile();
   readonly decisions = new DecisionRing(DECISION_CAPACITY);
   readonly stats = new RenderStats(RENDER_SAMPLES);
+  readonly alerts = new AlertBook();
   selection: Selection;
   snapshot: SnapshotMessage | null = null;
   risk: RiskMessage | null = null;
@@ -56,6 +58,8 @@ export class Dashboard {
   /** The session levels on screen (set by the render), and the flags of the banner. */
   shownLevels: SessionLevels | null = null;
   shownFlags: string[] = [];
+  /** Keys of the alerts the banner shows (set by the render). */
+  shownAlerts: string[] = [];
   readonly page: PageState = { connected: false, retryMs: undefined, opens: 0, decodeErrors: 0, problem: '', snapshots: 0, healthError: '' };
   private readonly conn: StreamConnection;
   private screen: Screen | null = null;
@@ -169,6 +173,9 @@ export class Dashboard {
         this.status = m;
         if (m.final) this.serverClosing = true;
         break;
+      case 'alert':
+        this.alerts.apply(m, Date.now());
+        break;
     }
     this.requestRender();
   }
@@ -273,8 +280,11 @@ export class Dashboard {
 
   private async pollHealth(): Promise<void> {
     try {
+      const sentMs = Date.now();
       this.health = await fetchHealth();
       this.page.healthError = '';
+      const active = this.health.alerts?.active;
+      if (active) this.alerts.replace(active, sentMs);
       if (!this.risk && this.health.risk) this.risk = this.health.risk;
     } catch (e) {
       this.page.healthError = e instanceof Error ? e.message : String(e);

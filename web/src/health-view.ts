@@ -1,4 +1,5 @@
 import type { RiskMessage, StatusMessage } from '../../src/protocol/messages.js';
+import type { ActiveAlert } from './alert-book.js';
 import { el, setClass, setText } from './dom.js';
 import { count, pct, usAsMs } from './format.js';
 import type { RenderStats } from './render-stats.js';
@@ -18,6 +19,12 @@ export interface HealthJson {
   server?: { subscribers?: { binary: number; json: number } };
   decisions?: { latencyUs?: StageJson; filter?: { enabled: boolean; threshold?: number } };
   risk?: RiskMessage | null;
+  /** The alert rules (docs/alerts.md): absent from servers before them, `enabled: false` with `--alerts off`. */
+  alerts?: {
+    enabled: boolean;
+    active?: ActiveAlert[];
+    delivery?: { target: string; sent: number; failed: number; retried: number; dropped: number; queued: number }[];
+  };
 }
 
 /** Flags the banner shows (Replay is the source's kind, shown as a badge, not a data-quality problem). */
@@ -43,20 +50,26 @@ export interface PageState {
 
 /**
  * The banner (#health-banner): the quality flags of the selection's latest snapshot, plus Disconnected while the
- * page has lost the stream itself; hidden when there is none. Returns the flags shown.
+ * page has lost the stream itself, then the engine's active alerts (AlertBook.bannerAlerts); hidden when there is
+ * none. Returns the flags shown (the alerts shown are in `data-alerts`).
  */
-export function renderBanner(banner: HTMLElement, quality: readonly string[], page: PageState, inferredShare: number): string[] {
+export function renderBanner(banner: HTMLElement, quality: readonly string[], page: PageState, inferredShare: number, alerts: readonly ActiveAlert[] = []): string[] {
   const flags: string[] = BANNER_FLAGS.filter((f) => quality.includes(f));
   const lines = flags.map((f) => `${f}: ${f === 'SidesInferred' ? `${EXPLAIN[f]} (${pct(inferredShare)} of volume)` : EXPLAIN[f]}`);
   if (!page.connected && page.opens > 0) {
     if (!flags.includes('Disconnected')) flags.push('Disconnected');
     lines.push(`Disconnected: the page lost the stream${page.retryMs === undefined ? '' : `, reconnecting in ${(page.retryMs / 1000).toFixed(1)} s`}`);
   }
+  for (const a of alerts) lines.push(`Alert ${a.severity}: ${a.message}`);
   const text = lines.join('  ·  ');
   setText(banner, text);
-  if (banner.hidden !== (flags.length === 0)) banner.hidden = flags.length === 0;
+  const none = flags.length === 0 && alerts.length === 0;
+  if (banner.hidden !== none) banner.hidden = none;
+  setClass(banner, alerts.some((a) => a.severity === 'critical') ? 'health-banner critical' : 'health-banner');
   const names = flags.join(' ');
   if (banner.dataset.flags !== names) banner.dataset.flags = names;
+  const keys = alerts.map((a) => a.key).join(' ');
+  if (banner.dataset.alerts !== keys) banner.dataset.alerts = keys;
   return flags;
 }
 
@@ -86,12 +99,14 @@ export class HealthView {
     row('errors', 'errors / control errors');
     row('page', 'this page');
     row('render', 'render p50 / p99 / max');
+    row('alerts', 'active alerts');
+    row('delivery', 'alert webhooks sent / failed / retried / dropped');
     row('problem', 'last problem');
     root.append(el('div', 'panel-head', '', el('h2', '', 'Health'), this.flags), table);
   }
 
   /** Shows the latest status, /health answer, quality flags and page state. */
-  render(status: StatusMessage | null, health: HealthJson | null, quality: readonly string[], page: PageState, stats: RenderStats): void {
+  render(status: StatusMessage | null, health: HealthJson | null, quality: readonly string[], page: PageState, stats: RenderStats, alerts: readonly ActiveAlert[]): void {
     const s = status ?? health?.status ?? null;
     const set = (k: string, text: string, cls = ''): void => {
       const td = this.rows.get(k)!;
@@ -115,6 +130,11 @@ export class HealthView {
       `${page.decodeErrors} undecodable`, page.connected ? '' : 'neg');
     const r = stats.summary();
     set('render', r ? `${r.p50.toFixed(2)} / ${r.p99.toFixed(2)} / ${r.max.toFixed(2)} ms over ${r.n}` : '–');
+    set('alerts', health?.alerts?.enabled === false ? 'off (--alerts off)' : alerts.length === 0 ? 'none'
+      : alerts.map((a) => `${a.severity} ${a.key}`).join(', '), alerts.some((a) => a.severity === 'critical') ? 'neg' : alerts.length > 0 ? 'warn' : '');
+    const targets = health?.alerts?.delivery ?? [];
+    set('delivery', targets.length === 0 ? 'no webhook set' : targets.map((t) => `${t.target} ${t.sent} / ${t.failed} / ${t.retried} / ${t.dropped}`
+      + (t.queued > 0 ? ` (${t.queued} queued)` : '')).join(', '), targets.some((t) => t.failed + t.dropped > 0) ? 'warn' : '');
     set('problem', page.problem || 'none', page.problem ? 'warn' : '');
     setText(this.flags, quality.length > 0 ? quality.join(' · ') : 'no quality flag');
     setClass(this.flags, quality.some((q) => (BANNER_FLAGS as readonly string[]).includes(q)) ? 'flags warn' : 'flags');

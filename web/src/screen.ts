@@ -78,12 +78,14 @@ export class TradingScreen implements Screen {
     else if (pending.profile.length > 0 || history) this.price.profile.set(d.profile, d.snapshot?.tickSize ?? 0.25, d.shownLevels);
     this.decisions.render(d.decisions);
     this.risk.render(d.risk);
-    d.shownFlags = renderBanner(this.banner, d.snapshot?.quality ?? [], d.page, d.frame()?.session.inferredShare ?? 0);
+    const bannerAlerts = d.alerts.bannerAlerts();
+    d.shownFlags = renderBanner(this.banner, d.snapshot?.quality ?? [], d.page, d.frame()?.session.inferredShare ?? 0, bannerAlerts);
+    d.shownAlerts = bannerAlerts.map((a) => a.key);
     this.badges(d);
     const now = performance.now();
     if (now - this.healthAtMs >= HEALTH_EVERY_MS) {
       this.healthAtMs = now;
-      this.health.render(d.status, d.health, d.snapshot?.quality ?? [], d.page, d.stats);
+      this.health.render(d.status, d.health, d.snapshot?.quality ?? [], d.page, d.stats, d.alerts.list());
     }
     this.layoutProfileBox();
   }

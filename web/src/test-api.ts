@@ -13,6 +13,9 @@ export interface MiaTestApi {
   sessionLevels(): { poc: number; vah: number; val: number; vwap: number } | null;
   footprint(time: number): { price: number; bid: number; ask: number }[] | undefined;
   banner(): string[];
+  /** Keys of the alerts the banner shows, and every active alert the page holds. */
+  bannerAlerts(): string[];
+  alerts(): { key: string; rule: string; severity: string; message: string }[];
   decisions(): unknown[];
   risk(): unknown | null;
   stats(): { snapshots: number; renders: number; renderMs: number[] };
@@ -40,6 +43,8 @@ export function testApi(d: Dashboard, screen: TradingScreen, select: (symbol: st
     sessionLevels: () => (d.shownLevels ? { poc: d.shownLevels.poc, vah: d.shownLevels.vah, val: d.shownLevels.val, vwap: d.shownLevels.vwap } : null),
     footprint: (time) => screen.footprint.rows(time),
     banner: () => [...d.shownFlags],
+    bannerAlerts: () => [...d.shownAlerts],
+    alerts: () => d.alerts.list().map((a) => ({ key: a.key, rule: a.rule, severity: a.severity, message: a.message })),
     decisions: () => d.decisions.latestFirst(),
     risk: () => d.risk,
     stats: () => ({ snapshots: d.page.snapshots, renders: d.stats.renders, renderMs: d.stats.samples() }),

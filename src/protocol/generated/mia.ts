@@ -3,6 +3,7 @@
 
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-explicit-any, @typescript-eslint/no-non-null-assertion */
 
+export { Alert } from './mia/alert.js';
 export { Bar } from './mia/bar.js';
 export { BookLevel } from './mia/book-level.js';
 export { ClosedBar } from './mia/closed-bar.js';

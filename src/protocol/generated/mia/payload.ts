@@ -3,6 +3,7 @@
 
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-explicit-any, @typescript-eslint/no-non-null-assertion */
 
+import { Alert } from './alert.js';
 import { ClosedBar } from './closed-bar.js';
 import { Decision } from './decision.js';
 import { RiskState } from './risk-state.js';
@@ -20,14 +21,15 @@ export const Payload = {
   Status: 3,
   Decision: 4,
   RiskState: 5,
+  Alert: 6,
 } as const;
 
 export type Payload = number;
 
 export function unionToPayload(
   type: Payload,
-  accessor: (obj:ClosedBar|Decision|RiskState|Snapshot|Status) => ClosedBar|Decision|RiskState|Snapshot|Status|null
-): ClosedBar|Decision|RiskState|Snapshot|Status|null {
+  accessor: (obj:Alert|ClosedBar|Decision|RiskState|Snapshot|Status) => Alert|ClosedBar|Decision|RiskState|Snapshot|Status|null
+): Alert|ClosedBar|Decision|RiskState|Snapshot|Status|null {
   switch(type) {
     case Payload.NONE: return null; 
     case Payload.Snapshot: return accessor(new Snapshot())! as Snapshot;
@@ -35,15 +37,16 @@ export function unionToPayload(
     case Payload.Status: return accessor(new Status())! as Status;
     case Payload.Decision: return accessor(new Decision())! as Decision;
     case Payload.RiskState: return accessor(new RiskState())! as RiskState;
+    case Payload.Alert: return accessor(new Alert())! as Alert;
     default: return null;
   }
 }
 
 export function unionListToPayload(
   type: Payload, 
-  accessor: (index: number, obj:ClosedBar|Decision|RiskState|Snapshot|Status) => ClosedBar|Decision|RiskState|Snapshot|Status|null, 
+  accessor: (index: number, obj:Alert|ClosedBar|Decision|RiskState|Snapshot|Status) => Alert|ClosedBar|Decision|RiskState|Snapshot|Status|null, 
   index: number
-): ClosedBar|Decision|RiskState|Snapshot|Status|null {
+): Alert|ClosedBar|Decision|RiskState|Snapshot|Status|null {
   switch(type) {
     case Payload.NONE: return null; 
     case Payload.Snapshot: return accessor(index, new Snapshot())! as Snapshot;
@@ -51,6 +54,7 @@ export function unionListToPayload(
     case Payload.Status: return accessor(index, new Status())! as Status;
     case Payload.Decision: return accessor(index, new Decision())! as Decision;
     case Payload.RiskState: return accessor(index, new RiskState())! as RiskState;
+    case Payload.Alert: return accessor(index, new Alert())! as Alert;
     default: return null;
   }
 }
