@@ -57,13 +57,13 @@ async function hook(): Promise<{ url: string; bodies: Record<string, unknown>[] 
 const alerts = (c: { messages: unknown[] }): AlertMessage[] => c.messages.filter((m): m is AlertMessage => (m as AlertMessage).type === 'alert');
 
 /** Runs `mia ARGS` to its end: exit code and stderr. */
-async function mia(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
+async function mia(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const r = await promisify(execFile)(process.execPath, ['bin/mia.js', ...args], { cwd: root, env: { ...process.env, ...env } });
-    return { code: 0, stderr: r.stderr };
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
 }
 
@@ -73,7 +73,8 @@ describe.skipIf(!HAVE_DATA)('mia serve alerts, end to end on the ESH4 trades (Da
     const discord = await hook();
     const rules = join(dir, 'alerts.json');
     await writeFile(rules, JSON.stringify({ evaluateMs: 100, rules: { latency: { p99Ms: 0.000001, forMs: 0, windowMs: 600_000 } } }));
-    const s = await serve(['--source', 'replay', '--input', file, '--symbols', 'ESH4', '--speed', 'max', '--wait-subscribers', '2', '--alerts', rules],
+    const journal = join(dir, 'alerts-journal.duckdb');
+    const s = await serve(['--source', 'replay', '--input', file, '--symbols', 'ESH4', '--speed', 'max', '--wait-subscribers', '2', '--alerts', rules, '--journal', journal],
       { MIA_ALERT_WEBHOOK_URL: generic.url, MIA_ALERT_DISCORD_URL: discord.url });
     running.push(s);
     const bin = await connect(s.port, 'binary', ['alert', 'status']);
@@ -92,6 +93,7 @@ describe.skipIf(!HAVE_DATA)('mia serve alerts, end to end on the ESH4 trades (Da
     expect(discord.bodies[0]).toMatchObject({ username: 'MIA', content: expect.stringContaining('WARNING latency') as unknown, allowed_mentions: { parse: [] } });
 
     expect(health.alerts.enabled).toBe(true);
+    expect(health.alerts.inputs).toEqual({ journal: true, dataQuality: true });
     expect(health.alerts.active.map((x) => x.key)).toContain('latency');
     expect(health.alerts.counts.raised).toBeGreaterThanOrEqual(1);
     expect(health.alerts.delivery.map((d) => [d.target, d.url, d.sent >= 1])).toEqual([
@@ -99,6 +101,13 @@ describe.skipIf(!HAVE_DATA)('mia serve alerts, end to end on the ESH4 trades (Da
     ]);
     expect(s.stderr()).toContain(`${new URL(generic.url).origin}/…`);
     expect(s.stderr()).not.toContain('secret-token');
+
+    // The journal's alerts table has the raise the stream carried.
+    const q = await mia(['journal', 'query', "SELECT rule, state, severity, value FROM alerts WHERE state = 'raised' ORDER BY ts", '--journal', journal, '--format', 'json']);
+    expect(q.code).toBe(0);
+    // One JSON object per line.
+    const rows = q.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rule: string; state: string; severity: string; value: number });
+    expect(rows[0]).toEqual({ rule: 'latency', state: 'raised', severity: 'warning', value: a!.value });
   }, 60_000);
 
   test('without --alerts the default rules run (none fires on a clean replay); --alerts off leaves /health saying so', async () => {
@@ -107,7 +116,7 @@ describe.skipIf(!HAVE_DATA)('mia serve alerts, end to end on the ESH4 trades (Da
     const c = await connect(on.port, 'binary', ['alert', 'status']);
     await until(() => c.messages.some((m) => m.type === 'status' && m.sourceState === 'finished'));
     const health = await (await fetch(`http://127.0.0.1:${on.port}/health`)).json() as { alerts: AlertHealth };
-    expect(health.alerts).toMatchObject({ enabled: true, evaluateMs: 1000, active: [], delivery: [], inputs: { journal: false, dataQuality: false } });
+    expect(health.alerts).toMatchObject({ enabled: true, evaluateMs: 1000, active: [], delivery: [], inputs: { journal: false, dataQuality: true } });
     expect(health.alerts.rules).toEqual(['latency', 'feedStale', 'feedGap', 'feedDisconnected', 'riskWarning', 'riskCritical', 'riskCatastrophe', 'riskHalted', 'drawdown', 'journalLag', 'dataQuality']);
     expect(on.stderr()).toContain('Alert rules ready, no webhook set');
 
