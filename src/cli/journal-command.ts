@@ -45,9 +45,10 @@ export function journalCommand(program: Command): void {
     .option('--from <iso>', 'rows at or after this time (the table\'s time column, UTC), e.g. 2023-12-25T00:00:00Z', isoTime('--from'))
     .option('--to <iso>', 'rows before this time', isoTime('--to'))
     .option('--format <format>', 'json, csv or parquet', oneOf('--format', ['json', 'csv', 'parquet'] as const), 'parquet')
-    .requiredOption('--out <file>', 'output file (overwritten)')
+    .option('--out <file>', 'output file, overwritten (default: <table>.<format> in the current folder, e.g. trades.parquet)')
     .addHelpText('after', '\nExample:\n  mia journal export --table trades --format parquet --out trades.parquet\n')
-    .action(async (o: ExportOptions) => {
+    .action(async (opts: Omit<ExportOptions, 'out'> & { out?: string }) => {
+      const o: ExportOptions = { ...opts, out: opts.out ?? `${opts.table}.${opts.format}` };
       const r = await import('../journal/journal-reader.js');
       const j = await r.openJournal(o.journal, true);
       try {

@@ -33,7 +33,9 @@ export function usageErrorLine(e: CommanderError): string {
  */
 export function unknownOptionFirst(program: Command, e: CommanderError): CommanderError {
   if (e.code !== 'commander.missingMandatoryOptionValue') return e;
-  for (const c of program.commands) {
+  // Only commands that parse options themselves: a group such as `journal` holds its subcommand's words in args.
+  const leaves = (cs: readonly Command[]): Command[] => cs.flatMap((c) => (c.commands.length > 0 ? leaves(c.commands) : [c]));
+  for (const c of leaves(program.commands)) {
     const flag = c.args.find((a) => a.startsWith('-'));
     const cmd = c as Command & { unknownOption?: (flag: string) => void };
     if (flag === undefined || typeof cmd.unknownOption !== 'function') continue;

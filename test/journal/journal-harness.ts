@@ -1,5 +1,6 @@
 // Runs the built `mia` (as users do) and reads a journal with DuckDB, for the journal's tests.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 
@@ -13,10 +14,10 @@ export interface MiaRun {
 }
 
 /** Runs `mia ARGS` to its end (the environment's MIA_JOURNAL removed: each test names its journal). */
-export function mia(args: string[]): Promise<MiaRun> {
+export function mia(args: string[], cwd = root): Promise<MiaRun> {
   const env = { ...process.env };
   delete env.MIA_JOURNAL;
-  const p = spawn(process.execPath, ['bin/mia.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, [join(root, 'bin/mia.js'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -129,6 +129,19 @@ describe.skipIf(!HAVE_DATA)('the journal of a paper replay of the ESH4 hour (Dat
     expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(late);
   });
 
+  test('the README\'s commands as written: export --table trades --format parquet writes trades.parquet in the current folder; a missing --table names it', async () => {
+    const here = await mkdtemp(join(dir, 'cwd-'));
+    const r = await mia(['journal', 'export', '--journal', journal, '--table', 'trades', '--format', 'parquet'], here);
+    expect(r.code, r.stderr).toBe(0);
+    const n = (await rows(journal, 'SELECT count(*) AS n FROM trades'))[0]!.n as number;
+    const back = await rows(journal, `SELECT count(*) AS n FROM read_parquet('${join(here, 'trades.parquet').replace(/'/g, "''")}')`);
+    expect(back[0]!.n).toBe(n);
+    // A subcommand's missing required option is that error, not an "unknown option" of its group.
+    const missing = await mia(['journal', 'export', '--journal', journal, '--format', 'csv'], here);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('mia: required option "--table <name>" not specified (MIA_ERR_BAD_ARGUMENT)');
+  });
+
   test('query prints rows and is read-only; a bad table, bad SQL or a missing journal is a coded error', async () => {
     const r = await mia(['journal', 'query', '--journal', journal, '--format', 'json', 'SELECT session_id, count(*) AS trades FROM trades GROUP BY ALL ORDER BY 1']);
     expect(r.code, r.stderr).toBe(0);
