@@ -78,6 +78,13 @@ describe.skipIf(!HAVE_DATA || !HAVE_BROWSER)('the dashboard on the real ESH4 hou
     await expectBars(page, '1m', reference);
     await expectFootprints(page, reference);
     await expectSessionLevels(page, s.port);
+    // The health panel's data quality is /health's score (polled every 3 s): every second clean, every side reported.
+    const health = await getJson<{ symbols: { symbol: string; dataQuality: { score: number | null } }[] }>(s.port, '/health');
+    const es = health.symbols.find((x) => x.symbol === 'ES')!.dataQuality.score!;
+    expect(es).toBe(1);
+    await vi.waitFor(async () => {
+      expect(await page.locator('[data-health="quality"]').textContent()).toContain(`ES ${(es * 100).toFixed(1)} %`);
+    }, { timeout: 10_000, interval: 200 });
     const stats = await page.evaluate(() => window.__mia.stats());
     expect(stats.snapshots).toBeGreaterThan(0);
     expect(stats.renders).toBeGreaterThan(0);

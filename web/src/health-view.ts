@@ -19,6 +19,8 @@ export interface HealthJson {
   server?: { subscribers?: { binary: number; json: number } };
   decisions?: { latencyUs?: StageJson; filter?: { enabled: boolean; threshold?: number } };
   risk?: RiskMessage | null;
+  /** Per symbol: the data-quality score in [0, 1] (docs/metrics.md), null before its first snapshot; absent from older servers. */
+  symbols?: { symbol: string; dataQuality?: { score: number | null } }[];
   /** The alert rules (docs/alerts.md): absent from servers before them, `enabled: false` with `--alerts off`. */
   alerts?: {
     enabled: boolean;
@@ -86,11 +88,13 @@ export class HealthView {
     const table = el('table', 'kv');
     const row = (key: string, label: string): void => {
       const v = el('td');
+      v.dataset.health = key;
       this.rows.set(key, v);
       table.append(el('tr', '', '', el('th', '', label), v));
     };
     row('source', 'source');
     row('lag', 'feed lag');
+    row('quality', 'data quality (5 min)');
     row('published', 'tick → published p50 / p99');
     row('decision', 'snapshot → decision p50 / p99');
     row('subscribers', 'subscribers');
@@ -122,6 +126,10 @@ export class HealthView {
       set('slow', count(s.closedSlow), s.closedSlow > 0 ? 'warn' : '');
       set('errors', `${count(s.errors)} / ${count(s.controlErrors)}`, s.errors > 0 ? 'neg' : '');
     }
+    const dq = (health?.symbols ?? []).filter((x) => x.dataQuality !== undefined);
+    // Under 90 % is what the original system refused to trade on (and the dataQuality alert's default).
+    set('quality', dq.length === 0 ? '–' : dq.map((x) => `${x.symbol} ${x.dataQuality!.score === null ? '–' : pct(x.dataQuality!.score, 1)}`).join(' · '),
+      dq.some((x) => x.dataQuality!.score !== null && x.dataQuality!.score < 0.9) ? 'warn' : '');
     const pub = health?.stages.published;
     set('published', pub ? `${usAsMs(pub.p50)} / ${usAsMs(pub.p99)} (${count(pub.count)} snapshots)` : health ? '–' : `– ${page.healthError}`);
     const dec = health?.decisions?.latencyUs;
