@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isMiaError } from '../common/errors.js';
-import { LOG_LEVELS, logLevel } from '../common/logger.js';
+import { flushLogs, LOG_LEVELS, logLevel } from '../common/logger.js';
 import { featuresCommand } from './features-command.js';
 import { journalCommand } from './journal-command.js';
 import { oneOf } from './options.js';
@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (isMiaError(e)) {
+      await flushLogs();
       process.stderr.write(`mia: ${e.message} (${e.code})\n`);
       return 1;
     }

@@ -34,9 +34,31 @@ export function createLogger(name: string, settings: LogSettings = {}): Logger {
   const level = settings.level !== undefined ? logLevel(settings.level) : env !== undefined && env !== '' ? logLevel(env, 'MIA_LOG_LEVEL') : 'info';
   const format = settings.format ?? 'auto';
   const pretty = format === 'pretty' || (format === 'auto' && process.stderr.isTTY === true);
-  if (!pretty) return pino({ name, level }, pino.destination(2));
-  return pino({ name, level }, pino.transport({
-    target: 'pino-pretty',
-    options: { destination: 2, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' },
-  }));
+  const logger = pretty
+    ? pino({ name, level }, pino.transport({
+      target: 'pino-pretty',
+      options: { destination: 2, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' },
+    }))
+    // Synchronous, as Node's own stderr is on a pipe or file: lines are state changes, never per tick, and a
+    // command's final `mia: … (CODE)` line, written directly, must come after the log lines that led to it.
+    : pino({ name, level }, pino.destination({ dest: 2, sync: true }));
+  loggers.add(logger);
+  return logger;
+}
+
+/** Every logger made, so a command's last line can wait for their buffered lines. */
+const loggers = new Set<Logger>();
+
+/**
+ * Waits for what the loggers still hold: the terminal's pino-pretty transport formats in a worker thread, so
+ * a command's final `mia: … (CODE)` line, written directly, could otherwise come before the lines that led to it.
+ */
+export function flushLogs(): Promise<void> {
+  return Promise.all([...loggers].map((l) => new Promise<void>((resolve) => {
+    try {
+      l.flush(() => resolve());
+    } catch {
+      resolve(); // a transport already ended: nothing left to write
+    }
+  }))).then(() => undefined);
 }
