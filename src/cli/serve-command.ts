@@ -285,6 +285,13 @@ export function serveCommand(program: Command): void {
         };
       });
       server.setMetrics(serveMetrics(engine, publisher, server, pipeline, journal, alerts, log));
+      // Handlers go in before the server listens: a client may signal as soon as it sees "Stream server listening",
+      // and a signal then, while waiting for subscribers, or once "Engine started" is logged but before start() has
+      // returned, must shut down gracefully (the journal's session closed cleanly), not kill the process.
+      const stop = new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
       try {
         await server.listen();
       } catch (e) {
@@ -301,13 +308,6 @@ export function serveCommand(program: Command): void {
         dashboard: `http://${at}/`, stream: `ws://${at}/stream`, health: `http://${at}/health`, metrics: `http://${at}/metrics`,
         snapshots: source.instruments.map((i) => `http://${at}/snapshot/${i.symbol}`),
       }, 'Serving: open these URLs');
-      // Handlers go in before the wait for subscribers and before the engine starts: a signal while waiting, or
-      // once "Engine started" is logged but before start() has returned, must shut down gracefully (the journal's
-      // session closed cleanly), not kill the process.
-      const stop = new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
       let why: string | undefined;
       if (o.waitSubscribers > 0) {
         log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
