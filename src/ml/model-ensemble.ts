@@ -63,7 +63,7 @@ export class ModelEnsemble {
   static async load(dir: string, opts: { threshold?: number } = {}): Promise<ModelEnsemble> {
     const manifest = parseManifest(dir, (await readModelFile(dir, MANIFEST_FILE, MODEL_DIR_LIMITS.manifestBytes)).toString('utf8'));
     const bad = (reason: string): Error => badModels(dir, reason);
-    if (JSON.stringify(manifest.features) !== JSON.stringify(FEATURE_NAMES)) throw bad(`feature order ${manifest.features.join(',').slice(0, 300)} is not the engine's`);
+    if (JSON.stringify(manifest.features) !== JSON.stringify(FEATURE_NAMES)) throw bad(`feature order ${JSON.stringify(manifest.features).slice(0, 300)} is not the engine's`);
     if (manifest.models.map((m) => m.name).join() !== MODEL_NAMES.join()) throw bad(`models must be ${MODEL_NAMES.join(', ')} in that order`);
     const threshold = opts.threshold ?? manifest.threshold;
     if (!(threshold >= 0 && threshold <= 1)) throw bad(`threshold ${threshold} is not in [0, 1]`);

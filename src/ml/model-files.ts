@@ -68,7 +68,9 @@ export function parseManifest(dir: string, text: string): ModelManifest {
   try {
     m = JSON.parse(text);
   } catch (e) {
-    throw badModels(dir, `manifest.json is not JSON (${(e as Error).message})`);
+    // V8 quotes the text it choked on: its control characters (a newline) would break the one line.
+    const reason = (e as Error).message.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    throw badModels(dir, `manifest.json is not JSON (${reason})`);
   }
   const bad = (field: string, want: string): MiaError => badModels(dir, `manifest.json ${field} must be ${want}`);
   if (!isObject(m)) throw badModels(dir, 'manifest.json must hold a JSON object');
