@@ -1,6 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { prepareOutputFolder, unwritable } from '../common/make-folder.js';
+import { writeOutputFolder, type OutputSpec } from '../common/atomic-output.js';
 import { DEFAULT_SIM_BROKER_CONFIG } from '../execution/sim-broker.js';
 import { featureMeaning } from '../ml/feature-meaning.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
@@ -74,18 +73,26 @@ export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: MlRecord 
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** Writes trades.csv, trades.parquet (when DuckDB is installed) and metrics.json into `dir`; a failure names its file. */
-export async function writeBacktestOutputs(dir: string, o: BacktestOptions, r: BacktestResult, ml: MlRecord | null): Promise<BacktestFiles> {
+/** What `mia backtest` writes into --out (and, last, the completion marker). */
+export const BACKTEST_FILES = ['trades.csv', 'trades.parquet', 'metrics.json'] as const;
+
+/** The output spec of `mia backtest`; `notice` hears of leftovers of killed runs. */
+export function backtestOutputSpec(notice?: (line: string) => void): OutputSpec {
+  return { command: 'mia backtest', files: BACKTEST_FILES, ...(notice ? { notice } : {}) };
+}
+
+/**
+ * Writes trades.csv, trades.parquet (when DuckDB is installed) and metrics.json into `dir`, all or nothing
+ * (src/common/atomic-output.ts): a staging folder beside it, a completion marker, one rename. A failure names its
+ * file, and `dir` keeps what it held.
+ */
+export async function writeBacktestOutputs(dir: string, o: BacktestOptions, r: BacktestResult, ml: MlRecord | null,
+  notice?: (line: string) => void): Promise<BacktestFiles> {
   const files = { trades: join(dir, 'trades.csv'), parquet: join(dir, 'trades.parquet'), metrics: join(dir, 'metrics.json') };
-  // The folder was checked before the run; it may have gone since (or the caller did not check).
-  await prepareOutputFolder(dir);
-  for (const [file, text] of [[files.trades, tradesCsv(r.trades)], [files.metrics, metricsJson(o, r, ml)]] as const) {
-    try {
-      await writeFile(file, text);
-    } catch (e) {
-      throw unwritable(file, 'write the file', e);
-    }
-  }
-  const parquet = (await writeTradesParquet(files.trades, files.parquet)) ? files.parquet : undefined;
-  return { ...files, parquet };
+  const parquet = await writeOutputFolder(dir, backtestOutputSpec(notice), async (staging) => {
+    await staging.writeFile('trades.csv', tradesCsv(r.trades));
+    await staging.writeFile('metrics.json', metricsJson(o, r, ml));
+    return writeTradesParquet(staging.path('trades.csv'), staging.path('trades.parquet'));
+  });
+  return { ...files, parquet: parquet ? files.parquet : undefined };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { writeBacktestOutputs } from '../backtest/backtest-output.js';
-import { prepareOutputFolder } from '../common/make-folder.js';
+import { backtestOutputSpec, writeBacktestOutputs } from '../backtest/backtest-output.js';
+import { checkOutputFolder } from '../common/atomic-output.js';
 import { runBacktest, type BacktestOptions } from '../backtest/backtest-runner.js';
 import type { DecisionScorer } from '../engine/decision-pipeline.js';
 import type { MiaError } from '../common/errors.js';
@@ -87,7 +87,8 @@ export function backtestCommand(program: Command): void {
     .command('backtest')
     .description('run signals, the ML filter, risk and the simulated broker over a trade file; write trades (CSV, Parquet) and metrics (JSON)')
     .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
-    .requiredOption('--out <dir>', 'folder for trades.csv, trades.parquet and metrics.json (created, and checked writable, before the run)')
+    .requiredOption('--out <dir>', 'folder for trades.csv, trades.parquet, metrics.json and the _COMPLETE marker, written all or nothing ' +
+      '(checked before the run; a previous output there is replaced, a folder of other files refused)')
     .option('--models <dir>', 'ML filter: models directory written by mia train')
     .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
     .option('--from <iso>', 'first entry time (earlier trades warm the indicators)', isoTimeNs('--from'))
@@ -117,8 +118,9 @@ export function backtestCommand(program: Command): void {
     .option('--journal-snapshot-ms <ms>', 'journal: one snapshot row per this many ms of market time (0: none)', nonNegative('--journal-snapshot-ms'), 1000)
     .addHelpText('after', '\nExample:\n  mia backtest --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out out/bt\n')
     .action(async (o: BacktestCliOptions) => {
-      // A bad --out fails now, not after the whole replay.
-      await prepareOutputFolder(o.out);
+      // A bad --out fails now, not after the whole replay; leftovers of killed runs are cleaned and said.
+      const notice = (line: string): void => void process.stderr.write(`mia backtest: ${line}\n`);
+      await checkOutputFolder(o.out, backtestOutputSpec(notice));
       const ml = o.models !== undefined ? await loadMlFilter(o.models, o.mlThreshold) : null;
       for (const w of ml?.warnings ?? []) process.stderr.write(`${warningLine('mia backtest', w, `models ${o.models}`)}\n`);
       if (ml) {
@@ -177,7 +179,7 @@ export function backtestCommand(program: Command): void {
       try {
         const result = await runBacktest(options);
         summary = { metrics: result.metrics, decisions: result.counters };
-        const files = await writeBacktestOutputs(o.out, options, result, ml ? { hashes: ml.hashes, warnings: ml.warnings } : null);
+        const files = await writeBacktestOutputs(o.out, options, result, ml ? { hashes: ml.hashes, warnings: ml.warnings } : null, notice);
         const m = result.metrics;
         const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)} %`);
         process.stderr.write(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { writeOutputFile } from '../common/atomic-output.js';
 import { EXPORT_TABLES, type RowTable } from '../journal/journal-schema.js';
 import { age } from './journal-options.js';
 import { isoTime, oneOf } from './options.js';
@@ -45,7 +46,7 @@ export function journalCommand(program: Command): void {
     .option('--from <iso>', 'rows at or after this time (the table\'s time column, UTC), e.g. 2023-12-25T00:00:00Z', isoTime('--from'))
     .option('--to <iso>', 'rows before this time', isoTime('--to'))
     .option('--format <format>', 'json, csv or parquet', oneOf('--format', ['json', 'csv', 'parquet'] as const), 'parquet')
-    .option('--out <file>', 'output file, overwritten (default: <table>.<format> in the current folder, e.g. trades.parquet)')
+    .option('--out <file>', 'output file, replaced whole once the export is complete (default: <table>.<format> in the current folder, e.g. trades.parquet)')
     .addHelpText('after', '\nExample:\n  mia journal export --table trades --format parquet --out trades.parquet\n')
     .action(async (opts: Omit<ExportOptions, 'out'> & { out?: string }) => {
       const o: ExportOptions = { ...opts, out: opts.out ?? `${opts.table}.${opts.format}` };
@@ -53,7 +54,9 @@ export function journalCommand(program: Command): void {
       const j = await r.openJournal(o.journal, true);
       try {
         process.stderr.write(`mia: exporting ${o.table} from ${o.journal}\n`);
-        const rows = await r.exportTable(j.conn, o.table, o.from, o.to, o.format, o.out);
+        // Written beside --out under a hidden name and renamed over it when complete (src/common/atomic-output.ts).
+        const rows = await writeOutputFile(o.out, (staging) => r.exportTable(j.conn, o.table, o.from, o.to, o.format, staging, o.out),
+          (line) => void process.stderr.write(`mia journal export: ${line}\n`));
         process.stderr.write(`mia: wrote ${rows.toLocaleString('en-US')} ${o.table} rows to ${o.out}\n`);
       } finally {
         j.close();

@@ -1,8 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { configError, ErrorCode } from '../common/errors.js';
-import { prepareOutputFolder, unwritable } from '../common/make-folder.js';
+import { checkOutputFolder, writeOutputFolder, type OutputSpec } from '../common/atomic-output.js';
 import { readJournal } from '../report/journal-reader.js';
 import { count, usd } from '../report/lessons.js';
 import { buildReport, SVG_NAME } from '../report/mentor-report.js';
@@ -32,6 +31,11 @@ function period(flag: string, parse: (text: string) => ReportPeriod | undefined,
   };
 }
 
+/** What `mia report` writes into --out (then the completion marker). */
+function reportOutputSpec(): OutputSpec {
+  return { command: 'mia report', files: ['report.md', SVG_NAME], notice: (line) => void process.stderr.write(`mia report: ${line}\n`) };
+}
+
 /** `mia report`: the performance and mentor report of a trade date or a week, from the journal. */
 export function reportCommand(program: Command): void {
   program
@@ -42,7 +46,8 @@ export function reportCommand(program: Command): void {
       period('--date', datePeriod, 'a date YYYY-MM-DD'))
     .option('--week <YYYY-Www>', 'ISO week, Monday to Sunday trade dates (2026-W25)', period('--week', weekPeriod, 'an ISO week YYYY-Www of that year'))
     .option('--journal <path>', 'journal database written by mia serve or mia backtest', DEFAULT_JOURNAL)
-    .requiredOption('--out <dir>', 'folder for report.md and equity.svg (created, and checked writable, before the journal is read)')
+    .requiredOption('--out <dir>', 'folder for report.md, equity.svg and the _COMPLETE marker, written all or nothing (checked before the ' +
+      'journal is read; a previous report there is replaced, a folder of other files refused)')
     .option('--balance <usd>', 'starting balance for the Sharpe ratio and drawdown % (default: the session\'s config, else 25000)', positiveNumber('--balance'))
     .option('--ml-threshold <p>', `ML approval threshold the near-threshold lesson measures from (default ${DEFAULT_ML_THRESHOLD})`, probability('--ml-threshold'))
     .addHelpText('after', '\nExamples:\n  mia report --date 2023-12-26 --out out/report\n  mia report --week 2026-W25 --journal runs/mia-journal.duckdb --out out/week25\n' +
@@ -50,20 +55,16 @@ export function reportCommand(program: Command): void {
     .action(async function (this: Command, o: ReportCliOptions) {
       if ((o.date === undefined) === (o.week === undefined)) this.error('error: give one of --date or --week', { exitCode: 2, code: 'commander.missingMandatoryOptionValue' });
       const p = (o.date ?? o.week)!;
-      await prepareOutputFolder(o.out);
+      await checkOutputFolder(o.out, reportOutputSpec());
       const input = await readJournal(o.journal, p);
       const r = buildReport(input, { ...(o.balance !== undefined ? { balance: o.balance } : {}), ...(o.mlThreshold !== undefined ? { mlThreshold: o.mlThreshold } : {}) });
-      const files = [[join(o.out, 'report.md'), r.markdown], [join(o.out, SVG_NAME), r.svg]] as const;
-      for (const [file, text] of files) {
-        try {
-          await writeFile(file, text);
-        } catch (e) {
-          throw unwritable(file, 'write the file', e);
-        }
-      }
+      const files = [['report.md', r.markdown], [SVG_NAME, r.svg]] as const;
+      await writeOutputFolder(o.out, reportOutputSpec(), async (staging) => {
+        for (const [name, text] of files) await staging.writeFile(name, text);
+      });
       const m = r.performance.overall;
       const points = r.lessons.penalties.reduce((a, x) => a + x.points, 0);
       process.stderr.write(`mia: report ${p.label}: ${count(m.trades, 'trade')}, net ${usd(m.netProfit)}, ${count(r.lessons.lessons.length, 'lesson')}, ` +
-        `${count(points, 'penalty point')}; wrote ${files.map(([f]) => f).join(', ')}\n`);
+        `${count(points, 'penalty point')}; wrote ${files.map(([f]) => join(o.out, f)).join(', ')}\n`);
     });
 }

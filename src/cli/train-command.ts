@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode } from '../common/errors.js';
-import { prepareOutputFolder } from '../common/make-folder.js';
+import { checkOutputFolder, writeOutputFolder, type OutputSpec } from '../common/atomic-output.js';
 import { replayTrainingRows, trainingMeaning } from '../backtest/training-replay.js';
 import { TrainingRows } from '../backtest/training-rows.js';
-import type { ModelName } from '../ml/model-manifest.js';
+import { MANIFEST_FILE, MODEL_NAMES, type ModelName } from '../ml/model-manifest.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
 import { warningLine } from '../ml/model-warnings.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
@@ -40,6 +40,14 @@ export const DEFAULT_SEED = 42;
  * won there and 5 folds of a 10-bar embargo need more bars. The --help example and README use these.
  */
 export const SHORT_FILE_FLAGS = '--horizon-bars 5 --target-ticks 2 --stop-ticks 2 --folds 2';
+
+/** What `mia train` writes into --out: the three models and their manifest (then the completion marker). */
+function trainOutputSpec(): OutputSpec {
+  return {
+    command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), MANIFEST_FILE],
+    notice: (line) => void process.stderr.write(`mia train: ${line}\n`),
+  };
+}
 
 /** What to change when the labels cannot be trained: the flags that move the failing count. */
 function remedy(y: Uint8Array, need: number): string {
@@ -79,7 +87,8 @@ export function trainCommand(program: Command): void {
     .command('train')
     .description('train the ML filter (logistic regression, gradient-boosted trees, random forest) on a replayed trade file and export ONNX models')
     .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
-    .requiredOption('--out <dir>', 'directory for lr.onnx, gbt.onnx, rf.onnx and manifest.json')
+    .requiredOption('--out <dir>', 'directory for lr.onnx, gbt.onnx, rf.onnx, manifest.json and the _COMPLETE marker, written all or nothing ' +
+      '(a previous models directory there is replaced, a folder of other files refused)')
     .option('--symbol <symbol>', 'instrument to train on when the file holds several')
     .option('--tick-size <price>', 'tick size of the instrument (ES, NQ: 0.25 or a whole multiple of it)', positiveNumber('--tick-size'), d.tickSize)
     .option('--horizon-bars <n>', '1m bars within which the target must be reached', wholeNumber('--horizon-bars'), d.horizonBars)
@@ -98,7 +107,7 @@ export function trainCommand(program: Command): void {
       if (problem) throw configError(ErrorCode.BAD_ARGUMENT, problem);
       if (o.folds < 1) throw configError(ErrorCode.BAD_ARGUMENT, `--folds must be at least 1, got ${o.folds}`);
       // A bad --out fails now, not after the replay and the training.
-      await prepareOutputFolder(o.out);
+      await checkOutputFolder(o.out, trainOutputSpec());
       const report = (s: string): void => void (o.progress && process.stderr.write(`mia train: ${s}\n`));
       const started = performance.now();
       const rows = new TrainingRows(DEFAULT_SIGNAL_ENGINE_CONFIG.baseTimeframe);
@@ -115,10 +124,11 @@ export function trainCommand(program: Command): void {
           { samples: y.length, bars: rows.baseBars });
       }
       const createdAt = o.createdAt ?? new Date(lastNs !== undefined ? nsToMs(lastNs) : 0).toISOString();
-      const r = await trainAndExport(x, y, o.out, {
+      // Written into a staging folder and renamed into place whole (src/common/atomic-output.ts).
+      const r = await writeOutputFolder(o.out, trainOutputSpec(), (staging) => trainAndExport(x, y, staging.dir, {
         folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, inputSha256, threshold: o.threshold,
         featureMeaning: trainingMeaning(o.tickSize), onStage: (s) => report(s),
-      });
+      }));
       for (const m of r.manifest.models) {
         const p = r.evaluation[m.name as ModelName].pooled;
         process.stdout.write(

@@ -74,15 +74,16 @@ export function copyOptions(format: ExportFormat): string {
 
 /**
  * Writes a table's rows in [from, to) to `out` in `format`, in session and time order; returns the row count.
- * DuckDB writes the file itself (COPY), so a large export streams without holding the rows in memory here.
+ * DuckDB writes the file itself (COPY), so a large export streams without holding the rows in memory here. `shownAs`
+ * is the path errors name (the destination, when `out` is the staging file of an all-or-nothing write).
  */
 export async function exportTable(conn: DuckDBConnection, table: RowTable, fromMs: number | undefined, toMs: number | undefined,
-  format: ExportFormat, out: string): Promise<number> {
+  format: ExportFormat, out: string, shownAs = out): Promise<number> {
   const select = `SELECT * FROM ${table} ${timeRange(table, fromMs, toMs)} ORDER BY session_id, ${TIME_COLUMN[table]}`;
   try {
     const r = await conn.runAndReadAll(`COPY (${select}) TO ${sqlText(out)} ${copyOptions(format)}`);
     return Number(r.getRows()[0]?.[0] ?? 0);
   } catch (e) {
-    throw new MiaError(ErrorCode.JOURNAL_QUERY, `${out}: cannot export ${table} (${(e as Error).message})`, { file: out });
+    throw new MiaError(ErrorCode.JOURNAL_QUERY, `${shownAs}: cannot export ${table} (${(e as Error).message.replaceAll(out, shownAs)})`, { file: shownAs });
   }
 }

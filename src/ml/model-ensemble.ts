@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { configError, ErrorCode, type MiaError } from '../common/errors.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import { composeEnsemble } from './ensemble-graph.js';
 import { meaningMismatch, type FeatureMeaning } from './feature-meaning.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, MODEL_NAMES, sha256, type ModelManifest } from './model-manifest.js';
+import { MANIFEST_FILE, MODEL_NAMES, sha256, type ModelManifest } from './model-manifest.js';
+import { badModels, MODEL_DIR_LIMITS, parseManifest, readModelFile } from './model-files.js';
 import type { ModelWarning } from './model-warnings.js';
 import { SyncOnnxSession } from './onnx-session.js';
 
@@ -57,18 +56,14 @@ export class ModelEnsemble {
     this.hashes = manifest.models.map((m) => m.sha256) as [string, string, string];
   }
 
-  /** Reads and checks `dir/manifest.json` and the three models, and opens one session over the three. */
+  /**
+   * Reads and checks `dir/manifest.json` and the three models, and opens one session over the three. Whatever the
+   * directory holds, the outcome is the ensemble or one coded error (model-files.ts has the shapes and limits).
+   */
   static async load(dir: string, opts: { threshold?: number } = {}): Promise<ModelEnsemble> {
-    let text: string;
-    try {
-      text = await readFile(join(dir, MANIFEST_FILE), 'utf8');
-    } catch (e) {
-      throw configError(ErrorCode.INPUT_UNREADABLE, `${join(dir, MANIFEST_FILE)}: ${(e as Error).message}`, { dir });
-    }
-    const manifest = JSON.parse(text) as ModelManifest;
-    const bad = (reason: string): Error => configError(ErrorCode.BAD_CONFIG, `models directory ${dir}: ${reason}`, { dir });
-    if (manifest.format !== MANIFEST_FORMAT || manifest.version !== MANIFEST_VERSION) throw bad(`not a ${MANIFEST_FORMAT} v${MANIFEST_VERSION} manifest`);
-    if (JSON.stringify(manifest.features) !== JSON.stringify(FEATURE_NAMES)) throw bad(`feature order ${manifest.features.join(',')} is not the engine's`);
+    const manifest = parseManifest(dir, (await readModelFile(dir, MANIFEST_FILE, MODEL_DIR_LIMITS.manifestBytes)).toString('utf8'));
+    const bad = (reason: string): Error => badModels(dir, reason);
+    if (JSON.stringify(manifest.features) !== JSON.stringify(FEATURE_NAMES)) throw bad(`feature order ${JSON.stringify(manifest.features).slice(0, 300)} is not the engine's`);
     if (manifest.models.map((m) => m.name).join() !== MODEL_NAMES.join()) throw bad(`models must be ${MODEL_NAMES.join(', ')} in that order`);
     const threshold = opts.threshold ?? manifest.threshold;
     if (!(threshold >= 0 && threshold <= 1)) throw bad(`threshold ${threshold} is not in [0, 1]`);
@@ -77,9 +72,7 @@ export class ModelEnsemble {
     }
     const models: { name: string; bytes: Uint8Array }[] = [];
     for (const m of manifest.models) {
-      const bytes = await readFile(join(dir, m.file)).catch((e: Error) => {
-        throw configError(ErrorCode.INPUT_UNREADABLE, `${join(dir, m.file)}: ${e.message}`, { dir });
-      });
+      const bytes = await readModelFile(dir, m.file, MODEL_DIR_LIMITS.modelBytes);
       if (sha256(bytes) !== m.sha256) throw bad(`${m.file} does not match its sha256 in the manifest`);
       models.push({ name: m.name, bytes });
     }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeBacktestOutputs } from '../../src/backtest/backtest-output.js';
+import { verifyOutputFolder } from '../../src/common/atomic-output.js';
 import { runBacktest, type BacktestOptions, type BacktestResult } from '../../src/backtest/backtest-runner.js';
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../../src/signals/battle-navale.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
@@ -90,8 +91,10 @@ describe.skipIf(!HAVE_DATA)('backtest files on the ESH4 trades (Databento)', () 
     const out = join(scratch, 'parquet');
     const files = await writeBacktestOutputs(out, options, result, null);
     expect(files.parquet).toBe(join(out, 'trades.parquet'));
-    // The write check's file is gone.
-    expect((await readdir(out)).sort()).toEqual(['metrics.json', 'trades.csv', 'trades.parquet']);
+    // The files and their completion marker, nothing else (no write check, no staging folder beside it).
+    expect((await readdir(out)).sort()).toEqual(['_COMPLETE', 'metrics.json', 'trades.csv', 'trades.parquet']);
+    expect((await verifyOutputFolder(out)).ok).toBe(true);
+    expect((await readdir(scratch)).filter((n) => n.startsWith('.mia-'))).toEqual([]);
     const csv = (await readFile(files.trades, 'utf8')).trim().split('\n');
     const header = csv[0]!.split(',');
     const rows = csv.slice(1).map((l) => l.split(','));
@@ -131,12 +134,25 @@ describe.skipIf(!HAVE_DATA)('backtest files on the ESH4 trades (Databento)', () 
     }
   });
 
-  test('a file that cannot be written after the run names that file', async () => {
+  test('a folder holding anything but a previous output is refused, named, and left as it was', async () => {
     const out = join(scratch, 'blocked');
-    // A folder where metrics.json should go: the folder is writable, that one file is not.
+    // A folder where metrics.json should go, and a file of the user's: neither is an output of mia backtest.
     await mkdir(join(out, 'metrics.json'), { recursive: true });
+    await writeFile(join(out, 'notes.txt'), 'mine');
     const failed = writeBacktestOutputs(out, options, result, null);
-    await expect(failed).rejects.toMatchObject({ code: 'MIA_ERR_OUTPUT_UNWRITABLE', details: { file: join(out, 'metrics.json') } });
-    await expect(failed).rejects.toThrow(join(out, 'metrics.json'));
+    await expect(failed).rejects.toMatchObject({ code: 'MIA_ERR_OUTPUT_UNWRITABLE', details: { file: out } });
+    await expect(failed).rejects.toThrow(/not an output of mia backtest \(metrics\.json, notes\.txt\)/);
+    expect((await readdir(out)).sort()).toEqual(['metrics.json', 'notes.txt']);
+  });
+
+  test('a previous output is replaced whole by the next run', async () => {
+    const out = join(scratch, 'replaced');
+    await writeBacktestOutputs(out, options, result, null);
+    const before = await readFile(join(out, 'metrics.json'), 'utf8');
+    const other = { ...result, trades: result.trades.slice(0, 1) };
+    await writeBacktestOutputs(out, options, other, null);
+    expect(await readFile(join(out, 'metrics.json'), 'utf8')).toBe(before); // metrics hold the run's result, not its trades list
+    expect((await readFile(join(out, 'trades.csv'), 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect((await verifyOutputFolder(out)).ok).toBe(true);
   });
 });

@@ -34,8 +34,8 @@ describe.skipIf(!HAVE_DATA)('mia backtest on the ESH4 trades (Databento)', () =>
   test('writes trades (CSV, Parquet) and metrics; two runs give identical bytes', async () => {
     const a = await backtest(args);
     const b = await backtest(args);
-    expect((await readdir(a)).sort()).toEqual(['metrics.json', 'trades.csv', 'trades.parquet']);
-    for (const f of ['trades.csv', 'trades.parquet', 'metrics.json']) {
+    expect((await readdir(a)).sort()).toEqual(['_COMPLETE', 'metrics.json', 'trades.csv', 'trades.parquet']);
+    for (const f of ['trades.csv', 'trades.parquet', 'metrics.json', '_COMPLETE']) {
       expect(Buffer.compare(await readFile(join(a, f)), await readFile(join(b, f))), f).toBe(0);
     }
     const csv = (await readFile(join(a, 'trades.csv'), 'utf8')).trim().split('\n');
