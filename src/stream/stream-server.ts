@@ -5,6 +5,7 @@ import { configError, ErrorCode, isMiaError, StreamClose } from '../common/error
 import { decodeFrame } from '../protocol/frame-decoder.js';
 import type { SessionAnchor } from '../model/bar-features.js';
 import { BarHistory } from './bar-history.js';
+import { CloseLog } from './close-log.js';
 import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
 import { parseControl, partitionTopics } from '../protocol/control-protocol.js';
@@ -41,7 +42,16 @@ export interface MetricsPage {
 interface Conn {
   sub: Subscriber | undefined;
   format: Format;
+  /** Peer address, read at the upgrade (a closed socket must not be touched). */
+  remote: string;
 }
+
+/**
+ * The most uWS reads of one incoming message. Up to it, a control message over `--max-message-bytes` gets a 1009
+ * close frame; past it uWS cuts the connection without one (the client sees 1006). Bounded so that a connection
+ * holds at most this much of a half-received message.
+ */
+export const READ_LIMIT_BYTES = 1024 * 1024;
 
 /** The latest snapshot frame of a symbol for GET /snapshot: one buffer per symbol, grown when a frame outgrows it. */
 interface LatestFrame {
@@ -66,6 +76,7 @@ export class StreamServer {
   private readonly history: BarHistory;
   private readonly site: StaticSite;
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
+  private readonly closeLog: CloseLog;
   private listenSocket: uWS.us_listen_socket | undefined;
   private health: HealthSource | undefined;
   private metrics: MetricsPage | undefined;
@@ -83,6 +94,7 @@ export class StreamServer {
     }
     this.o = o;
     this.log = log;
+    this.closeLog = new CloseLog(log.child({ stage: 'stream' }));
     this.app = uWS.App();
     this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes });
     this.history = new BarHistory(o.session);
@@ -199,7 +211,9 @@ export class StreamServer {
   /** Closes every socket with 1001 (StreamClose.SHUTTING_DOWN) and stops listening. */
   close(): void {
     const { code, reason } = StreamClose.SHUTTING_DOWN;
+    this.closeLog.shuttingDown = true;
     for (const ws of [...this.sockets]) ws.end(code, reason);
+    this.closeLog.flush();
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
     // HTTP keep-alive connections (a dashboard polling /health) would keep the process serving stale answers
@@ -213,7 +227,7 @@ export class StreamServer {
     this.app.ws<Conn>('/stream', {
       // Larger than our own limit, so an oversized control message reaches the handler and gets a proper
       // 1009 close frame; past this, uWS drops the connection without one.
-      maxPayloadLength: Math.max(64 * 1024, 2 * o.maxMessageBytes),
+      maxPayloadLength: Math.max(READ_LIMIT_BYTES, 2 * o.maxMessageBytes),
       // uWS skips a socket past maxBackpressure without telling: keep it above our own hard limit.
       maxBackpressure: o.hardLimitBytes * 2,
       closeOnBackpressureLimit: 0,
@@ -225,7 +239,8 @@ export class StreamServer {
           res.writeStatus('400 Bad Request').end(`format must be binary or json, not "${f}"`);
           return;
         }
-        res.upgrade<Conn>({ sub: undefined, format: f === 'json' ? 'json' : 'binary' }, req.getHeader('sec-websocket-key'),
+        const remote = Buffer.from(res.getRemoteAddressAsText()).toString();
+        res.upgrade<Conn>({ sub: undefined, format: f === 'json' ? 'json' : 'binary', remote }, req.getHeader('sec-websocket-key'),
           req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
       },
       open: (ws) => {
@@ -239,10 +254,17 @@ export class StreamServer {
         const s = ws.getUserData().sub;
         if (s) this.fanout.drained(s);
       },
-      close: (ws) => {
-        const s = ws.getUserData().sub;
-        if (s) this.fanout.remove(s);
+      close: (ws, code, message) => {
+        const c = ws.getUserData();
+        const dropped = c.sub?.endPending === true;
+        if (c.sub) this.fanout.remove(c.sub);
         this.sockets.delete(ws);
+        // uWS reports a connection it cut (message past the read limit, idle timeout) as 1006.
+        const reason = Buffer.from(message).toString();
+        const detail = code !== 1006 ? undefined
+          : dropped ? 'slow consumer: the client never read its close frame'
+            : reason === '' ? 'connection lost or idle timeout' : reason;
+        this.closeLog.closed(c, code, reason, detail);
       },
     });
     this.app.get('/health', (res) => {
@@ -252,7 +274,10 @@ export class StreamServer {
       }
       const h = this.health();
       this.json(res, '200 OK', {
-        ...h, server: { subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes },
+        ...h, server: {
+          subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
+          closes: this.closeLog.byCode,
+        },
       });
     });
     this.app.get('/metrics', (res) => this.metricsRoute(res));

@@ -126,12 +126,31 @@ describe('SubscriberFanout', () => {
     const [slow, sub] = add();
     slow.buffered = 2000;
     fan.sweep();
-    for (let i = 0; i < 40 && !slow.ended; i++) fan.publish('snapshot.ES', frame(i), () => '');
-    expect(slow.ended).toEqual({ code: 4001, reason: StreamClose.SLOW_CONSUMER.reason });
+    for (let i = 0; i < 40 && fan.closedSlow === 0; i++) fan.publish('snapshot.ES', frame(i), () => '');
     expect(fan.closedSlow).toBe(1);
+    expect(sub.closed).toBe(true);
     expect(sub.pending.size).toBe(0);
     // 2000 buffered + 31 missed frames of 100 bytes pass 5000: the 32nd publish replaced the 31st.
     expect(sub.missedBytes).toBe(3100);
+    // The close frame would queue behind 2000 unsent bytes of a client not reading: it goes once it reads.
+    expect(slow.ended).toBeUndefined();
+    fan.publish('snapshot.ES', frame(99), () => '');
+    expect(sub.pending.size).toBe(0);
+    slow.buffered = 1900;
+    fan.drained(sub);
+    expect(slow.ended).toEqual({ code: 4001, reason: StreamClose.SLOW_CONSUMER.reason });
+    expect(slow.sent).toEqual([]);
+  });
+
+  test('past the hard limit with little unsent (missed bytes mostly) it is closed at once', () => {
+    const { fan, add } = setup(1000, 5000);
+    const [slow, sub] = add();
+    slow.buffered = 1001;
+    fan.sweep();
+    slow.buffered = 400;
+    for (let i = 0; i < 60 && fan.closedSlow === 0; i++) fan.publish('snapshot.ES', frame(i), () => '');
+    expect(slow.ended).toEqual({ code: 4001, reason: StreamClose.SLOW_CONSUMER.reason });
+    expect(sub.endPending).toBe(false);
   });
 
   test('unsubscribe drops the topic from the hub and from the conflated queue', () => {

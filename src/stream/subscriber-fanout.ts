@@ -34,6 +34,11 @@ export class Subscriber {
   /** Conflated: off the native fast path, latest frame per topic waiting for the socket to drain. */
   slow = false;
   closed = false;
+  /**
+   * Closed past the hard limit, its 4001 close frame not yet handed to the socket: it goes once the client reads
+   * again (drained), because uWS drops a socket 16 s after end() if it has not drained, close frame unsent (1006).
+   */
+  endPending = false;
   readonly pending = new Map<string, Uint8Array | string>();
   /** Bytes of frames missed (conflated away) since it fell behind. */
   missedBytes = 0;
@@ -63,6 +68,8 @@ export class SubscriberFanout {
   private readonly limits: FanoutLimits;
   private readonly all = new Set<Subscriber>();
   private readonly slow = new Set<Subscriber>();
+  /** Closed past the hard limit, waiting for the client to read before their close frame is sent. */
+  private readonly ending = new Set<Subscriber>();
   /** Hub topic names per topic, built once (publish runs per frame). */
   private readonly hubTopics = new Map<string, HubTopics>();
   private sweepScheduled = false;
@@ -102,8 +109,10 @@ export class SubscriberFanout {
   /** Forgets a closed connection (uWS: after close, the socket must not be touched). */
   remove(s: Subscriber): void {
     s.closed = true;
+    s.endPending = false;
     this.all.delete(s);
     this.slow.delete(s);
+    this.ending.delete(s);
   }
 
   subscribe(s: Subscriber, topics: readonly string[]): void {
@@ -146,6 +155,10 @@ export class SubscriberFanout {
 
   /** The socket of `s` drained some: send its latest frames and bring it back to the fast path if it keeps up. */
   drained(s: Subscriber): void {
+    if (s.endPending) {
+      this.endSlow(s);
+      return;
+    }
     if (!s.slow || s.closed) return;
     const low = this.limits.softBytes / 2;
     if (s.port.getBufferedAmount() > low) return;
@@ -206,6 +219,18 @@ export class SubscriberFanout {
     s.closed = true;
     this.slow.delete(s);
     s.pending.clear();
+    // The close frame queues behind the unsent bytes: with little unsent it goes now, else once the client reads.
+    if (s.port.getBufferedAmount() <= this.limits.softBytes / 2) this.endSlow(s);
+    else {
+      s.endPending = true;
+      this.ending.add(s);
+    }
+  }
+
+  /** Hands the 4001 close frame to the socket of a subscriber closed past the hard limit. */
+  private endSlow(s: Subscriber): void {
+    s.endPending = false;
+    this.ending.delete(s);
     s.port.end(StreamClose.SLOW_CONSUMER.code, StreamClose.SLOW_CONSUMER.reason);
   }
 }
