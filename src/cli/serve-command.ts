@@ -28,6 +28,7 @@ import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
 import { PrometheusMetrics } from '../stream/prometheus-metrics.js';
 import { StreamPublisher } from '../stream/stream-publisher.js';
 import { StreamServer } from '../stream/stream-server.js';
+import { normalOrigin } from '../stream/request-guard.js';
 import { checkReplayTickSize, futureSymbols, nonNegative, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 import { msToNs } from '../model/time.js';
 import { Journal } from '../journal/journal.js';
@@ -81,6 +82,26 @@ interface ServeOptions {
   journal: string;
   journalSnapshotMs: number;
   alerts?: string;
+  allowOrigin: string[];
+  allowHost: string[];
+}
+
+/** A repeatable, comma-separated list option: each use adds its items. */
+function listOf(check: (item: string) => string) {
+  return (text: string, previous: string[]): string[] => [...previous, ...text.split(',').map((x) => x.trim()).filter(Boolean).map(check)];
+}
+
+/** `--allow-origin`: an http(s) origin, `scheme://host[:port]`. */
+function origin(text: string): string {
+  const o = normalOrigin(text);
+  if (o === undefined) throw configError(ErrorCode.BAD_ARGUMENT, `--allow-origin must be an http or https origin such as http://trader.example:3000, got "${text}"`);
+  return o;
+}
+
+/** `--allow-host`: a host name (a port is ignored). */
+function hostArg(text: string): string {
+  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(text)) throw configError(ErrorCode.BAD_ARGUMENT, `--allow-host must be a host name such as mia.local, got "${text}"`);
+  return text;
 }
 
 function speed(text: string): number | 'max' {
@@ -156,6 +177,8 @@ export function serveCommand(program: Command): void {
     .option('--hard-limit-bytes <n>', 'lag in bytes above which a subscriber is closed (4001)', wholeNumber('--hard-limit-bytes'), 4 * 1024 * 1024)
     .option('--max-message-bytes <n>', 'largest control message accepted (larger: close 1009)', wholeNumber('--max-message-bytes'), MAX_CONTROL_BYTES)
     .option('--max-control-per-sec <n>', 'control messages per second before close 1008', wholeNumber('--max-control-per-sec'), 20)
+    .option('--allow-origin <origins>', 'browser pages of these origins may use the stream and the HTTP routes, besides the server\'s own (repeatable or comma-separated, e.g. http://trader.local:3000; docs/stream.md)', listOf(origin), [] as string[])
+    .option('--allow-host <names>', 'Host header names accepted besides IP addresses, localhost and the --host name (repeatable or comma-separated; a guard against DNS rebinding)', listOf(hostArg), [] as string[])
     .option('--ib-host <host>', 'ib: TWS / IB Gateway host (env MIA_IB_HOST; default 127.0.0.1)')
     .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', portNumber('--ib-port', 1))
     .option('--ib-client-id <n>', 'ib: API client id (env MIA_IB_CLIENT_ID; default 0; on 326 the next id is tried)', wholeNumber('--ib-client-id'))
@@ -238,6 +261,7 @@ export function serveCommand(program: Command): void {
       const server = new StreamServer({
         host: o.host, port: o.port, topics, softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
         maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec, session: o.session,
+        allowOrigins: o.allowOrigin, allowHosts: o.allowHost,
       }, log);
       const engine = new SnapshotEngine(source, {
         config: features,

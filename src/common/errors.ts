@@ -88,6 +88,10 @@ export const ErrorCode = {
   JOURNAL_WRITE: 'MIA_ERR_JOURNAL_WRITE',
   /** `mia journal query|export|archive`: the SQL or the request failed (the message has DuckDB's reason). */
   JOURNAL_QUERY: 'MIA_ERR_JOURNAL_QUERY',
+  /** HTTP 403: a request or WebSocket upgrade whose Host is not the server's (DNS rebinding; `--allow-host`). */
+  FORBIDDEN_HOST: 'MIA_ERR_FORBIDDEN_HOST',
+  /** HTTP 403: a request or WebSocket upgrade from a page of another origin (`--allow-origin`). */
+  FORBIDDEN_ORIGIN: 'MIA_ERR_FORBIDDEN_ORIGIN',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -6,11 +6,12 @@ import { decodeFrame } from '../protocol/frame-decoder.js';
 import type { SessionAnchor } from '../model/bar-features.js';
 import { BarHistory } from './bar-history.js';
 import { CloseLog } from './close-log.js';
+import { RequestGuard } from './request-guard.js';
 import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
 import { parseControl, partitionTopics } from '../protocol/control-protocol.js';
 import type { ControlReply, StatusMessage } from '../protocol/messages.js';
-import { defaultWebRoot, StaticSite } from './static-files.js';
+import { defaultWebRoot, StaticSite, type GetRoutes } from './static-files.js';
 import { Subscriber, SubscriberFanout, type Format } from './subscriber-fanout.js';
 
 /** Server settings (docs/stream.md). */
@@ -28,6 +29,10 @@ export interface StreamServerOptions {
   session: SessionAnchor;
   /** The dashboard's built files, served at `/`; default `<package root>/web/dist`. */
   webRoot?: string;
+  /** More Host names than the defaults (`--allow-host`; docs/stream.md "Who may connect"). */
+  allowHosts?: readonly string[];
+  /** More origins than the server's own (`--allow-origin`). */
+  allowOrigins?: readonly string[];
 }
 
 /** What /health adds about the engine (status and stage latencies), supplied by the composition root. */
@@ -77,6 +82,9 @@ export class StreamServer {
   private readonly site: StaticSite;
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
   private readonly closeLog: CloseLog;
+  private readonly guard: RequestGuard;
+  /** When each refusal code was last logged (ms): at most one line per code every 10 s. */
+  private readonly refusalLoggedMs = new Map<string, number>();
   private listenSocket: uWS.us_listen_socket | undefined;
   private health: HealthSource | undefined;
   private metrics: MetricsPage | undefined;
@@ -95,6 +103,7 @@ export class StreamServer {
     this.o = o;
     this.log = log;
     this.closeLog = new CloseLog(log.child({ stage: 'stream' }));
+    this.guard = new RequestGuard({ bindHost: o.host, allowHosts: o.allowHosts ?? [], allowOrigins: o.allowOrigins ?? [] });
     this.app = uWS.App();
     this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes });
     this.history = new BarHistory(o.session);
@@ -234,6 +243,7 @@ export class StreamServer {
       idleTimeout: 120,
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
+        if (!this.admit(res, req)) return;
         const f = req.getQuery('format');
         if (f && f !== 'json' && f !== 'binary') {
           res.writeStatus('400 Bad Request').end(`format must be binary or json, not "${f}"`);
@@ -267,7 +277,8 @@ export class StreamServer {
         this.closeLog.closed(c, code, reason, detail);
       },
     });
-    this.app.get('/health', (res) => {
+    const app = this.guarded();
+    app.get('/health', (res) => {
       if (!this.health) {
         this.json(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
         return;
@@ -276,18 +287,18 @@ export class StreamServer {
       this.json(res, '200 OK', {
         ...h, server: {
           subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
-          closes: this.closeLog.byCode,
+          closes: this.closeLog.byCode, refused: this.refusals(),
         },
       });
     });
-    this.app.get('/metrics', (res) => this.metricsRoute(res));
-    this.app.get('/snapshot/:symbol', (res, req) => {
+    app.get('/metrics', (res) => this.metricsRoute(res));
+    app.get('/snapshot/:symbol', (res, req) => {
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const l = this.latest.get(symbol);
       if (!l) this.json(res, '404 Not Found', { code: ErrorCode.NO_SNAPSHOT, message: `no snapshot of "${symbol}" yet` });
       else this.json(res, '200 OK', decodeFrame(l.buf.subarray(0, l.length)));
     });
-    this.app.get('/bars/:symbol/:timeframe', (res, req) => {
+    app.get('/bars/:symbol/:timeframe', (res, req) => {
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const timeframe = req.getParameter(1) ?? '';
       const topic = `bar.${symbol}.${timeframe}`;
@@ -308,10 +319,40 @@ export class StreamServer {
         },
       );
     });
-    this.site.mount(this.app);
-    this.app.any('/*', (res) => this.json(res, '404 Not Found', {
+    this.site.mount(app);
+    app.any('/*', (res) => this.json(res, '404 Not Found', {
       code: ErrorCode.NOT_FOUND, message: 'routes: / (dashboard), /stream (WebSocket), /health, /metrics, /snapshot/<SYMBOL>, /bars/<SYMBOL>/<TF>',
     }));
+  }
+
+  /** The app's route registration with the Host and Origin checks in front of every handler. */
+  private guarded(): GetRoutes & { any: GetRoutes['get'] } {
+    const wrap = (h: (res: uWS.HttpResponse, req: uWS.HttpRequest) => void) => (res: uWS.HttpResponse, req: uWS.HttpRequest): void => {
+      if (this.admit(res, req)) h(res, req);
+    };
+    return {
+      get: (pattern, h) => this.app.get(pattern, wrap(h)),
+      any: (pattern, h) => this.app.any(pattern, wrap(h)),
+    };
+  }
+
+  /** Checks Host and Origin; a refused request is answered 403 with its code (counted, logged at most every 10 s). */
+  private admit(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
+    const refusal = this.guard.check(req.getHeader('host'), req.getHeader('origin'));
+    if (refusal === undefined) return true;
+    const nowMs = performance.now();
+    const last = this.refusalLoggedMs.get(refusal.code);
+    if (last === undefined || nowMs - last >= 10_000) {
+      this.refusalLoggedMs.set(refusal.code, nowMs);
+      this.log.warn({ code: refusal.code, detail: refusal.message, refused: this.refusals() }, 'Request refused');
+    }
+    this.json(res, '403 Forbidden', refusal);
+    return false;
+  }
+
+  /** Requests refused since start, by reason (/health → server.refused). */
+  refusals(): { host: number; origin: number } {
+    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin };
   }
 
   /** GET /metrics: the text is made over a promise (prom-client's registry); a client gone meanwhile gets nothing. */
