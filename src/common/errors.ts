@@ -92,6 +92,8 @@ export const ErrorCode = {
   FORBIDDEN_HOST: 'MIA_ERR_FORBIDDEN_HOST',
   /** HTTP 403: a request or WebSocket upgrade from a page of another origin (`--allow-origin`). */
   FORBIDDEN_ORIGIN: 'MIA_ERR_FORBIDDEN_ORIGIN',
+  /** HTTP 401: a token is configured (`--auth-token-file`, `MIA_AUTH_TOKEN`) and the request does not carry it. */
+  UNAUTHORIZED: 'MIA_ERR_UNAUTHORIZED',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -7,6 +7,7 @@ import type { SessionAnchor } from '../model/bar-features.js';
 import { BarHistory } from './bar-history.js';
 import { CloseLog } from './close-log.js';
 import { RequestGuard } from './request-guard.js';
+import { BearerAuth, isLoopback, redactSecrets } from './bearer-auth.js';
 import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
 import { parseControl, partitionTopics } from '../protocol/control-protocol.js';
@@ -33,10 +34,12 @@ export interface StreamServerOptions {
   allowHosts?: readonly string[];
   /** More origins than the server's own (`--allow-origin`). */
   allowOrigins?: readonly string[];
+  /** The bearer token every data route and the stream require (`--auth-token-file`, `MIA_AUTH_TOKEN`); none by default. */
+  authToken?: string;
 }
 
 /** What /health adds about the engine (status and stage latencies), supplied by the composition root. */
-export type HealthSource = () => { status: Omit<StatusMessage, 'type' | 'topic'>; stages: unknown };
+export type HealthSource = () => { status: Omit<StatusMessage, 'type' | 'topic'>; stages: unknown; source?: unknown };
 
 /** What GET /metrics serves: the exposition text, made at request time (PrometheusMetrics). */
 export interface MetricsPage {
@@ -83,6 +86,9 @@ export class StreamServer {
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
   private readonly closeLog: CloseLog;
   private readonly guard: RequestGuard;
+  private readonly auth: BearerAuth;
+  /** Requests refused for want of the token. */
+  private refusedUnauthorized = 0;
   /** When each refusal code was last logged (ms): at most one line per code every 10 s. */
   private readonly refusalLoggedMs = new Map<string, number>();
   private listenSocket: uWS.us_listen_socket | undefined;
@@ -103,6 +109,7 @@ export class StreamServer {
     this.o = o;
     this.log = log;
     this.closeLog = new CloseLog(log.child({ stage: 'stream' }));
+    this.auth = new BearerAuth(o.authToken);
     this.guard = new RequestGuard({ bindHost: o.host, allowHosts: o.allowHosts ?? [], allowOrigins: o.allowOrigins ?? [] });
     this.app = uWS.App();
     this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes });
@@ -243,7 +250,7 @@ export class StreamServer {
       idleTimeout: 120,
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
-        if (!this.admit(res, req)) return;
+        if (!this.admit(res, req) || !this.authorized(res, req)) return;
         const f = req.getQuery('format');
         if (f && f !== 'json' && f !== 'binary') {
           res.writeStatus('400 Bad Request').end(`format must be binary or json, not "${f}"`);
@@ -278,12 +285,21 @@ export class StreamServer {
       },
     });
     const app = this.guarded();
-    app.get('/health', (res) => {
+    app.get('/health', (res, req) => {
+      // Without the token a configured token asks for, /health is liveness only; the account and the gateway
+      // show only with the token, or with no token configured only to loopback peers.
+      const carries = this.auth.carries(req.getHeader('authorization'), req.getQuery('token'));
+      const privileged = this.auth.required ? carries : isLoopback(Buffer.from(res.getRemoteAddressAsText()).toString());
       if (!this.health) {
         this.json(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
         return;
       }
-      const h = this.health();
+      if (this.auth.required && !carries) {
+        this.json(res, '200 OK', { live: true });
+        return;
+      }
+      const full = this.health();
+      const h = privileged ? full : { ...full, ...('source' in full ? { source: redactSecrets(full.source) } : {}), status: { ...full.status, sourceDetail: redactSecrets(full.status.sourceDetail) } };
       this.json(res, '200 OK', {
         ...h, server: {
           subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
@@ -291,14 +307,18 @@ export class StreamServer {
         },
       });
     });
-    app.get('/metrics', (res) => this.metricsRoute(res));
+    app.get('/metrics', (res, req) => {
+      if (this.authorized(res, req)) this.metricsRoute(res);
+    });
     app.get('/snapshot/:symbol', (res, req) => {
+      if (!this.authorized(res, req)) return;
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const l = this.latest.get(symbol);
       if (!l) this.json(res, '404 Not Found', { code: ErrorCode.NO_SNAPSHOT, message: `no snapshot of "${symbol}" yet` });
       else this.json(res, '200 OK', decodeFrame(l.buf.subarray(0, l.length)));
     });
     app.get('/bars/:symbol/:timeframe', (res, req) => {
+      if (!this.authorized(res, req)) return;
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const timeframe = req.getParameter(1) ?? '';
       const topic = `bar.${symbol}.${timeframe}`;
@@ -350,9 +370,24 @@ export class StreamServer {
     return false;
   }
 
+  /** True when no token is configured or the request carries it; otherwise answers 401 (counted). */
+  private authorized(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
+    if (!this.auth.required || this.auth.carries(req.getHeader('authorization'), req.getQuery('token'))) return true;
+    this.refusedUnauthorized++;
+    const nowMs = performance.now();
+    const last = this.refusalLoggedMs.get(ErrorCode.UNAUTHORIZED);
+    if (last === undefined || nowMs - last >= 10_000) {
+      this.refusalLoggedMs.set(ErrorCode.UNAUTHORIZED, nowMs);
+      this.log.warn({ code: ErrorCode.UNAUTHORIZED, refused: this.refusals() }, 'Request refused');
+    }
+    res.cork(() => res.writeStatus('401 Unauthorized').writeHeader('www-authenticate', 'Bearer').writeHeader('content-type', 'application/json')
+      .end(JSON.stringify({ code: ErrorCode.UNAUTHORIZED, message: 'this server needs its token: Authorization: Bearer <token>, or ?token=<token>' })));
+    return false;
+  }
+
   /** Requests refused since start, by reason (/health → server.refused). */
-  refusals(): { host: number; origin: number } {
-    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin };
+  refusals(): { host: number; origin: number; unauthorized: number } {
+    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin, unauthorized: this.refusedUnauthorized };
   }
 
   /** GET /metrics: the text is made over a promise (prom-client's registry); a client gone meanwhile gets nothing. */

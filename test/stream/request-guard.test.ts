@@ -81,7 +81,7 @@ describe('Origin check', () => {
     expect(await upgrade(port, { origin: `http://localhost:${port}`, host: `localhost:${port}` })).toBe('open');
     expect(await upgrade(port, {})).toBe('open');
     expect(await upgrade(port, { origin: 'http://trader.example:3000' })).toBe('open');
-    const health = JSON.parse((await get(port, '/health', {})).body) as { server: { refused: { host: number; origin: number } } };
-    expect(health.server.refused).toEqual({ host: 0, origin: 4 });
+    const health = JSON.parse((await get(port, '/health', {})).body) as { server: { refused: { host: number; origin: number; unauthorized: number } } };
+    expect(health.server.refused).toEqual({ host: 0, origin: 4, unauthorized: 0 });
   });
 });
