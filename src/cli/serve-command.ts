@@ -86,6 +86,8 @@ interface ServeOptions {
   allowOrigin: string[];
   allowHost: string[];
   authTokenFile?: string;
+  maxConnections: number;
+  maxSlowBytes: number;
 }
 
 /**
@@ -205,6 +207,8 @@ export function serveCommand(program: Command): void {
     .option('--allow-origin <origins>', 'browser pages of these origins may use the stream and the HTTP routes, besides the server\'s own (repeatable or comma-separated, e.g. http://trader.local:3000; docs/stream.md)', listOf(origin), [] as string[])
     .option('--allow-host <names>', 'Host header names accepted besides IP addresses, localhost and the --host name (repeatable or comma-separated; a guard against DNS rebinding)', listOf(hostArg), [] as string[])
     .option('--auth-token-file <file>', 'require this bearer token (the file\'s first line, 16 to 512 printable characters) on the stream and every data route: Authorization: Bearer or ?token=; the dashboard as http://HOST:PORT/#token=TOKEN (default: env MIA_AUTH_TOKEN, else no token; docs/stream.md)')
+    .option('--max-connections <n>', 'most open WebSockets; more: HTTP 503 on the upgrade', wholeNumber('--max-connections'), 1000)
+    .option('--max-slow-bytes <n>', 'unsent bytes of all slow subscribers together above which the slowest is closed (4001)', wholeNumber('--max-slow-bytes'), 256 * 1024 * 1024)
     .option('--ib-host <host>', 'ib: TWS / IB Gateway host (env MIA_IB_HOST; default 127.0.0.1)')
     .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', portNumber('--ib-port', 1))
     .option('--ib-client-id <n>', 'ib: API client id (env MIA_IB_CLIENT_ID; default 0; on 326 the next id is tried)', wholeNumber('--ib-client-id'))
@@ -288,7 +292,7 @@ export function serveCommand(program: Command): void {
       const server = new StreamServer({
         host: o.host, port: o.port, topics, softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
         maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec, session: o.session,
-        allowOrigins: o.allowOrigin, allowHosts: o.allowHost, ...(token !== undefined ? { authToken: token } : {}),
+        allowOrigins: o.allowOrigin, allowHosts: o.allowHost, maxConnections: o.maxConnections, totalSlowBytes: o.maxSlowBytes, ...(token !== undefined ? { authToken: token } : {}),
       }, log);
       const engine = new SnapshotEngine(source, {
         config: features,

@@ -94,6 +94,8 @@ export const ErrorCode = {
   FORBIDDEN_ORIGIN: 'MIA_ERR_FORBIDDEN_ORIGIN',
   /** HTTP 401: a token is configured (`--auth-token-file`, `MIA_AUTH_TOKEN`) and the request does not carry it. */
   UNAUTHORIZED: 'MIA_ERR_UNAUTHORIZED',
+  /** HTTP 503 on the WebSocket upgrade: the server already holds `--max-connections` connections. */
+  TOO_MANY_CONNECTIONS: 'MIA_ERR_TOO_MANY_CONNECTIONS',
 } as const;
 
 /** One of the catalogue's codes. */

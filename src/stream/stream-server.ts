@@ -34,6 +34,10 @@ export interface StreamServerOptions {
   allowHosts?: readonly string[];
   /** More origins than the server's own (`--allow-origin`). */
   allowOrigins?: readonly string[];
+  /** Most open WebSockets; an upgrade beyond is 503 MIA_ERR_TOO_MANY_CONNECTIONS (`--max-connections`; default 1000). */
+  maxConnections?: number;
+  /** Cap on the unsent bytes of all slow subscribers together (`--max-slow-bytes`; default 256 MiB). */
+  totalSlowBytes?: number;
   /** The bearer token every data route and the stream require (`--auth-token-file`, `MIA_AUTH_TOKEN`); none by default. */
   authToken?: string;
 }
@@ -89,6 +93,8 @@ export class StreamServer {
   private readonly auth: BearerAuth;
   /** Requests refused for want of the token. */
   private refusedUnauthorized = 0;
+  /** WebSocket upgrades refused past `maxConnections`. */
+  private refusedConnections = 0;
   /** When each refusal code was last logged (ms): at most one line per code every 10 s. */
   private readonly refusalLoggedMs = new Map<string, number>();
   private listenSocket: uWS.us_listen_socket | undefined;
@@ -112,7 +118,7 @@ export class StreamServer {
     this.auth = new BearerAuth(o.authToken);
     this.guard = new RequestGuard({ bindHost: o.host, allowHosts: o.allowHosts ?? [], allowOrigins: o.allowOrigins ?? [] });
     this.app = uWS.App();
-    this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes });
+    this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes, totalSlowBytes: o.totalSlowBytes ?? 256 * 1024 * 1024 });
     this.history = new BarHistory(o.session);
     this.site = new StaticSite(o.webRoot ?? defaultWebRoot());
     this.routes();
@@ -251,6 +257,11 @@ export class StreamServer {
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
         if (!this.admit(res, req) || !this.authorized(res, req)) return;
+        if (this.sockets.size >= (o.maxConnections ?? 1000)) {
+          this.refusedConnections++;
+          this.json(res, '503 Service Unavailable', { code: ErrorCode.TOO_MANY_CONNECTIONS, message: `the server holds its most connections (${o.maxConnections ?? 1000}, --max-connections)` });
+          return;
+        }
         const f = req.getQuery('format');
         if (f && f !== 'json' && f !== 'binary') {
           res.writeStatus('400 Bad Request').end(`format must be binary or json, not "${f}"`);
@@ -303,7 +314,8 @@ export class StreamServer {
       this.json(res, '200 OK', {
         ...h, server: {
           subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
-          closes: this.closeLog.byCode, refused: this.refusals(),
+          closes: this.closeLog.byCode, refused: this.refusals(), connections: this.sockets.size, maxConnections: o.maxConnections ?? 1000,
+          slowBytes: this.fanout.slowBytes(), closedOverTotal: this.fanout.closedOverTotal,
         },
       });
     });
@@ -386,8 +398,8 @@ export class StreamServer {
   }
 
   /** Requests refused since start, by reason (/health → server.refused). */
-  refusals(): { host: number; origin: number; unauthorized: number } {
-    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin, unauthorized: this.refusedUnauthorized };
+  refusals(): { host: number; origin: number; unauthorized: number; connections: number } {
+    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin, unauthorized: this.refusedUnauthorized, connections: this.refusedConnections };
   }
 
   /** GET /metrics: the text is made over a promise (prom-client's registry); a client gone meanwhile gets nothing. */

@@ -163,4 +163,22 @@ describe('SubscriberFanout', () => {
     fan.publish('snapshot.NQ', frame(1), () => '');
     expect(sub.pending.size).toBe(0);
   });
+
+  test('past the total cap of slow bytes the slowest subscribers are closed with 4001 at once until the rest fit', () => {
+    const hub = new StubHub();
+    const fan = new SubscriberFanout(hub, { softBytes: 1000, hardBytes: 1_000_000, totalSlowBytes: 5000 });
+    const subs = [1500, 3000, 2000].map((b) => {
+      const sock = new StubSocket();
+      hub.sockets.push(sock);
+      const sub = new Subscriber(sock, 'binary');
+      fan.add(sub);
+      fan.subscribe(sub, ['snapshot.ES']);
+      sock.buffered = b;
+      return [sock, sub] as const;
+    });
+    fan.sweep();
+    // 6500 > 5000: the 3000-byte one goes; 3500 fit.
+    expect(subs.map(([sock]) => sock.ended?.code)).toEqual([undefined, 4001, undefined]);
+    expect([fan.closedSlow, fan.closedOverTotal, fan.slowBytes()]).toEqual([1, 1, 3500]);
+  });
 });

@@ -24,6 +24,11 @@ export interface FanoutLimits {
   softBytes: number;
   /** Lag in bytes (unsent plus missed since falling behind) above which it is closed with 4001 (StreamClose.SLOW_CONSUMER). */
   hardBytes: number;
+  /**
+   * Unsent bytes of all slow subscribers together (conflated or closing) above which the slowest is closed with
+   * 4001 at once, whatever its own lag: many paused consumers cannot add up to unbounded memory. Default: no cap.
+   */
+  totalSlowBytes?: number;
 }
 
 /** One connection's subscription state. */
@@ -75,8 +80,10 @@ export class SubscriberFanout {
   private sweepScheduled = false;
   /** Frames replaced in a slow subscriber's queue by a newer one of the same topic. */
   conflated = 0;
-  /** Subscribers closed past the hard limit. */
+  /** Subscribers closed past the hard limit or the total cap. */
   closedSlow = 0;
+  /** Of those, closed because the slow subscribers together passed `totalSlowBytes`. */
+  closedOverTotal = 0;
 
   constructor(hub: PublishHub, limits: FanoutLimits) {
     this.hub = hub;
@@ -191,7 +198,7 @@ export class SubscriberFanout {
     });
   }
 
-  /** Takes subscribers past the soft limit off the fast path (exposed for tests). */
+  /** Takes subscribers past the soft limit off the fast path, then holds the slow ones to the total cap (exposed for tests). */
   sweep(): void {
     for (const s of this.all) {
       if (s.slow || s.closed) continue;
@@ -200,6 +207,42 @@ export class SubscriberFanout {
       this.slow.add(s);
       for (const t of s.topics) s.port.unsubscribe(this.hubTopic(t, s.format));
       this.checkHard(s);
+    }
+    this.capTotal();
+  }
+
+  /** Unsent bytes of the slow subscribers, conflated or closing (/health → server.slowBytes). */
+  slowBytes(): number {
+    let total = 0;
+    for (const s of this.slow) total += s.port.getBufferedAmount();
+    for (const s of this.ending) total += s.port.getBufferedAmount();
+    return total;
+  }
+
+  /** Past the total cap, closes the slowest (most unsent) until the rest fit. */
+  private capTotal(): void {
+    const cap = this.limits.totalSlowBytes;
+    if (cap === undefined || this.slow.size + this.ending.size === 0) return;
+    let total = this.slowBytes();
+    while (total > cap) {
+      let worst: Subscriber | undefined;
+      let most = -1;
+      for (const set of [this.slow, this.ending]) {
+        for (const s of set) {
+          const b = s.port.getBufferedAmount();
+          if (b > most) [worst, most] = [s, b];
+        }
+      }
+      if (worst === undefined) return;
+      if (!worst.endPending) {
+        this.closedSlow++;
+        worst.closed = true;
+        this.slow.delete(worst);
+        worst.pending.clear();
+      }
+      this.closedOverTotal++;
+      this.endSlow(worst);
+      total -= most;
     }
   }
 

@@ -82,6 +82,6 @@ describe('Origin check', () => {
     expect(await upgrade(port, {})).toBe('open');
     expect(await upgrade(port, { origin: 'http://trader.example:3000' })).toBe('open');
     const health = JSON.parse((await get(port, '/health', {})).body) as { server: { refused: { host: number; origin: number; unauthorized: number } } };
-    expect(health.server.refused).toEqual({ host: 0, origin: 4, unauthorized: 0 });
+    expect(health.server.refused).toEqual({ host: 0, origin: 4, unauthorized: 0, connections: 0 });
   });
 });

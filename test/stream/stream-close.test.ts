@@ -74,4 +74,17 @@ describe('close codes', () => {
     expect(await c.closed).toEqual({ code: 4001, reason: StreamClose.SLOW_CONSUMER.reason });
     expect(await closes(port)).toEqual({ 4001: 1 });
   }, 60_000);
+
+  test('past --max-connections an upgrade is 503 TOO_MANY_CONNECTIONS and counted; a freed slot is taken again', async () => {
+    const { port } = await start({ maxConnections: 3 });
+    const held = await Promise.all([open(port), open(port), open(port)]);
+    await expect(open(port)).rejects.toThrow('refused');
+    const h = await (await fetch(`http://127.0.0.1:${port}/health`)).json() as { server: { refused: { connections: number }; connections: number } };
+    expect([h.server.refused.connections, h.server.connections]).toEqual([1, 3]);
+    held[0]!.ws.close();
+    await held[0]!.closed;
+    await sleep(50);
+    const again = await open(port);
+    again.ws.close();
+  });
 });
