@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { IbSource } from '../adapters/ib/ib-source.js';
@@ -28,6 +29,7 @@ import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
 import { PrometheusMetrics } from '../stream/prometheus-metrics.js';
 import { StreamPublisher } from '../stream/stream-publisher.js';
 import { StreamServer } from '../stream/stream-server.js';
+import { normalOrigin } from '../stream/request-guard.js';
 import { checkReplayTickSize, futureSymbols, nonNegative, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 import { msToNs } from '../model/time.js';
 import { Journal } from '../journal/journal.js';
@@ -81,6 +83,52 @@ interface ServeOptions {
   journal: string;
   journalSnapshotMs: number;
   alerts?: string;
+  allowOrigin: string[];
+  allowHost: string[];
+  authTokenFile?: string;
+  maxConnections: number;
+  maxSlowBytes: number;
+}
+
+/**
+ * The bearer token of `--auth-token-file FILE` (first line, trimmed) or else env `MIA_AUTH_TOKEN`; never an option
+ * value, which any user of the machine could read in the process list. Never logged.
+ */
+function authToken(o: ServeOptions): string | undefined {
+  let token: string | undefined;
+  let from: string;
+  if (o.authTokenFile !== undefined) {
+    from = `--auth-token-file ${o.authTokenFile}`;
+    try {
+      token = readFileSync(o.authTokenFile, 'utf8').split('\n')[0]!.trim();
+    } catch (e) {
+      throw configError(ErrorCode.BAD_ARGUMENT, `${from}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  } else {
+    from = 'MIA_AUTH_TOKEN';
+    token = process.env.MIA_AUTH_TOKEN?.trim();
+    if (token === undefined) return undefined;
+  }
+  if (!/^[\x21-\x7e]{16,512}$/.test(token)) throw configError(ErrorCode.BAD_ARGUMENT, `${from}: the token must be 16 to 512 printable characters without spaces`);
+  return token;
+}
+
+/** A repeatable, comma-separated list option: each use adds its items. */
+function listOf(check: (item: string) => string) {
+  return (text: string, previous: string[]): string[] => [...previous, ...text.split(',').map((x) => x.trim()).filter(Boolean).map(check)];
+}
+
+/** `--allow-origin`: an http(s) origin, `scheme://host[:port]`. */
+function origin(text: string): string {
+  const o = normalOrigin(text);
+  if (o === undefined) throw configError(ErrorCode.BAD_ARGUMENT, `--allow-origin must be an http or https origin such as http://trader.example:3000, got "${text}"`);
+  return o;
+}
+
+/** `--allow-host`: a host name (a port is ignored). */
+function hostArg(text: string): string {
+  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(text)) throw configError(ErrorCode.BAD_ARGUMENT, `--allow-host must be a host name such as mia.local, got "${text}"`);
+  return text;
 }
 
 function speed(text: string): number | 'max' {
@@ -156,6 +204,11 @@ export function serveCommand(program: Command): void {
     .option('--hard-limit-bytes <n>', 'lag in bytes above which a subscriber is closed (4001)', wholeNumber('--hard-limit-bytes'), 4 * 1024 * 1024)
     .option('--max-message-bytes <n>', 'largest control message accepted (larger: close 1009)', wholeNumber('--max-message-bytes'), MAX_CONTROL_BYTES)
     .option('--max-control-per-sec <n>', 'control messages per second before close 1008', wholeNumber('--max-control-per-sec'), 20)
+    .option('--allow-origin <origins>', 'browser pages of these origins may use the stream and the HTTP routes, besides the server\'s own (repeatable or comma-separated, e.g. http://trader.local:3000; docs/stream.md)', listOf(origin), [] as string[])
+    .option('--allow-host <names>', 'Host header names accepted besides IP addresses, localhost and the --host name (repeatable or comma-separated; a guard against DNS rebinding)', listOf(hostArg), [] as string[])
+    .option('--auth-token-file <file>', 'require this bearer token (the file\'s first line, 16 to 512 printable characters) on the stream and every data route: Authorization: Bearer or ?token=; the dashboard as http://HOST:PORT/#token=TOKEN (default: env MIA_AUTH_TOKEN, else no token; docs/stream.md)')
+    .option('--max-connections <n>', 'most open WebSockets; more: HTTP 503 on the upgrade', wholeNumber('--max-connections'), 1000)
+    .option('--max-slow-bytes <n>', 'unsent bytes of all slow subscribers together above which the slowest is closed (4001)', wholeNumber('--max-slow-bytes'), 256 * 1024 * 1024)
     .option('--ib-host <host>', 'ib: TWS / IB Gateway host (env MIA_IB_HOST; default 127.0.0.1)')
     .option('--ib-port <n>', 'ib: API port: 4002 paper Gateway (default), 4001 live Gateway, 7497 paper TWS, 7496 live TWS (env MIA_IB_PORT)', portNumber('--ib-port', 1))
     .option('--ib-client-id <n>', 'ib: API client id (env MIA_IB_CLIENT_ID; default 0; on 326 the next id is tried)', wholeNumber('--ib-client-id'))
@@ -191,6 +244,7 @@ export function serveCommand(program: Command): void {
     ].join('\n'))
     .action(async (o: ServeOptions, cmd: Command) => {
       const log = createLogger('mia', logSettings(cmd));
+      const token = authToken(o);
       if (o.signals === 'off' && o.models !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--models needs --signals on');
       // Models load before the source opens: a bad models directory fails fast, before any connection.
       const filter = o.signals === 'on'
@@ -238,6 +292,7 @@ export function serveCommand(program: Command): void {
       const server = new StreamServer({
         host: o.host, port: o.port, topics, softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
         maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec, session: o.session,
+        allowOrigins: o.allowOrigin, allowHosts: o.allowHost, maxConnections: o.maxConnections, totalSlowBytes: o.maxSlowBytes, ...(token !== undefined ? { authToken: token } : {}),
       }, log);
       const engine = new SnapshotEngine(source, {
         config: features,
@@ -307,6 +362,7 @@ export function serveCommand(program: Command): void {
       log.info({
         dashboard: `http://${at}/`, stream: `ws://${at}/stream`, health: `http://${at}/health`, metrics: `http://${at}/metrics`,
         snapshots: source.instruments.map((i) => `http://${at}/snapshot/${i.symbol}`),
+        auth: token !== undefined ? 'token required (dashboard: add #token=TOKEN)' : 'none',
       }, 'Serving: open these URLs');
       let why: string | undefined;
       if (o.waitSubscribers > 0) {

@@ -88,6 +88,14 @@ export const ErrorCode = {
   JOURNAL_WRITE: 'MIA_ERR_JOURNAL_WRITE',
   /** `mia journal query|export|archive`: the SQL or the request failed (the message has DuckDB's reason). */
   JOURNAL_QUERY: 'MIA_ERR_JOURNAL_QUERY',
+  /** HTTP 403: a request or WebSocket upgrade whose Host is not the server's (DNS rebinding; `--allow-host`). */
+  FORBIDDEN_HOST: 'MIA_ERR_FORBIDDEN_HOST',
+  /** HTTP 403: a request or WebSocket upgrade from a page of another origin (`--allow-origin`). */
+  FORBIDDEN_ORIGIN: 'MIA_ERR_FORBIDDEN_ORIGIN',
+  /** HTTP 401: a token is configured (`--auth-token-file`, `MIA_AUTH_TOKEN`) and the request does not carry it. */
+  UNAUTHORIZED: 'MIA_ERR_UNAUTHORIZED',
+  /** HTTP 503 on the WebSocket upgrade: the server already holds `--max-connections` connections. */
+  TOO_MANY_CONNECTIONS: 'MIA_ERR_TOO_MANY_CONNECTIONS',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -74,7 +74,7 @@ export class StaticSite {
    * Registers `GET /` and one `GET` route per file. uWS matches a static path before a parametric one and
    * both before a wildcard, so the files never shadow the API routes, and the 404 catch-all stays last.
    */
-  mount(app: uWS.TemplatedApp): void {
+  mount(app: GetRoutes): void {
     const index = this.files.get('/index.html');
     if (index) app.get('/', (res) => send(res, '200 OK', index));
     else app.get('/', (res) => send(res, '503 Service Unavailable', { body: Buffer.from(NOT_BUILT_PAGE), type: CONTENT_TYPES['.html']! }));
@@ -91,6 +91,11 @@ export class StaticSite {
       else if (e.isFile()) this.files.set(url, { body: readFileSync(path), type: contentType(e.name) });
     }
   }
+}
+
+/** Where GET routes are registered: the uWS app, or the server's guarded view of it. */
+export interface GetRoutes {
+  get(pattern: string, handler: (res: uWS.HttpResponse, req: uWS.HttpRequest) => void): unknown;
 }
 
 /** Answers with a held file (or the not-built page), uncached. */

@@ -5,11 +5,14 @@ import { configError, ErrorCode, isMiaError, StreamClose } from '../common/error
 import { decodeFrame } from '../protocol/frame-decoder.js';
 import type { SessionAnchor } from '../model/bar-features.js';
 import { BarHistory } from './bar-history.js';
+import { CloseLog } from './close-log.js';
+import { RequestGuard } from './request-guard.js';
+import { BearerAuth, isLoopback, redactSecrets } from './bearer-auth.js';
 import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
 import { parseControl, partitionTopics } from '../protocol/control-protocol.js';
 import type { ControlReply, StatusMessage } from '../protocol/messages.js';
-import { defaultWebRoot, StaticSite } from './static-files.js';
+import { defaultWebRoot, StaticSite, type GetRoutes } from './static-files.js';
 import { Subscriber, SubscriberFanout, type Format } from './subscriber-fanout.js';
 
 /** Server settings (docs/stream.md). */
@@ -27,10 +30,20 @@ export interface StreamServerOptions {
   session: SessionAnchor;
   /** The dashboard's built files, served at `/`; default `<package root>/web/dist`. */
   webRoot?: string;
+  /** More Host names than the defaults (`--allow-host`; docs/stream.md "Who may connect"). */
+  allowHosts?: readonly string[];
+  /** More origins than the server's own (`--allow-origin`). */
+  allowOrigins?: readonly string[];
+  /** Most open WebSockets; an upgrade beyond is 503 MIA_ERR_TOO_MANY_CONNECTIONS (`--max-connections`; default 1000). */
+  maxConnections?: number;
+  /** Cap on the unsent bytes of all slow subscribers together (`--max-slow-bytes`; default 256 MiB). */
+  totalSlowBytes?: number;
+  /** The bearer token every data route and the stream require (`--auth-token-file`, `MIA_AUTH_TOKEN`); none by default. */
+  authToken?: string;
 }
 
 /** What /health adds about the engine (status and stage latencies), supplied by the composition root. */
-export type HealthSource = () => { status: Omit<StatusMessage, 'type' | 'topic'>; stages: unknown };
+export type HealthSource = () => { status: Omit<StatusMessage, 'type' | 'topic'>; stages: unknown; source?: unknown };
 
 /** What GET /metrics serves: the exposition text, made at request time (PrometheusMetrics). */
 export interface MetricsPage {
@@ -41,7 +54,16 @@ export interface MetricsPage {
 interface Conn {
   sub: Subscriber | undefined;
   format: Format;
+  /** Peer address, read at the upgrade (a closed socket must not be touched). */
+  remote: string;
 }
+
+/**
+ * The most uWS reads of one incoming message. Up to it, a control message over `--max-message-bytes` gets a 1009
+ * close frame; past it uWS cuts the connection without one (the client sees 1006). Bounded so that a connection
+ * holds at most this much of a half-received message.
+ */
+export const READ_LIMIT_BYTES = 1024 * 1024;
 
 /** The latest snapshot frame of a symbol for GET /snapshot: one buffer per symbol, grown when a frame outgrows it. */
 interface LatestFrame {
@@ -66,6 +88,15 @@ export class StreamServer {
   private readonly history: BarHistory;
   private readonly site: StaticSite;
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
+  private readonly closeLog: CloseLog;
+  private readonly guard: RequestGuard;
+  private readonly auth: BearerAuth;
+  /** Requests refused for want of the token. */
+  private refusedUnauthorized = 0;
+  /** WebSocket upgrades refused past `maxConnections`. */
+  private refusedConnections = 0;
+  /** When each refusal code was last logged (ms): at most one line per code every 10 s. */
+  private readonly refusalLoggedMs = new Map<string, number>();
   private listenSocket: uWS.us_listen_socket | undefined;
   private health: HealthSource | undefined;
   private metrics: MetricsPage | undefined;
@@ -83,8 +114,11 @@ export class StreamServer {
     }
     this.o = o;
     this.log = log;
+    this.closeLog = new CloseLog(log.child({ stage: 'stream' }));
+    this.auth = new BearerAuth(o.authToken);
+    this.guard = new RequestGuard({ bindHost: o.host, allowHosts: o.allowHosts ?? [], allowOrigins: o.allowOrigins ?? [] });
     this.app = uWS.App();
-    this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes });
+    this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes, totalSlowBytes: o.totalSlowBytes ?? 256 * 1024 * 1024 });
     this.history = new BarHistory(o.session);
     this.site = new StaticSite(o.webRoot ?? defaultWebRoot());
     this.routes();
@@ -199,7 +233,9 @@ export class StreamServer {
   /** Closes every socket with 1001 (StreamClose.SHUTTING_DOWN) and stops listening. */
   close(): void {
     const { code, reason } = StreamClose.SHUTTING_DOWN;
+    this.closeLog.shuttingDown = true;
     for (const ws of [...this.sockets]) ws.end(code, reason);
+    this.closeLog.flush();
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
     // HTTP keep-alive connections (a dashboard polling /health) would keep the process serving stale answers
@@ -213,19 +249,26 @@ export class StreamServer {
     this.app.ws<Conn>('/stream', {
       // Larger than our own limit, so an oversized control message reaches the handler and gets a proper
       // 1009 close frame; past this, uWS drops the connection without one.
-      maxPayloadLength: Math.max(64 * 1024, 2 * o.maxMessageBytes),
+      maxPayloadLength: Math.max(READ_LIMIT_BYTES, 2 * o.maxMessageBytes),
       // uWS skips a socket past maxBackpressure without telling: keep it above our own hard limit.
       maxBackpressure: o.hardLimitBytes * 2,
       closeOnBackpressureLimit: 0,
       idleTimeout: 120,
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
+        if (!this.admit(res, req) || !this.authorized(res, req)) return;
+        if (this.sockets.size >= (o.maxConnections ?? 1000)) {
+          this.refusedConnections++;
+          this.json(res, '503 Service Unavailable', { code: ErrorCode.TOO_MANY_CONNECTIONS, message: `the server holds its most connections (${o.maxConnections ?? 1000}, --max-connections)` });
+          return;
+        }
         const f = req.getQuery('format');
         if (f && f !== 'json' && f !== 'binary') {
           res.writeStatus('400 Bad Request').end(`format must be binary or json, not "${f}"`);
           return;
         }
-        res.upgrade<Conn>({ sub: undefined, format: f === 'json' ? 'json' : 'binary' }, req.getHeader('sec-websocket-key'),
+        const remote = Buffer.from(res.getRemoteAddressAsText()).toString();
+        res.upgrade<Conn>({ sub: undefined, format: f === 'json' ? 'json' : 'binary', remote }, req.getHeader('sec-websocket-key'),
           req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
       },
       open: (ws) => {
@@ -239,30 +282,55 @@ export class StreamServer {
         const s = ws.getUserData().sub;
         if (s) this.fanout.drained(s);
       },
-      close: (ws) => {
-        const s = ws.getUserData().sub;
-        if (s) this.fanout.remove(s);
+      close: (ws, code, message) => {
+        const c = ws.getUserData();
+        const dropped = c.sub?.endPending === true;
+        if (c.sub) this.fanout.remove(c.sub);
         this.sockets.delete(ws);
+        // uWS reports a connection it cut (message past the read limit, idle timeout) as 1006.
+        const reason = Buffer.from(message).toString();
+        const detail = code !== 1006 ? undefined
+          : dropped ? 'slow consumer: the client never read its close frame'
+            : reason === '' ? 'connection lost or idle timeout' : reason;
+        this.closeLog.closed(c, code, reason, detail);
       },
     });
-    this.app.get('/health', (res) => {
+    const app = this.guarded();
+    app.get('/health', (res, req) => {
+      // Without the token a configured token asks for, /health is liveness only; the account and the gateway
+      // show only with the token, or with no token configured only to loopback peers.
+      const carries = this.auth.carries(req.getHeader('authorization'), req.getQuery('token'));
+      const privileged = this.auth.required ? carries : isLoopback(Buffer.from(res.getRemoteAddressAsText()).toString());
       if (!this.health) {
         this.json(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
         return;
       }
-      const h = this.health();
+      if (this.auth.required && !carries) {
+        this.json(res, '200 OK', { live: true });
+        return;
+      }
+      const full = this.health();
+      const h = privileged ? full : { ...full, ...('source' in full ? { source: redactSecrets(full.source) } : {}), status: { ...full.status, sourceDetail: redactSecrets(full.status.sourceDetail) } };
       this.json(res, '200 OK', {
-        ...h, server: { subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes },
+        ...h, server: {
+          subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
+          closes: this.closeLog.byCode, refused: this.refusals(), connections: this.sockets.size, maxConnections: o.maxConnections ?? 1000,
+          slowBytes: this.fanout.slowBytes(), closedOverTotal: this.fanout.closedOverTotal,
+        },
       });
     });
-    this.app.get('/metrics', (res) => this.metricsRoute(res));
-    this.app.get('/snapshot/:symbol', (res, req) => {
+    app.get('/metrics', (res, req) => {
+      if (this.authorized(res, req)) this.metricsRoute(res);
+    });
+    app.get('/snapshot/:symbol', (res, req) => {
+      if (!this.authorized(res, req)) return;
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const l = this.latest.get(symbol);
       if (!l) this.json(res, '404 Not Found', { code: ErrorCode.NO_SNAPSHOT, message: `no snapshot of "${symbol}" yet` });
       else this.json(res, '200 OK', decodeFrame(l.buf.subarray(0, l.length)));
     });
-    this.app.get('/bars/:symbol/:timeframe', (res, req) => {
+    app.get('/bars/:symbol/:timeframe', (res, req) => {
+      if (!this.authorized(res, req)) return;
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const timeframe = req.getParameter(1) ?? '';
       const topic = `bar.${symbol}.${timeframe}`;
@@ -283,10 +351,55 @@ export class StreamServer {
         },
       );
     });
-    this.site.mount(this.app);
-    this.app.any('/*', (res) => this.json(res, '404 Not Found', {
+    this.site.mount(app);
+    app.any('/*', (res) => this.json(res, '404 Not Found', {
       code: ErrorCode.NOT_FOUND, message: 'routes: / (dashboard), /stream (WebSocket), /health, /metrics, /snapshot/<SYMBOL>, /bars/<SYMBOL>/<TF>',
     }));
+  }
+
+  /** The app's route registration with the Host and Origin checks in front of every handler. */
+  private guarded(): GetRoutes & { any: GetRoutes['get'] } {
+    const wrap = (h: (res: uWS.HttpResponse, req: uWS.HttpRequest) => void) => (res: uWS.HttpResponse, req: uWS.HttpRequest): void => {
+      if (this.admit(res, req)) h(res, req);
+    };
+    return {
+      get: (pattern, h) => this.app.get(pattern, wrap(h)),
+      any: (pattern, h) => this.app.any(pattern, wrap(h)),
+    };
+  }
+
+  /** Checks Host and Origin; a refused request is answered 403 with its code (counted, logged at most every 10 s). */
+  private admit(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
+    const refusal = this.guard.check(req.getHeader('host'), req.getHeader('origin'));
+    if (refusal === undefined) return true;
+    const nowMs = performance.now();
+    const last = this.refusalLoggedMs.get(refusal.code);
+    if (last === undefined || nowMs - last >= 10_000) {
+      this.refusalLoggedMs.set(refusal.code, nowMs);
+      this.log.warn({ code: refusal.code, detail: refusal.message, refused: this.refusals() }, 'Request refused');
+    }
+    this.json(res, '403 Forbidden', refusal);
+    return false;
+  }
+
+  /** True when no token is configured or the request carries it; otherwise answers 401 (counted). */
+  private authorized(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
+    if (!this.auth.required || this.auth.carries(req.getHeader('authorization'), req.getQuery('token'))) return true;
+    this.refusedUnauthorized++;
+    const nowMs = performance.now();
+    const last = this.refusalLoggedMs.get(ErrorCode.UNAUTHORIZED);
+    if (last === undefined || nowMs - last >= 10_000) {
+      this.refusalLoggedMs.set(ErrorCode.UNAUTHORIZED, nowMs);
+      this.log.warn({ code: ErrorCode.UNAUTHORIZED, refused: this.refusals() }, 'Request refused');
+    }
+    res.cork(() => res.writeStatus('401 Unauthorized').writeHeader('www-authenticate', 'Bearer').writeHeader('content-type', 'application/json')
+      .end(JSON.stringify({ code: ErrorCode.UNAUTHORIZED, message: 'this server needs its token: Authorization: Bearer <token>, or ?token=<token>' })));
+    return false;
+  }
+
+  /** Requests refused since start, by reason (/health → server.refused). */
+  refusals(): { host: number; origin: number; unauthorized: number; connections: number } {
+    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin, unauthorized: this.refusedUnauthorized, connections: this.refusedConnections };
   }
 
   /** GET /metrics: the text is made over a promise (prom-client's registry); a client gone meanwhile gets nothing. */

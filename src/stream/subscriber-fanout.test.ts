@@ -126,12 +126,31 @@ describe('SubscriberFanout', () => {
     const [slow, sub] = add();
     slow.buffered = 2000;
     fan.sweep();
-    for (let i = 0; i < 40 && !slow.ended; i++) fan.publish('snapshot.ES', frame(i), () => '');
-    expect(slow.ended).toEqual({ code: 4001, reason: StreamClose.SLOW_CONSUMER.reason });
+    for (let i = 0; i < 40 && fan.closedSlow === 0; i++) fan.publish('snapshot.ES', frame(i), () => '');
     expect(fan.closedSlow).toBe(1);
+    expect(sub.closed).toBe(true);
     expect(sub.pending.size).toBe(0);
     // 2000 buffered + 31 missed frames of 100 bytes pass 5000: the 32nd publish replaced the 31st.
     expect(sub.missedBytes).toBe(3100);
+    // The close frame would queue behind 2000 unsent bytes of a client not reading: it goes once it reads.
+    expect(slow.ended).toBeUndefined();
+    fan.publish('snapshot.ES', frame(99), () => '');
+    expect(sub.pending.size).toBe(0);
+    slow.buffered = 1900;
+    fan.drained(sub);
+    expect(slow.ended).toEqual({ code: 4001, reason: StreamClose.SLOW_CONSUMER.reason });
+    expect(slow.sent).toEqual([]);
+  });
+
+  test('past the hard limit with little unsent (missed bytes mostly) it is closed at once', () => {
+    const { fan, add } = setup(1000, 5000);
+    const [slow, sub] = add();
+    slow.buffered = 1001;
+    fan.sweep();
+    slow.buffered = 400;
+    for (let i = 0; i < 60 && fan.closedSlow === 0; i++) fan.publish('snapshot.ES', frame(i), () => '');
+    expect(slow.ended).toEqual({ code: 4001, reason: StreamClose.SLOW_CONSUMER.reason });
+    expect(sub.endPending).toBe(false);
   });
 
   test('unsubscribe drops the topic from the hub and from the conflated queue', () => {
@@ -143,5 +162,23 @@ describe('SubscriberFanout', () => {
     fan.sweep();
     fan.publish('snapshot.NQ', frame(1), () => '');
     expect(sub.pending.size).toBe(0);
+  });
+
+  test('past the total cap of slow bytes the slowest subscribers are closed with 4001 at once until the rest fit', () => {
+    const hub = new StubHub();
+    const fan = new SubscriberFanout(hub, { softBytes: 1000, hardBytes: 1_000_000, totalSlowBytes: 5000 });
+    const subs = [1500, 3000, 2000].map((b) => {
+      const sock = new StubSocket();
+      hub.sockets.push(sock);
+      const sub = new Subscriber(sock, 'binary');
+      fan.add(sub);
+      fan.subscribe(sub, ['snapshot.ES']);
+      sock.buffered = b;
+      return [sock, sub] as const;
+    });
+    fan.sweep();
+    // 6500 > 5000: the 3000-byte one goes; 3500 fit.
+    expect(subs.map(([sock]) => sock.ended?.code)).toEqual([undefined, 4001, undefined]);
+    expect([fan.closedSlow, fan.closedOverTotal, fan.slowBytes()]).toEqual([1, 1, 3500]);
   });
 });

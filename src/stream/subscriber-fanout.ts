@@ -24,6 +24,11 @@ export interface FanoutLimits {
   softBytes: number;
   /** Lag in bytes (unsent plus missed since falling behind) above which it is closed with 4001 (StreamClose.SLOW_CONSUMER). */
   hardBytes: number;
+  /**
+   * Unsent bytes of all slow subscribers together (conflated or closing) above which the slowest is closed with
+   * 4001 at once, whatever its own lag: many paused consumers cannot add up to unbounded memory. Default: no cap.
+   */
+  totalSlowBytes?: number;
 }
 
 /** One connection's subscription state. */
@@ -34,6 +39,11 @@ export class Subscriber {
   /** Conflated: off the native fast path, latest frame per topic waiting for the socket to drain. */
   slow = false;
   closed = false;
+  /**
+   * Closed past the hard limit, its 4001 close frame not yet handed to the socket: it goes once the client reads
+   * again (drained), because uWS drops a socket 16 s after end() if it has not drained, close frame unsent (1006).
+   */
+  endPending = false;
   readonly pending = new Map<string, Uint8Array | string>();
   /** Bytes of frames missed (conflated away) since it fell behind. */
   missedBytes = 0;
@@ -63,13 +73,17 @@ export class SubscriberFanout {
   private readonly limits: FanoutLimits;
   private readonly all = new Set<Subscriber>();
   private readonly slow = new Set<Subscriber>();
+  /** Closed past the hard limit, waiting for the client to read before their close frame is sent. */
+  private readonly ending = new Set<Subscriber>();
   /** Hub topic names per topic, built once (publish runs per frame). */
   private readonly hubTopics = new Map<string, HubTopics>();
   private sweepScheduled = false;
   /** Frames replaced in a slow subscriber's queue by a newer one of the same topic. */
   conflated = 0;
-  /** Subscribers closed past the hard limit. */
+  /** Subscribers closed past the hard limit or the total cap. */
   closedSlow = 0;
+  /** Of those, closed because the slow subscribers together passed `totalSlowBytes`. */
+  closedOverTotal = 0;
 
   constructor(hub: PublishHub, limits: FanoutLimits) {
     this.hub = hub;
@@ -102,8 +116,10 @@ export class SubscriberFanout {
   /** Forgets a closed connection (uWS: after close, the socket must not be touched). */
   remove(s: Subscriber): void {
     s.closed = true;
+    s.endPending = false;
     this.all.delete(s);
     this.slow.delete(s);
+    this.ending.delete(s);
   }
 
   subscribe(s: Subscriber, topics: readonly string[]): void {
@@ -146,6 +162,10 @@ export class SubscriberFanout {
 
   /** The socket of `s` drained some: send its latest frames and bring it back to the fast path if it keeps up. */
   drained(s: Subscriber): void {
+    if (s.endPending) {
+      this.endSlow(s);
+      return;
+    }
     if (!s.slow || s.closed) return;
     const low = this.limits.softBytes / 2;
     if (s.port.getBufferedAmount() > low) return;
@@ -178,7 +198,7 @@ export class SubscriberFanout {
     });
   }
 
-  /** Takes subscribers past the soft limit off the fast path (exposed for tests). */
+  /** Takes subscribers past the soft limit off the fast path, then holds the slow ones to the total cap (exposed for tests). */
   sweep(): void {
     for (const s of this.all) {
       if (s.slow || s.closed) continue;
@@ -187,6 +207,42 @@ export class SubscriberFanout {
       this.slow.add(s);
       for (const t of s.topics) s.port.unsubscribe(this.hubTopic(t, s.format));
       this.checkHard(s);
+    }
+    this.capTotal();
+  }
+
+  /** Unsent bytes of the slow subscribers, conflated or closing (/health → server.slowBytes). */
+  slowBytes(): number {
+    let total = 0;
+    for (const s of this.slow) total += s.port.getBufferedAmount();
+    for (const s of this.ending) total += s.port.getBufferedAmount();
+    return total;
+  }
+
+  /** Past the total cap, closes the slowest (most unsent) until the rest fit. */
+  private capTotal(): void {
+    const cap = this.limits.totalSlowBytes;
+    if (cap === undefined || this.slow.size + this.ending.size === 0) return;
+    let total = this.slowBytes();
+    while (total > cap) {
+      let worst: Subscriber | undefined;
+      let most = -1;
+      for (const set of [this.slow, this.ending]) {
+        for (const s of set) {
+          const b = s.port.getBufferedAmount();
+          if (b > most) [worst, most] = [s, b];
+        }
+      }
+      if (worst === undefined) return;
+      if (!worst.endPending) {
+        this.closedSlow++;
+        worst.closed = true;
+        this.slow.delete(worst);
+        worst.pending.clear();
+      }
+      this.closedOverTotal++;
+      this.endSlow(worst);
+      total -= most;
     }
   }
 
@@ -206,6 +262,18 @@ export class SubscriberFanout {
     s.closed = true;
     this.slow.delete(s);
     s.pending.clear();
+    // The close frame queues behind the unsent bytes: with little unsent it goes now, else once the client reads.
+    if (s.port.getBufferedAmount() <= this.limits.softBytes / 2) this.endSlow(s);
+    else {
+      s.endPending = true;
+      this.ending.add(s);
+    }
+  }
+
+  /** Hands the 4001 close frame to the socket of a subscriber closed past the hard limit. */
+  private endSlow(s: Subscriber): void {
+    s.endPending = false;
+    this.ending.delete(s);
     s.port.end(StreamClose.SLOW_CONSUMER.code, StreamClose.SLOW_CONSUMER.reason);
   }
 }

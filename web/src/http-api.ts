@@ -1,4 +1,5 @@
 import type { BarJson, SnapshotMessage } from '../../src/protocol/messages.js';
+import { authHeaders } from './auth-token.js';
 import type { HealthJson } from './health-view.js';
 
 /** The body of `GET /bars/<SYMBOL>/<TF>` (docs/stream.md "HTTP"): the closed bars of the current session. */
@@ -11,7 +12,7 @@ export interface BarsResponse {
 }
 
 async function getJson<T>(path: string, timeoutMs: number): Promise<T> {
-  const res = await fetch(path, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(path, { cache: 'no-store', headers: authHeaders(), signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok) {
     let detail = res.statusText;
     try {

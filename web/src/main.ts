@@ -3,6 +3,7 @@ import { SYMBOLS, TIMEFRAMES } from './config.js';
 import { Dashboard, type Selection } from './dashboard.js';
 import { byId } from './dom.js';
 import { TradingScreen } from './screen.js';
+import { withToken } from './auth-token.js';
 import { StreamConnection } from './stream-connection.js';
 import { testApi } from './test-api.js';
 
@@ -19,7 +20,7 @@ function initialSelection(): Selection {
   };
 }
 
-const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream`;
+const url = withToken(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream`);
 let dashboard: Dashboard | null = null;
 const conn = new StreamConnection(url, {
   message: (m) => dashboard?.message(m),
