@@ -10,9 +10,9 @@ export const ErrorCode = {
   BAD_ROW: 'MIA_ERR_BAD_ROW',
   /** A CSV file has no usable header (no timestamp, price or size column). */
   BAD_HEADER: 'MIA_ERR_BAD_HEADER',
-  /** A DBN file or record is malformed (bad magic, unsupported version, truncated record). */
+  /** A DBN file or record is malformed (bad magic, unsupported version, truncated record, corrupt metadata), or its zstd data is corrupt. */
   BAD_RECORD: 'MIA_ERR_BAD_RECORD',
-  /** A price is NaN, infinite or not positive. */
+  /** A price is NaN, infinite, not positive, or outside the instrument's plausible range (docs/hostile-input.md). */
   BAD_PRICE: 'MIA_ERR_BAD_PRICE',
   /** A size is NaN, negative, zero, or not representable at the instrument's size precision. */
   BAD_SIZE: 'MIA_ERR_BAD_SIZE',
@@ -88,6 +88,8 @@ export const ErrorCode = {
   JOURNAL_WRITE: 'MIA_ERR_JOURNAL_WRITE',
   /** `mia journal query|export|archive`: the SQL or the request failed (the message has DuckDB's reason). */
   JOURNAL_QUERY: 'MIA_ERR_JOURNAL_QUERY',
+  /** A trade's time is outside 1970-01-01 (the epoch) to 2100-01-01 (docs/hostile-input.md), refused before the kernels see it. */
+  TIMESTAMP_OUT_OF_RANGE: 'MIA_ERR_TIMESTAMP_OUT_OF_RANGE',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -5,6 +5,8 @@ import { joinNs, splitNs } from '../model/time.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from './csv-fields.js';
 import type { CsvLines, RowVisitor } from './csv-lines.js';
 import { CsvRowWalker, Role, rolesOf, TEXT_ROW } from './csv-row-walker.js';
+import type { PriceRange } from './price-range.js';
+import { TIME_RANGE_TEXT, tradeTimeInRange, tradeTimeNsInRange } from './trade-time-range.js';
 
 /** Column indexes of a trade file's header; -1 where the file has no such column. */
 export interface Columns {
@@ -64,6 +66,8 @@ export interface RowContext {
   readonly cols: Columns;
   /** Size precision in use. */
   readonly decimals: number;
+  /** Plausible prices of the file's instrument: others are BAD_PRICE. */
+  readonly prices: PriceRange;
   /** The symbol chosen with --symbol, when the file has a symbol column. */
   readonly chosen: string | undefined;
   /** `chosen` as UTF-8 bytes. */
@@ -146,7 +150,7 @@ export class CsvTradeRows implements RowVisitor {
       }
     }
     const t = w.token;
-    if (!w.tsOk || !(w.price > 0) || !(w.size > 0 && w.size <= MAX_RAW_SIZE) || w.side < 0 || this.lastOdd !== undefined ||
+    if (!w.tsOk || !tradeTimeInRange(t.hi, t.lo) || !(w.price >= this.ctx.prices.min && w.price <= this.ctx.prices.max) || !(w.size > 0 && w.size <= MAX_RAW_SIZE) || w.side < 0 || this.lastOdd !== undefined ||
       t.hi < this.lastHi || (t.hi === this.lastHi && t.lo < this.lastLo)) return TEXT_ROW;
     this.lastHi = t.hi;
     this.lastLo = t.lo;
@@ -206,6 +210,11 @@ export class CsvTradeRows implements RowVisitor {
       fail(ErrorCode.BAD_PRICE, `price "${priceText}" is not a positive number`);
       return;
     }
+    const { prices } = this.ctx;
+    if (!(price >= prices.min && price <= prices.max)) {
+      fail(ErrorCode.BAD_PRICE, `price "${priceText}" is outside ${prices.label} (docs/hostile-input.md)`);
+      return;
+    }
     const size = parseRawSize(sizeText, decimals);
     if (size === undefined || size <= 0 || size > MAX_RAW_SIZE) {
       const d = sizeDecimalsOf(sizeText);
@@ -217,6 +226,10 @@ export class CsvTradeRows implements RowVisitor {
     const side = c.side >= 0 ? parseSide(f[c.side]?.trim() ?? '') : Side.None;
     if (side === undefined) {
       fail(ErrorCode.BAD_ROW, `side "${f[c.side]}" is not B, buy, S, A, sell, N or empty`);
+      return;
+    }
+    if (!tradeTimeNsInRange(ts)) {
+      fail(ErrorCode.TIMESTAMP_OUT_OF_RANGE, `timestamp "${tsText}" is ${TIME_RANGE_TEXT}`);
       return;
     }
     if (ts < this.lastTs()) {
