@@ -18,7 +18,7 @@ export const ErrorCode = {
   BAD_SIZE: 'MIA_ERR_BAD_SIZE',
   /** A timestamp is earlier than the one before it on the same tape. */
   OUT_OF_ORDER: 'MIA_ERR_OUT_OF_ORDER',
-  /** The input file does not exist or cannot be read. */
+  /** The input file does not exist or cannot be read, or its gzip data is corrupt or truncated. */
   INPUT_UNREADABLE: 'MIA_ERR_INPUT_UNREADABLE',
   /** The input's format could not be recognised. */
   UNKNOWN_FORMAT: 'MIA_ERR_UNKNOWN_FORMAT',

@@ -66,6 +66,10 @@ export class CsvTradeReader implements TradeSource {
     try {
       const header = await headerLine(lines);
       if (header === undefined) throw emptyFileError(path);
+      // Lines ending in a bare CR (old Mac files) made the whole file one header line: no rows, no error.
+      if (header.includes('\r')) {
+        throw new MiaError(ErrorCode.BAD_HEADER, `${path}: lines end in a bare CR (carriage return); trade files end lines in LF or CRLF`, { file: path, row: 1 });
+      }
       reader = new CsvTradeReader(path, options, parseCsvHeader(header, path));
       if (options.symbol !== undefined && reader.cols.symbol < 0) checkFileName(path, options.symbol);
     } catch (e) {

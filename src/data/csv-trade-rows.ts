@@ -16,6 +16,8 @@ export interface Columns {
   side: number;
   action: number;
   symbol: number;
+  /** Fields of the header: every row must have as many (a row cut short, or lacking the action column, is BAD_ROW). */
+  count: number;
 }
 
 /** Header names the reader recognises, in priority order (event time before receive time). */
@@ -35,7 +37,7 @@ export function parseCsvHeader(line: string, path: string): Columns {
   };
   const cols = {
     ts: find(TS_COLUMNS), price: names.indexOf('price'), size: find(SIZE_COLUMNS), side: find(SIDE_COLUMNS),
-    action: names.indexOf('action'), symbol: names.indexOf('symbol'),
+    action: names.indexOf('action'), symbol: names.indexOf('symbol'), count: names.length,
   };
   const missing = [cols.ts < 0 && 'timestamp', cols.price < 0 && 'price', cols.size < 0 && 'size'].filter((m) => m !== false);
   if (missing.length) {
@@ -135,6 +137,7 @@ export class CsvTradeRows implements RowVisitor {
     const next = w.walk(lines.buf, lines.at, lines.end, lines.atEnd);
     if (next < 0) return next;
     const { cols: c, stats, batch } = this.ctx;
+    if (w.fields !== c.count) return TEXT_ROW; // the text path words the error
     if (c.action >= 0 && !w.isTrade) {
       stats.read++;
       stats.ignored++;
@@ -173,6 +176,11 @@ export class CsvTradeRows implements RowVisitor {
     const f = splitCsvLine(line);
     if (!f) {
       fail(ErrorCode.BAD_ROW, 'unbalanced quote');
+      return;
+    }
+    if (f.length !== c.count) {
+      // A row cut short (a truncated last row read as size 1) or lacking the action column (read as a book event).
+      fail(ErrorCode.BAD_ROW, `the row has ${f.length} fields, the header ${c.count}`);
       return;
     }
     if (c.action >= 0 && f[c.action] !== 'T') {

@@ -1,14 +1,17 @@
 // Issue 14's findings on trade values, through both readers: times the kernels cannot take and implausible
 // prices are coded errors (or counted skips with --skip-bad), never trades.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { mbo, metadataV2 } from '../../test/fixtures/dbn-writer.js';
-import { ErrorCode } from '../common/errors.js';
+import { dataFile, HAVE_DATA } from '../../test/real-data/data-dir.js';
+import { ErrorCode, MiaError } from '../common/errors.js';
 import type { TradeSource } from '../model/trade-batch.js';
 import { CsvTradeReader } from './csv-trade-reader.js';
 import { DbnTradeReader } from './dbn/dbn-trade-reader.js';
+import { ZstdFrameScanner } from './dbn/zstd-frame-scanner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mia-hostile-'));
 let n = 0;
@@ -65,5 +68,55 @@ describe('implausible prices are refused, not clamped', () => {
     const skipped = await DbnTradeReader.open(p, { skipBad: true });
     expect(await count(skipped)).toBe(1);
     expect(skipped.stats.skipped).toEqual({ [ErrorCode.BAD_PRICE]: 1 });
+  });
+});
+
+describe('silent losses of issue 14 are coded errors', () => {
+  test('CSV lines ending in a bare CR are BAD_HEADER, not an empty tape', async () => {
+    const p = file('esh4.csv', csv('1703545200000000001,4800.5,1,S\n').replace(/\n/g, '\r'));
+    await expect(CsvTradeReader.open(p)).rejects.toMatchObject({ code: ErrorCode.BAD_HEADER, message: expect.stringContaining('bare CR') });
+  });
+
+  test('a header with an action column the rows lack is BAD_ROW, not every row a book event', async () => {
+    const p = file('esh4.csv', 'ts_event_ns,price,size,side,action\n1703545200000000000,4800.25,3,B\n1703545200000000001,4800.5,1,S\n');
+    await expect(count(await CsvTradeReader.open(p))).rejects.toMatchObject({ code: ErrorCode.BAD_ROW, message: expect.stringContaining('row 2: the row has 4 fields, the header 5') });
+  });
+
+  test('a last row cut inside its size field is BAD_ROW, not a trade of size 1', async () => {
+    const p = file('esh4.csv', 'ts_event_ns,ts_recv_ns,price,size,aggressor_side,order_id\n1703545200000000000,1703545200105900877,4800.25,44,N,0\n1703545200085275419,1703545200107250074,4800.25,1');
+    await expect(count(await CsvTradeReader.open(p))).rejects.toMatchObject({ code: ErrorCode.BAD_ROW, message: expect.stringContaining('row 3') });
+  });
+
+  test('a truncated .csv.gz is one coded error (INPUT_UNREADABLE), not zlib\'s exception', async () => {
+    const gz = gzipSync(Buffer.from(csv(...Array.from({ length: 200 }, (_, i) => `${1703545200000000001n + BigInt(i)},4800.5,1,S\n`))));
+    const p = file('esh4.csv.gz', gz.subarray(0, gz.length - 30));
+    const outcome = await CsvTradeReader.open(p).then(count).catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(MiaError);
+    expect(outcome).toMatchObject({ code: ErrorCode.INPUT_UNREADABLE, message: expect.stringContaining('gzip data is corrupt or truncated') });
+  });
+
+  test('a DBN file with metadata and no records (a .dbn.zst cut after its metadata frame) is BAD_RECORD', async () => {
+    const p = file('t.dbn', metadataV2('ESH4'));
+    await expect(count(await DbnTradeReader.open(p))).rejects.toMatchObject({ code: ErrorCode.BAD_RECORD, message: expect.stringContaining('no records after the metadata') });
+  });
+});
+
+describe.skipIf(!HAVE_DATA)('silent losses on the real ESH4 files (cme-esh4-mbo)', () => {
+  test('the .dbn.zst cut after its first zstd frame (the metadata) is BAD_RECORD, not an empty tape', async () => {
+    const b = readFileSync(dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst'));
+    const scanner = new ZstdFrameScanner('cut');
+    let at = 0;
+    do at = scanner.next(b, at, b.length); while (!scanner.atFrameStart);
+    expect(at).toBeLessThan(b.length / 10);
+    const p = file('cut.dbn.zst', b.subarray(0, at));
+    await expect(count(await DbnTradeReader.open(p))).rejects.toMatchObject({ code: ErrorCode.BAD_RECORD, message: expect.stringContaining('no records after the metadata') });
+  });
+
+  test('the trades CSV cut inside the size field of a row is BAD_ROW', async () => {
+    const text = readFileSync(dataFile('cme-esh4-mbo/esh4_20231225_trades.csv'), 'latin1');
+    const row = text.indexOf('\n1703545200085275419,');
+    const sizeAt = text.indexOf(',4800.25,', row) + ',4800.25,'.length;
+    const p = file('esh4_20231225_trades.csv', text.slice(0, sizeAt + 1));
+    await expect(count(await CsvTradeReader.open(p))).rejects.toMatchObject({ code: ErrorCode.BAD_ROW, message: expect.stringContaining('row 3') });
   });
 });

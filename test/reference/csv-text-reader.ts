@@ -112,6 +112,10 @@ export class CsvTextReader implements TradeSource {
         fail(ErrorCode.BAD_ROW, 'unbalanced quote');
         continue;
       }
+      if (f.length !== c.count) {
+        fail(ErrorCode.BAD_ROW, `the row has ${f.length} fields, the header ${c.count}`);
+        continue;
+      }
       if (c.action >= 0 && f[c.action] !== 'T') {
         this.stats.ignored++;
         continue;

@@ -167,6 +167,8 @@ export class DbnTradeReader implements TradeSource {
         }
         if (w.atEnd) {
           if (at < end) throw truncatedRecord(this.path, index);
+          // A .dbn.zst cut after its metadata frame is a valid zstd stream: without this it read as no trades.
+          if (index === 0) throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: 0 }, 'no records after the metadata (the file is cut short, or holds nothing)');
           break;
         }
         await w.advance(at);
