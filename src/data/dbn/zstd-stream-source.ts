@@ -30,6 +30,11 @@ export const ZSTD_MAX_QUEUED_BYTES = 3 * ZSTD_MAX_BLOCK_BYTES;
  * of decoded blocks, and fzstd's history window (the frame's Window_Size: 2 MiB in the ESH4 day file; a
  * single-segment frame's window is its whole content). fzstd allocates each decoded block anew; they are
  * garbage once copied out.
+ *
+ * Integrity: fzstd does not verify content checksums, so the source does: each decoded block of a frame that
+ * declares one is hashed (XXH64) as it arrives, and the frame's stored checksum is compared when it is read
+ * (BAD_RECORD on a mismatch: one flipped byte used to turn a 113-lot bar into 114). A frame's window is checked
+ * against ZSTD_MAX_WINDOW_BYTES before fzstd allocates it.
  */
 export class ZstdStreamSource implements ByteSource {
   readonly size = undefined;
