@@ -10,15 +10,15 @@ export const ErrorCode = {
   BAD_ROW: 'MIA_ERR_BAD_ROW',
   /** A CSV file has no usable header (no timestamp, price or size column). */
   BAD_HEADER: 'MIA_ERR_BAD_HEADER',
-  /** A DBN file or record is malformed (bad magic, unsupported version, truncated record). */
+  /** A DBN file or record is malformed (bad magic, unsupported version, truncated record, corrupt metadata), or its zstd data is corrupt. */
   BAD_RECORD: 'MIA_ERR_BAD_RECORD',
-  /** A price is NaN, infinite or not positive. */
+  /** A price is NaN, infinite, not positive, or outside the instrument's plausible range (docs/hostile-input.md). */
   BAD_PRICE: 'MIA_ERR_BAD_PRICE',
   /** A size is NaN, negative, zero, or not representable at the instrument's size precision. */
   BAD_SIZE: 'MIA_ERR_BAD_SIZE',
   /** A timestamp is earlier than the one before it on the same tape. */
   OUT_OF_ORDER: 'MIA_ERR_OUT_OF_ORDER',
-  /** The input file does not exist or cannot be read. */
+  /** The input file does not exist or cannot be read, or its gzip data is corrupt or truncated. */
   INPUT_UNREADABLE: 'MIA_ERR_INPUT_UNREADABLE',
   /** The input's format could not be recognised. */
   UNKNOWN_FORMAT: 'MIA_ERR_UNKNOWN_FORMAT',
@@ -96,6 +96,8 @@ export const ErrorCode = {
   UNAUTHORIZED: 'MIA_ERR_UNAUTHORIZED',
   /** HTTP 503 on the WebSocket upgrade: the server already holds `--max-connections` connections. */
   TOO_MANY_CONNECTIONS: 'MIA_ERR_TOO_MANY_CONNECTIONS',
+  /** A trade's time is outside 1970-01-01 (the epoch) to 2100-01-01 (docs/hostile-input.md), refused before the kernels see it. */
+  TIMESTAMP_OUT_OF_RANGE: 'MIA_ERR_TIMESTAMP_OUT_OF_RANGE',
 } as const;
 
 /** One of the catalogue's codes. */

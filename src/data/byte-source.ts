@@ -1,7 +1,7 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { ErrorCode, MiaError, unreadable } from '../common/errors.js';
+import { ErrorCode, isMiaError, MiaError, unreadable } from '../common/errors.js';
 
 /**
  * The bytes of a file in order (plain, or decompressed), read into a buffer the caller owns: the CSV and DBN
@@ -118,8 +118,10 @@ export class GunzipSource implements ByteSource {
   private pending: Buffer | undefined;
   private pendingAt = 0;
   private ended = false;
+  private readonly path: string;
 
   constructor(path: string) {
+    this.path = path;
     this.raw = createReadStream(path, { highWaterMark: 1 << 20 });
     this.gunzip = this.raw.pipe(createGunzip());
     // pipe() does not forward a read error: without this the iteration would wait forever.
@@ -136,7 +138,15 @@ export class GunzipSource implements ByteSource {
     while (got < want) {
       if (!this.pending) {
         if (this.ended) break;
-        const next = await this.chunks.next();
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await this.chunks.next();
+        } catch (e) {
+          this.ended = true;
+          if (isMiaError(e)) throw e;
+          // zlib's own error (a cut stream, a bad header or CRC) carries a stack and no code: one coded line instead.
+          throw unreadable(this.path, `gzip data is corrupt or truncated (${e instanceof Error ? e.message : String(e)})`);
+        }
         if (next.done) {
           this.ended = true;
           break;

@@ -42,13 +42,21 @@ function skipField(buf: Uint8Array, p: number, end: number): number {
   return i;
 }
 
-/** End of a line's bytes after its last needed field: the line feed, or the first quote (or `end`). */
+/** Commas the last {@link skipLine} passed: the fields after the last needed one. */
+let skippedCommas = 0;
+
+/** End of a line's bytes after its last needed field: the line feed, or the first quote (or `end`); counts commas. */
 function skipLine(buf: Uint8Array, p: number, end: number): number {
   let i = p;
+  let commas = 0;
   for (; i < end; i++) {
     const b = buf[i]!;
-    if (b <= QUOTE && (b === LF || b === QUOTE)) break;
+    if (b <= COMMA) {
+      if (b === COMMA) commas++;
+      else if (b === LF || b === QUOTE) break;
+    }
   }
+  skippedCommas = commas;
   return i;
 }
 
@@ -70,6 +78,8 @@ export class CsvRowWalker {
   sizeDecimals = -1;
   /** Side code, -1 when not handled; None when the column is missing. */
   side: number = Side.None;
+  /** Fields of the row (when it is not for the text path): the reader refuses a count other than the header's. */
+  fields = 0;
   /** True when the action field is exactly `T`. */
   isTrade = false;
   /** Start of the symbol field's bytes, -1 when the row has no such field. */
@@ -151,10 +161,14 @@ export class CsvRowWalker {
           this.symbolEnd = e;
         }
       }
-      if (b !== COMMA) break; // the line ended (or the bytes did) before its last needed field
+      if (b !== COMMA) {
+        this.fields = k + 1;
+        break; // the line ended (or the bytes did) before its last needed field
+      }
       if (k === last) {
         q = skipLine(buf, q + 1, end);
         if (q < end && buf[q] === QUOTE) return TEXT_ROW;
+        this.fields = k + 2 + skippedCommas;
         break;
       }
       p = q + 1;

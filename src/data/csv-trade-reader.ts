@@ -7,6 +7,7 @@ import {
 import { CsvFirstPass } from './csv-first-pass.js';
 import { CsvLines, DEFAULT_CHUNK_BYTES, type RowVisitor } from './csv-lines.js';
 import { INCOMPLETE } from './csv-row-walker.js';
+import { plausiblePriceRange } from './price-range.js';
 import { CsvTradeRows, emptyFileError, parseCsvHeader, type Columns } from './csv-trade-rows.js';
 
 /** Options of {@link CsvTradeReader.open}. */
@@ -65,6 +66,10 @@ export class CsvTradeReader implements TradeSource {
     try {
       const header = await headerLine(lines);
       if (header === undefined) throw emptyFileError(path);
+      // Lines ending in a bare CR (old Mac files) made the whole file one header line: no rows, no error.
+      if (header.includes('\r')) {
+        throw new MiaError(ErrorCode.BAD_HEADER, `${path}: lines end in a bare CR (carriage return); trade files end lines in LF or CRLF`, { file: path, row: 1 });
+      }
       reader = new CsvTradeReader(path, options, parseCsvHeader(header, path));
       if (options.symbol !== undefined && reader.cols.symbol < 0) checkFileName(path, options.symbol);
     } catch (e) {
@@ -99,7 +104,7 @@ export class CsvTradeReader implements TradeSource {
   async *batches(): AsyncGenerator<TradeBatch> {
     const batch = new TradeBatch(this.options.batchSize ?? DEFAULT_BATCH_TRADES);
     const rows = new CsvTradeRows({
-      path: this.path, cols: this.cols, decimals: this.info.sizeDecimals, chosen: this.chosen, chosenBytes: this.chosenBytes,
+      path: this.path, cols: this.cols, decimals: this.info.sizeDecimals, prices: plausiblePriceRange(this.info.symbol), chosen: this.chosen, chosenBytes: this.chosenBytes,
       stats: this.stats, options: this.options, batch,
     });
     const lines = await CsvLines.open(this.path, this.chunkBytes, this.takeSpare());

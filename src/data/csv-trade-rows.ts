@@ -5,6 +5,8 @@ import { joinNs, splitNs } from '../model/time.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from './csv-fields.js';
 import type { CsvLines, RowVisitor } from './csv-lines.js';
 import { CsvRowWalker, Role, rolesOf, TEXT_ROW } from './csv-row-walker.js';
+import type { PriceRange } from './price-range.js';
+import { TIME_RANGE_TEXT, tradeTimeInRange, tradeTimeNsInRange } from './trade-time-range.js';
 
 /** Column indexes of a trade file's header; -1 where the file has no such column. */
 export interface Columns {
@@ -14,6 +16,8 @@ export interface Columns {
   side: number;
   action: number;
   symbol: number;
+  /** Fields of the header: every row must have as many (a row cut short, or lacking the action column, is BAD_ROW). */
+  count: number;
 }
 
 /** Header names the reader recognises, in priority order (event time before receive time). */
@@ -33,7 +37,7 @@ export function parseCsvHeader(line: string, path: string): Columns {
   };
   const cols = {
     ts: find(TS_COLUMNS), price: names.indexOf('price'), size: find(SIZE_COLUMNS), side: find(SIDE_COLUMNS),
-    action: names.indexOf('action'), symbol: names.indexOf('symbol'),
+    action: names.indexOf('action'), symbol: names.indexOf('symbol'), count: names.length,
   };
   const missing = [cols.ts < 0 && 'timestamp', cols.price < 0 && 'price', cols.size < 0 && 'size'].filter((m) => m !== false);
   if (missing.length) {
@@ -64,6 +68,8 @@ export interface RowContext {
   readonly cols: Columns;
   /** Size precision in use. */
   readonly decimals: number;
+  /** Plausible prices of the file's instrument: others are BAD_PRICE. */
+  readonly prices: PriceRange;
   /** The symbol chosen with --symbol, when the file has a symbol column. */
   readonly chosen: string | undefined;
   /** `chosen` as UTF-8 bytes. */
@@ -131,6 +137,7 @@ export class CsvTradeRows implements RowVisitor {
     const next = w.walk(lines.buf, lines.at, lines.end, lines.atEnd);
     if (next < 0) return next;
     const { cols: c, stats, batch } = this.ctx;
+    if (w.fields !== c.count) return TEXT_ROW; // the text path words the error
     if (c.action >= 0 && !w.isTrade) {
       stats.read++;
       stats.ignored++;
@@ -146,7 +153,7 @@ export class CsvTradeRows implements RowVisitor {
       }
     }
     const t = w.token;
-    if (!w.tsOk || !(w.price > 0) || !(w.size > 0 && w.size <= MAX_RAW_SIZE) || w.side < 0 || this.lastOdd !== undefined ||
+    if (!w.tsOk || !tradeTimeInRange(t.hi, t.lo) || !(w.price >= this.ctx.prices.min && w.price <= this.ctx.prices.max) || !(w.size > 0 && w.size <= MAX_RAW_SIZE) || w.side < 0 || this.lastOdd !== undefined ||
       t.hi < this.lastHi || (t.hi === this.lastHi && t.lo < this.lastLo)) return TEXT_ROW;
     this.lastHi = t.hi;
     this.lastLo = t.lo;
@@ -169,6 +176,11 @@ export class CsvTradeRows implements RowVisitor {
     const f = splitCsvLine(line);
     if (!f) {
       fail(ErrorCode.BAD_ROW, 'unbalanced quote');
+      return;
+    }
+    if (f.length !== c.count) {
+      // A row cut short (a truncated last row read as size 1) or lacking the action column (read as a book event).
+      fail(ErrorCode.BAD_ROW, `the row has ${f.length} fields, the header ${c.count}`);
       return;
     }
     if (c.action >= 0 && f[c.action] !== 'T') {
@@ -206,6 +218,11 @@ export class CsvTradeRows implements RowVisitor {
       fail(ErrorCode.BAD_PRICE, `price "${priceText}" is not a positive number`);
       return;
     }
+    const { prices } = this.ctx;
+    if (!(price >= prices.min && price <= prices.max)) {
+      fail(ErrorCode.BAD_PRICE, `price "${priceText}" is outside ${prices.label} (docs/hostile-input.md)`);
+      return;
+    }
     const size = parseRawSize(sizeText, decimals);
     if (size === undefined || size <= 0 || size > MAX_RAW_SIZE) {
       const d = sizeDecimalsOf(sizeText);
@@ -217,6 +234,10 @@ export class CsvTradeRows implements RowVisitor {
     const side = c.side >= 0 ? parseSide(f[c.side]?.trim() ?? '') : Side.None;
     if (side === undefined) {
       fail(ErrorCode.BAD_ROW, `side "${f[c.side]}" is not B, buy, S, A, sell, N or empty`);
+      return;
+    }
+    if (!tradeTimeNsInRange(ts)) {
+      fail(ErrorCode.TIMESTAMP_OUT_OF_RANGE, `timestamp "${tsText}" is ${TIME_RANGE_TEXT}`);
       return;
     }
     if (ts < this.lastTs()) {

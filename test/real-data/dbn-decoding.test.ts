@@ -143,9 +143,9 @@ describe.skipIf(!HAVE_DATA)('Databento DBN decoding (cme-esh4-mbo, cme-es-nq-win
       }
       writeFileSync(cut, whole.subarray(0, 50)); // the metadata is the first frame, 92 bytes
       await expect(DbnTradeReader.open(cut)).rejects.toMatchObject({ code: ErrorCode.BAD_RECORD, message: expect.stringContaining('zstd data is corrupt') });
-      // Cut between frames, the stream is whole as far as zstd can tell: a file without records, as before.
+      // Cut between frames, the stream is whole as far as zstd can tell; a file with no record is refused (issue 14).
       writeFileSync(cut, whole.subarray(0, 92));
-      expect(await outcome(cut, {})).toEqual({ rows: [], stats: { read: 0, trades: 0, ignored: 0, skipped: {} } });
+      await expect(rows(await DbnTradeReader.open(cut))).rejects.toMatchObject({ code: ErrorCode.BAD_RECORD, message: expect.stringContaining('no records after the metadata') });
     } finally {
       rmSync(dir, { recursive: true });
     }

@@ -6,6 +6,8 @@ import { TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type T
 import { splitNs } from '../../src/model/time.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from '../../src/data/csv-fields.js';
 import { emptyFileError, parseCsvHeader, type Columns } from '../../src/data/csv-trade-rows.js';
+import { plausiblePriceRange } from '../../src/data/price-range.js';
+import { TIME_RANGE_TEXT, tradeTimeNsInRange } from '../../src/data/trade-time-range.js';
 import { textLines } from './text-lines.js';
 
 /** Largest raw size a Trade struct holds (u32). */
@@ -15,7 +17,8 @@ const MAX_RAW_SIZE = 0xffffffff;
  * The CSV trade reader as it was before its byte path: every line decoded to a string, split, and parsed
  * field by field through strings (~0.4 M rows/s). It is the oracle the byte path of
  * CsvTradeReader (src/data/csv-trade-reader.ts) is property-tested against, so it shares no code with it
- * beyond the text field parsers of csv-fields.ts and the header parser; keep it as it is.
+ * beyond the text field parsers of csv-fields.ts and the header parser; keep it as it is, except for the
+ * hostile-input rules of issue 14 (docs/hostile-input.md), added here as plainly as the reader applies them.
  */
 export class CsvTextReader implements TradeSource {
   readonly info: SourceInfo;
@@ -93,6 +96,7 @@ export class CsvTextReader implements TradeSource {
     let row = 0;
     let lastTs = -1n;
     let symbol: string | undefined;
+    const prices = plausiblePriceRange(this.info.symbol);
     for await (const line of textLines(this.path)) {
       row++;
       if (row === 1 || line.length === 0) continue;
@@ -106,6 +110,10 @@ export class CsvTextReader implements TradeSource {
       const f = splitCsvLine(line);
       if (!f) {
         fail(ErrorCode.BAD_ROW, 'unbalanced quote');
+        continue;
+      }
+      if (f.length !== c.count) {
+        fail(ErrorCode.BAD_ROW, `the row has ${f.length} fields, the header ${c.count}`);
         continue;
       }
       if (c.action >= 0 && f[c.action] !== 'T') {
@@ -141,6 +149,10 @@ export class CsvTextReader implements TradeSource {
         fail(ErrorCode.BAD_PRICE, `price "${priceText}" is not a positive number`);
         continue;
       }
+      if (!(price >= prices.min && price <= prices.max)) {
+        fail(ErrorCode.BAD_PRICE, `price "${priceText}" is outside ${prices.label} (docs/hostile-input.md)`);
+        continue;
+      }
       const size = parseRawSize(sizeText, decimals);
       if (size === undefined || size <= 0 || size > MAX_RAW_SIZE) {
         const d = sizeDecimalsOf(sizeText);
@@ -152,6 +164,10 @@ export class CsvTextReader implements TradeSource {
       const side = c.side >= 0 ? parseSide(f[c.side]?.trim() ?? '') : Side.None;
       if (side === undefined) {
         fail(ErrorCode.BAD_ROW, `side "${f[c.side]}" is not B, buy, S, A, sell, N or empty`);
+        continue;
+      }
+      if (!tradeTimeNsInRange(ts)) {
+        fail(ErrorCode.TIMESTAMP_OUT_OF_RANGE, `timestamp "${tsText}" is ${TIME_RANGE_TEXT}`);
         continue;
       }
       if (ts < lastTs) {

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { decompress } from 'fzstd';
-import { corruptZstd, unreadable } from '../../common/errors.js';
+import { unreadable } from '../../common/errors.js';
 import { openForReading, PlainFileSource, readAt, type ByteSource } from '../byte-source.js';
-import { parseMetadata, type DbnMetadata } from './metadata.js';
+import { DBN_MAX_METADATA_BYTES, parseMetadata, type DbnMetadata } from './metadata.js';
 import { isZstd } from './zstd-frame-scanner.js';
 import { ZstdStreamSource } from './zstd-stream-source.js';
 
@@ -21,10 +20,19 @@ export async function loadDbn(path: string): Promise<Uint8Array> {
     throw unreadable(path);
   }
   if (!isZstd(raw)) return raw;
+  // Through the stream source, which checks the frames' declared sizes and content checksums.
+  const z = new ZstdStreamSource(path, await PlainFileSource.open(path, 0, raw.length));
   try {
-    return decompress(raw);
-  } catch (e) {
-    throw corruptZstd(path, e);
+    const pieces: Uint8Array[] = [];
+    for (;;) {
+      const piece = new Uint8Array(4 << 20);
+      const n = await z.read(piece, 0, piece.length);
+      pieces.push(piece.subarray(0, n));
+      if (n < piece.length) break;
+    }
+    return Buffer.concat(pieces);
+  } finally {
+    await z.close();
   }
 }
 
@@ -65,7 +73,7 @@ export async function readDbnHead(path: string, options: DbnReadOptions = {}): P
     }
     // Bad magic is reported from the first 8 bytes; a corrupt length reads no further than the file's end,
     // where parseMetadata reports the metadata as truncated.
-    const metadataEnd = isDbn(start) ? Math.min(8 + lengthOf(start), size) : start.length;
+    const metadataEnd = isDbn(start) ? Math.min(8 + Math.min(lengthOf(start), DBN_MAX_METADATA_BYTES + 1), size) : start.length;
     return { metadata: parseMetadata(await readAt(fh, path, 0, metadataEnd), path), size, zstd: false };
   } finally {
     await owner.close();
@@ -99,6 +107,7 @@ async function metadataBytes(z: ZstdStreamSource): Promise<Uint8Array> {
   if (got < 8 || !isDbn(start)) return start.subarray(0, got);
   const pieces: Uint8Array[] = [start];
   let left = lengthOf(start);
+  if (left > DBN_MAX_METADATA_BYTES) return start; // parseMetadata refuses the length
   while (left > 0) {
     const piece = new Uint8Array(Math.min(left, METADATA_PIECE_BYTES));
     const n = await z.read(piece, 0, piece.length);

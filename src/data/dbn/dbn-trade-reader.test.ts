@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { metadataV2, mbo } from '../../../test/fixtures/dbn-writer.js';
 import { ErrorCode } from '../../common/errors.js';
 import type { TradeSource } from '../../model/trade-batch.js';
+import { Xxh64 } from './xxh64.js';
 import { countDbnRecords, DbnTradeReader, type DbnReaderOptions } from './dbn-trade-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mia-dbn-'));
@@ -17,8 +18,8 @@ function file(...parts: Buffer[]): string {
 
 /**
  * `data` as a zstd stream without a compressor (RFC 8878 §3.1.1): frames of `frameBytes`, each in raw (stored)
- * blocks of `blockBytes` with a 128 KiB window; every other frame ends with a content checksum (fzstd does
- * not verify it, so zeros do).
+ * blocks of `blockBytes` with a 128 KiB window; every other frame ends with a content checksum (XXH64's low
+ * 32 bits, which the reader verifies).
  */
 function zstdStored(data: Uint8Array, frameBytes: number, blockBytes: number): Buffer {
   const out: Uint8Array[] = [];
@@ -31,7 +32,13 @@ function zstdStored(data: Uint8Array, frameBytes: number, blockBytes: number): B
       const h = (b + blockBytes >= content.length ? 1 : 0) | (block.length << 3);
       out.push(Uint8Array.of(h & 0xff, (h >> 8) & 0xff, h >> 16), block);
     }
-    if (checksum) out.push(new Uint8Array(4));
+    if (checksum) {
+      const h = new Xxh64();
+      h.update(content);
+      const c = Buffer.alloc(4);
+      c.writeUInt32LE(h.digestLow32());
+      out.push(c);
+    }
   }
   return Buffer.concat(out);
 }

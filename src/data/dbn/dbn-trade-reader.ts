@@ -4,6 +4,8 @@ import { DEFAULT_BATCH_TRADES, TradeBatch, type ReaderOptions, type ReadStats, t
 import { loadDbn, openDbnRecords, readDbnHead, type DbnHead } from './dbn-file.js';
 import { chunkBuffer, DbnRecordWindow, DEFAULT_CHUNK_BYTES } from './dbn-record-window.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
+import { plausiblePriceRange } from '../price-range.js';
+import { TIME_RANGE_TEXT, tradeTimeInRange } from '../trade-time-range.js';
 import { forEachRecord, Rec, readPrice, recordLength, RType, truncatedRecord } from './records.js';
 
 const T = 0x54; // 'T': a trade
@@ -100,6 +102,7 @@ export class DbnTradeReader implements TradeSource {
     let lastHi = 0;
     let lastLo = 0;
     let instrument = -1;
+    const prices = plausiblePriceRange(this.info.symbol);
     try {
       w = new DbnRecordWindow(await openDbnRecords(this.path, this.head, this.options), chunk);
       for (;;) {
@@ -141,10 +144,13 @@ export class DbnTradeReader implements TradeSource {
             const hi = v.getUint32(at + Rec.TS_EVENT + 4, true);
             const price = readPrice(v, priceAt);
             const size = v.getUint32(sizeAt, true);
-            const bad = !(price > 0) ? ErrorCode.BAD_PRICE : size === 0 ? ErrorCode.BAD_SIZE
+            const bad = !(price >= prices.min && price <= prices.max) ? ErrorCode.BAD_PRICE : size === 0 ? ErrorCode.BAD_SIZE
+              : !tradeTimeInRange(hi, lo) ? ErrorCode.TIMESTAMP_OUT_OF_RANGE
               : hi < lastHi || (hi === lastHi && lo < lastLo) ? ErrorCode.OUT_OF_ORDER : undefined;
-            if (bad) this.skip(bad, index, bad === ErrorCode.BAD_PRICE ? 'price is undefined or not positive'
-              : bad === ErrorCode.BAD_SIZE ? 'size is zero' : 'ts_event is earlier than the trade before');
+            if (bad) this.skip(bad, index, bad === ErrorCode.BAD_PRICE
+              ? (price > 0 ? `price ${price} is outside ${prices.label} (docs/hostile-input.md)` : 'price is undefined or not positive')
+              : bad === ErrorCode.BAD_SIZE ? 'size is zero' : bad === ErrorCode.TIMESTAMP_OUT_OF_RANGE ? `ts_event ${TIME_RANGE_TEXT}`
+              : 'ts_event is earlier than the trade before');
             else {
               lastHi = hi;
               lastLo = lo;
@@ -161,6 +167,8 @@ export class DbnTradeReader implements TradeSource {
         }
         if (w.atEnd) {
           if (at < end) throw truncatedRecord(this.path, index);
+          // A .dbn.zst cut after its metadata frame is a valid zstd stream: without this it read as no trades.
+          if (index === 0) throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: 0 }, 'no records after the metadata (the file is cut short, or holds nothing)');
           break;
         }
         await w.advance(at);

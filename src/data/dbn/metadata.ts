@@ -18,6 +18,12 @@ export interface DbnMetadata {
   recordsOffset: number;
 }
 
+/**
+ * Largest metadata accepted (docs/hostile-input.md): a symbology of tens of thousands of symbols fits in a few
+ * MiB; a length beyond this is a corrupt header, refused before anything that size is read or allocated.
+ */
+export const DBN_MAX_METADATA_BYTES = 64 * 1024 * 1024;
+
 const text = (b: Uint8Array, at: number, n: number): string => {
   let end = at;
   while (end < at + n && b[end] !== 0) end++;
@@ -32,10 +38,17 @@ export function parseMetadata(buf: Uint8Array, file: string): DbnMetadata {
   if (version !== 1 && version !== 2) throw bad(`DBN version ${version} is not supported (1 and 2 are)`);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const len = v.getUint32(4, true);
+  if (len > DBN_MAX_METADATA_BYTES) throw bad(`metadata length ${len} is over the ${DBN_MAX_METADATA_BYTES} bytes allowed`);
   if (8 + len > buf.length) throw bad('metadata is truncated');
   const b = buf.subarray(8, 8 + len);
   const m = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let p = 0;
+  // Every declared count and length is checked against the bytes left before it is used: a header claiming
+  // 2^32 symbols is refused here, not allocated for.
+  const need = (n: number, what: string): void => {
+    if (!(p + n <= len)) throw bad(`metadata is corrupt: ${what} needs ${n} bytes at offset ${p}, past its ${len}-byte length`);
+  };
+  need(16 + 2 + 24 + (version === 1 ? 8 + 3 + 47 : 3 + 2 + 53) + 4, 'the fixed header');
   const dataset = text(b, p, 16);
   p += 16;
   const schema = m.getUint16(p, true);
@@ -50,12 +63,17 @@ export function parseMetadata(buf: Uint8Array, file: string): DbnMetadata {
   else {
     symLen = m.getUint16(p, true);
     p += 2 + 53; // symbol_cstr_len, reserved
+    if (symLen === 0) throw bad('metadata is corrupt: symbol_cstr_len is 0');
   }
   const schemaDefinitionLen = m.getUint32(p, true);
-  p += 4 + schemaDefinitionLen;
+  p += 4;
+  need(schemaDefinitionLen, 'the schema definition');
+  p += schemaDefinitionLen;
   const list = (): string[] => {
+    need(4, 'a symbol count');
     const n = m.getUint32(p, true);
     p += 4;
+    need(n * symLen, `${n} symbols`);
     const out: string[] = [];
     for (let i = 0; i < n; i++, p += symLen) out.push(text(b, p, symLen));
     return out;
@@ -64,13 +82,17 @@ export function parseMetadata(buf: Uint8Array, file: string): DbnMetadata {
   list(); // partial
   list(); // not found
   const mappings = new Map<string, string>();
+  need(4, 'a mapping count');
   const n = m.getUint32(p, true);
   p += 4;
+  need(n * (symLen + 4), `${n} mappings`);
   for (let i = 0; i < n; i++) {
+    need(symLen + 4, 'a mapping');
     const raw = text(b, p, symLen);
     p += symLen;
     const k = m.getUint32(p, true);
     p += 4;
+    need(k * (8 + symLen), `${k} mapping intervals`);
     for (let j = 0; j < k; j++) {
       p += 8; // start_date, end_date
       mappings.set(text(b, p, symLen), raw);

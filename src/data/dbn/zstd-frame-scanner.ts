@@ -17,6 +17,24 @@ const MAX_FRAME_HEADER_BYTES = 18;
 /** Longest piece: a frame header with its first block. */
 export const ZSTD_MAX_PIECE_BYTES = MAX_FRAME_HEADER_BYTES + 3 + ZSTD_MAX_BLOCK_BYTES;
 
+/** What a piece is. */
+export const Piece = {
+  /** A frame header with the frame's first block. */
+  FrameStart: 0,
+  /** A further block. */
+  Block: 1,
+  /** (Part of) a frame's 4-byte content checksum. */
+  Checksum: 2,
+  /** (Part of) a skippable frame. */
+  Skippable: 3,
+} as const;
+
+/**
+ * Largest window a frame may declare: zstd's own decoder refuses more by default (ZSTD_WINDOWLOG_LIMIT_DEFAULT
+ * 27), and fzstd would allocate the declared window (up to 2 GiB) before decoding a byte.
+ */
+export const ZSTD_MAX_WINDOW_BYTES = 1 << 27;
+
 /** What the scanner expects next. */
 const Expect = {
   /** A frame: zstd or skippable. */
@@ -39,6 +57,15 @@ const Expect = {
  * bytes, which it holds back (see `ZstdStreamSource`).
  */
 export class ZstdFrameScanner {
+  /** What the last piece `next` returned was (the stream source hashes and checks the frame around it). */
+  piece: (typeof Piece)[keyof typeof Piece] = Piece.Skippable;
+  /** True after a piece that ended a frame's last block. */
+  frameEnded = false;
+  /** Whether the frame of the last piece declares a content checksum. */
+  get hasChecksum(): boolean {
+    return this.checksum;
+  }
+  private inChecksum = false;
   private expect: (typeof Expect)[keyof typeof Expect] = Expect.Frame;
   /** Bytes still to pass on in the Skip state. */
   private skipping = 0;
@@ -63,19 +90,26 @@ export class ZstdFrameScanner {
    */
   next(b: Uint8Array, at: number, end: number): number {
     const have = end - at;
+    this.frameEnded = false;
     if (this.expect === Expect.Skip) {
       if (have === 0) return -1;
+      this.piece = this.inChecksum ? Piece.Checksum : Piece.Skippable;
       const n = Math.min(have, this.skipping);
       this.skipping -= n;
       if (this.skipping === 0) this.expect = Expect.Frame;
       return at + n;
     }
-    if (this.expect === Expect.Block) return this.block(b, at, end, this.checksum);
+    if (this.expect === Expect.Block) {
+      this.piece = Piece.Block;
+      return this.block(b, at, end, this.checksum);
+    }
     if (have < 4) return -1;
     if (b[at + 1] === 0x2a && b[at + 2] === 0x4d && b[at + 3] === 0x18 && (b[at]! & 0xf0) === 0x50) {
       // Skippable frame: magic 0x184D2A5?, 4-byte length, then content nobody decodes.
       if (have < 8) return -1;
       this.skipping = u32(b, at + 4);
+      this.inChecksum = false;
+      this.piece = Piece.Skippable;
       this.expect = this.skipping === 0 ? Expect.Frame : Expect.Skip;
       return at + 8;
     }
@@ -88,8 +122,28 @@ export class ZstdFrameScanner {
     const dictionaryBytes = [0, 1, 2, 4][flags & 3]!;
     const contentSizeBytes = contentSizeFlag === 0 ? singleSegment : 1 << contentSizeFlag;
     const header = 5 + (1 - singleSegment) + dictionaryBytes + contentSizeBytes;
+    if (have < header) return -1;
+    this.checkWindow(b, at, singleSegment, contentSizeBytes, header);
+    this.piece = Piece.FrameStart;
     // The header goes with the first block: a decoder cannot start a frame on its header alone.
-    return have < header ? -1 : this.block(b, at + header, end, (flags & 4) !== 0);
+    return this.block(b, at + header, end, (flags & 4) !== 0);
+  }
+
+  /** Refuses a declared window (or single-segment content size) over {@link ZSTD_MAX_WINDOW_BYTES}, before fzstd allocates it. */
+  private checkWindow(b: Uint8Array, at: number, singleSegment: number, contentSizeBytes: number, header: number): void {
+    let window: number;
+    if (singleSegment) {
+      window = 0;
+      for (let i = contentSizeBytes - 1; i >= 0; i--) window = window * 256 + b[at + header - contentSizeBytes + i]!;
+      if (contentSizeBytes === 2) window += 256;
+    } else {
+      const d = b[at + 5]!;
+      const base = 2 ** (10 + (d >> 3));
+      window = base + (base / 8) * (d & 7);
+    }
+    if (window > ZSTD_MAX_WINDOW_BYTES) {
+      throw corruptZstd(this.path, `a frame declares a ${window}-byte window, more than the ${ZSTD_MAX_WINDOW_BYTES} allowed (zstd's own default limit)`);
+    }
   }
 
   /**
@@ -107,10 +161,14 @@ export class ZstdFrameScanner {
     if (blockEnd > end) return -1;
     this.checksum = checksum;
     if ((h & 1) === 0) this.expect = Expect.Block;
-    else if (checksum) {
-      this.expect = Expect.Skip;
-      this.skipping = 4;
-    } else this.expect = Expect.Frame;
+    else {
+      this.frameEnded = true;
+      if (checksum) {
+        this.expect = Expect.Skip;
+        this.inChecksum = true;
+        this.skipping = 4;
+      } else this.expect = Expect.Frame;
+    }
     return blockEnd;
   }
 }

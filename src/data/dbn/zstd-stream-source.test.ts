@@ -7,6 +7,7 @@ import { ErrorCode } from '../../common/errors.js';
 import { PlainFileSource } from '../byte-source.js';
 import { ZSTD_MAX_BLOCK_BYTES } from './zstd-frame-scanner.js';
 import { ZSTD_MAX_QUEUED_BYTES, ZstdStreamSource } from './zstd-stream-source.js';
+import { Xxh64 } from './xxh64.js';
 
 // zstd streams built by hand from the frame format (RFC 8878 §3.1): no compressor is needed, because raw
 // (stored) and RLE blocks carry their content as is. Compressed blocks are covered by the real Databento
@@ -18,7 +19,7 @@ type Block = { raw: Uint8Array } | { rle: number; size: number };
 interface FrameOptions {
   /** Single_Segment_flag with a 1-, 2-, 4- or 8-byte Frame_Content_Size; otherwise a 128 KiB window. */
   contentSizeBytes?: 1 | 2 | 4 | 8;
-  /** A Content_Checksum after the last block (fzstd does not verify it; any 4 bytes do). */
+  /** A Content_Checksum after the last block: the low 32 bits of the content's XXH64, as the source verifies. */
   checksum?: boolean;
 }
 
@@ -35,13 +36,21 @@ function frame(blocks: Block[], options: FrameOptions = {}): Buffer {
   const size = Buffer.alloc(fcs ?? 0);
   if (fcs === 2) size.writeUInt16LE(content - 256);
   else if (fcs !== undefined) size.writeUIntLE(content, 0, Math.min(fcs, 6));
-  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, descriptor]), fcs === undefined ? Buffer.from([(17 - 10) << 3]) : Buffer.alloc(0), size];
+  const parts: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, descriptor]), fcs === undefined ? Buffer.from([(17 - 10) << 3]) : Buffer.alloc(0), size];
   blocks.forEach((b, i) => {
     const last = i === blocks.length - 1;
     parts.push('raw' in b ? Buffer.concat([blockHeader(last, 0, b.raw.length), b.raw]) : Buffer.concat([blockHeader(last, 1, b.size), Buffer.from([b.rle])]));
   });
-  if (options.checksum) parts.push(Buffer.from([1, 2, 3, 4]));
+  if (options.checksum) parts.push(checksumOf(decoded(blocks)));
   return Buffer.concat(parts);
+}
+
+function checksumOf(content: Uint8Array): Buffer {
+  const h = new Xxh64();
+  h.update(content);
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(h.digestLow32());
+  return b;
 }
 
 function skippable(n: number): Buffer {

@@ -1,7 +1,8 @@
 import { Decompress } from 'fzstd';
 import { corruptZstd } from '../../common/errors.js';
 import type { ByteSource, PlainFileSource } from '../byte-source.js';
-import { ZSTD_MAX_BLOCK_BYTES, ZSTD_MAX_PIECE_BYTES, ZstdFrameScanner } from './zstd-frame-scanner.js';
+import { Xxh64 } from './xxh64.js';
+import { Piece, ZSTD_MAX_BLOCK_BYTES, ZSTD_MAX_PIECE_BYTES, ZstdFrameScanner } from './zstd-frame-scanner.js';
 
 /**
  * Compressed bytes read at a time by default: one read per 1–2 MB decoded (MBO records compress 4–8×), and a
@@ -29,6 +30,11 @@ export const ZSTD_MAX_QUEUED_BYTES = 3 * ZSTD_MAX_BLOCK_BYTES;
  * of decoded blocks, and fzstd's history window (the frame's Window_Size: 2 MiB in the ESH4 day file; a
  * single-segment frame's window is its whole content). fzstd allocates each decoded block anew; they are
  * garbage once copied out.
+ *
+ * Integrity: fzstd does not verify content checksums, so the source does: each decoded block of a frame that
+ * declares one is hashed (XXH64) as it arrives, and the frame's stored checksum is compared when it is read
+ * (BAD_RECORD on a mismatch: one flipped byte used to turn a 113-lot bar into 114). A frame's window is checked
+ * against ZSTD_MAX_WINDOW_BYTES before fzstd allocates it.
  */
 export class ZstdStreamSource implements ByteSource {
   readonly size = undefined;
@@ -48,6 +54,11 @@ export class ZstdStreamSource implements ByteSource {
   private queued = 0;
   /** True once the decoder has had its last input. */
   private ended = false;
+  /** XXH64 of the current frame's decoded bytes, checked against the frame's content checksum when it has one. */
+  private readonly hash = new Xxh64();
+  /** The content checksum bytes read so far (a checksum piece may be cut by a read). */
+  private readonly stored = new Uint8Array(4);
+  private storedLength = 0;
   /** Most decoded bytes that waited at once (tests check it against {@link ZSTD_MAX_QUEUED_BYTES}). */
   peakQueuedBytes = 0;
 
@@ -61,6 +72,7 @@ export class ZstdStreamSource implements ByteSource {
     this.raw = new Uint8Array(Math.max(readBytes, ZSTD_MAX_PIECE_BYTES));
     this.decoder = new Decompress((block) => {
       if (block.length === 0) return;
+      if (this.scanner.hasChecksum) this.hash.update(block);
       this.queue.push(block);
       this.queued += block.length;
       if (this.queued > this.peakQueuedBytes) this.peakQueuedBytes = this.queued;
@@ -119,8 +131,31 @@ export class ZstdStreamSource implements ByteSource {
     if (end < 0) return false;
     const piece = raw.subarray(this.rawAt, end);
     this.rawAt = end;
-    this.push(piece.length < FZSTD_HELD_BYTES ? piece.slice() : piece, false);
+    const kind = this.scanner.piece;
+    if (kind === Piece.FrameStart) {
+      this.hash.reset();
+      this.storedLength = 0;
+    }
+    if (kind === Piece.Checksum) {
+      this.stored.set(piece, this.storedLength);
+      this.storedLength += piece.length;
+    }
+    const checksumDone = kind === Piece.Checksum && this.storedLength === 4;
+    // Ending a frame as `final` makes fzstd decode what it held back of it now: the next frame's hash must not get it.
+    this.push(piece.length < FZSTD_HELD_BYTES ? piece.slice() : piece, checksumDone || (this.scanner.frameEnded && !this.scanner.hasChecksum));
+    if (checksumDone) this.verifyChecksum();
     return true;
+  }
+
+  /** Compares the frame's content checksum with the low 32 bits of the XXH64 of what it decoded to. */
+  private verifyChecksum(): void {
+    const s = this.stored;
+    const want = (s[0]! | (s[1]! << 8) | (s[2]! << 16) | (s[3]! << 24)) >>> 0;
+    const got = this.hash.digestLow32();
+    if (got !== want) {
+      this.ended = true;
+      throw corruptZstd(this.path, `content checksum mismatch (frame says ${hex(want)}, the decoded data hash to ${hex(got)})`);
+    }
   }
 
   /** Reads the next compressed bytes after those not yet fed; at the end of the file, ends the stream. */
@@ -156,3 +191,5 @@ export class ZstdStreamSource implements ByteSource {
     }
   }
 }
+
+const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
