@@ -88,6 +88,10 @@ export const ErrorCode = {
   JOURNAL_WRITE: 'MIA_ERR_JOURNAL_WRITE',
   /** `mia journal query|export|archive`: the SQL or the request failed (the message has DuckDB's reason). */
   JOURNAL_QUERY: 'MIA_ERR_JOURNAL_QUERY',
+  /** IB: the gateway's bytes are not TWS framing (a length outside 1..0xffffff, a message not ending in NUL): the connection is replaced. */
+  IB_BAD_FRAME: 'MIA_ERR_IB_BAD_FRAME',
+  /** IB: @stoqey/ib threw or looped on a message, or decode errors passed their per-second budget: the connection is replaced. */
+  IB_DECODE: 'MIA_ERR_IB_DECODE',
 } as const;
 
 /** One of the catalogue's codes. */
