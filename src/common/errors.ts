@@ -92,6 +92,8 @@ export const ErrorCode = {
   IB_BAD_FRAME: 'MIA_ERR_IB_BAD_FRAME',
   /** IB: @stoqey/ib threw or looped on a message, or decode errors passed their per-second budget: the connection is replaced. */
   IB_DECODE: 'MIA_ERR_IB_DECODE',
+  /** `mia serve`: shutdown after SIGINT/SIGTERM did not finish within its deadline (10 s); the stage is named; exit 1. */
+  SHUTDOWN_TIMEOUT: 'MIA_ERR_SHUTDOWN_TIMEOUT',
 } as const;
 
 /** One of the catalogue's codes. */
