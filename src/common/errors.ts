@@ -94,6 +94,8 @@ export const ErrorCode = {
   IB_DECODE: 'MIA_ERR_IB_DECODE',
   /** `mia serve`: shutdown after SIGINT/SIGTERM did not finish within its deadline (10 s); the stage is named; exit 1. */
   SHUTDOWN_TIMEOUT: 'MIA_ERR_SHUTDOWN_TIMEOUT',
+  /** A kernel task in the pool ran past its 2 s budget: aborted (its worker terminated), counted, its symbol halted; never waited on. */
+  TASK_TIMEOUT: 'MIA_ERR_TASK_TIMEOUT',
 } as const;
 
 /** One of the catalogue's codes. */
