@@ -78,7 +78,9 @@ let session: IbSession;
 let price = 4000;
 
 beforeAll(async () => {
-  session = await sessions.open({ heartbeatMs: 300, heartbeatTimeoutMs: 1000 });
+  // Each case may cost a reconnect and its backfill: IB's historical pacing (55 per 10 minutes) would make a long
+  // run wait minutes for history the test server gives freely.
+  session = await sessions.open({ heartbeatMs: 300, heartbeatTimeoutMs: 1000, historicalMax: 1_000_000 });
 });
 afterAll(() => sessions.closeAll());
 
@@ -98,7 +100,8 @@ async function sendAndRecover(bytes: Buffer, cuts: number[]): Promise<void> {
   price += 0.25;
   s.nowSec += 1;
   const p = price;
-  const deadline = performance.now() + 8000;
+  // Generous: a reconnect may wait out a backfill page lost with the old connection (historicalTimeoutMs, retries).
+  const deadline = performance.now() + 20_000;
   for (;;) {
     s.trade(ESH4, p, 1);
     try {
@@ -125,5 +128,5 @@ describe('TWS byte streams (fuzz)', () => {
     await fc.assert(fc.asyncProperty(burst, async ({ bytes, cuts }) => {
       await sendAndRecover(bytes, cuts);
     }), { numRuns: RUNS, endOnFailure: true, ...(SEED !== undefined ? { seed: SEED } : {}) });
-  }, Math.max(60_000, RUNS * 10_000));
+  }, Math.max(60_000, RUNS * 25_000));
 });
