@@ -11,7 +11,8 @@
  * shows. SPX (CBOE) and NDX (NASDAQ) are listed as IND contracts and their values streamed as reqMktData
  * last prices (context prices, no volume). Typing `drop` + Enter drops every client (a gateway restart); `refuse 5` refuses connections for
  * five seconds; `1100` / `1102` send those status codes; `noticks 2` answers the next two historical-tick
- * requests with 162 (the adapter then backfills from 1-minute bars).
+ * requests with 162 (the adapter then backfills from 1-minute bars). `garbage [random|badlength|unterminated] [n] [seed]`
+ * sends a burst of garbage mid-session (a broken gateway; the adapter drops the connection and reconnects).
  */
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
@@ -41,6 +42,9 @@ const { port, rate } = new Command('tws-test-server')
     '  refuse [s]  refuse connections for s seconds (default 5)',
     '  1100, 1102  send that connectivity status code (lost, restored)',
     '  noticks [n] answer the next n historical-tick requests with error 162 (default 1)',
+    '  garbage [kind] [n] [seed]  send garbage mid-session: random (n seeded random bytes, default), badlength',
+    '              (a length prefix the client reads as negative, then n bytes) or unterminated (a message without',
+    '              its final NUL); n default 64, seed default 1',
     '',
     'Example:',
     '  node --import tsx scripts/tws-test-server.ts --port 4002 --rate 20',
@@ -97,12 +101,16 @@ setInterval(() => {
 }, 100);
 
 createInterface({ input: process.stdin }).on('line', (line) => {
-  const [cmd, arg] = line.trim().split(/\s+/);
+  const [cmd, arg, arg2, arg3] = line.trim().split(/\s+/);
   if (cmd === 'drop') server.dropAll();
   else if (cmd === 'refuse') {
     void server.refuse().then(() => setTimeout(() => void server.accept(), 1000 * Number(arg ?? 5)));
   } else if (cmd === '1100') server.sendError(-1, 1100, 'Connectivity between IB and Trader Workstation has been lost.');
   else if (cmd === 'noticks') server.failHistorical(Number(arg ?? 1));
+  else if (cmd === 'garbage') {
+    const kind = (['random', 'badlength', 'unterminated'] as const).find((k) => k === arg) ?? 'random';
+    server.garbage(kind, Number(arg2 ?? 64), Number(arg3 ?? 1));
+  }
   else if (cmd === '1102') server.sendError(-1, 1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.');
   process.stderr.write(`${cmd ?? ''}: done, clients ${JSON.stringify(server.clients)}\n`);
 });

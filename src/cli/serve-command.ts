@@ -34,6 +34,7 @@ import { checkReplayTickSize, futureSymbols, nonNegative, oneOf, portNumber, pos
 import { msToNs } from '../model/time.js';
 import { Journal } from '../journal/journal.js';
 import { journalPath } from './journal-options.js';
+import { ShutdownSignals } from './shutdown-signals.js';
 
 interface ServeOptions {
   source: 'sim' | 'replay' | 'ib';
@@ -136,7 +137,7 @@ function speed(text: string): number | 'max' {
 }
 
 /** The source, and with `--source ib --trading paper` the IB paper route registered on it. */
-async function openSource(o: ServeOptions, log: Logger): Promise<{ source: MarketSource; route?: IbOrderRoute }> {
+async function openSource(o: ServeOptions, log: Logger, abort: AbortSignal): Promise<{ source: MarketSource; route?: IbOrderRoute }> {
   if (o.source === 'ib') {
     const symbols = futureSymbols(o.symbols ?? 'ES,NQ', 'IB');
     if (o.speed !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--speed is for sim and replay; IB runs on the market\'s clock');
@@ -145,7 +146,7 @@ async function openSource(o: ServeOptions, log: Logger): Promise<{ source: Marke
       ...(o.ibHost !== undefined ? { host: o.ibHost } : {}),
       ...(o.ibPort !== undefined ? { port: o.ibPort } : {}),
       ...(o.ibClientId !== undefined ? { clientId: o.ibClientId } : {}),
-    }, log.child({ source: 'ib' }));
+    }, log.child({ source: 'ib' }), abort);
     // The route registers with the source (health under source.trading); the decisions' venue sends through it.
     return o.trading === 'paper' ? { source: ib, route: new IbOrderRoute(ib, { trading: 'paper' }, log.child({ route: 'ib' })) } : { source: ib };
   }
@@ -245,6 +246,8 @@ export function serveCommand(program: Command): void {
     .action(async (o: ServeOptions, cmd: Command) => {
       const log = createLogger('mia', logSettings(cmd));
       const token = authToken(o);
+      // Signals are handled from the first line: SIGTERM during start-up also ends with a final status, in bounded time.
+      const shutdown = new ShutdownSignals(log).install();
       if (o.signals === 'off' && o.models !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--models needs --signals on');
       // Models load before the source opens: a bad models directory fails fast, before any connection.
       const filter = o.signals === 'on'
@@ -260,7 +263,18 @@ export function serveCommand(program: Command): void {
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
       const startedNs = msToNs(Date.now());
       let pipeline: DecisionPipeline | undefined;
-      const opened = await openSource(o, log);
+      const opened = await openSource(o, log, shutdown.signal).catch((e: unknown) => {
+        if (shutdown.requested) return undefined;
+        throw e;
+      });
+      if (!opened) {
+        // Nothing is serving yet: the final status is the log's.
+        log.info({ why: await shutdown.stopped, during: 'start-up' }, 'Shutting down');
+        log.info({ final: true, sourceState: 'stopped', wasRunning: false }, 'Stopped during start-up');
+        filter?.ensemble?.close();
+        shutdown.finished();
+        return;
+      }
       const features = {
         tickSize: o.tickSize, timeframesSec: o.timeframe, valueAreaShare: o.valueArea, valueAreaMethod: o.valueAreaMethod,
         imbalanceRatio: d.imbalanceRatio, imbalanceMinVolume: d.imbalanceMinVolume, stackedLevels: d.stackedLevels, session: o.session,
@@ -340,13 +354,6 @@ export function serveCommand(program: Command): void {
         };
       });
       server.setMetrics(serveMetrics(engine, publisher, server, pipeline, journal, alerts, log));
-      // Handlers go in before the server listens: a client may signal as soon as it sees "Stream server listening",
-      // and a signal then, while waiting for subscribers, or once "Engine started" is logged but before start() has
-      // returned, must shut down gracefully (the journal's session closed cleanly), not kill the process.
-      const stop = new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
       try {
         await server.listen();
       } catch (e) {
@@ -364,8 +371,12 @@ export function serveCommand(program: Command): void {
         snapshots: source.instruments.map((i) => `http://${at}/snapshot/${i.symbol}`),
         auth: token !== undefined ? 'token required (dashboard: add #token=TOKEN)' : 'none',
       }, 'Serving: open these URLs');
-      let why: string | undefined;
-      if (o.waitSubscribers > 0) {
+      // Signals are handled since the first line (ShutdownSignals): one while waiting, or once "Engine started" is
+      // logged but before start() has returned, shuts down gracefully (the journal's session closed cleanly).
+      const stop = shutdown.stopped;
+      // A signal during the rest of the start (models, journal, listen) skips the wait and the engine's start.
+      let why: string | undefined = shutdown.requested ? await stop : undefined;
+      if (why === undefined && o.waitSubscribers > 0) {
         log.info({ subscribers: o.waitSubscribers }, 'Waiting for subscribers before starting the source');
         why = await Promise.race([server.waitForSubscribers(o.waitSubscribers).then(() => undefined), stop]);
       }
@@ -380,22 +391,28 @@ export function serveCommand(program: Command): void {
       // No evaluation while the engine stops (a closed source reads as disconnected); what the outboxes hold
       // gets a couple of seconds to leave while the engine winds down.
       const alertsClosed = alerts?.stop(2000);
+      shutdown.stage('engine');
       // IB paper: closing the source first closes the positions (BrokerTap's beforeClose, closeIbPositions).
       await engine.stop();
       // Decisions still waiting go out before the sockets close (paper on sim or replay: open positions then
       // close at the last price, as at a backtest's end; IB paper finished above, a failure logged there), then
       // the paper trading result is logged (IB: by closeIbPositions).
+      shutdown.stage('decisions');
       if (!live) {
         await pipeline?.finish();
         pipeline?.logTradingResult();
       }
       filter?.ensemble?.close();
+      shutdown.stage('journal');
       // Everything journaled is committed (and the risk states waiting on it published) before the sockets close.
       await journal?.close(pipeline ? { trading: pipeline.trader?.result(source.instruments.map((i) => i.symbol)) ?? null, decisions: pipeline.counts } : null);
+      shutdown.stage('alerts');
       await alertsClosed;
+      shutdown.stage('sockets');
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));
       server.close();
+      shutdown.finished();
       const failed = engine.sourceError;
       if (failed) throw isMiaError(failed) ? failed : configError(ErrorCode.WORKER_FAILED, failed instanceof Error ? failed.message : String(failed));
     });

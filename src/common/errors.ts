@@ -98,6 +98,14 @@ export const ErrorCode = {
   TOO_MANY_CONNECTIONS: 'MIA_ERR_TOO_MANY_CONNECTIONS',
   /** A trade's time is outside 1970-01-01 (the epoch) to 2100-01-01 (docs/hostile-input.md), refused before the kernels see it. */
   TIMESTAMP_OUT_OF_RANGE: 'MIA_ERR_TIMESTAMP_OUT_OF_RANGE',
+  /** IB: the gateway's bytes are not TWS framing (a length outside 1..0xffffff, a message not ending in NUL): the connection is replaced. */
+  IB_BAD_FRAME: 'MIA_ERR_IB_BAD_FRAME',
+  /** IB: @stoqey/ib threw or looped on a message, or decode errors passed their per-second budget: the connection is replaced. */
+  IB_DECODE: 'MIA_ERR_IB_DECODE',
+  /** `mia serve`: shutdown after SIGINT/SIGTERM did not finish within its deadline (10 s); the stage is named; exit 1. */
+  SHUTDOWN_TIMEOUT: 'MIA_ERR_SHUTDOWN_TIMEOUT',
+  /** A kernel task in the pool ran past its 2 s budget: aborted (its worker terminated), counted, its symbol halted; never waited on. */
+  TASK_TIMEOUT: 'MIA_ERR_TASK_TIMEOUT',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -34,6 +34,10 @@ export interface SnapshotEngineOptions {
    * 2,400 frames cost more than the first bars of a replay at full speed.
    */
   warmUp?: boolean;
+  /** Budget of one kernel task in the pool, ms (default 2000, TASK_BUDGET_MS): past it the task is aborted, the symbol halted. */
+  taskBudgetMs?: number;
+  /** A worker module for the pool instead of the kernel worker (tests inject a task that hangs). */
+  poolWorkerFile?: string;
   /** Subscribers and delivery counters of whoever publishes the events (the stream server), for the status. */
   delivery?: () => { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number };
 }

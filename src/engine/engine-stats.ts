@@ -8,6 +8,14 @@ export interface SymbolStats {
   snapshots: number;
   bars: number;
   dataQuality: DataQualityReading;
+  /**
+   * `halted` once a kernel task of the symbol ran past its budget (MIA_ERR_TASK_TIMEOUT): its state may be half
+   * written, so the engine runs no more tasks for it, and counts the trades it no longer takes. Set by the engine
+   * (optional for hand-made stats).
+   */
+  kernels?: 'ok' | 'halted';
+  taskTimeouts?: number;
+  droppedWhileHalted?: number;
 }
 
 /** The kernel pool's load: tasks running, tasks waiting in piscina's queue (0 inline), tasks completed. */

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { nowUs } from '../common/clock.js';
-import { isMiaError } from '../common/errors.js';
+import { ErrorCode, isMiaError, MiaError } from '../common/errors.js';
 import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { InlineExecutor, type KernelExecutor } from '../kernels/executor.js';
 import * as L from '../kernels/layout.js';
@@ -16,6 +16,7 @@ import { EventBus, type EngineStatus } from './engine-events.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
 import { warmUp } from './warm-up.js';
+import { TaskWatchdog } from './task-watchdog.js';
 import type { MarketSource, TradeSink } from './market-source.js';
 import { SignalInputReader } from './signal-input-reader.js';
 import { SymbolFeed } from './symbol-feed.js';
@@ -72,6 +73,10 @@ export class SnapshotEngine {
   private readonly running = new Set<Promise<void>>();
   /** Per feed (by index), the running hash of the content it emitted. */
   private readonly hashers: ContentHasher[];
+  /** Pool tasks over their budget are aborted; their symbols halted (1) and the trades offered after counted. */
+  private readonly watchdog: TaskWatchdog;
+  private readonly halted: Uint8Array;
+  private readonly droppedWhileHalted: Float64Array;
 
   constructor(source: MarketSource, o: SnapshotEngineOptions, log: Logger) {
     this.source = source;
@@ -85,7 +90,7 @@ export class SnapshotEngine {
     const memory = plan.allocate();
     this.memory = memory;
     this.inline = o.kernels === 'inline' ? new InlineExecutor(memory) : undefined;
-    this.pool = this.inline ? undefined : new KernelPool(memory, { threads: o.threads });
+    this.pool = this.inline ? undefined : new KernelPool(memory, { threads: o.threads, ...(o.poolWorkerFile ? { workerFile: o.poolWorkerFile } : {}) });
     this.executor = this.inline ?? this.pool!;
     this.mem = new Uint8Array(memory.buffer);
     this.view = new DataView(memory.buffer);
@@ -93,12 +98,19 @@ export class SnapshotEngine {
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
       { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? [], i, inputs));
     this.hashers = this.feeds.map((f) => new ContentHasher(f.info.symbol, memory));
+    this.watchdog = new TaskWatchdog(this.feeds.length, o.taskBudgetMs);
+    this.halted = new Uint8Array(this.feeds.length);
+    this.droppedWhileHalted = new Float64Array(this.feeds.length);
     const first = source.instruments[0]!;
     this.warmFeed = new SymbolFeed(memory, plan.regions[source.instruments.length]!, { ...first, sizeDecimals: 0, hasSides: true },
       { ...o.config, tickSize: first.tickSize, sizeDecimals: 0 }, o.footprint, o.liveFootprintSec ?? [], source.instruments.length, inputs);
     const feeds = this.feeds;
     this.sink = {
       offer: (i: number, batch: TradeBatch, from: number, to: number, receivedUs: number): number => {
+        if (this.halted[i]) {
+          this.droppedWhileHalted[i]! += to - from;
+          return to - from;
+        }
         const f = feeds[i]!;
         const n = f.offer(batch, from, to, receivedUs);
         this.taken += n;
@@ -131,6 +143,7 @@ export class SnapshotEngine {
     await this.pool?.warm();
     if (this.o.warmUp ?? true) await warmUp(this.warmFeed, this.executor, this.events, this.mem);
     this.stateName = 'running';
+    if (this.pool) this.watchdog.start();
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
     this.loopDone = this.loop();
     this.statusTimer = setInterval(() => this.publishStatus(false), 1000);
@@ -148,7 +161,9 @@ export class SnapshotEngine {
     this.stateName = 'stopping';
     this.wake?.();
     await this.loopDone;
+    // The watchdog still runs here: a task that hangs is aborted within its budget, not waited on for ever.
     await Promise.all(this.running);
+    this.watchdog.stop();
     if (this.statusTimer) clearInterval(this.statusTimer);
     await this.source.close();
     await this.executor.close();
@@ -175,7 +190,10 @@ export class SnapshotEngine {
   /** Per symbol: trades, snapshots, closed bars and the data-quality score now. */
   symbolStats(): SymbolStats[] {
     const sec = Math.floor(nowUs() / 1e6);
-    return this.feeds.map((f) => ({ symbol: f.info.symbol, trades: f.trades, snapshots: f.snapshots, bars: f.bars, dataQuality: f.dataQuality.reading(sec) }));
+    return this.feeds.map((f, i) => ({
+      symbol: f.info.symbol, trades: f.trades, snapshots: f.snapshots, bars: f.bars, dataQuality: f.dataQuality.reading(sec),
+      kernels: this.halted[i] ? 'halted' : 'ok', taskTimeouts: this.watchdog.timeouts[i]!, droppedWhileHalted: this.droppedWhileHalted[i]!,
+    }));
   }
 
   /** The kernel pool's load now. */
@@ -228,7 +246,7 @@ export class SnapshotEngine {
       const now = nowUs();
       for (let i = 0; i < this.feeds.length; i++) {
         const f = this.feeds[i]!;
-        if (f.inFlight) continue;
+        if (f.inFlight || this.halted[i]) continue;
         if (f.pending > 0) this.dispatch(f);
         // Trailing edge of the throttle: trades processed but not yet shown once the interval is over.
         else if (f.unpublished && now >= f.nextSnapshotUs) this.dispatch(f, true);
@@ -245,13 +263,14 @@ export class SnapshotEngine {
   /** End of a replay: process what is left, close the open bars, publish the last bars and snapshots. */
   private async finish(): Promise<void> {
     for (;;) {
-      for (const f of this.feeds) if (!f.inFlight && (f.pending > 0 || f.unpublished)) this.dispatch(f, true);
+      const live = this.feeds.filter((f) => !this.halted[f.index]);
+      for (const f of live) if (!f.inFlight && (f.pending > 0 || f.unpublished)) this.dispatch(f, true);
       // Inline kernels finish within dispatch: only wait when a pool task is still out.
-      if (!this.feeds.some((f) => f.inFlight || f.pending > 0 || f.unpublished)) break;
+      if (!live.some((f) => f.inFlight || f.pending > 0 || f.unpublished)) break;
       await this.sleep(50);
     }
     for (const f of this.feeds) {
-      if (f.trades === 0) continue;
+      if (f.trades === 0 || this.halted[f.index]) continue;
       for (;;) {
         const outcome = await this.executor.flush(f.state.region.state);
         this.drainBars(f);
@@ -325,14 +344,24 @@ export class SnapshotEngine {
   /** The task of `f` in the pool: the same loop as runInline, one task round trip per resume. */
   private async runPooled(f: SymbolFeed, pool: KernelPool): Promise<void> {
     const r = f.state.region;
+    const abort = this.watchdog.begin(f.index);
     try {
-      while ((await pool.snapshot(r.state, r.snapshot, f.task.upTo)) !== 'ok') this.drainBars(f);
+      while ((await pool.snapshot(r.state, r.snapshot, f.task.upTo, abort)) !== 'ok') this.drainBars(f);
       this.complete(f);
     } catch (e) {
-      this.taskFailed(f, e);
+      if (abort.aborted) this.taskTimedOut(f);
+      else this.taskFailed(f, e);
     } finally {
+      this.watchdog.end(f.index);
       this.taskEnded(f);
     }
+  }
+
+  /** A task over its budget (its worker terminated): the symbol's state may be half written, so it is halted. */
+  private taskTimedOut(f: SymbolFeed): void {
+    this.halted[f.index] = 1;
+    this.taskFailed(f, new MiaError(ErrorCode.TASK_TIMEOUT,
+      `${f.info.symbol}: a kernel task ran past its budget of ${this.o.taskBudgetMs ?? 2000} ms; the symbol is halted (no more snapshots or bars)`, { symbol: f.info.symbol }));
   }
 
   /** After the kernels: drain the bars they closed, then publish the snapshot if one is due (see dispatch). */
@@ -375,7 +404,7 @@ export class SnapshotEngine {
 
   private taskFailed(f: SymbolFeed, e: unknown): void {
     this.failures++;
-    this.log.error({ symbol: f.info.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'Snapshot task failed');
+    this.log.error({ symbol: f.info.symbol, err: isMiaError(e) ? e.message : e, code: isMiaError(e) ? e.code : undefined }, 'Snapshot task failed');
   }
 
   private taskEnded(f: SymbolFeed): void {

@@ -13,6 +13,8 @@ export interface KernelPoolOptions {
   threads?: number;
   /** Kernel build the workers load. */
   build?: KernelBuild;
+  /** A worker module to load instead of the kernel worker: the seam through which tests inject a task that hangs. */
+  workerFile?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export class KernelPool implements KernelExecutor {
 
   constructor(memory: WebAssembly.Memory, options: KernelPoolOptions = {}) {
     const threads = options.threads ?? 2;
-    const filename = packageFile('dist/workers/kernel-worker.js');
+    const filename = options.workerFile ?? packageFile('dist/workers/kernel-worker.js');
     if (!existsSync(filename)) throw new Error(`worker build missing at ${filename}: run npm run build`);
     this.pool = new Piscina({
       filename,
@@ -44,8 +46,8 @@ export class KernelPool implements KernelExecutor {
   }
 
   /** Runs the trades before tape index `upTo` and writes the live view to `out` (KernelRunner.snapshot). */
-  snapshot(state: number, out: number, upTo: number): Promise<RunOutcome> {
-    return this.submit({ op: 'snapshot', state, out, upTo });
+  snapshot(state: number, out: number, upTo: number, abort?: AbortSignal): Promise<RunOutcome> {
+    return this.submit({ op: 'snapshot', state, out, upTo }, abort);
   }
 
   /** Tasks waiting for a free worker (read by /metrics). */
@@ -53,9 +55,12 @@ export class KernelPool implements KernelExecutor {
     return this.pool.queueSize;
   }
 
-  /** Submits a task and maps `{ ok: false, code }` back to a coded error. */
-  async submit(task: KernelTask): Promise<RunOutcome> {
-    const r = await this.pool.run(task);
+  /**
+   * Submits a task and maps `{ ok: false, code }` back to a coded error. Aborting `abort` while the task runs
+   * terminates its worker (piscina starts a new one): the only way to stop a WASM loop that never returns.
+   */
+  async submit(task: KernelTask, abort?: AbortSignal): Promise<RunOutcome> {
+    const r = await this.pool.run(task, abort ? { signal: abort } : undefined);
     if (!r.ok) throw new MiaError(r.code as ErrorCodeValue, r.message);
     return r.outcome;
   }

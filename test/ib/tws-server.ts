@@ -172,6 +172,15 @@ export class TwsServer {
     for (const c of this.conns) if (c.started) c.socket.write(bytes);
   }
 
+  /**
+   * A gateway sending garbage mid-session, to every started client: `random` is `n` seeded pseudo-random bytes;
+   * `badlength` a length prefix @stoqey/ib reads as negative (0xfffffffc) and `n` bytes after it, the input that
+   * made its decoder spin for ever; `unterminated` a well-sized message whose last field lacks its NUL.
+   */
+  garbage(kind: GarbageKind, n = 64, seed = 1): void {
+    this.injectRaw(garbageBytes(kind, n, seed));
+  }
+
   /** A framed message with arbitrary fields to every started client. */
   inject(fields: Field[]): void {
     this.injectRaw(frame(fields));
@@ -350,6 +359,32 @@ export class TwsServer {
     }
     c.subs.set(reqId, { kind, conId });
   }
+}
+
+/** Kinds of garbage {@link TwsServer.garbage} sends. */
+export type GarbageKind = 'random' | 'badlength' | 'unterminated';
+
+/** The bytes of one garbage burst (deterministic for a seed: xorshift32). */
+export function garbageBytes(kind: GarbageKind, n: number, seed: number): Buffer {
+  let x = seed >>> 0 || 1;
+  const body = Buffer.alloc(n);
+  for (let k = 0; k < n; k++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    body[k] = x & 0xff;
+  }
+  if (kind === 'random') return body;
+  const head = Buffer.alloc(4);
+  if (kind === 'badlength') {
+    head.writeUInt32BE(0xfffffffc, 0);
+    return Buffer.concat([head, body]);
+  }
+  const text = Buffer.from(`99\0${'x'.repeat(Math.max(1, n))}`, 'latin1');
+  head.writeUInt32BE(text.length, 0);
+  return Buffer.concat([head, text]);
 }
 
 /** Parses `yyyyMMdd-HH:mm:ss` or `yyyyMMdd HH:mm:ss[ zone]` as UTC epoch seconds (the zone is ignored). */

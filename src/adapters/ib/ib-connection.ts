@@ -1,8 +1,9 @@
 import { EventName, IBApi } from '@stoqey/ib';
 import type { Logger } from 'pino';
+import { ErrorCode } from '../../common/errors.js';
 import type { Backoff } from '../../common/backoff.js';
 import { ibReconnectBackoff } from './reconnect-backoff.js';
-import { guardDecoder } from './decoder-guard.js';
+import { guardDecoder, type DecoderFault, type DecoderGuard } from './decoder-guard.js';
 import { IbCode } from './ib-errors.js';
 import type { IbSettings } from './ib-settings.js';
 import { RequestPacer } from './request-pacer.js';
@@ -50,6 +51,10 @@ export class IbConnection {
   private readonly backoff: Backoff;
   readonly pacer: RequestPacer;
   private api: IBApi | undefined;
+  private guard: DecoderGuard | undefined;
+  /** Start (performance.now()) and count of the current one-second window of decode errors. */
+  private decodeWindowMs = 0;
+  private decodeErrors = 0;
   private stateName: ConnectionState = 'connecting';
   private everUp = false;
   private isUp = false;
@@ -65,7 +70,7 @@ export class IbConnection {
   private readonly farms: Record<string, { kind: string; status: string }> = {};
   /** Market-data farms whose last status is broken (kept with `farms`, read per snapshot through `dataUp`). */
   private brokenMarketFarms = 0;
-  private readonly counts = { attempts: 0, reconnects: 0, disconnects: 0, clientIdClashes: 0, heartbeatStalls: 0, malformed: 0, decoderFaults: 0 };
+  private readonly counts = { attempts: 0, reconnects: 0, disconnects: 0, clientIdClashes: 0, heartbeatStalls: 0, malformed: 0, decoderFaults: 0, badFrames: 0 };
   private lastReason = '';
   private accounts = '';
   private serverVersion = 0;
@@ -148,12 +153,8 @@ export class IbConnection {
     const api = new IBApi({ host: this.s.host, port: this.s.port, maxReqPerSec: 1000 });
     this.api = api;
     this.hooks.bind(api);
-    const fault = guardDecoder(api, (e) => {
-      this.counts.decoderFaults++;
-      this.log.warn({ err: e.message, faults: this.counts.decoderFaults }, 'IB message could not be decoded, reconnecting');
-      setImmediate(() => this.down(api, 'undecodable message'));
-    });
-    if (!fault) this.log.warn('IB decoder guard not installed: @stoqey/ib internals changed');
+    this.guard = guardDecoder(api, (f) => this.onDecoderFault(api, f));
+    if (!this.guard) this.log.warn('IB decoder guard not installed: @stoqey/ib internals changed');
     api.on(EventName.received, () => {
       this.lastRx = performance.now();
     });
@@ -170,6 +171,15 @@ export class IbConnection {
     this.connectTimer = setTimeout(() => this.down(api, 'connect timeout'), this.s.connectTimeoutMs);
     this.log.info({ host: this.s.host, port: this.s.port, clientId: this.clientId, attempt: this.backoff.attempts }, 'Connecting to IB');
     api.connect(this.clientId);
+  }
+
+  /** Garbage from the gateway: one coded line, counted, and the connection replaced (never decoded further). */
+  private onDecoderFault(api: IBApi, f: DecoderFault): void {
+    if (f.code === ErrorCode.IB_BAD_FRAME) this.counts.badFrames++;
+    else this.counts.decoderFaults++;
+    this.log.warn({ code: f.code, detail: f.detail, badFrames: this.counts.badFrames, decoderFaults: this.counts.decoderFaults }, 'IB sent data that cannot be decoded, reconnecting');
+    // Later: the fault may be reported from inside the library's own call stack.
+    setImmediate(() => this.down(api, f.code === ErrorCode.IB_BAD_FRAME ? 'bad frame' : 'undecodable message'));
   }
 
   private up(api: IBApi, nextOrderId: number): void {
@@ -228,6 +238,7 @@ export class IbConnection {
   private teardown(): void {
     const api = this.api;
     this.api = undefined;
+    this.guard = undefined;
     this.isUp = false;
     this.connectedSinceMs = 0;
     this.pacer.clear();
@@ -276,6 +287,7 @@ export class IbConnection {
         return;
       case IbCode.DECODE_FAILED:
         this.counts.malformed++;
+        this.budgetDecodeError();
         // Reported once per hundred: a flood of bad messages must not become a flood of log lines.
         if (this.counts.malformed % 100 === 1) this.log.warn({ malformed: this.counts.malformed, detail: text.slice(0, 200) }, 'Malformed IB message skipped');
         return;
@@ -283,6 +295,16 @@ export class IbConnection {
         if (reqId >= 0) this.hooks.reqError(reqId, code, text);
         else this.log.info({ code, text }, 'IB message');
     }
+  }
+
+  /** A bounded number of decode errors per second: past it the stream is garbage, not a newer server's surplus. */
+  private budgetDecodeError(): void {
+    const now = performance.now();
+    if (now - this.decodeWindowMs >= 1000) {
+      this.decodeWindowMs = now;
+      this.decodeErrors = 0;
+    }
+    if (++this.decodeErrors > this.s.maxDecodeErrorsPerSec) this.guard?.trip(`more than ${this.s.maxDecodeErrorsPerSec} undecodable messages in one second`);
   }
 
   private setConnectivity(to: 'ok' | 'lost', code: number): void {

@@ -43,6 +43,11 @@ export interface IbSettings {
   barFillFlagSec: number;
   /** Market-depth rows per side. */
   depthRows: number;
+  /**
+   * Undecodable messages (@stoqey/ib's error 505) accepted in one second before the connection counts as
+   * sending garbage and is replaced (MIA_ERR_IB_DECODE): a few are skipped, a stream of them is not a gateway.
+   */
+  maxDecodeErrorsPerSec: number;
   /** Wall clock in epoch seconds: what "now" is for the roll rule and the start-up backfill. */
   nowSec: () => number;
 }
@@ -72,6 +77,7 @@ export const IB_DEFAULTS: IbSettings = {
   lostGapFlagMs: 4 * 3600_000,
   barFillFlagSec: 4 * 3600,
   depthRows: 10,
+  maxDecodeErrorsPerSec: 50,
   nowSec: () => Date.now() / 1000,
 };
 

@@ -93,14 +93,19 @@ export class IbSource implements MarketSource {
    * with MIA_ERR_IB_CONNECT when no connection came up within `startTimeoutMs`, MIA_ERR_IB_CONTRACT when a
    * symbol has no front-month listing.
    */
-  static async open(o: IbSourceOptions, log: Logger): Promise<IbSource> {
+  static async open(o: IbSourceOptions, log: Logger, abort?: AbortSignal): Promise<IbSource> {
     const src = new IbSource(o, log);
     src.connection.start();
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(ibError(IbErrorCode.IB_CONNECT,
         `no IB connection at ${src.s.host}:${src.s.port} within ${src.s.startTimeoutMs} ms (is TWS/IB Gateway running with the API enabled?)`,
         { host: src.s.host, port: src.s.port })), src.s.startTimeoutMs);
+      // A shutdown during the start (SIGTERM while the gateway is unreachable) closes the attempt at once.
+      onAbort = () => reject(abort?.reason instanceof Error ? abort.reason : new Error('aborted'));
+      if (abort?.aborted) onAbort();
+      else abort?.addEventListener('abort', onAbort, { once: true });
     });
     try {
       await Promise.race([src.ready, timeout]);
@@ -109,6 +114,7 @@ export class IbSource implements MarketSource {
       throw e;
     } finally {
       clearTimeout(timer);
+      if (onAbort) abort?.removeEventListener('abort', onAbort);
     }
     return src;
   }
