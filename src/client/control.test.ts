@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_CONTROL_BYTES, MAX_TOPICS, parseControl } from '../protocol/control-protocol.js';
-import { controlMessages, parseTextFrame } from './control.js';
+import { controlMessages, MAX_CONTROL_BYTES, MAX_TOPICS, parseControl } from '../protocol/control-protocol.js';
+import { parseTextFrame } from './control.js';
 
 describe('control messages', () => {
   test('a short topic list is one message', () => {

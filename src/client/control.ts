@@ -1,35 +1,8 @@
 import type { ControlReply, StreamMessage } from '../protocol/messages.js';
-import { MAX_CONTROL_BYTES, MAX_TOPICS } from '../protocol/control-protocol.js';
 import { FrameDecodeError } from '../protocol/frame-decoder.js';
 
 const CONTROL_TYPES = new Set(['subscribed', 'unsubscribed', 'pong', 'error']);
 const MESSAGE_TYPES = new Set(['snapshot', 'bar', 'status', 'signal', 'risk', 'alert']);
-
-/**
- * The JSON control messages that `op` over `topics` takes, each within `maxBytes` and `maxTopics` (the
- * server's limits by default) so that a long topic list (a re-subscribe after reconnecting) is never
- * refused. No message for no topics; a single topic longer than `maxBytes` still goes, alone.
- */
-export function controlMessages(op: 'subscribe' | 'unsubscribe', topics: readonly string[], maxBytes = MAX_CONTROL_BYTES,
-  maxTopics = MAX_TOPICS): string[] {
-  const out: string[] = [];
-  // JSON.stringify puts no spaces in: a message is the empty one plus each topic's JSON string, comma-separated.
-  const emptyBytes = Buffer.byteLength(JSON.stringify({ op, topics: [] }));
-  let batch: string[] = [];
-  let bytes = emptyBytes;
-  for (const topic of topics) {
-    const topicBytes = Buffer.byteLength(JSON.stringify(topic));
-    if (batch.length > 0 && (batch.length >= maxTopics || bytes + 1 + topicBytes > maxBytes)) {
-      out.push(JSON.stringify({ op, topics: batch }));
-      batch = [];
-      bytes = emptyBytes;
-    }
-    bytes += batch.length > 0 ? 1 + topicBytes : topicBytes;
-    batch.push(topic);
-  }
-  if (batch.length > 0) out.push(JSON.stringify({ op, topics: batch }));
-  return out;
-}
 
 /** A text frame's content: a control reply, or a topic message of a JSON subscriber. */
 export type TextFrame = { kind: 'control'; reply: ControlReply } | { kind: 'message'; message: StreamMessage };

@@ -4,7 +4,8 @@ import { ErrorCode, MiaError } from '../common/errors.js';
 import { decodeFrame } from '../protocol/frame-decoder.js';
 import type { ControlReply, StreamMessage } from '../protocol/messages.js';
 import { backoffDelayMs, backoffPolicy, type BackoffPolicy } from './backoff.js';
-import { controlMessages, parseTextFrame, type TextFrame } from './control.js';
+import { controlMessages } from '../protocol/control-protocol.js';
+import { parseTextFrame, type TextFrame } from './control.js';
 
 /**
  * Microseconds since the Unix epoch on the clock the engine stamps its stage times with, so that

@@ -40,3 +40,33 @@ export function partitionTopics(topics: readonly string[], known: ReadonlySet<st
   for (const t of topics) (known.has(t) ? k : u).push(t);
   return { known: k, unknown: u };
 }
+
+const encoder = new TextEncoder();
+const byteLength = (text: string): number => encoder.encode(text).length;
+
+/**
+ * The JSON control messages that `op` over `topics` takes, each within `maxBytes` and `maxTopics` (the
+ * server's limits by default) so that a long topic list (a re-subscribe after reconnecting) is never
+ * refused. No message for no topics; a single topic longer than `maxBytes` still goes, alone. Measured with
+ * TextEncoder, so the client and the browser page share it.
+ */
+export function controlMessages(op: 'subscribe' | 'unsubscribe', topics: readonly string[], maxBytes = MAX_CONTROL_BYTES,
+  maxTopics = MAX_TOPICS): string[] {
+  const out: string[] = [];
+  // JSON.stringify puts no spaces in: a message is the empty one plus each topic's JSON string, comma-separated.
+  const emptyBytes = byteLength(JSON.stringify({ op, topics: [] }));
+  let batch: string[] = [];
+  let bytes = emptyBytes;
+  for (const topic of topics) {
+    const topicBytes = byteLength(JSON.stringify(topic));
+    if (batch.length > 0 && (batch.length >= maxTopics || bytes + 1 + topicBytes > maxBytes)) {
+      out.push(JSON.stringify({ op, topics: batch }));
+      batch = [];
+      bytes = emptyBytes;
+    }
+    bytes += batch.length > 0 ? 1 + topicBytes : topicBytes;
+    batch.push(topic);
+  }
+  if (batch.length > 0) out.push(JSON.stringify({ op, topics: batch }));
+  return out;
+}

@@ -2,18 +2,17 @@
 // (scripts/tws-test-server.ts, as test/web/dashboard-disconnect.test.ts runs it). Stopping the test server is a
 // gateway gone away: feedDisconnected is raised (critical) on the alert topic and posted to the webhook; the
 // server back on its port clears it and the alert is resolved (hold-down 0 here).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startTwsScript, stopTwsScript } from '../ib/tws-script.js';
 import { afterAll, expect, test } from 'vitest';
 import type { AlertMessage } from '../../src/protocol/messages.js';
 import { connect, serve, until, type Served } from '../stream/serve-harness.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const children: ChildProcess[] = [];
 const running: Served[] = [];
 let hookServer: Server | undefined;
@@ -38,27 +37,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the TWS test-server script on `port`; resolves once it listens. */
-async function startTws(port: number): Promise<ChildProcess> {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/tws-test-server.ts', '--port', String(port), '--rate', '20'], { cwd: root, stdio: ['pipe', 'ignore', 'pipe'] });
-  children.push(p);
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    p.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('TWS test server on')) resolve();
-    });
-    p.on('exit', (c) => reject(new Error(`tws-test-server exited ${c}: ${err}`)));
-  });
-  return p;
-}
-
-async function stopTws(p: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => p.once('exit', resolve));
-  p.kill('SIGINT');
-  await exited;
-}
-
 test('the TWS test server stopped: feedDisconnected raised and delivered; started again: resolved', async () => {
   const bodies: Record<string, unknown>[] = [];
   hookServer = createServer((req, res) => {
@@ -74,7 +52,7 @@ test('the TWS test server stopped: feedDisconnected raised and delivered; starte
   const rules = join(dir, 'alerts.json');
   await writeFile(rules, JSON.stringify({ evaluateMs: 100, clearMs: 0, delivery: { minSeverity: 'critical' } }));
   const port = await freePort();
-  let tws = await startTws(port);
+  let tws = await startTwsScript(port, { track: children });
   const s = await serve(['--source', 'ib', '--ib-port', String(port), '--ib-client-id', '7', '--symbols', 'ES,NQ', '--alerts', rules],
     { MIA_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook` });
   running.push(s);
@@ -83,7 +61,7 @@ test('the TWS test server stopped: feedDisconnected raised and delivered; starte
   await until(() => c.messages.some((m) => m.type === 'snapshot'));
   expect(events()).toEqual([]);
 
-  await stopTws(tws);
+  await stopTwsScript(tws);
   await until(() => events().includes('feedDisconnected:ES raised') && bodies.some((b) => b.key === 'feedDisconnected:ES'));
   const raised = c.messages.find((m): m is AlertMessage => m.type === 'alert' && m.key === 'feedDisconnected:ES')!;
   expect(raised).toMatchObject({ severity: 'critical', state: 'raised', symbol: 'ES', count: 1 });
@@ -91,12 +69,12 @@ test('the TWS test server stopped: feedDisconnected raised and delivered; starte
   // minSeverity critical: no warning alert (Gap, Stale) reached the webhook.
   expect(bodies.every((b) => b.severity === 'critical')).toBe(true);
 
-  tws = await startTws(port);
+  tws = await startTwsScript(port, { track: children });
   await until(() => events().includes('feedDisconnected:ES resolved'));
   const resolved = c.messages.find((m): m is AlertMessage => m.type === 'alert' && m.key === 'feedDisconnected:ES' && m.state === 'resolved')!;
   expect(resolved.sinceMs).toBe(raised.sinceMs);
   expect(events().filter((e) => e === 'feedDisconnected:ES raised')).toHaveLength(1);
   s.proc.kill('SIGTERM');
   expect(await s.exited).toBe(0);
-  await stopTws(tws);
+  await stopTwsScript(tws);
 }, 120_000);

@@ -1,14 +1,13 @@
 // Issue 14: a few bytes of garbage from the gateway froze `mia serve --source ib` for good (@stoqey/ib's
 // decoder spun on a length prefix it read as negative; /health stopped answering, SIGTERM was ignored). End to
 // end: the repo's TWS test-server script sends the garbage, the built CLI must keep answering, reconnect, and stop.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { SnapshotMessage } from '../../src/protocol/messages.js';
 import { connect, serve, until, type Served } from '../stream/serve-harness.js';
+import { startTwsScript } from './tws-script.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const children: ChildProcess[] = [];
 const served: Served[] = [];
 
@@ -29,21 +28,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the test-server script and resolves once it listens. */
-async function twsScript(port: number): Promise<ChildProcess> {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/tws-test-server.ts', '--port', String(port), '--rate', '20'], { cwd: root, stdio: ['pipe', 'ignore', 'pipe'] });
-  children.push(p);
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    p.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('TWS test server on')) resolve();
-    });
-    p.on('exit', (c) => reject(new Error(`tws-test-server exited ${c}: ${err}`)));
-  });
-  return p;
-}
-
 type Connection = { state: string; badFrames: number; reconnects: number };
 
 /** GET /health, failing if it takes more than 2 s (a frozen event loop never answers). */
@@ -55,7 +39,7 @@ async function health(port: number): Promise<{ source: { connection: Connection 
 describe('mia serve --source ib, a gateway sending garbage', () => {
   test('/health keeps answering, the connection is replaced, the session resumes, SIGTERM exits 0', async () => {
     const port = await freePort();
-    const tws = await twsScript(port);
+    const tws = await startTwsScript(port, { track: children });
     const s = await serve(['--source', 'ib', '--ib-port', String(port), '--ib-client-id', '5', '--symbols', 'ES', '--interval-ms', '50', '--journal', 'off', '--signals', 'off']);
     served.push(s);
     const c = await connect(s.port, 'json', ['snapshot.ES']);

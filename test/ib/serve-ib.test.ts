@@ -1,13 +1,12 @@
 // `mia serve --source ib` end to end: the repo's TWS test-server script (scripts/tws-test-server.ts) on one
 // side, the built CLI on the other, a WebSocket client reading what the engine streams.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { BarMessage, SnapshotMessage, StatusMessage } from '../../src/protocol/messages.js';
 import { connect, serve, until, type Served } from '../stream/serve-harness.js';
+import { startTwsScript } from './tws-script.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const children: ChildProcess[] = [];
 const served: Served[] = [];
 
@@ -38,24 +37,8 @@ interface ServerTrade {
 /** Starts the test-server script; resolves once it listens, collecting the trades it prints. */
 async function twsScript(port: number): Promise<{ trades: ServerTrade[]; proc: ChildProcess }> {
   const trades: ServerTrade[] = [];
-  const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/tws-test-server.ts', '--port', String(port), '--rate', '20'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(p);
-  let out = '';
-  p.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-    const lines = out.split('\n');
-    out = lines.pop()!;
-    for (const l of lines) if (l) trades.push(JSON.parse(l) as ServerTrade);
-  });
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    p.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('TWS test server on')) resolve();
-    });
-    p.on('exit', (c) => reject(new Error(`tws-test-server exited ${c}: ${err}`)));
-  });
-  return { trades, proc: p };
+  const proc = await startTwsScript(port, { track: children, onStdout: (l) => trades.push(JSON.parse(l) as ServerTrade) });
+  return { trades, proc };
 }
 
 /** OHLC, volume and trade count per minute: the side-independent part of a 1m bar, from the server's trades. */

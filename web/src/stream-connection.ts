@@ -2,7 +2,7 @@ import { Backoff } from '../../src/common/backoff.js';
 import { decodeFrame } from '../../src/protocol/frame-decoder.js';
 import type { ControlReply, StreamMessage } from '../../src/protocol/messages.js';
 import { CONTROL_PER_SEC, RECONNECT } from './config.js';
-import { controlMessages } from './control-messages.js';
+import { controlMessages } from '../../src/protocol/control-protocol.js';
 
 /** What the page learns from its stream connection. */
 export interface StreamEvents {

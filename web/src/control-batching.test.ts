@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { controlMessages } from './control-messages.js';
+import { controlMessages } from '../../src/protocol/control-protocol.js';
 
 const bytes = (s: string): number => new TextEncoder().encode(s).length;
 
