@@ -64,7 +64,7 @@ export function alertMonitor(plan: AlertPlan, w: AlertWiring, log: Logger): Aler
     }, log));
   }
   const monitor = new AlertMonitor(plan.settings, {
-    published: w.publisher.publishedWindow,
+    published: w.publisher.latencyWindows().published,
     feeds: () => w.engine.feeds.map((f) => ({ symbol: f.info.symbol, quality: f.publishedQuality })),
     sourceConnected: () => w.source.connected?.() ?? true,
     risk: () => w.pipeline()?.riskState() ?? null,

@@ -42,7 +42,7 @@ export class LatencyWindow {
     const newest = new Float64Array(k);
     for (let i = 0; i < k; i++) newest[i] = this.window.at(size - k + i);
     newest.sort();
-    return newest[Math.min(k - 1, Math.max(0, Math.ceil(q * k) - 1))]!;
+    return rank(newest, q);
   }
 
   /** Percentiles over the samples in the window (nearest rank); zeros when empty. */

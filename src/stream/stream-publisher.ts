@@ -82,14 +82,12 @@ export class StreamPublisher {
     return { frameBuilt: this.stages.frameBuilt.percentiles(), published: this.stages.published.percentiles() };
   }
 
-  /** The latency windows themselves (µs), read by /metrics at scrape time: frame built and published after the newest trade's arrival, and snapshot published → decision published. */
+  /**
+   * The latency windows themselves (µs): frame built and published after the newest trade's arrival, and snapshot
+   * published → decision published; /metrics reads them at scrape time, the alert rules their recent p99.
+   */
   latencyWindows(): { frameBuilt: LatencyWindow; published: LatencyWindow; decision: LatencyWindow } {
     return { ...this.stages, decision: this.decisionLatency };
-  }
-
-  /** The window of tick → published latencies (µs) the alert rules read their recent p99 from. */
-  get publishedWindow(): LatencyWindow {
-    return this.stages.published;
   }
 
   /** Snapshot published → its decision published, µs, over the last 10,000 decisions. */
