@@ -4,26 +4,21 @@
 // refusal of a malformed request; the server keeps answering /health. MIA_FUZZ_RUNS sets the number of cases.
 import { connect } from 'node:net';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../src/common/errors.js';
-import { StreamServer } from '../../src/stream/stream-server.js';
+import { startServer, stopServers } from '../stream/in-process-server.js';
 
 const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 100);
 const TOKEN = 'fuzz-token-0123456789abcdef';
-let server: StreamServer;
 let port = 0;
 
 beforeAll(async () => {
-  server = new StreamServer({
-    host: '127.0.0.1', port: 0, topics: new Set(['status', 'snapshot.ES', 'bar.ES.1m']), softLimitBytes: 256 * 1024,
-    hardLimitBytes: 4 * 1024 * 1024, maxMessageBytes: 4096, maxControlPerSec: 20, session: 'globex', webRoot: '/nonexistent', authToken: TOKEN,
-  }, pino({ level: 'silent' }));
-  server.setHealthSource(() => ({ status: {} as never, stages: {} }));
-  port = await server.listen();
+  ({ port } = await startServer({
+    topics: new Set(['status', 'snapshot.ES', 'bar.ES.1m']), softLimitBytes: 256 * 1024, hardLimitBytes: 4 * 1024 * 1024, authToken: TOKEN,
+  }));
 });
 
-afterAll(() => server.close());
+afterAll(stopServers);
 
 /** Writes `raw` and resolves with what came back before the server closed, or 150 ms of silence (a request it still waits on). */
 function exchange(raw: Buffer): Promise<string> {

@@ -3,27 +3,22 @@
 // StreamServer. Every message gets documented replies, or a documented close; the server keeps serving.
 // MIA_FUZZ_RUNS sets the number of cases (default: a few seconds in CI).
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { ErrorCode } from '../../src/common/errors.js';
-import { StreamServer } from '../../src/stream/stream-server.js';
+import { startServer, stopServers } from '../stream/in-process-server.js';
 
 const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 400);
 const MAX_MESSAGE = 4096;
-let server: StreamServer;
 let port = 0;
 
 beforeAll(async () => {
-  server = new StreamServer({
-    host: '127.0.0.1', port: 0, topics: new Set(['status', 'snapshot.ES', 'bar.ES.1m']), softLimitBytes: 256 * 1024,
-    hardLimitBytes: 4 * 1024 * 1024, maxMessageBytes: MAX_MESSAGE, maxControlPerSec: 1e9, session: 'globex', webRoot: '/nonexistent',
-  }, pino({ level: 'silent' }));
-  server.setHealthSource(() => ({ status: {} as never, stages: {} }));
-  port = await server.listen();
+  ({ port } = await startServer({
+    topics: new Set(['status', 'snapshot.ES', 'bar.ES.1m']), softLimitBytes: 256 * 1024, hardLimitBytes: 4 * 1024 * 1024, maxMessageBytes: MAX_MESSAGE, maxControlPerSec: 1e9,
+  }));
 });
 
-afterAll(() => server.close());
+afterAll(stopServers);
 
 /** One generated message: text (maybe invalid UTF-8 bytes sent as a text frame) or binary. */
 type Case = { kind: 'text'; data: string } | { kind: 'badutf8'; data: Uint8Array } | { kind: 'binary'; data: Uint8Array };

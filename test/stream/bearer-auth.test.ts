@@ -2,30 +2,21 @@
 // without it is liveness only; the IB account and gateway show only to a reader entitled to them.
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { ErrorCode } from '../../src/common/errors.js';
 import { BearerAuth, isLoopback, REDACTED, redactSecrets } from '../../src/stream/bearer-auth.js';
-import { StreamServer, type StreamServerOptions } from '../../src/stream/stream-server.js';
+import type { StreamServerOptions } from '../../src/stream/stream-server.js';
+import { startServer, stopServers } from './in-process-server.js';
 
-const log = pino({ level: 'silent' });
-const servers: StreamServer[] = [];
 const TOKEN = 'c2VjcmV0LXRva2VuLWZvci10ZXN0cw';
 const IB = { connection: { state: 'connected', host: '10.0.0.5', port: 4002, clientId: 7, accounts: 'DU1234567', farms: { usfarm: 'ok' } } };
 
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
+afterEach(stopServers);
 
+/** A server whose /health names an IB gateway and account, to see who is shown them. */
 async function start(o: Partial<StreamServerOptions> = {}): Promise<number> {
-  const server = new StreamServer({
-    host: '127.0.0.1', port: 0, topics: new Set(['status']), softLimitBytes: 64 * 1024, hardLimitBytes: 1024 * 1024,
-    maxMessageBytes: 4096, maxControlPerSec: 20, session: 'globex', webRoot: '/nonexistent', ...o,
-  }, log);
-  servers.push(server);
-  server.setHealthSource(() => ({ status: { sourceDetail: IB } as never, stages: {}, source: IB }));
-  return server.listen();
+  return (await startServer(o, () => ({ status: { sourceDetail: IB } as never, stages: {}, source: IB }))).port;
 }
 
 function get(host: string, port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {

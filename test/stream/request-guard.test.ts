@@ -1,28 +1,13 @@
 // The stream closed to strangers (issue 14): Host checked against DNS rebinding, Origin against other sites'
 // pages, on every HTTP route and on the WebSocket upgrade. An in-process StreamServer on port 0.
 import { request } from 'node:http';
-import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { ErrorCode } from '../../src/common/errors.js';
-import { StreamServer, type StreamServerOptions } from '../../src/stream/stream-server.js';
+import { startServer, stopServers } from './in-process-server.js';
 
-const log = pino({ level: 'silent' });
-const servers: StreamServer[] = [];
+afterEach(stopServers);
 
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
-
-async function start(o: Partial<StreamServerOptions> = {}): Promise<{ server: StreamServer; port: number }> {
-  const server = new StreamServer({
-    host: '127.0.0.1', port: 0, topics: new Set(['status']), softLimitBytes: 64 * 1024, hardLimitBytes: 1024 * 1024,
-    maxMessageBytes: 4096, maxControlPerSec: 20, session: 'globex', webRoot: '/nonexistent', ...o,
-  }, log);
-  servers.push(server);
-  server.setHealthSource(() => ({ status: {} as never, stages: {} }));
-  return { server, port: await server.listen() };
-}
 
 /** GET `path` with the headers given (Host among them, which fetch cannot set). */
 function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -54,7 +39,7 @@ const code = (body: string): string => (JSON.parse(body) as { code: string }).co
 
 describe('Host check (DNS rebinding)', () => {
   test('/health asked under a foreign name is 403 FORBIDDEN_HOST; IP literals, localhost and --allow-host pass', async () => {
-    const { port } = await start({ allowHosts: ['mia.lan'] });
+    const { port } = await startServer({ allowHosts: ['mia.lan'] });
     const rebound = await get(port, '/health', { host: `attacker.example:${port}` });
     expect([rebound.status, code(rebound.body)]).toEqual([403, ErrorCode.FORBIDDEN_HOST]);
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `192.168.1.20:${port}`, `mia.lan:${port}`, 'mia.lan']) {
@@ -70,7 +55,7 @@ describe('Host check (DNS rebinding)', () => {
 
 describe('Origin check', () => {
   test('a page of another site cannot open the stream or read /health; the server\'s own page and clients without Origin can', async () => {
-    const { port } = await start({ allowOrigins: ['http://trader.example:3000'] });
+    const { port } = await startServer({ allowOrigins: ['http://trader.example:3000'] });
     expect(await upgrade(port, { origin: 'https://evil.example' })).toBe(403);
     expect(await upgrade(port, { origin: 'null' })).toBe(403);
     expect(await upgrade(port, { origin: `http://127.0.0.1:${port + 1}` })).toBe(403);

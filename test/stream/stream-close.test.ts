@@ -1,27 +1,12 @@
 // Close codes as docs/stream.md states them (issue 14): an in-process StreamServer on port 0 and real `ws`
 // clients. Frames here are opaque bytes on the `status` topic: the clients never decode them.
-import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { StreamClose } from '../../src/common/errors.js';
-import { StreamServer, type StreamServerOptions } from '../../src/stream/stream-server.js';
+import { startServer, stopServers } from './in-process-server.js';
 
-const log = pino({ level: 'silent' });
-const servers: StreamServer[] = [];
+afterEach(stopServers);
 
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
-
-async function start(o: Partial<StreamServerOptions> = {}): Promise<{ server: StreamServer; port: number }> {
-  const server = new StreamServer({
-    host: '127.0.0.1', port: 0, topics: new Set(['status']), softLimitBytes: 64 * 1024, hardLimitBytes: 1024 * 1024,
-    maxMessageBytes: 4096, maxControlPerSec: 20, session: 'globex', webRoot: '/nonexistent', ...o,
-  }, log);
-  servers.push(server);
-  server.setHealthSource(() => ({ status: {} as never, stages: {} }));
-  return { server, port: await server.listen() };
-}
 
 interface Client {
   ws: WebSocket;
@@ -48,7 +33,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 describe('close codes', () => {
   test.each([64 * 1024, 100 * 1024, 512 * 1024])('a control message of %i bytes closes with 1009 message too big, not 1006', async (size) => {
-    const { port } = await start();
+    const { port } = await startServer();
     const c = await open(port);
     c.ws.send(JSON.stringify({ op: 'subscribe', topics: ['x'.repeat(size)] }));
     expect(await c.closed).toEqual({ code: 1009, reason: StreamClose.MESSAGE_TOO_BIG.reason });
@@ -56,7 +41,7 @@ describe('close codes', () => {
   });
 
   test('a subscriber paused for 20 s past the hard limit finds 4001 slow consumer once it reads again, not 1006', async () => {
-    const { server, port } = await start();
+    const { server, port } = await startServer();
     const c = await open(port);
     const subscribed = new Promise((r) => c.ws.once('message', r));
     c.ws.send(JSON.stringify({ op: 'subscribe', topics: ['status'] }));
@@ -76,7 +61,7 @@ describe('close codes', () => {
   }, 60_000);
 
   test('past --max-connections an upgrade is 503 TOO_MANY_CONNECTIONS and counted; a freed slot is taken again', async () => {
-    const { port } = await start({ maxConnections: 3 });
+    const { port } = await startServer({ maxConnections: 3 });
     const held = await Promise.all([open(port), open(port), open(port)]);
     await expect(open(port)).rejects.toThrow('refused');
     const h = await (await fetch(`http://127.0.0.1:${port}/health`)).json() as { server: { refused: { connections: number }; connections: number } };
