@@ -1,0 +1,107 @@
+// End to end at real density (issue 15): the real ESH4 trades (one hour, 2,973 trades, ~50 per 1m bar) repeated
+// hour after hour to 20 M trades, written as a Databento DBN v2 file and as CSV, then run through the built
+// command line in a child process, as a user runs it:
+//   replay e2e dbn 20M     `mia features --timeframe 1m,5m,15m,1h,4h` on the DBN file, NDJSON to /dev/null
+//   replay e2e csv 20M     the same on the CSV file
+//   backtest e2e dbn 20M   `mia backtest` on the DBN file (signals, risk, simulated broker, outputs written)
+// Each iteration is a whole process (start-up included, as the user pays it). Ops = trades. The files are
+// generated on the fly into a temporary folder (about 1.1 GB each at 20 M) and removed; none is committed.
+// Usage: npm run bench -- --only e2e [--json] [--trades 5000000]; needs `npm run build` (bin/mia.js runs dist/).
+import { spawn } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+import { openTradeSource } from '../src/data/open-trade-source.js';
+import { MBO_BYTES, metadataV2, writeMbo } from '../test/fixtures/dbn-writer.js';
+import { dataFile, HAVE_DATA } from '../test/real-data/data-dir.js';
+import { collect, print } from './report.js';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const trades = args.includes('--trades') ? Number(args[args.indexOf('--trades') + 1]) : 20_000_000;
+if (!Number.isInteger(trades) || trades < 1) throw new Error('--trades must be a positive whole number');
+if (!HAVE_DATA) {
+  process.stderr.write('e2e bench: needs the real ESH4 trades (MIA_DATA_DIR, default ../shared/data)\n');
+  process.exit(1);
+}
+const label = trades % 1_000_000 === 0 ? `${trades / 1_000_000}M` : String(trades);
+const mia = fileURLToPath(new URL('../bin/mia.js', import.meta.url));
+const HOUR_NS = 3_600_000_000_000n;
+const SIDES = 'NBA';
+
+// The real hour, read by the engine's own reader (the seed every copy repeats).
+const seed = { ts: [] as bigint[], price: [] as number[], size: [] as number[], side: [] as number[] };
+for await (const b of (await openTradeSource(dataFile('cme-esh4-mbo/esh4_20231225_trades.csv'))).batches()) {
+  for (let i = 0; i < b.length; i++) {
+    seed.ts.push(b.tsNs(i)); seed.price.push(b.price[i]!); seed.size.push(b.size[i]!); seed.side.push(b.side[i]!);
+  }
+}
+const first = seed.ts[0]!;
+if (seed.ts.at(-1)! - first >= HOUR_NS) throw new Error('the ESH4 seed spans more than an hour: copies would overlap');
+
+/** Writes `chunk`, waiting when the stream's buffer is full (files of a gigabyte are not held in memory). */
+async function put(out: WriteStream, chunk: Buffer | string): Promise<void> {
+  if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', r));
+}
+
+async function close(out: WriteStream): Promise<void> {
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'mia-bench-e2e-'));
+const dbnFile = join(dir, 'esh4-repeated.dbn');
+const csvFile = join(dir, 'esh4-repeated.csv');
+{
+  const started = Date.now();
+  const dbn = createWriteStream(dbnFile);
+  const csv = createWriteStream(csvFile);
+  await put(dbn, metadataV2('ESH4'));
+  await put(csv, 'ts_event_ns,price,size,aggressor_side\n');
+  const n = seed.ts.length;
+  const records = Buffer.alloc(MBO_BYTES * n);
+  for (let k = 0, written = 0; written < trades; k++) {
+    const take = Math.min(n, trades - written);
+    const shift = BigInt(k) * HOUR_NS;
+    const lines: string[] = [];
+    for (let i = 0; i < take; i++) {
+      const ts = seed.ts[i]! + shift;
+      writeMbo(records, i * MBO_BYTES, ts, seed.price[i]!, seed.size[i]!, 'T', SIDES[seed.side[i]!]!);
+      lines.push(`${ts},${seed.price[i]!.toFixed(2)},${seed.size[i]},${SIDES[seed.side[i]!]}`);
+    }
+    await put(dbn, Buffer.from(records.subarray(0, take * MBO_BYTES)));
+    await put(csv, lines.join('\n') + '\n');
+    written += take;
+  }
+  await Promise.all([close(dbn), close(csv)]);
+  if (!json) process.stderr.write(`e2e bench: ${trades} trades (${label}) written as DBN and CSV in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+/** Runs `mia <argv>` to completion; its stdout is discarded, a failure throws with its stderr. */
+function run(argv: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [mia, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => void (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mia ${argv.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+
+const features = (input: string): string[] => ['features', '--input', input, '--timeframe', '1m,5m,15m,1h,4h', '--no-progress'];
+let out = 0;
+const cases: Record<string, () => Promise<void>> = {
+  [`replay e2e dbn ${label}`]: () => run(features(dbnFile)),
+  [`replay e2e csv ${label}`]: () => run(features(csvFile)),
+  [`backtest e2e dbn ${label}`]: () => run(['backtest', '--input', dbnFile, '--out', join(dir, `backtest-${out++}`)]),
+};
+const bench = new Bench({ iterations: 3, time: 0, warmupIterations: 0, warmupTime: 0 });
+for (const [name, fn] of Object.entries(cases)) bench.add(name, fn);
+try {
+  await bench.run();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+print(collect(bench, Object.fromEntries(Object.keys(cases).map((name) => [name, trades]))), json);
