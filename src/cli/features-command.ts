@@ -4,6 +4,7 @@ import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from
 import { runFeaturePass } from '../replay/feature-pass.js';
 import { KernelPool } from '../pool/kernel-pool.js';
 import { barJson } from '../model/bar-json.js';
+import { ChunkedLineWriter } from './chunked-line-writer.js';
 import { checkTickSize, oneOf, positiveNumber, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 
 interface FeaturesOptions {
@@ -78,12 +79,20 @@ export function featuresCommand(program: Command): void {
         lastReport = now;
         process.stderr.write(`mia: ${trades.toLocaleString('en-US')} trades read\n`);
       };
-      const result = await runFeaturePass(source, config, (bar) => out.write(JSON.stringify(barJson(bar)) + '\n'), {
-        footprint: o.footprint ?? false,
-        ...(showProgress ? { onProgress } : {}),
-        ...(o.gridRows !== undefined ? { plan: { gridRows: o.gridRows } } : {}),
-        ...(threads ? { executor: (memory: WebAssembly.Memory) => new KernelPool(memory, { threads }) } : {}),
-      });
+      const lines = new ChunkedLineWriter(out);
+      let result;
+      try {
+        result = await runFeaturePass(source, config, (bar) => lines.line(JSON.stringify(barJson(bar))), {
+          afterBatch: () => lines.drained(),
+          footprint: o.footprint ?? false,
+          ...(showProgress ? { onProgress } : {}),
+          ...(o.gridRows !== undefined ? { plan: { gridRows: o.gridRows } } : {}),
+          ...(threads ? { executor: (memory: WebAssembly.Memory) => new KernelPool(memory, { threads }) } : {}),
+        });
+      } finally {
+        // The bars closed before a read error are printed before it, as they were when each went out alone.
+        await lines.end();
+      }
       const skipped = Object.entries(source.stats.skipped);
       if (o.skipBad) {
         const n = skipped.reduce((a, [, c]) => a + c, 0);

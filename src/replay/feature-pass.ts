@@ -18,6 +18,8 @@ export interface FeaturePassOptions {
   executor?: (memory: WebAssembly.Memory) => KernelExecutor;
   /** Called after each batch with trades read so far (progress on long inputs). */
   onProgress?: (trades: number) => void;
+  /** Awaited after each batch (an output's backpressure: `mia features` waits for stdout here, not per bar). */
+  afterBatch?: () => Promise<void>;
 }
 
 /** What a pass did. */
@@ -77,6 +79,7 @@ export async function runFeaturePass(
       }
       trades += batch.length;
       options.onProgress?.(trades);
+      if (options.afterBatch) await options.afterBatch();
     }
     if (state) await drive('flush');
   } finally {
