@@ -4,8 +4,10 @@
 // must be answered with a documented status (a coded JSON body, or the dashboard's page); one it refuses is
 // closed without a word; one it cannot parse yet (incomplete, or malformed in a way its parser cannot tell from
 // incomplete) gets no answer while the server goes on answering a follow-up request on a new connection. Every
-// 401 and 403 is counted in /health. MIA_FUZZ_RUNS sets the number of cases.
+// refusal (4xx, 5xx) carries a catalogue code and is counted in /health. MIA_FUZZ_RUNS sets the number of cases.
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../src/common/errors.js';
@@ -82,8 +84,9 @@ async function followUp(): Promise<void> {
 }
 
 const segment = fc.oneof({ arbitrary: fc.constantFrom('health', 'metrics', 'snapshot', 'bars', 'ES', '1m', 'stream', '..', '.', '%2e%2e', 'index.html', 'app.js', ''), weight: 4 }, fc.webSegment(), fc.string({ maxLength: 20 }));
-const path = fc.array(segment, { maxLength: 5 }).map((p) => '/' + p.join('/'));
-const query = fc.oneof(fc.constant(''), fc.webQueryParameters().map((q) => `?${q}`), fc.constant(`?token=${TOKEN}`), fc.constant('?format=json&token=x'));
+const path = fc.oneof({ weight: 4, arbitrary: fc.array(segment, { maxLength: 5 }).map((p) => '/' + p.join('/')) }, fc.constant('/stream'));
+const query = fc.oneof(fc.constant(''), fc.webQueryParameters().map((q) => `?${q}`), fc.constant(`?token=${TOKEN}`), fc.constant('?format=json&token=x'),
+  fc.constantFrom('json', 'binary', 'xml', '').map((f) => `?format=${f}&token=${TOKEN}`));
 // Weighted so that about half the requests parse (uWS answers nothing else): a random name rarely does.
 const header = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(`Host: 127.0.0.1:1`, 'Host: attacker.example', 'Host: localhost', 'Host: [::1]:9', 'Host: ', 'Origin: https://evil.example',
@@ -94,7 +97,11 @@ const header = fc.oneof(
 );
 const hostLine = fc.oneof(fc.constantFrom('Host: 127.0.0.1', 'Host: localhost:8080', 'Host: [::1]', 'Host: attacker.example:8080', 'Host: 10.1.2.3'), fc.webAuthority().map((a) => `Host: ${a}`));
 const method = fc.oneof({ arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'get'), weight: 6 }, fc.string({ maxLength: 10 }));
+/** A WebSocket upgrade of /stream, with any query (format, token) and Host, and more headers. */
+const upgrade = fc.tuple(query, hostLine, fc.array(header, { maxLength: 3 })).map(([q, host, h]) => Buffer.from(`GET /stream${q} HTTP/1.1\r\n${host}\r\n` +
+  `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${h.map((x) => `${x}\r\n`).join('')}\r\n`, 'latin1'));
 const request = fc.oneof(
+  { arbitrary: upgrade, weight: 2 },
   { arbitrary: fc.tuple(method, path, query, hostLine, fc.array(header, { maxLength: 6 })).map(([m, p, q, host, h]) => Buffer.from(`${m} ${p}${q} HTTP/1.1\r\n${host}\r\n${h.join('\r\n')}${h.length ? '\r\n' : ''}Connection: close\r\n\r\n`, 'latin1')), weight: 8 },
   { arbitrary: fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.from(b)), weight: 1 },
   { arbitrary: fc.integer({ min: 1, max: 64 }).map((k) => Buffer.from(`GET /health?${'a=b&'.repeat(k * 256)} HTTP/1.1\r\nX: ${'y'.repeat(k * 1024)}\r\n\r\n`)), weight: 1 },
@@ -105,7 +112,7 @@ const STATUSES = new Set([101, 200, 400, 401, 403, 404, 503]);
 const CODES = new Set<string>(Object.values(ErrorCode));
 
 /** Counts over a run: the outcomes uWS gave, and the refusals the server answered (to hold against /health). */
-const seen = { answer: 0, close: 0, pending: 0, host: 0, origin: 0, unauthorized: 0 };
+const seen = { answer: 0, close: 0, pending: 0, host: 0, origin: 0, unauthorized: 0, format: 0 };
 
 /** One case: the outcome uws-request-model.ts predicts, and the checks of the answer. */
 async function runCase(raw: Buffer): Promise<void> {
@@ -132,17 +139,33 @@ async function runCase(raw: Buffer): Promise<void> {
   expect(status, `no answer to ${what}: ${answer.slice(0, 200)}`).not.toBeNull();
   expect(STATUSES.has(Number(status![1])), `${what}: ${answer.slice(0, 200)}`).toBe(true);
   const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
-  if (/content-type: application\/json/i.test(answer) && body.startsWith('{"code"')) {
-    const code = (JSON.parse(body) as { code: string }).code;
-    expect(CODES.has(code), `${what}: ${body}`).toBe(true);
-    if (code === ErrorCode.FORBIDDEN_HOST) seen.host++;
-    if (code === ErrorCode.FORBIDDEN_ORIGIN) seen.origin++;
-    if (code === ErrorCode.UNAUTHORIZED) seen.unauthorized++;
+  if (Number(status![1]) < 400) return;
+  // Every refusal is coded: a JSON body with a catalogue code, or (GET / without a built dashboard) the page naming its code.
+  expect(answer, what).not.toMatch(/at .*\.[tj]s:\d+/);
+  if (/content-type: text\/html/i.test(answer)) {
+    expect(body, what).toContain(ErrorCode.DASHBOARD_NOT_BUILT);
+    return;
   }
-  if (/^HTTP\/1\.1 [45]/.test(answer)) expect(answer).not.toMatch(/at .*\.[tj]s:\d+/);
+  expect(answer, `${what}: ${answer.slice(0, 300)}`).toMatch(/content-type: application\/json/i);
+  const code = (JSON.parse(body) as { code: string }).code;
+  expect(CODES.has(code), `${what}: ${body}`).toBe(true);
+  if (code === ErrorCode.FORBIDDEN_HOST) seen.host++;
+  if (code === ErrorCode.FORBIDDEN_ORIGIN) seen.origin++;
+  if (code === ErrorCode.UNAUTHORIZED) seen.unauthorized++;
+  if (code === ErrorCode.BAD_STREAM_FORMAT) seen.format++;
+}
+
+/** Requests that once failed (corpus/http/*.hex, one request per file, hex). */
+function corpus(): Buffer[] {
+  const dir = fileURLToPath(new URL('./corpus/http/', import.meta.url));
+  return readdirSync(dir).filter((n) => n.endsWith('.hex')).sort().map((n) => Buffer.from(readFileSync(`${dir}${n}`, 'utf8').trim(), 'hex'));
 }
 
 describe('HTTP fuzz', () => {
+  test('replayed corpus: every request that once failed', async () => {
+    for (const raw of corpus()) await runCase(raw);
+  });
+
   test(`${RUNS} generated requests, ${CONCURRENCY} at a time: uWS's outcome as modelled, documented statuses and codes, every refusal counted`, async () => {
     const t0 = performance.now();
     const batch = Math.min(CONCURRENCY, RUNS);
@@ -151,16 +174,16 @@ describe('HTTP fuzz', () => {
     }), { numRuns: Math.ceil(RUNS / batch) });
     const cases = seen.answer + seen.close + seen.pending;
     console.log(`http fuzz: ${cases} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s; answered ${seen.answer}, closed ${seen.close}, ` +
-      `held unparsed ${seen.pending}; refused host ${seen.host}, origin ${seen.origin}, unauthorized ${seen.unauthorized}`);
+      `held unparsed ${seen.pending}; refused host ${seen.host}, origin ${seen.origin}, unauthorized ${seen.unauthorized}, format ${seen.format}`);
     // Every kind of outcome was exercised, and most requests reached a route.
     expect(seen.answer).toBeGreaterThan(cases / 4);
     expect(seen.close).toBeGreaterThan(0);
     expect(seen.pending).toBeGreaterThan(0);
     const health = await fetch(`http://127.0.0.1:${port}/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(health.status).toBe(200);
-    const server = ((await health.json()) as { server: { connections: number; refused: { host: number; origin: number; unauthorized: number } } }).server;
+    const server = ((await health.json()) as { server: { connections: number; refused: Record<string, number> } }).server;
     expect(server.connections).toBe(0);
     // Counted: each refusal answered is in /health, and nothing else is (the run passed, so no case ran twice).
-    expect(server.refused).toMatchObject({ host: seen.host, origin: seen.origin, unauthorized: seen.unauthorized });
+    expect(server.refused).toEqual({ host: seen.host, origin: seen.origin, unauthorized: seen.unauthorized, format: seen.format, connections: 0 });
   }, Math.max(120_000, RUNS * 20));
 });
