@@ -7,14 +7,10 @@
 // connection has a counted cause, and a well-formed trade sent afterwards is decoded (through a reconnect if the
 // stream cost the connection). CI runs 300 cases with a fixed seed; MIA_FUZZ_RUNS=N runs N (MIA_FUZZ_SEED to
 // repeat one). A share of cases also goes through the real socket: tws.fuzz.test.ts.
-import { EventName, type IBApi } from '@stoqey/ib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { IbConnection } from '../../src/adapters/ib/ib-connection.js';
-import { resolveIbSettings } from '../../src/adapters/ib/ib-settings.js';
-import { quiet } from '../ib/harness.js';
+import { InMemoryGateway, openGatewaySession, type GatewaySession } from '../ib/in-memory-gateway.js';
 import { frame, IN } from '../ib/tws-wire.js';
-import { GATEWAY_PORT, InMemoryGateway } from './in-memory-gateway.js';
 import { burst, corpus, pieces, SEED } from './tws-streams.js';
 
 const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 300);
@@ -26,46 +22,24 @@ const RECOVERY_BOUND_MS = 20_000;
 type Counts = { disconnects: number; badFrames: number; decoderFaults: number; heartbeatStalls: number; malformed: number; reconnects: number };
 
 const gateway = new InMemoryGateway();
-let connection: IbConnection;
-/** The client whose nextValidId came last (undefined while down), the trades and messages it decoded. */
-let live: IBApi | undefined;
-const tradePrices = new Set<number>();
-let messagesDecoded = 0;
+let session: GatewaySession;
 
 beforeAll(() => {
   gateway.install();
-  // Short heartbeat and backoff: a stalled frame or a dropped connection costs milliseconds, not seconds. A fast
-  // pacer: the heartbeat's reqCurrentTime must never queue.
-  const settings = resolveIbSettings({
-    host: '127.0.0.1', port: GATEWAY_PORT, clientId: 7, backoffBaseMs: 1, backoffCapMs: 1, heartbeatMs: 20, heartbeatTimeoutMs: 60,
-    connectTimeoutMs: 5000, ratePerSec: 10_000, burst: 1000,
-  }, {});
-  connection = new IbConnection(settings, {
-    bind: (api) => {
-      api.on(EventName.tickByTickAllLast, (_reqId: number, _type: number, _time: string, price: number) => tradePrices.add(price));
-      api.on(EventName.received, () => messagesDecoded++);
-    },
-    up: (api) => (live = api),
-    orderId: () => undefined,
-    down: () => (live = undefined),
-    dataDown: () => undefined,
-    dataUp: () => undefined,
-    reqError: () => undefined,
-  }, quiet);
-  connection.start();
+  session = openGatewaySession();
 });
 
 afterAll(() => {
-  connection.close();
+  session.connection.close();
   gateway.uninstall();
 });
 
-const counts = (): Counts => connection.health() as unknown as Counts;
+const counts = (): Counts => session.connection.health() as unknown as Counts;
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** Waits until the connection is up (a reconnect after a fault goes through the gateway's handshake). */
 async function untilUp(deadline: number): Promise<void> {
-  while (!connection.connected || !live) {
+  while (!session.up()) {
     if (performance.now() > deadline) throw new Error(`no connection within ${RECOVERY_BOUND_MS} ms`);
     await new Promise((r) => setTimeout(r, 1));
   }
@@ -79,7 +53,7 @@ async function sendAndRecover(bytes: Buffer, cuts: readonly number[]): Promise<v
   await untilUp(deadline);
   const before = counts();
   const socket = gateway.current!;
-  const decodedBefore = messagesDecoded;
+  const decodedBefore = session.decoded.messages;
   for (const p of pieces(bytes, cuts)) {
     const t0 = performance.now();
     // A throw here would be an uncaughtException out of a real socket's 'data' event.
@@ -88,19 +62,19 @@ async function sendAndRecover(bytes: Buffer, cuts: readonly number[]): Promise<v
   }
   // Every decoded message took at least 5 bytes (a length and one NUL-terminated field); one more is the one the
   // guard cuts the loop on.
-  expect(messagesDecoded - decodedBefore).toBeLessThanOrEqual(Math.floor(bytes.length / 5) + 1);
+  expect(session.decoded.messages - decodedBefore).toBeLessThanOrEqual(Math.floor(bytes.length / 5) + 1);
   // The session resumes: a trade sent now is decoded, on this connection or the next one.
   price += 0.25;
   const p = price;
-  while (!tradePrices.has(p)) {
+  while (!session.trades.has(p)) {
     await untilUp(deadline);
     gateway.current!.deliver(frame([IN.TICK_BY_TICK, 1, 2, 1_704_067_200, p, 1, 0, 'CME', '']));
     await turn();
-    if (tradePrices.has(p)) break;
+    if (session.trades.has(p)) break;
     if (performance.now() > deadline) throw new Error(`no trade decoded within ${RECOVERY_BOUND_MS} ms`);
     await new Promise((r) => setTimeout(r, 2));
   }
-  tradePrices.delete(p);
+  session.trades.delete(p);
   // Every connection dropped is accounted for by a coded, counted cause.
   const after = counts();
   const causes = (after.badFrames - before.badFrames) + (after.decoderFaults - before.decoderFaults) + (after.heartbeatStalls - before.heartbeatStalls);

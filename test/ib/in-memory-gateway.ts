@@ -6,7 +6,11 @@
 // managed accounts and nextValidId after START_API) and the heartbeat (reqCurrentTime), nothing else.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { frame, FrameReader, IN, OUT, SERVER_VERSION, type Field } from '../ib/tws-wire.js';
+import { EventName, type IBApi } from '@stoqey/ib';
+import { IbConnection } from '../../src/adapters/ib/ib-connection.js';
+import { resolveIbSettings, type IbSettings } from '../../src/adapters/ib/ib-settings.js';
+import { quiet } from './harness.js';
+import { frame, FrameReader, IN, OUT, SERVER_VERSION, type Field } from './tws-wire.js';
 
 /** The port the stand-in answers on (any other net.connect goes to the real network). */
 export const GATEWAY_PORT = 1;
@@ -83,4 +87,45 @@ export class InMemoryGateway {
       reply([IN.NEXT_VALID_ID, 1, 1]);
     } else if (Number(m[0]) === OUT.REQ_CURRENT_TIME) reply([IN.CURRENT_TIME, 1, 1_704_067_200]);
   }
+}
+
+/** An IbConnection to an installed {@link InMemoryGateway}, with what its clients decoded. */
+export interface GatewaySession {
+  connection: IbConnection;
+  /** Prices of the AllLast trades decoded (any request id). */
+  trades: Set<number>;
+  /** Messages decoded so far, over all of the session's clients. */
+  decoded: { messages: number };
+  /** True once the current client is up (its nextValidId arrived), false while it is down. */
+  up(): boolean;
+}
+
+/**
+ * Starts an IbConnection to the gateway (install it first): a short heartbeat and backoff, so a stalled frame or
+ * a dropped connection costs milliseconds, and a fast pacer, so the heartbeat's reqCurrentTime never queues.
+ */
+export function openGatewaySession(settings: Partial<IbSettings> = {}): GatewaySession {
+  let live: IBApi | undefined;
+  const session: GatewaySession = {
+    connection: new IbConnection(resolveIbSettings({
+      host: '127.0.0.1', port: GATEWAY_PORT, clientId: 7, backoffBaseMs: 1, backoffCapMs: 1, heartbeatMs: 20, heartbeatTimeoutMs: 60,
+      connectTimeoutMs: 5000, ratePerSec: 10_000, burst: 1000, ...settings,
+    }, {}), {
+      bind: (api) => {
+        api.on(EventName.tickByTickAllLast, (_reqId: number, _type: number, _time: string, price: number) => session.trades.add(price));
+        api.on(EventName.received, () => session.decoded.messages++);
+      },
+      up: (api) => (live = api),
+      orderId: () => undefined,
+      down: () => (live = undefined),
+      dataDown: () => undefined,
+      dataUp: () => undefined,
+      reqError: () => undefined,
+    }, quiet),
+    trades: new Set(),
+    decoded: { messages: 0 },
+    up: () => live !== undefined && session.connection.connected,
+  };
+  session.connection.start();
+  return session;
 }
