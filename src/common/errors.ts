@@ -96,6 +96,8 @@ export const ErrorCode = {
   UNAUTHORIZED: 'MIA_ERR_UNAUTHORIZED',
   /** HTTP 503 on the WebSocket upgrade: the server already holds `--max-connections` connections. */
   TOO_MANY_CONNECTIONS: 'MIA_ERR_TOO_MANY_CONNECTIONS',
+  /** HTTP 400 on the WebSocket upgrade: `/stream?format=` is neither `binary` nor `json`. */
+  BAD_STREAM_FORMAT: 'MIA_ERR_BAD_STREAM_FORMAT',
   /** A trade's time is outside 1970-01-01 (the epoch) to 2100-01-01 (docs/hostile-input.md), refused before the kernels see it. */
   TIMESTAMP_OUT_OF_RANGE: 'MIA_ERR_TIMESTAMP_OUT_OF_RANGE',
   /** IB: the gateway's bytes are not TWS framing (a length outside 1..0xffffff, a message not ending in NUL): the connection is replaced. */

@@ -95,6 +95,8 @@ export class StreamServer {
   private refusedUnauthorized = 0;
   /** WebSocket upgrades refused past `maxConnections`. */
   private refusedConnections = 0;
+  /** WebSocket upgrades refused for a `format` other than binary or json. */
+  private refusedFormat = 0;
   /** When each refusal code was last logged (ms): at most one line per code every 10 s. */
   private readonly refusalLoggedMs = new Map<string, number>();
   private listenSocket: uWS.us_listen_socket | undefined;
@@ -259,12 +261,16 @@ export class StreamServer {
         if (!this.admit(res, req) || !this.authorized(res, req)) return;
         if (this.sockets.size >= (o.maxConnections ?? 1000)) {
           this.refusedConnections++;
+          this.logRefusal(ErrorCode.TOO_MANY_CONNECTIONS);
           this.json(res, '503 Service Unavailable', { code: ErrorCode.TOO_MANY_CONNECTIONS, message: `the server holds its most connections (${o.maxConnections ?? 1000}, --max-connections)` });
           return;
         }
         const f = req.getQuery('format');
         if (f && f !== 'json' && f !== 'binary') {
-          res.writeStatus('400 Bad Request').end(`format must be binary or json, not "${f}"`);
+          this.refusedFormat++;
+          const message = `format must be binary or json, not "${f.slice(0, 40)}"`;
+          this.logRefusal(ErrorCode.BAD_STREAM_FORMAT, message);
+          this.json(res, '400 Bad Request', { code: ErrorCode.BAD_STREAM_FORMAT, message });
           return;
         }
         const remote = Buffer.from(res.getRemoteAddressAsText()).toString();
@@ -372,12 +378,7 @@ export class StreamServer {
   private admit(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
     const refusal = this.guard.check(req.getHeader('host'), req.getHeader('origin'));
     if (refusal === undefined) return true;
-    const nowMs = performance.now();
-    const last = this.refusalLoggedMs.get(refusal.code);
-    if (last === undefined || nowMs - last >= 10_000) {
-      this.refusalLoggedMs.set(refusal.code, nowMs);
-      this.log.warn({ code: refusal.code, detail: refusal.message, refused: this.refusals() }, 'Request refused');
-    }
+    this.logRefusal(refusal.code, refusal.message);
     this.json(res, '403 Forbidden', refusal);
     return false;
   }
@@ -386,20 +387,24 @@ export class StreamServer {
   private authorized(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
     if (!this.auth.required || this.auth.carries(req.getHeader('authorization'), req.getQuery('token'))) return true;
     this.refusedUnauthorized++;
-    const nowMs = performance.now();
-    const last = this.refusalLoggedMs.get(ErrorCode.UNAUTHORIZED);
-    if (last === undefined || nowMs - last >= 10_000) {
-      this.refusalLoggedMs.set(ErrorCode.UNAUTHORIZED, nowMs);
-      this.log.warn({ code: ErrorCode.UNAUTHORIZED, refused: this.refusals() }, 'Request refused');
-    }
+    this.logRefusal(ErrorCode.UNAUTHORIZED);
     res.cork(() => res.writeStatus('401 Unauthorized').writeHeader('www-authenticate', 'Bearer').writeHeader('content-type', 'application/json')
       .end(JSON.stringify({ code: ErrorCode.UNAUTHORIZED, message: 'this server needs its token: Authorization: Bearer <token>, or ?token=<token>' })));
     return false;
   }
 
+  /** One log line per refusal code every 10 s at most: a flood of refused requests is not a flood of lines. */
+  private logRefusal(code: string, detail?: string): void {
+    const nowMs = performance.now();
+    const last = this.refusalLoggedMs.get(code);
+    if (last !== undefined && nowMs - last < 10_000) return;
+    this.refusalLoggedMs.set(code, nowMs);
+    this.log.warn({ code, ...(detail !== undefined ? { detail } : {}), refused: this.refusals() }, 'Request refused');
+  }
+
   /** Requests refused since start, by reason (/health → server.refused). */
-  refusals(): { host: number; origin: number; unauthorized: number; connections: number } {
-    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin, unauthorized: this.refusedUnauthorized, connections: this.refusedConnections };
+  refusals(): { host: number; origin: number; unauthorized: number; connections: number; format: number } {
+    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin, unauthorized: this.refusedUnauthorized, connections: this.refusedConnections, format: this.refusedFormat };
   }
 
   /** GET /metrics: the text is made over a promise (prom-client's registry); a client gone meanwhile gets nothing. */

@@ -2,76 +2,24 @@
 // lengths, random bytes, missing terminators), split at random points, sent by the TWS test server to a running
 // IbSource mid-session. Each case: the engine's thread stays responsive (never spins), every dropped connection
 // is a coded, counted fault, and the real session resumes (a trade sent afterwards arrives). A few seconds in CI;
-// MIA_FUZZ_RUNS=N for more. Streams that ever failed are kept in corpus/tws/*.hex and replayed first.
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// MIA_FUZZ_RUNS=N runs N/200 here (the rest in-process: tws-decoder.fuzz.test.ts). Streams that ever failed are
+// kept in corpus/tws/*.hex and replayed first.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { IbSource } from '../../src/adapters/ib/ib-source.js';
 import { ESH4 } from '../ib/fixtures.js';
 import { IbSessions, pollUntil, type IbSession } from '../ib/harness.js';
-import { frame, IN } from '../ib/tws-wire.js';
+import { burst, corpus, pieces, SEED } from './tws-streams.js';
 
-const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 6);
-/** CI runs a fixed seed (the same cases every time); MIA_FUZZ_SEED picks another, a long run reports its own. */
-const SEED = process.env.MIA_FUZZ_SEED !== undefined ? Number(process.env.MIA_FUZZ_SEED) : process.env.MIA_FUZZ_RUNS ? undefined : 14;
-const corpusDir = fileURLToPath(new URL('./corpus/tws/', import.meta.url));
+/**
+ * A case here costs about 0.2 s (a socket, often a reconnect and its backfill): a long run sends one case in 200
+ * this way and the rest through tws-decoder.fuzz.test.ts, which feeds the same streams to the same code path
+ * in-process. CI: 6 cases.
+ */
+const RUNS = process.env.MIA_FUZZ_RUNS ? Math.max(6, Math.ceil(Number(process.env.MIA_FUZZ_RUNS) / 200)) : 6;
 
 type Conn = { malformed: number; decoderFaults: number; badFrames: number; heartbeatStalls: number; reconnects: number; disconnects: number };
 const conn = (src: IbSource): Conn => src.health().connection as Conn;
-
-/** A field: text without NUL, or a number as TWS writes one. */
-const field = fc.oneof(
-  fc.string({ maxLength: 12 }).map((s) => s.replace(/\0/g, '')),
-  fc.integer().map(String),
-  fc.double({ noNaN: false }).map(String),
-  fc.constantFrom('', '-1', '2147483647', '1.7976931348623157E308', 'nan', '{', '{not json'),
-);
-/**
- * Incoming message ids, without the connectivity and farm codes (those legitimately stop the data, which is not
- * what this checks): error messages carry codes outside IB's system ranges.
- */
-const messageId = fc.integer({ min: 0, max: 110 }).filter((id) => id !== IN.ERR_MSG);
-const framed = fc.tuple(messageId, fc.array(field, { maxLength: 30 })).map(([id, f]) => frame([id, ...f]));
-const errorMsg = fc.tuple(fc.integer({ min: 5000, max: 9999 }), field, field).map(([code, text, json]) => frame([IN.ERR_MSG, 2, -1, code, text, json]));
-const badLength = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.uint8Array({ maxLength: 40 })).map(([n, body]) => {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(n, 0);
-  return Buffer.concat([head, Buffer.from(body)]);
-});
-const randomBytes = fc.uint8Array({ minLength: 1, maxLength: 80 }).map((b) => Buffer.from(b));
-const unterminated = fc.array(field, { minLength: 1, maxLength: 5 }).map((f) => {
-  const whole = frame(f);
-  return Buffer.concat([whole.subarray(0, whole.length - 1), Buffer.from('x')]);
-});
-/** A burst: parts joined, then split into writes at random points. */
-const burst = fc.tuple(
-  fc.array(fc.oneof({ weight: 3, arbitrary: framed }, errorMsg, badLength, randomBytes, unterminated), { minLength: 1, maxLength: 6 }),
-  fc.array(fc.nat(600), { maxLength: 5 }),
-).map(([parts, cuts]) => ({ bytes: Buffer.concat(parts), cuts }));
-
-/** Splits `bytes` at `cuts`. */
-function pieces(bytes: Buffer, cuts: number[]): Buffer[] {
-  const at = [...new Set(cuts.filter((c) => c > 0 && c < bytes.length))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let from = 0;
-  for (const to of [...at, bytes.length]) {
-    out.push(bytes.subarray(from, to));
-    from = to;
-  }
-  return out;
-}
-
-/** Streams that once failed (hex, one per file). */
-function corpus(): Buffer[] {
-  let names: string[] = [];
-  try {
-    names = readdirSync(corpusDir).filter((n) => n.endsWith('.hex')).sort();
-  } catch {
-    return [];
-  }
-  return names.map((n) => Buffer.from(readFileSync(`${corpusDir}${n}`, 'utf8').trim(), 'hex'));
-}
 
 const sessions = new IbSessions();
 let session: IbSession;
@@ -125,8 +73,10 @@ describe('TWS byte streams (fuzz)', () => {
   }, 60_000);
 
   test(`generated streams (${RUNS} runs): no spin, coded and counted faults, the session resumes`, async () => {
+    const t0 = performance.now();
     await fc.assert(fc.asyncProperty(burst, async ({ bytes, cuts }) => {
       await sendAndRecover(bytes, cuts);
     }), { numRuns: RUNS, endOnFailure: true, ...(SEED !== undefined ? { seed: SEED } : {}) });
+    console.log(`tws fuzz (socket): ${RUNS} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }, Math.max(60_000, RUNS * 25_000));
 });

@@ -61,7 +61,7 @@ describe('bearer token', () => {
     expect(await get('127.0.0.1', port, '/health')).toEqual({ status: 200, json: { live: true } });
     const full = await get('127.0.0.1', port, `/health?token=${TOKEN}`);
     expect(full.json.source).toEqual(IB);
-    expect((full.json.server as { refused: unknown }).refused).toEqual({ host: 0, origin: 0, unauthorized: 6, connections: 0 });
+    expect((full.json.server as { refused: unknown }).refused).toEqual({ host: 0, origin: 0, unauthorized: 6, connections: 0, format: 0 });
   });
 
   // Needs an address of this machine other than loopback; every CI runner and this VM have one.

@@ -67,6 +67,34 @@ describe('Origin check', () => {
     expect(await upgrade(port, {})).toBe('open');
     expect(await upgrade(port, { origin: 'http://trader.example:3000' })).toBe('open');
     const health = JSON.parse((await get(port, '/health', {})).body) as { server: { refused: { host: number; origin: number; unauthorized: number } } };
-    expect(health.server.refused).toEqual({ host: 0, origin: 4, unauthorized: 0, connections: 0 });
+    expect(health.server.refused).toEqual({ host: 0, origin: 4, unauthorized: 0, connections: 0, format: 0 });
+  });
+});
+
+describe('stream format', () => {
+  // Found by the HTTP fuzz (issue 14): this refusal was a plain-text 400, neither coded nor counted.
+  test('an upgrade asking a format other than binary or json is 400 MIA_ERR_BAD_STREAM_FORMAT, counted; json and binary open', async () => {
+    const { port } = await startServer();
+    const ws = (query: string): Promise<{ status: number | 'open'; body: string }> => new Promise((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/stream${query}`);
+      socket.once('open', () => {
+        socket.close();
+        resolve({ status: 'open', body: '' });
+      });
+      socket.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      socket.on('error', () => undefined);
+    });
+    for (const format of ['xml', 'JSON', '%00']) {
+      const r = await ws(`?format=${format}`);
+      expect([format, r.status, code(r.body)]).toEqual([format, 400, ErrorCode.BAD_STREAM_FORMAT]);
+    }
+    expect((await ws('?format=json')).status).toBe('open');
+    expect((await ws('?format=binary')).status).toBe('open');
+    const health = JSON.parse((await get(port, '/health', {})).body) as { server: { refused: { format: number } } };
+    expect(health.server.refused.format).toBe(3);
   });
 });

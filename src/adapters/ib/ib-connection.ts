@@ -178,6 +178,12 @@ export class IbConnection {
     if (f.code === ErrorCode.IB_BAD_FRAME) this.counts.badFrames++;
     else this.counts.decoderFaults++;
     this.log.warn({ code: f.code, detail: f.detail, badFrames: this.counts.badFrames, decoderFaults: this.counts.decoderFaults }, 'IB sent data that cannot be decoded, reconnecting');
+    // The connection is condemned now, though dropped only below: a heartbeat due in between must not count a
+    // stall as a second cause of the same drop.
+    if (this.api === api && this.heartbeat) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+    }
     // Later: the fault may be reported from inside the library's own call stack.
     setImmediate(() => this.down(api, f.code === ErrorCode.IB_BAD_FRAME ? 'bad frame' : 'undecodable message'));
   }
