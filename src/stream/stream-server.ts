@@ -6,12 +6,13 @@ import { decodeFrame } from '../protocol/frame-decoder.js';
 import type { SessionAnchor } from '../model/bar-features.js';
 import { BarHistory } from './bar-history.js';
 import { CloseLog } from './close-log.js';
-import { RequestGuard } from './request-guard.js';
-import { BearerAuth, isLoopback, redactSecrets } from './bearer-auth.js';
+import { AccessGate } from './access-gate.js';
+import { redactSecrets } from './bearer-auth.js';
+import { ControlChannel } from './control-channel.js';
+import { respondJson, respondLater } from './http-json.js';
 import { listenExclusive } from './exclusive-listen.js';
 import { stampPublished, type BuiltFrame } from './frame-writer.js';
-import { parseControl, partitionTopics } from '../protocol/control-protocol.js';
-import type { ControlReply, StatusMessage } from '../protocol/messages.js';
+import type { StatusMessage } from '../protocol/messages.js';
 import { defaultWebRoot, StaticSite, type GetRoutes } from './static-files.js';
 import { Subscriber, SubscriberFanout, type Format } from './subscriber-fanout.js';
 
@@ -89,23 +90,13 @@ export class StreamServer {
   private readonly site: StaticSite;
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
   private readonly closeLog: CloseLog;
-  private readonly guard: RequestGuard;
-  private readonly auth: BearerAuth;
-  /** Requests refused for want of the token. */
-  private refusedUnauthorized = 0;
-  /** WebSocket upgrades refused past `maxConnections`. */
-  private refusedConnections = 0;
-  /** WebSocket upgrades refused for a `format` other than binary or json. */
-  private refusedFormat = 0;
-  /** When each refusal code was last logged (ms): at most one line per code every 10 s. */
-  private readonly refusalLoggedMs = new Map<string, number>();
+  private readonly gate: AccessGate;
+  private readonly controls: ControlChannel;
   private listenSocket: uWS.us_listen_socket | undefined;
   private health: HealthSource | undefined;
   private metrics: MetricsPage | undefined;
   /** Frames handed to the fan-out since start, per topic (summed by kind on request). */
   private readonly published = new Map<string, { frames: number }>();
-  /** Control messages refused. */
-  controlErrors = 0;
   private warmCalls = 0;
   /** Bound port, once listening. */
   port = 0;
@@ -117,10 +108,10 @@ export class StreamServer {
     this.o = o;
     this.log = log;
     this.closeLog = new CloseLog(log.child({ stage: 'stream' }));
-    this.auth = new BearerAuth(o.authToken);
-    this.guard = new RequestGuard({ bindHost: o.host, allowHosts: o.allowHosts ?? [], allowOrigins: o.allowOrigins ?? [] });
+    this.gate = new AccessGate({ bindHost: o.host, allowHosts: o.allowHosts ?? [], allowOrigins: o.allowOrigins ?? [] }, o.authToken, log);
     this.app = uWS.App();
     this.fanout = new SubscriberFanout(this.app, { softBytes: o.softLimitBytes, hardBytes: o.hardLimitBytes, totalSlowBytes: o.totalSlowBytes ?? 256 * 1024 * 1024 });
+    this.controls = new ControlChannel(this.fanout, { topics: o.topics, maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec });
     this.history = new BarHistory(o.session);
     this.site = new StaticSite(o.webRoot ?? defaultWebRoot());
     this.routes();
@@ -217,13 +208,13 @@ export class StreamServer {
   deliveryStats(): { subscribers: Record<Format, number>; framesPublished: Record<string, number>; framesConflated: number; closedSlow: number; controlErrors: number } {
     return {
       subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(),
-      framesConflated: this.fanout.conflated, closedSlow: this.fanout.closedSlow, controlErrors: this.controlErrors,
+      framesConflated: this.fanout.conflated, closedSlow: this.fanout.closedSlow, controlErrors: this.controls.errors,
     };
   }
 
   /** Delivery counters for the status. */
   counters(): { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number } {
-    return { subscribers: this.fanout.size, framesConflated: this.fanout.conflated, closedSlow: this.fanout.closedSlow, controlErrors: this.controlErrors };
+    return { subscribers: this.fanout.size, framesConflated: this.fanout.conflated, closedSlow: this.fanout.closedSlow, controlErrors: this.controls.errors };
   }
 
   /** Resolves once `n` subscribers hold at least one topic (a replay can wait for its audience). */
@@ -258,19 +249,14 @@ export class StreamServer {
       idleTimeout: 120,
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
-        if (!this.admit(res, req) || !this.authorized(res, req)) return;
+        if (!this.gate.admit(res, req) || !this.gate.authorized(res, req)) return;
         if (this.sockets.size >= (o.maxConnections ?? 1000)) {
-          this.refusedConnections++;
-          this.logRefusal(ErrorCode.TOO_MANY_CONNECTIONS);
-          this.json(res, '503 Service Unavailable', { code: ErrorCode.TOO_MANY_CONNECTIONS, message: `the server holds its most connections (${o.maxConnections ?? 1000}, --max-connections)` });
+          this.gate.refuseConnection(res, o.maxConnections ?? 1000);
           return;
         }
         const f = req.getQuery('format');
         if (f && f !== 'json' && f !== 'binary') {
-          this.refusedFormat++;
-          const message = `format must be binary or json, not "${f.slice(0, 40)}"`;
-          this.logRefusal(ErrorCode.BAD_STREAM_FORMAT, message);
-          this.json(res, '400 Bad Request', { code: ErrorCode.BAD_STREAM_FORMAT, message });
+          this.gate.refuseFormat(res, f);
           return;
         }
         const remote = Buffer.from(res.getRemoteAddressAsText()).toString();
@@ -283,7 +269,7 @@ export class StreamServer {
         this.fanout.add(c.sub);
         this.sockets.add(ws);
       },
-      message: (ws, message, isBinary) => this.control(ws, message, isBinary),
+      message: (ws, message, isBinary) => this.controls.message(ws, ws.getUserData().sub, message, isBinary),
       drain: (ws) => {
         const s = ws.getUserData().sub;
         if (s) this.fanout.drained(s);
@@ -303,62 +289,52 @@ export class StreamServer {
     });
     const app = this.guarded();
     app.get('/health', (res, req) => {
-      // Without the token a configured token asks for, /health is liveness only; the account and the gateway
-      // show only with the token, or with no token configured only to loopback peers.
-      const carries = this.auth.carries(req.getHeader('authorization'), req.getQuery('token'));
-      const privileged = this.auth.required ? carries : isLoopback(Buffer.from(res.getRemoteAddressAsText()).toString());
+      const access = this.gate.healthAccess(res, req);
       if (!this.health) {
-        this.json(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
+        respondJson(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
         return;
       }
-      if (this.auth.required && !carries) {
-        this.json(res, '200 OK', { live: true });
+      if (access === 'liveness') {
+        respondJson(res, '200 OK', { live: true });
         return;
       }
       const full = this.health();
-      const h = privileged ? full : { ...full, ...('source' in full ? { source: redactSecrets(full.source) } : {}), status: { ...full.status, sourceDetail: redactSecrets(full.status.sourceDetail) } };
-      this.json(res, '200 OK', {
+      const h = access === 'full' ? full : { ...full, ...('source' in full ? { source: redactSecrets(full.source) } : {}), status: { ...full.status, sourceDetail: redactSecrets(full.status.sourceDetail) } };
+      respondJson(res, '200 OK', {
         ...h, server: {
           subscribers: this.fanout.countByFormat(), framesPublished: this.framesPublished(), softLimitBytes: o.softLimitBytes, hardLimitBytes: o.hardLimitBytes,
-          closes: this.closeLog.byCode, refused: this.refusals(), connections: this.sockets.size, maxConnections: o.maxConnections ?? 1000,
+          closes: this.closeLog.byCode, refused: this.gate.refusals(), connections: this.sockets.size, maxConnections: o.maxConnections ?? 1000,
           slowBytes: this.fanout.slowBytes(), closedOverTotal: this.fanout.closedOverTotal,
         },
       });
     });
     app.get('/metrics', (res, req) => {
-      if (this.authorized(res, req)) this.metricsRoute(res);
+      if (this.gate.authorized(res, req)) this.metricsRoute(res);
     });
     app.get('/snapshot/:symbol', (res, req) => {
-      if (!this.authorized(res, req)) return;
+      if (!this.gate.authorized(res, req)) return;
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const l = this.latest.get(symbol);
-      if (!l) this.json(res, '404 Not Found', { code: ErrorCode.NO_SNAPSHOT, message: `no snapshot of "${symbol}" yet` });
-      else this.json(res, '200 OK', decodeFrame(l.buf.subarray(0, l.length)));
+      if (!l) respondJson(res, '404 Not Found', { code: ErrorCode.NO_SNAPSHOT, message: `no snapshot of "${symbol}" yet` });
+      else respondJson(res, '200 OK', decodeFrame(l.buf.subarray(0, l.length)));
     });
     app.get('/bars/:symbol/:timeframe', (res, req) => {
-      if (!this.authorized(res, req)) return;
+      if (!this.gate.authorized(res, req)) return;
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const timeframe = req.getParameter(1) ?? '';
       const topic = `bar.${symbol}.${timeframe}`;
       if (!o.topics.has(topic)) {
-        this.json(res, '404 Not Found', { code: ErrorCode.NO_BARS, message: `no bars of "${symbol}" "${timeframe}": the engine publishes no topic ${topic}` });
+        respondJson(res, '404 Not Found', { code: ErrorCode.NO_BARS, message: `no bars of "${symbol}" "${timeframe}": the engine publishes no topic ${topic}` });
         return;
       }
-      // Answered over a few turns of the event loop (BarHistory.json); a client gone meanwhile gets nothing.
-      let aborted = false;
-      res.onAborted(() => (aborted = true));
-      this.history.json(symbol, timeframe, topic).then(
-        (body) => {
-          if (!aborted) res.cork(() => res.writeStatus('200 OK').writeHeader('content-type', 'application/json').end(body));
-        },
-        (e: unknown) => {
-          this.log.error({ err: e, topic }, 'Bars request failed');
-          if (!aborted) this.json(res, '500 Internal Server Error', { code: isMiaError(e) ? e.code : ErrorCode.BAD_FRAME, message: String(e) });
-        },
-      );
+      // Answered over a few turns of the event loop (BarHistory.json).
+      respondLater(res, 'application/json', this.history.json(symbol, timeframe, topic), (e) => {
+        this.log.error({ err: e, topic }, 'Bars request failed');
+        return { code: isMiaError(e) ? e.code : ErrorCode.BAD_FRAME, message: String(e) };
+      });
     });
     this.site.mount(app);
-    app.any('/*', (res) => this.json(res, '404 Not Found', {
+    app.any('/*', (res) => respondJson(res, '404 Not Found', {
       code: ErrorCode.NOT_FOUND, message: 'routes: / (dashboard), /stream (WebSocket), /health, /metrics, /snapshot/<SYMBOL>, /bars/<SYMBOL>/<TF>',
     }));
   }
@@ -366,7 +342,7 @@ export class StreamServer {
   /** The app's route registration with the Host and Origin checks in front of every handler. */
   private guarded(): GetRoutes & { any: GetRoutes['get'] } {
     const wrap = (h: (res: uWS.HttpResponse, req: uWS.HttpRequest) => void) => (res: uWS.HttpResponse, req: uWS.HttpRequest): void => {
-      if (this.admit(res, req)) h(res, req);
+      if (this.gate.admit(res, req)) h(res, req);
     };
     return {
       get: (pattern, h) => this.app.get(pattern, wrap(h)),
@@ -374,108 +350,18 @@ export class StreamServer {
     };
   }
 
-  /** Checks Host and Origin; a refused request is answered 403 with its code (counted, logged at most every 10 s). */
-  private admit(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
-    const refusal = this.guard.check(req.getHeader('host'), req.getHeader('origin'));
-    if (refusal === undefined) return true;
-    this.logRefusal(refusal.code, refusal.message);
-    this.json(res, '403 Forbidden', refusal);
-    return false;
-  }
-
-  /** True when no token is configured or the request carries it; otherwise answers 401 (counted). */
-  private authorized(res: uWS.HttpResponse, req: uWS.HttpRequest): boolean {
-    if (!this.auth.required || this.auth.carries(req.getHeader('authorization'), req.getQuery('token'))) return true;
-    this.refusedUnauthorized++;
-    this.logRefusal(ErrorCode.UNAUTHORIZED);
-    res.cork(() => res.writeStatus('401 Unauthorized').writeHeader('www-authenticate', 'Bearer').writeHeader('content-type', 'application/json')
-      .end(JSON.stringify({ code: ErrorCode.UNAUTHORIZED, message: 'this server needs its token: Authorization: Bearer <token>, or ?token=<token>' })));
-    return false;
-  }
-
-  /** One log line per refusal code every 10 s at most: a flood of refused requests is not a flood of lines. */
-  private logRefusal(code: string, detail?: string): void {
-    const nowMs = performance.now();
-    const last = this.refusalLoggedMs.get(code);
-    if (last !== undefined && nowMs - last < 10_000) return;
-    this.refusalLoggedMs.set(code, nowMs);
-    this.log.warn({ code, ...(detail !== undefined ? { detail } : {}), refused: this.refusals() }, 'Request refused');
-  }
-
-  /** Requests refused since start, by reason (/health → server.refused). */
-  refusals(): { host: number; origin: number; unauthorized: number; connections: number; format: number } {
-    return { host: this.guard.refusedHost, origin: this.guard.refusedOrigin, unauthorized: this.refusedUnauthorized, connections: this.refusedConnections, format: this.refusedFormat };
-  }
-
-  /** GET /metrics: the text is made over a promise (prom-client's registry); a client gone meanwhile gets nothing. */
+  /** GET /metrics: 503 until the metrics are set. */
   private metricsRoute(res: uWS.HttpResponse): void {
     const m = this.metrics;
     if (!m) {
-      this.json(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
+      respondJson(res, '503 Service Unavailable', { code: ErrorCode.NOT_READY, message: 'the engine is starting' });
       return;
     }
-    let aborted = false;
-    res.onAborted(() => (aborted = true));
-    m.text().then(
-      (body) => {
-        if (!aborted) res.cork(() => res.writeStatus('200 OK').writeHeader('content-type', m.contentType).end(body));
-      },
-      (e: unknown) => {
-        this.log.error({ err: e, code: ErrorCode.METRICS_FAILED }, 'Metrics request failed');
-        if (!aborted) this.json(res, '500 Internal Server Error', { code: ErrorCode.METRICS_FAILED, message: String(e) });
-      },
-    );
+    // prom-client's registry makes the text over a promise.
+    respondLater(res, m.contentType, m.text(), (e) => {
+      this.log.error({ err: e, code: ErrorCode.METRICS_FAILED }, 'Metrics request failed');
+      return { code: ErrorCode.METRICS_FAILED, message: String(e) };
+    });
   }
 
-  private control(ws: uWS.WebSocket<Conn>, message: ArrayBuffer, isBinary: boolean): void {
-    const s = ws.getUserData().sub;
-    if (!s || s.closed) return;
-    const nowMs = performance.now();
-    if (nowMs - s.controlWindowMs >= 1000) {
-      s.controlWindowMs = nowMs;
-      s.controlCount = 0;
-    }
-    if (++s.controlCount > this.o.maxControlPerSec) {
-      this.controlErrors++;
-      s.closed = true;
-      ws.end(StreamClose.CONTROL_RATE_LIMIT.code, StreamClose.CONTROL_RATE_LIMIT.reason);
-      return;
-    }
-    if (message.byteLength > this.o.maxMessageBytes) {
-      this.controlErrors++;
-      s.closed = true;
-      ws.end(StreamClose.MESSAGE_TOO_BIG.code, StreamClose.MESSAGE_TOO_BIG.reason);
-      return;
-    }
-    if (isBinary) {
-      this.reply(ws, { type: 'error', code: ErrorCode.BAD_CONTROL, message: 'control messages are JSON text frames' });
-      return;
-    }
-    // The ArrayBuffer is valid only during this call: decode (copy) it now.
-    const req = parseControl(Buffer.from(message).toString('utf8'));
-    if ('type' in req) {
-      this.reply(ws, req);
-      return;
-    }
-    if (req.op === 'ping') {
-      this.reply(ws, { type: 'pong' });
-      return;
-    }
-    const { known, unknown } = partitionTopics(req.topics, this.o.topics);
-    if (req.op === 'subscribe') this.fanout.subscribe(s, known);
-    else this.fanout.unsubscribe(s, known);
-    this.reply(ws, { type: req.op === 'subscribe' ? 'subscribed' : 'unsubscribed', topics: known });
-    if (unknown.length > 0) {
-      this.reply(ws, { type: 'error', code: ErrorCode.UNKNOWN_TOPIC, message: `unknown topics: ${unknown.join(', ')} (see docs/stream.md)` });
-    }
-  }
-
-  private reply(ws: uWS.WebSocket<Conn>, r: ControlReply): void {
-    if (r.type === 'error') this.controlErrors++;
-    ws.send(JSON.stringify(r), false);
-  }
-
-  private json(res: uWS.HttpResponse, status: string, body: unknown): void {
-    res.cork(() => res.writeStatus(status).writeHeader('content-type', 'application/json').end(JSON.stringify(body)));
-  }
 }
