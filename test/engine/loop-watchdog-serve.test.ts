@@ -2,6 +2,8 @@
 // thread is stalled by the documented debug hook MIA_DEBUG_STALL_MS (an inline kernel task that spins, as a kernel
 // looping on its input would; nothing on that thread can interrupt it). The watchdog thread must say so in one
 // coded line, count the stall and log the recovery, or end the process with exit code 75 when it lasts.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../src/common/errors.js';
 import { STALL_EXIT_CODE } from '../../src/engine/loop-heartbeat.js';
@@ -57,4 +59,16 @@ describe('engine loop watchdog (mia serve --kernels inline, MIA_DEBUG_STALL_MS)'
     // Nothing else of the engine's after the final line (Node adds its inspector's notice, not JSON).
     expect(lines(s.stderr()).at(-1)).toEqual(coded[1]);
   }, 90_000);
+
+  test('a thread blocked in a system call (no interrupt is serviced there): killed 2 s after the final line', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const p = spawn(process.execPath, ['test/fixtures/blocked-engine-thread.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => p.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    const coded = lines(stderr).filter((l) => l.code === ErrorCode.ENGINE_STALLED);
+    expect(coded.map((l) => l.level)).toEqual([50, 60]);
+    expect(lines(stderr).at(-1)).toMatchObject({ level: 60, msg: 'Engine thread did not exit, killing the process' });
+  }, 30_000);
 });
