@@ -112,3 +112,11 @@ export class LoopHeartbeat implements LoopStageMarker {
     };
   }
 }
+
+/** Busy-waits `ms` on this thread (the debug hook MIA_DEBUG_STALL_MS): nothing else runs on it meanwhile. */
+export function spinThread(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // On purpose: a kernel looping on its input holds the thread the same way.
+  }
+}

@@ -17,7 +17,7 @@ import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
 import { warmUp } from './warm-up.js';
 import { TaskWatchdog } from './task-watchdog.js';
-import { LoopStage } from './loop-heartbeat.js';
+import { LoopStage, spinThread } from './loop-heartbeat.js';
 import type { MarketSource, TradeSink } from './market-source.js';
 import { SignalInputReader } from './signal-input-reader.js';
 import { SymbolFeed } from './symbol-feed.js';
@@ -373,10 +373,7 @@ export class SnapshotEngine {
     this.debugStallFromMs = 0;
     const ms = this.o.debugStallMs ?? 0;
     this.log.warn({ ms }, 'Debug hook MIA_DEBUG_STALL_MS: stalling the engine thread in an inline kernel task');
-    const end = performance.now() + ms;
-    while (performance.now() < end) {
-      // A busy loop on purpose: the engine's thread does nothing else meanwhile.
-    }
+    spinThread(ms);
   }
 
   /** The task of `f` in the pool: the same loop as runInline, one task round trip per resume. */
