@@ -14,7 +14,8 @@ import tseslint from 'typescript-eslint';
  *   4. engine, the orchestrator
  *   5. the edges: stream, client, adapters/*, backtest, replay, journal, alerts (client reads the wire only); report (journal → Markdown)
  *   6. cli, the composition root, imports anything in src/
- * workers/ are worker entries: the pool's (kernels, the pool's task types, model, common) and the journal's writer.
+ * workers/ are worker entries: the pool's (kernels, the pool's task types, model, common), the journal's writer and
+ * the engine loop's watchdog (engine/loop-watchdog.ts).
  * web/ is the dashboard, a browser page on top of the wire: it reads protocol, model and common only (what a
  * browser bundle may hold: no Node API), and it alone imports lightweight-charts.
  * Type-only imports count: a type from a higher layer still ties the lower one to it. Nothing in src/ or
@@ -56,7 +57,7 @@ export const layers = {
   journal: belowEdges,
   alerts: belowEdges, // rules over the engine's state, delivered to the bus and webhooks
   cli: ['*'],
-  workers: ['kernels', 'pool', 'journal', 'model', 'common'],
+  workers: ['kernels', 'pool', 'journal', 'engine', 'model', 'common'], // engine: the loop watchdog's heartbeat reader
   web: wire,
 };
 

@@ -65,10 +65,10 @@ export function journalCommand(program: Command): void {
 
   journal
     .command('archive')
-    .description('move rows older than an age to day-partitioned Parquet files and delete them from the journal, which is then compacted')
+    .description('move rows older than an age to day-partitioned Parquet files and delete them from the journal, which is then compacted; all or nothing: a killed run is settled by the next (docs/journal.md)')
     .option('--journal <path>', 'journal file (default: env MIA_JOURNAL, else ./mia-journal.duckdb)', DEFAULT_JOURNAL())
     .requiredOption('--older-than <age>', 'rows older than this (by their time column, from now): 30d, 12h, 90m', age)
-    .requiredOption('--out <dir>', 'archive folder: <table>/date=<YYYY-MM-DD>/part-<n>.parquet')
+    .requiredOption('--out <dir>', 'archive folder (new, empty, or an earlier archive): <table>/date=<YYYY-MM-DD>/part-<run>.parquet, and _COMPLETE listing every part')
     .addHelpText('after', '\nExample:\n  mia journal archive --older-than 30d --out journal-archive\n')
     .action(async (o: { journal: string; olderThan: number; out: string }) => {
       const { archiveJournal } = await import('../journal/journal-archive.js');

@@ -7,7 +7,7 @@ import { parseTradingMode, type TradingMode } from '../adapters/ib/trading-mode.
 import { SimSource } from '../adapters/sim/sim-source.js';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
-import { createLogger } from '../common/logger.js';
+import { createLogger, prettyLogs } from '../common/logger.js';
 import { logSettings } from './log-settings.js';
 import { alertMonitor, planAlerts, type AlertHooks } from './serve-alerts.js';
 import type { AlertEvent } from '../engine/engine-events.js';
@@ -20,6 +20,7 @@ import { closeIbPositions, LIVE_NO_ENTRY_QUALITY, paperVenue } from './paper-tra
 import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { DEFAULT_SIGNAL_ENGINE_CONFIG } from '../signals/signal-engine.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
+import { LoopHeartbeat } from '../engine/loop-heartbeat.js';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
 import { featureMeaning } from '../ml/feature-meaning.js';
 import { loadModelFilter, type ModelEnsemble, type ModelFilter } from '../ml/model-ensemble.js';
@@ -308,8 +309,10 @@ export function serveCommand(program: Command): void {
         maxMessageBytes: o.maxMessageBytes, maxControlPerSec: o.maxControlPerSec, session: o.session,
         allowOrigins: o.allowOrigin, allowHosts: o.allowHost, maxConnections: o.maxConnections, totalSlowBytes: o.maxSlowBytes, ...(token !== undefined ? { authToken: token } : {}),
       }, log);
+      // The engine thread's heartbeat, read by the watchdog thread (docs/hostile-input.md "Engine loop").
+      const heartbeat = new LoopHeartbeat();
       const engine = new SnapshotEngine(source, {
-        config: features,
+        config: features, loopStages: heartbeat, ...(o.kernels === 'inline' ? { debugStallMs: debugStallMs(process.env) } : {}),
         intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, ...(o.gridRows !== undefined ? { gridRows: o.gridRows } : {}),
         footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs, delivery: () => server.counters(),
       }, log);
@@ -351,9 +354,10 @@ export function serveCommand(program: Command): void {
           risk: pipeline?.riskState() ?? null,
           journal: journal?.stats() ?? { state: 'off' },
           alerts: alerts?.health() ?? { enabled: false },
+          engineLoop: heartbeat.stats(),
         };
       });
-      server.setMetrics(serveMetrics(engine, publisher, server, pipeline, journal, alerts, log));
+      server.setMetrics(serveMetrics(engine, publisher, server, pipeline, journal, alerts, log, heartbeat));
       try {
         await server.listen();
       } catch (e) {
@@ -382,6 +386,8 @@ export function serveCommand(program: Command): void {
       }
       if (why === undefined) {
         await engine.start();
+        // From here to the end of shutdown the watchdog thread watches this one (the warm-up before is synthetic data).
+        heartbeat.start(log, { pretty: prettyLogs(logSettings(cmd)) });
         alerts?.start();
         // A replay that ends stays up for its subscribers unless --exit-on-end; a failed source shuts down at once.
         const ended = engine.done.then(() => (engine.sourceError ? 'source error' : o.exitOnEnd ? 'end of input' : new Promise<string>(() => undefined)));
@@ -413,9 +419,20 @@ export function serveCommand(program: Command): void {
       await new Promise((r) => setTimeout(r, 50));
       server.close();
       shutdown.finished();
+      await heartbeat.stop();
       const failed = engine.sourceError;
       if (failed) throw isMiaError(failed) ? failed : configError(ErrorCode.WORKER_FAILED, failed instanceof Error ? failed.message : String(failed));
     });
+}
+
+/**
+ * The debug hook `MIA_DEBUG_STALL_MS` (docs/hostile-input.md "Engine loop"): milliseconds an inline kernel task
+ * stalls the engine thread once, to see the loop watchdog act; 0 when unset. Not for production.
+ */
+function debugStallMs(env: NodeJS.ProcessEnv): number {
+  const text = env.MIA_DEBUG_STALL_MS;
+  if (text === undefined || text === '') return 0;
+  return wholeNumber('MIA_DEBUG_STALL_MS')(text);
 }
 
 /** The journal of `--journal` (none with `off`), its session row recording the run's options and model hashes. */
@@ -431,12 +448,13 @@ async function openServeJournal(o: ServeOptions, filter: ModelFilter | undefined
  * GET /metrics of `mia serve`: every family read at scrape time from the engine's, the publisher's, the server's
  * and the pipeline's own counters (docs/metrics.md); the journal and alert hooks are added where those exist.
  */
-function serveMetrics(engine: SnapshotEngine, publisher: StreamPublisher, server: StreamServer, pipeline: DecisionPipeline | undefined, journal: Journal | undefined, alerts: AlertMonitor | undefined, log: Logger): PrometheusMetrics {
+function serveMetrics(engine: SnapshotEngine, publisher: StreamPublisher, server: StreamServer, pipeline: DecisionPipeline | undefined, journal: Journal | undefined,
+  alerts: AlertMonitor | undefined, log: Logger, heartbeat: LoopHeartbeat): PrometheusMetrics {
   const { decision, ...publishing } = publisher.latencyWindows();
   const stages = { ...engine.stageWindows(), ...publishing };
   const metrics = new PrometheusMetrics({
     status: () => engine.status(), symbols: () => engine.symbolStats(), pool: () => engine.poolStats(), stages: () => stages,
-    delivery: () => server.deliveryStats(),
+    delivery: () => server.deliveryStats(), loop: () => heartbeat.stats(),
     ...(pipeline ? { decisions: () => ({ counts: pipeline.counts, latency: decision }), risk: () => pipeline.riskState() } : {}),
     ...(journal ? { journal: () => journal.stats() } : {}),
     ...(alerts ? { alerts: () => alerts.metrics() } : {}),

@@ -10,6 +10,7 @@ export const EXIT_CODES_HELP = [
   '     on stderr (README "Error codes")',
   '  2  a usage error (unknown command or option, missing option or value): the usage, then the line',
   '     "mia: <message> (MIA_ERR_BAD_ARGUMENT)"',
+  '  75 mia serve: the engine thread stalled for 20 s (MIA_ERR_ENGINE_STALLED); a supervisor restarts it',
   '',
 ].join('\n');
 

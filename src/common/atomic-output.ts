@@ -20,7 +20,8 @@ import { makeFolder, unwritable } from './make-folder.js';
 export const COMPLETE_MARKER = '_COMPLETE';
 /** The marker's format tag. */
 export const MARKER_FORMAT = 'mia-output';
-const STAGING = '.mia-tmp-';
+/** Prefix of a staging folder or file beside its destination: `.mia-tmp-<pid>-<name>`. */
+export const STAGING = '.mia-tmp-';
 const ASIDE = '.mia-old-';
 /** Leftovers of make-folder.ts's write check (runs before atomic outputs): never the user's. */
 const WRITE_CHECK = /^\.mia-write-check-\d+$/;
@@ -61,7 +62,7 @@ export interface StagingFolder {
 }
 
 /** A process id that is running (ours excluded: our own leftovers cannot be in use before we start). */
-function running(pid: number): boolean {
+export function running(pid: number): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
@@ -91,7 +92,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** sha256 and size of a file, fsynced on the way (so the marker never names bytes still in the page cache only). */
-async function hashAndSync(path: string): Promise<{ bytes: number; sha256: string }> {
+export async function hashAndSync(path: string): Promise<{ bytes: number; sha256: string }> {
   const fh = await open(path, 'r');
   try {
     const data = await fh.readFile();
@@ -103,7 +104,7 @@ async function hashAndSync(path: string): Promise<{ bytes: number; sha256: strin
 }
 
 /** fsync of a file or a folder (a folder's, so the renames in it survive a power cut). */
-async function syncPath(path: string): Promise<void> {
+export async function syncPath(path: string): Promise<void> {
   const fh = await open(path, 'r');
   try {
     await fh.sync();
@@ -150,7 +151,7 @@ async function destination(path: string): Promise<string> {
  * Removes the leftovers of killed runs beside `dest` (staging and aside folders of processes no longer running)
  * and, when `dest` is absent and a killed run left the previous output aside, puts it back. Each is told to `notice`.
  */
-async function cleanLeftovers(dest: string, notice: (line: string) => void): Promise<void> {
+export async function cleanLeftovers(dest: string, notice: (line: string) => void): Promise<void> {
   const parent = dirname(dest);
   const name = basename(dest);
   let entries: string[];

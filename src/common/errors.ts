@@ -108,6 +108,11 @@ export const ErrorCode = {
   SHUTDOWN_TIMEOUT: 'MIA_ERR_SHUTDOWN_TIMEOUT',
   /** A kernel task in the pool ran past its 2 s budget: aborted (its worker terminated), counted, its symbol halted; never waited on. */
   TASK_TIMEOUT: 'MIA_ERR_TASK_TIMEOUT',
+  /**
+   * `mia serve`: the engine's thread ran nothing for over 2 s (logged by the watchdog thread with the stage it was
+   * in; recovery is logged and counted); past 20 s the process exits with code 75.
+   */
+  ENGINE_STALLED: 'MIA_ERR_ENGINE_STALLED',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -32,9 +32,7 @@ export function logLevel(text: string, from = '--log-level'): LogLevel {
 export function createLogger(name: string, settings: LogSettings = {}): Logger {
   const env = process.env.MIA_LOG_LEVEL;
   const level = settings.level !== undefined ? logLevel(settings.level) : env !== undefined && env !== '' ? logLevel(env, 'MIA_LOG_LEVEL') : 'info';
-  const format = settings.format ?? 'auto';
-  const pretty = format === 'pretty' || (format === 'auto' && process.stderr.isTTY === true);
-  const logger = pretty
+  const logger = prettyLogs(settings)
     ? pino({ name, level }, pino.transport({
       target: 'pino-pretty',
       options: { destination: 2, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' },
@@ -44,6 +42,12 @@ export function createLogger(name: string, settings: LogSettings = {}): Logger {
     : pino({ name, level }, pino.destination({ dest: 2, sync: true }));
   loggers.add(logger);
   return logger;
+}
+
+/** Whether lines are pretty-printed: `pretty`, or `auto` on a terminal (another thread writing lines matches them). */
+export function prettyLogs(settings: LogSettings): boolean {
+  const format = settings.format ?? 'auto';
+  return format === 'pretty' || (format === 'auto' && process.stderr.isTTY === true);
 }
 
 /** Every logger made, so a command's last line can wait for their buffered lines. */

@@ -1,4 +1,5 @@
 import type { FeatureConfig } from '../model/bar-features.js';
+import type { LoopStageMarker } from './loop-heartbeat.js';
 
 /** Engine settings. */
 export interface SnapshotEngineOptions {
@@ -38,6 +39,13 @@ export interface SnapshotEngineOptions {
   taskBudgetMs?: number;
   /** A worker module for the pool instead of the kernel worker (tests inject a task that hangs). */
   poolWorkerFile?: string;
+  /** The engine loop's heartbeat: the loop beats after each poll and marks its stages for the watchdog thread. */
+  loopStages?: LoopStageMarker;
+  /**
+   * Debug hook (`MIA_DEBUG_STALL_MS`, docs/hostile-input.md "Engine loop"): the first inline kernel task from one
+   * second after start spins the engine's thread this long, once, as a kernel stuck in a loop would.
+   */
+  debugStallMs?: number;
   /** Subscribers and delivery counters of whoever publishes the events (the stream server), for the status. */
   delivery?: () => { subscribers: number; framesConflated: number; closedSlow: number; controlErrors: number };
 }

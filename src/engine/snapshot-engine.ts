@@ -17,6 +17,7 @@ import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
 import { warmUp } from './warm-up.js';
 import { TaskWatchdog } from './task-watchdog.js';
+import { LoopStage, spinThread } from './loop-heartbeat.js';
 import type { MarketSource, TradeSink } from './market-source.js';
 import { SignalInputReader } from './signal-input-reader.js';
 import { SymbolFeed } from './symbol-feed.js';
@@ -77,6 +78,8 @@ export class SnapshotEngine {
   private readonly watchdog: TaskWatchdog;
   private readonly halted: Uint8Array;
   private readonly droppedWhileHalted: Float64Array;
+  /** MIA_DEBUG_STALL_MS: from when (performance.now(), ms) the next inline task stalls, and how long; 0: never. */
+  private debugStallFromMs = 0;
 
   constructor(source: MarketSource, o: SnapshotEngineOptions, log: Logger) {
     this.source = source;
@@ -143,6 +146,7 @@ export class SnapshotEngine {
     await this.pool?.warm();
     if (this.o.warmUp ?? true) await warmUp(this.warmFeed, this.executor, this.events, this.mem);
     this.stateName = 'running';
+    if (this.o.debugStallMs) this.debugStallFromMs = performance.now() + 1000;
     if (this.pool) this.watchdog.start();
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
     this.loopDone = this.loop();
@@ -228,7 +232,25 @@ export class SnapshotEngine {
   }
 
   private publishStatus(final: boolean): void {
-    this.events.emit('status', this.status(final));
+    const was = this.o.loopStages?.enter(LoopStage.Status);
+    try {
+      this.events.emit('status', this.status(final));
+    } finally {
+      if (was !== undefined) this.o.loopStages!.enter(was);
+    }
+  }
+
+  /** The source's poll; its synchronous part (up to its first await) marked as the ingest stage, after a beat. */
+  private poll(): boolean | Promise<boolean> {
+    const marks = this.o.loopStages;
+    if (!marks) return this.source.poll(this.sink);
+    marks.beat();
+    const was = marks.enter(LoopStage.Ingest);
+    try {
+      return this.source.poll(this.sink);
+    } finally {
+      marks.enter(was);
+    }
   }
 
   private async loop(): Promise<void> {
@@ -236,7 +258,7 @@ export class SnapshotEngine {
     while (this.stateName === 'running') {
       this.taken = 0;
       try {
-        more = await this.source.poll(this.sink);
+        more = await this.poll();
       } catch (e) {
         this.failures++;
         this.failure = e;
@@ -331,14 +353,27 @@ export class SnapshotEngine {
   /** The task of `f` on the inline kernels: a full ring is drained and the kernel resumed until it is done. */
   private runInline(f: SymbolFeed, inline: InlineExecutor): void {
     const r = f.state.region;
+    const marks = this.o.loopStages;
+    const was = marks?.enter(LoopStage.KernelsInline);
     try {
+      if (this.debugStallFromMs > 0 && performance.now() >= this.debugStallFromMs) this.debugStall();
       while (inline.snapshotSync(r.state, r.snapshot, f.task.upTo) !== 'ok') this.drainBars(f);
+      marks?.enter(LoopStage.Events);
       this.complete(f);
     } catch (e) {
       this.taskFailed(f, e);
     } finally {
+      if (was !== undefined) marks!.enter(was);
       this.taskEnded(f);
     }
+  }
+
+  /** MIA_DEBUG_STALL_MS: spins this thread, once, as a kernel looping on its input would (nothing can interrupt it). */
+  private debugStall(): void {
+    this.debugStallFromMs = 0;
+    const ms = this.o.debugStallMs ?? 0;
+    this.log.warn({ ms }, 'Debug hook MIA_DEBUG_STALL_MS: stalling the engine thread in an inline kernel task');
+    spinThread(ms);
   }
 
   /** The task of `f` in the pool: the same loop as runInline, one task round trip per resume. */
@@ -347,7 +382,12 @@ export class SnapshotEngine {
     const abort = this.watchdog.begin(f.index);
     try {
       while ((await pool.snapshot(r.state, r.snapshot, f.task.upTo, abort)) !== 'ok') this.drainBars(f);
-      this.complete(f);
+      const was = this.o.loopStages?.enter(LoopStage.Events);
+      try {
+        this.complete(f);
+      } finally {
+        if (was !== undefined) this.o.loopStages!.enter(was);
+      }
     } catch (e) {
       if (abort.aborted) this.taskTimedOut(f);
       else this.taskFailed(f, e);

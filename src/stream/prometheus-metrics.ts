@@ -4,6 +4,7 @@ import type { DecisionCounters } from '../engine/decision-pipeline.js';
 import type { EngineStatus, EventBus, RiskStateEvent } from '../engine/engine-events.js';
 import type { PoolStats, SymbolStats } from '../engine/engine-stats.js';
 import type { LatencyWindow } from '../engine/latency-window.js';
+import type { LoopStats } from '../engine/loop-heartbeat.js';
 import { ALERT_LEVELS } from '../risk/reason-codes.js';
 import { BucketCounts, ComputedMetric, latencySummary, type Sample } from './computed-metric.js';
 import { ibSamples } from './ib-metrics.js';
@@ -57,6 +58,8 @@ export interface MetricsSources {
   risk?(): RiskStateEvent | null;
   journal?(): JournalMetrics;
   alerts?(): AlertMetrics;
+  /** Stalls of the engine's thread the loop watchdog saw (docs/hostile-input.md "Engine loop"). */
+  loop?(): LoopStats;
 }
 
 /** Upper bounds of the ML score histogram: 0.05 to 1 by 0.05. */
@@ -215,6 +218,11 @@ export class PrometheusMetrics {
       (emit) => ibSamples(s.status(), 'connection', emit));
     this.gauge('mia_ib_data_farm_state', 'IB data farm status (1 for the current one) by farm and kind: ok, broken, inactive.', ['farm', 'kind', 'state'], 'ib',
       (emit) => ibSamples(s.status(), 'farms', emit));
+    const l = s.loop?.bind(s);
+    if (l) {
+      this.counter('mia_engine_loop_stalls_total', 'Times the engine thread ran nothing for longer than its budget (MIA_ERR_ENGINE_STALLED).', [], 'loop', (emit) => emit({}, l().stalls));
+      this.gauge('mia_engine_loop_longest_stall_seconds', 'Longest engine-thread stall since start, from its end (0: none).', [], 'loop', (emit) => emit({}, l().longestStallMs / 1000));
+    }
     const j = s.journal?.bind(s);
     if (j) {
       this.gauge('mia_journal_queue_depth', 'Rows waiting in the journal writer\'s queue.', [], 'journal', (emit) => emit({}, j().queueDepth));
@@ -251,7 +259,7 @@ export class PrometheusMetrics {
         return this.memo.get(key);
       }) as MetricsSources[K];
     };
-    const keys = ['status', 'symbols', 'pool', 'stages', 'delivery', 'decisions', 'risk', 'journal', 'alerts'] as const;
+    const keys = ['status', 'symbols', 'pool', 'stages', 'delivery', 'decisions', 'risk', 'journal', 'alerts', 'loop'] as const;
     return Object.fromEntries(keys.filter((k) => sources[k] !== undefined).map((k) => [k, once(k)])) as unknown as MetricsSources;
   }
 

@@ -5,6 +5,7 @@ import { formatTimeframe } from '../model/timeframe-format.js';
 import { AlertFrameWriter } from '../protocol/alert-frame-writer.js';
 import { DecisionFrameWriter } from '../protocol/decision-frame-writer.js';
 import { StatusFrameWriter } from '../protocol/status-frame-writer.js';
+import { redactSecrets } from './bearer-auth.js';
 import { FrameWriter, type BuiltFrame } from './frame-writer.js';
 
 /** Where frames go: the stream server, or a test's collector. */
@@ -131,8 +132,12 @@ export class StreamPublisher {
     else this.sink.bar(topic, frame);
   }
 
+  /**
+   * Every subscriber of `status` gets it, token or not: the account and gateway fields of the source's detail go
+   * out redacted (`/health` shows them in full to privileged readers; docs/stream.md "Who may connect").
+   */
   private onStatus(s: EngineStatus): void {
-    this.sink.status(this.statuses.status(s));
+    this.sink.status(this.statuses.status({ ...s, sourceDetail: redactSecrets(s.sourceDetail) as EngineStatus['sourceDetail'] }));
   }
 
   private onDecision(e: DecisionEvent): void {

@@ -94,6 +94,17 @@ describe('mia serve --source ib (TWS test server)', () => {
     // SPX and NDX context prices (reqMktData last) ride along in the source detail, as in /health.
     const contextOf = (m: StatusMessage): Record<string, { price: number | null }> | undefined => m.sourceDetail?.context as Record<string, { price: number | null }> | undefined;
     await until(() => c.messages.some((m) => m.type === 'status' && (contextOf(m)?.SPX?.price ?? 0) > 0 && (contextOf(m)?.NDX?.price ?? 0) > 0));
+    // Account and gateway details only with the token (issue 14): every subscriber's status has them redacted,
+    // while /health shows them to this loopback reader (no token configured).
+    const health = await (await fetch(`http://127.0.0.1:${s.port}/health`)).json() as { source: { connection: Record<string, unknown> } };
+    expect(health.source.connection).toMatchObject({ host: '127.0.0.1', port, clientId: 3, accounts: 'DU1234567' });
+    const statuses = c.messages.filter((m): m is StatusMessage => m.type === 'status');
+    for (const m of statuses) {
+      const text = JSON.stringify(m);
+      expect(text).not.toContain('DU1234567');
+      expect(text).not.toContain('127.0.0.1');
+    }
+    expect((status.sourceDetail!.connection as Record<string, unknown>)).toMatchObject({ host: 'redacted', port: 'redacted', clientId: 'redacted', accounts: 'redacted' });
 
     // A gateway restart: the engine says Disconnected at once (no trades needed), then recovers.
     const before = c.messages.length;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, test } from 'vitest';
+import { verifyArchive } from '../../src/journal/archive-folder.js';
 import { alertRow } from '../../src/journal/journal-rows.js';
 import { JournalWriter } from '../../src/journal/journal-writer.js';
 import { mia, rows } from './journal-harness.js';
@@ -45,11 +46,14 @@ describe('mia journal archive', () => {
     expect(await rows(path, 'SELECT count(*) AS n, min(ts) >= now()::TIMESTAMP - INTERVAL 2 HOUR AS recent FROM alerts')).toEqual([{ n: 10, recent: true }]);
     expect((await rows(path, 'SELECT count(*) AS n FROM sessions'))[0]!.n).toBe(1);
     expect((await stat(path)).size).toBeLessThan(before);
+    // The archive is whole: every part listed in _COMPLETE with its size and sha256, and nothing else.
+    expect(await verifyArchive(out)).toBeUndefined();
 
     // Nothing older left: a second archive moves nothing.
     const again = await mia(['journal', 'archive', '--journal', path, '--older-than', '30d', '--out', out]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/archived 0 rows in 0 files/);
+    expect(await verifyArchive(out)).toBeUndefined();
   });
 
   test('--older-than without a unit is a usage error naming the flag; --help documents the command', async () => {
