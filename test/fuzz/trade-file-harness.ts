@@ -79,7 +79,7 @@ export async function caseOutcome(path: string, bytes: Uint8Array, skipBad: bool
   else memory.set(path, bytes);
   const o = await readOutcome(path, skipBad, fromDisk ? DISK : memory);
   expectContract(o, path);
-  tally?.count('code' in o ? o.code : 'read', fromDisk);
+  tally?.count('code' in o ? o.code : 'read', fromDisk, 'code' in o ? undefined : o.stats.skipped);
   return o;
 }
 
