@@ -4,7 +4,7 @@
 // hang, never rows unaccounted for. CI runs a few seconds; `npm run fuzz` (MIA_FUZZ_RUNS) runs at length and
 // prints the cases each property ran and how they ended. Most cases are read from memory, one in DISK_SHARE
 // from a file written to disk (trade-file-harness.ts).
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -31,6 +31,7 @@ const TIMEOUT = AT_LENGTH ? 24 * 3600_000 : 60_000;
 const tally = new SurfaceTally('trade files');
 afterAll(() => {
   console.log(tally.report());
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'mia-fuzz-files-'));
