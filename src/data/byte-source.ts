@@ -1,7 +1,7 @@
-import { createReadStream, type ReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { ErrorCode, isMiaError, MiaError, unreadable } from '../common/errors.js';
+import { DISK, type FileAccess, type ReadHandle } from './file-access.js';
 
 /**
  * The bytes of a file in order (plain, or decompressed), read into a buffer the caller owns: the CSV and DBN
@@ -19,16 +19,16 @@ export interface ByteSource {
 }
 
 /** Opens `path` for reading, as INPUT_UNREADABLE on failure. */
-export async function openForReading(path: string): Promise<FileHandle> {
+export async function openForReading(path: string, files: FileAccess = DISK): Promise<ReadHandle> {
   try {
-    return await open(path, 'r');
+    return await files.open(path);
   } catch {
     throw unreadable(path);
   }
 }
 
 /** Reads `n` bytes at `position` into `into` at `at`; fewer only at the end of the file, as INPUT_UNREADABLE on failure. */
-async function readInto(fh: FileHandle, path: string, position: number, n: number, into: Uint8Array, at: number): Promise<number> {
+async function readInto(fh: ReadHandle, path: string, position: number, n: number, into: Uint8Array, at: number): Promise<number> {
   let got = 0;
   try {
     while (got < n) {
@@ -43,7 +43,7 @@ async function readInto(fh: FileHandle, path: string, position: number, n: numbe
 }
 
 /** Reads up to `n` bytes at `position` into a new buffer (fewer only at the end of the file), as INPUT_UNREADABLE on failure. */
-export async function readAt(fh: FileHandle, path: string, position: number, n: number): Promise<Uint8Array> {
+export async function readAt(fh: ReadHandle, path: string, position: number, n: number): Promise<Uint8Array> {
   const into = new Uint8Array(n);
   return into.subarray(0, await readInto(fh, path, position, n, into, 0));
 }
@@ -54,7 +54,7 @@ export async function readAt(fh: FileHandle, path: string, position: number, n: 
  */
 export class PlainFileSource implements ByteSource {
   readonly size: number;
-  private fh: FileHandle | undefined;
+  private fh: ReadHandle | undefined;
   private readonly path: string;
   /** File offset of the next read. */
   private position: number;
@@ -62,7 +62,7 @@ export class PlainFileSource implements ByteSource {
   private readonly end: number;
 
   /** Reads `[position, end)` through `fh`, which the source now owns (closes). */
-  constructor(path: string, fh: FileHandle, position: number, end: number) {
+  constructor(path: string, fh: ReadHandle, position: number, end: number) {
     this.path = path;
     this.fh = fh;
     this.position = position;
@@ -71,8 +71,8 @@ export class PlainFileSource implements ByteSource {
   }
 
   /** Opens `path` to read `[position, end)`; `end` defaults to the file's size now. Failures are INPUT_UNREADABLE. */
-  static async open(path: string, position = 0, end?: number): Promise<PlainFileSource> {
-    const fh = await openForReading(path);
+  static async open(path: string, position = 0, end?: number, files: FileAccess = DISK): Promise<PlainFileSource> {
+    const fh = await openForReading(path, files);
     if (end === undefined) {
       try {
         end = (await fh.stat()).size;
@@ -112,7 +112,7 @@ export class PlainFileSource implements ByteSource {
 /** A gzip file: zlib's output chunks are copied into the caller's buffer, the rest of a chunk kept for later. */
 export class GunzipSource implements ByteSource {
   readonly size = undefined;
-  private readonly raw: ReadStream;
+  private readonly raw: Readable;
   private readonly gunzip: Gunzip;
   private readonly chunks: AsyncIterator<Buffer>;
   private pending: Buffer | undefined;
@@ -120,9 +120,9 @@ export class GunzipSource implements ByteSource {
   private ended = false;
   private readonly path: string;
 
-  constructor(path: string) {
+  constructor(path: string, files: FileAccess = DISK) {
     this.path = path;
-    this.raw = createReadStream(path, { highWaterMark: 1 << 20 });
+    this.raw = files.stream(path);
     this.gunzip = this.raw.pipe(createGunzip());
     // pipe() does not forward a read error: without this the iteration would wait forever.
     this.raw.on('error', (e) => this.gunzip.destroy(unreadable(path, `cannot read the file (${e.message})`)));
@@ -171,7 +171,7 @@ export class GunzipSource implements ByteSource {
 }
 
 /** Opens a file for byte reads: gunzipped when the name ends in .gz (as the CSV reader always has). */
-export async function openByteSource(path: string): Promise<ByteSource> {
-  if (path.endsWith('.gz')) return new GunzipSource(path);
-  return PlainFileSource.open(path);
+export async function openByteSource(path: string, files: FileAccess = DISK): Promise<ByteSource> {
+  if (path.endsWith('.gz')) return new GunzipSource(path, files);
+  return PlainFileSource.open(path, 0, undefined, files);
 }

@@ -1,10 +1,10 @@
-import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { configError, ErrorCode, MiaError, unreadable } from '../common/errors.js';
 import {
   DEFAULT_BATCH_TRADES, TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource,
 } from '../model/trade-batch.js';
 import { CsvFirstPass } from './csv-first-pass.js';
+import { DISK, type FileAccess } from './file-access.js';
 import { CsvLines, DEFAULT_CHUNK_BYTES, type RowVisitor } from './csv-lines.js';
 import { INCOMPLETE } from './csv-row-walker.js';
 import { plausiblePriceRange } from './price-range.js';
@@ -16,6 +16,8 @@ export interface CsvReaderOptions extends ReaderOptions {
   symbol?: string;
   /** Bytes read per chunk (default 1 MiB); tests set a few bytes so that rows straddle chunks. */
   chunkBytes?: number;
+  /** Where the file is read from (default: the disk; the fuzz suite reads from memory). */
+  files?: FileAccess;
 }
 
 /**
@@ -37,6 +39,7 @@ export class CsvTradeReader implements TradeSource {
   private readonly chosen: string | undefined;
   private readonly chosenBytes: Uint8Array | undefined;
   private readonly chunkBytes: number;
+  private readonly files: FileAccess;
   /** The chunk buffer between passes: allocated once, then reused (its pages already touched). */
   private spare: Buffer | undefined;
 
@@ -47,6 +50,7 @@ export class CsvTradeReader implements TradeSource {
     this.chosen = options.symbol;
     this.chosenBytes = options.symbol === undefined ? undefined : Buffer.from(options.symbol, 'utf8');
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.files = options.files ?? DISK;
     this.info = { symbol: options.symbol ?? '', sizeDecimals: options.sizeDecimals ?? 0, hasSides: cols.side >= 0 };
   }
 
@@ -56,12 +60,13 @@ export class CsvTradeReader implements TradeSource {
     if (!(Number.isSafeInteger(chunkBytes) && chunkBytes > 0)) {
       throw configError(ErrorCode.BAD_ARGUMENT, `chunkBytes must be a positive integer, not ${chunkBytes}`, { chunkBytes });
     }
+    const files = options.files ?? DISK;
     try {
-      await access(path);
+      await files.access(path);
     } catch {
       throw unreadable(path);
     }
-    const lines = await CsvLines.open(path, chunkBytes);
+    const lines = await CsvLines.open(path, chunkBytes, undefined, files);
     let reader: CsvTradeReader;
     try {
       const header = await headerLine(lines);
@@ -107,7 +112,7 @@ export class CsvTradeReader implements TradeSource {
       path: this.path, cols: this.cols, decimals: this.info.sizeDecimals, prices: plausiblePriceRange(this.info.symbol), chosen: this.chosen, chosenBytes: this.chosenBytes,
       stats: this.stats, options: this.options, batch,
     });
-    const lines = await CsvLines.open(this.path, this.chunkBytes, this.takeSpare());
+    const lines = await CsvLines.open(this.path, this.chunkBytes, this.takeSpare(), this.files);
     try {
       await headerLine(lines);
     } catch (e) {

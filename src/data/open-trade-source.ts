@@ -1,17 +1,17 @@
-import { open } from 'node:fs/promises';
 import { ErrorCode, MiaError, unreadable } from '../common/errors.js';
-import type { ReaderOptions, TradeSource } from '../model/trade-batch.js';
-import { CsvTradeReader } from './csv-trade-reader.js';
-import { DbnTradeReader } from './dbn/dbn-trade-reader.js';
+import type { TradeSource } from '../model/trade-batch.js';
+import { CsvTradeReader, type CsvReaderOptions } from './csv-trade-reader.js';
+import { DbnTradeReader, type DbnReaderOptions } from './dbn/dbn-trade-reader.js';
 import { isZstd } from './dbn/zstd-frame-scanner.js';
+import { DISK } from './file-access.js';
 
 const DBN_MAGIC = 'DBN';
 
 /** Opens a trade file with the reader its content calls for: DBN (plain or zstd) or CSV (plain or gzip). */
-export async function openTradeSource(path: string, options: ReaderOptions & { symbol?: string } = {}): Promise<TradeSource> {
+export async function openTradeSource(path: string, options: CsvReaderOptions & DbnReaderOptions = {}): Promise<TradeSource> {
   let head: Buffer;
   try {
-    const fh = await open(path, 'r');
+    const fh = await (options.files ?? DISK).open(path);
     try {
       head = Buffer.alloc(4);
       await fh.read(head, 0, 4, 0);

@@ -2,8 +2,8 @@ import { configError, ErrorCode, type MiaError } from '../common/errors.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import { composeEnsemble } from './ensemble-graph.js';
 import { meaningMismatch, type FeatureMeaning } from './feature-meaning.js';
-import { MANIFEST_FILE, MODEL_NAMES, sha256, type ModelManifest } from './model-manifest.js';
-import { badModels, MODEL_DIR_LIMITS, parseManifest, readModelFile } from './model-files.js';
+import { MANIFEST_FILE, sha256, type ModelManifest } from './model-manifest.js';
+import { badModels, checkManifest, MODEL_DIR_LIMITS, readModelFile } from './model-files.js';
 import type { ModelWarning } from './model-warnings.js';
 import { SyncOnnxSession } from './onnx-session.js';
 
@@ -61,15 +61,9 @@ export class ModelEnsemble {
    * directory holds, the outcome is the ensemble or one coded error (model-files.ts has the shapes and limits).
    */
   static async load(dir: string, opts: { threshold?: number } = {}): Promise<ModelEnsemble> {
-    const manifest = parseManifest(dir, (await readModelFile(dir, MANIFEST_FILE, MODEL_DIR_LIMITS.manifestBytes)).toString('utf8'));
+    const text = (await readModelFile(dir, MANIFEST_FILE, MODEL_DIR_LIMITS.manifestBytes)).toString('utf8');
+    const { manifest, threshold } = checkManifest(dir, text, opts);
     const bad = (reason: string): Error => badModels(dir, reason);
-    if (JSON.stringify(manifest.features) !== JSON.stringify(FEATURE_NAMES)) throw bad(`feature order ${JSON.stringify(manifest.features).slice(0, 300)} is not the engine's`);
-    if (manifest.models.map((m) => m.name).join() !== MODEL_NAMES.join()) throw bad(`models must be ${MODEL_NAMES.join(', ')} in that order`);
-    const threshold = opts.threshold ?? manifest.threshold;
-    if (!(threshold >= 0 && threshold <= 1)) throw bad(`threshold ${threshold} is not in [0, 1]`);
-    if (manifest.warnings !== undefined && !(Array.isArray(manifest.warnings) && manifest.warnings.every(isWarning))) {
-      throw bad('warnings must be a list of { code, message }');
-    }
     const models: { name: string; bytes: Uint8Array }[] = [];
     for (const m of manifest.models) {
       const bytes = await readModelFile(dir, m.file, MODEL_DIR_LIMITS.modelBytes);
@@ -129,12 +123,6 @@ export class ModelEnsemble {
   close(): void {
     this.session.release();
   }
-}
-
-/** A manifest warning as `mia train` writes it: a code and a message (a model name optional). */
-function isWarning(w: unknown): w is ModelWarning {
-  const o = w as Partial<ModelWarning> | null;
-  return typeof o === 'object' && o !== null && typeof o.code === 'string' && typeof o.message === 'string';
 }
 
 /** The ML filter of a run: its state, and the ensemble when models are loaded. */

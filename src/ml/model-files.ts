@@ -2,7 +2,9 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configError, ErrorCode, type MiaError } from '../common/errors.js';
+import { FEATURE_NAMES } from '../signals/features.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, MODEL_NAMES, type ModelManifest } from './model-manifest.js';
+import type { ModelWarning } from './model-warnings.js';
 
 /**
  * A models directory (`--models` of serve and backtest) is input like a trade file: whatever it holds, loading it
@@ -87,4 +89,28 @@ export function parseManifest(dir: string, text: string): ModelManifest {
   if (!isText(m.createdAt)) throw bad('createdAt', 'a time');
   if (m.featureMeaning !== undefined && !isObject(m.featureMeaning)) throw bad('featureMeaning', 'an object');
   return m as unknown as ModelManifest;
+}
+
+/**
+ * Everything the loader checks in manifest.json before it reads a model file: its shapes (parseManifest), the
+ * engine's feature order, the model names, the threshold (`opts.threshold` overriding the manifest's) and the
+ * warnings. Separate from the reads so that the fuzz suite can run the checks on a million manifests in memory.
+ */
+export function checkManifest(dir: string, text: string, opts: { threshold?: number } = {}): { manifest: ModelManifest; threshold: number } {
+  const manifest = parseManifest(dir, text);
+  const bad = (reason: string): MiaError => badModels(dir, reason);
+  if (JSON.stringify(manifest.features) !== JSON.stringify(FEATURE_NAMES)) throw bad(`feature order ${JSON.stringify(manifest.features).slice(0, 300)} is not the engine's`);
+  if (manifest.models.map((m) => m.name).join() !== MODEL_NAMES.join()) throw bad(`models must be ${MODEL_NAMES.join(', ')} in that order`);
+  const threshold = opts.threshold ?? manifest.threshold;
+  if (!(threshold >= 0 && threshold <= 1)) throw bad(`threshold ${threshold} is not in [0, 1]`);
+  if (manifest.warnings !== undefined && !(Array.isArray(manifest.warnings) && manifest.warnings.every(isWarning))) {
+    throw bad('warnings must be a list of { code, message }');
+  }
+  return { manifest, threshold };
+}
+
+/** A manifest warning as `mia train` writes it: a code and a message (a model name optional). */
+function isWarning(w: unknown): w is ModelWarning {
+  const o = w as Partial<ModelWarning> | null;
+  return typeof o === 'object' && o !== null && typeof o.code === 'string' && typeof o.message === 'string';
 }

@@ -4,7 +4,7 @@
 // must be answered with a documented status (a coded JSON body, or the dashboard's page); one it refuses is
 // closed without a word; one it cannot parse yet (incomplete, or malformed in a way its parser cannot tell from
 // incomplete) gets no answer while the server goes on answering a follow-up request on a new connection. Every
-// refusal (4xx, 5xx) carries a catalogue code and is counted in /health. MIA_FUZZ_RUNS sets the number of cases.
+// refusal (4xx, 5xx) carries a catalogue code and is counted in /health. MIA_FUZZ_NET_RUNS (else MIA_FUZZ_RUNS) sets the number of cases.
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { ErrorCode } from '../../src/common/errors.js';
 import { startServer, stopServers } from '../stream/in-process-server.js';
 import { parseAsUws, uwsOutcome, type UwsOutcome } from './uws-request-model.js';
 
-const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 128);
+const RUNS = Number(process.env.MIA_FUZZ_NET_RUNS ?? process.env.MIA_FUZZ_RUNS ?? 128);
 /** Cases in flight at once, each on its own connection. */
 const CONCURRENCY = 32;
 /** Generous: the server answers in-process within milliseconds; only a hang comes near this. */

@@ -2,9 +2,12 @@
 // outcome is held to, and the zstd writer that gives generated DBN files real frames and checksums.
 import { writeFileSync } from 'node:fs';
 import { ErrorCode, MiaError } from '../../src/common/errors.js';
+import { DISK, type FileAccess } from '../../src/data/file-access.js';
 import { openTradeSource } from '../../src/data/open-trade-source.js';
 import { Xxh64 } from '../../src/data/dbn/xxh64.js';
 import type { ReadStats } from '../../src/model/trade-batch.js';
+import type { PropertyTally } from './fuzz-tally.js';
+import { MemoryFiles } from './memory-files.js';
 
 /** Longest a single read may take before it counts as a hang (generous: a case takes milliseconds). */
 export const CASE_TIME_BOUND_MS = 20_000;
@@ -14,10 +17,22 @@ const CODES = new Set<string>(Object.values(ErrorCode));
 /** What reading one file gave: its trades (one string each) and stats, or the coded error. */
 export type Outcome = { trades: string[]; stats: ReadStats } | { code: string; message: string };
 
+/**
+ * One case in this many is written to disk and read from there; the others are read from memory through the same
+ * readers ({@link MemoryFiles}): writing and opening each file took most of a case's time.
+ */
+export const DISK_SHARE = 50;
+const memory = new MemoryFiles();
+const MEMORY_CHUNK_BYTES = 64 * 1024;
+let caseNumber = 0;
+
 /** Reads `path` to the end through the reader its content calls for; anything but a MiaError is rethrown. */
-export async function readOutcome(path: string, skipBad: boolean): Promise<Outcome> {
+export async function readOutcome(path: string, skipBad: boolean, files: FileAccess = DISK): Promise<Outcome> {
   const read = async (): Promise<Outcome> => {
-    const source = await openTradeSource(path, { skipBad, batchSize: 97 });
+    // From memory, 64 KiB chunks rather than the default 1 MiB: a gzip or zstd file's decoded size is unknown, so
+    // each read allocated (and the collector freed) 1 MiB for files of a few KiB. The disk share keeps the default.
+    const chunkBytes = files === DISK ? undefined : MEMORY_CHUNK_BYTES;
+    const source = await openTradeSource(path, { skipBad, batchSize: 97, files, chunkBytes });
     const trades: string[] = [];
     for await (const b of source.batches()) {
       for (let i = 0; i < b.length; i++) trades.push(`${b.tsNs(i)} ${b.price[i]} ${b.size[i]} ${b.side[i]}`);
@@ -54,11 +69,17 @@ export function expectContract(o: Outcome, path: string): void {
   }
 }
 
-/** Writes `bytes` to `path` and reads it, held to the contract. */
-export async function caseOutcome(path: string, bytes: Uint8Array, skipBad: boolean): Promise<Outcome> {
-  writeFileSync(path, bytes);
-  const o = await readOutcome(path, skipBad);
+/**
+ * Reads `bytes` as the file `path`, held to the contract, and counts the outcome in `tally`: from disk (written
+ * there first) for one case in {@link DISK_SHARE}, from memory for the rest.
+ */
+export async function caseOutcome(path: string, bytes: Uint8Array, skipBad: boolean, tally?: PropertyTally): Promise<Outcome> {
+  const fromDisk = tally !== undefined && caseNumber++ % DISK_SHARE === 0;
+  if (fromDisk) writeFileSync(path, bytes);
+  else memory.set(path, bytes);
+  const o = await readOutcome(path, skipBad, fromDisk ? DISK : memory);
   expectContract(o, path);
+  tally?.count('code' in o ? o.code : 'read', fromDisk, 'code' in o ? undefined : o.stats.skipped);
   return o;
 }
 

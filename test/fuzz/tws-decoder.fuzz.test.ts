@@ -5,7 +5,7 @@
 // test server or IbSource's backfills. Per case: no exception escapes a 'data' event, the work is bounded (each
 // chunk returns promptly, and the decoder reports no more messages than the bytes could hold), every dropped
 // connection has a counted cause, and a well-formed trade sent afterwards is decoded (through a reconnect if the
-// stream cost the connection). CI runs 300 cases with a fixed seed; MIA_FUZZ_RUNS=N runs N (MIA_FUZZ_SEED to
+// stream cost the connection). CI runs 300 cases with a fixed seed; MIA_FUZZ_NET_RUNS=N (else MIA_FUZZ_RUNS) runs N (MIA_FUZZ_SEED to
 // repeat one). A share of cases also goes through the real socket: tws.fuzz.test.ts.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,7 +13,7 @@ import { InMemoryGateway, openGatewaySession, type GatewaySession } from '../ib/
 import { frame, IN } from '../ib/tws-wire.js';
 import { burst, corpus, pieces, SEED } from './tws-streams.js';
 
-const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 300);
+const RUNS = Number(process.env.MIA_FUZZ_NET_RUNS ?? process.env.MIA_FUZZ_RUNS ?? 300);
 /** Generous: a chunk of at most a few hundred bytes decodes in microseconds; only a spin comes near this. */
 const CHUNK_BOUND_MS = 2000;
 /** Generous: a reconnect here takes a few ms, a stalled frame waits out the 60 ms heartbeat timeout. */

@@ -64,4 +64,4 @@ export function corpus(): Buffer[] {
 }
 
 /** CI runs a fixed seed (the same cases every time); MIA_FUZZ_SEED picks another, a long run reports its own. */
-export const SEED = process.env.MIA_FUZZ_SEED !== undefined ? Number(process.env.MIA_FUZZ_SEED) : process.env.MIA_FUZZ_RUNS ? undefined : 14;
+export const SEED = process.env.MIA_FUZZ_SEED !== undefined ? Number(process.env.MIA_FUZZ_SEED) : process.env.MIA_FUZZ_NET_RUNS || process.env.MIA_FUZZ_RUNS ? undefined : 14;

@@ -2,7 +2,7 @@
 // lengths, random bytes, missing terminators), split at random points, sent by the TWS test server to a running
 // IbSource mid-session. Each case: the engine's thread stays responsive (never spins), every dropped connection
 // is a coded, counted fault, and the real session resumes (a trade sent afterwards arrives). A few seconds in CI;
-// MIA_FUZZ_RUNS=N runs N/200 here (the rest in-process: tws-decoder.fuzz.test.ts). Streams that ever failed are
+// MIA_FUZZ_NET_RUNS=N (else MIA_FUZZ_RUNS) runs N/200 here (the rest in-process: tws-decoder.fuzz.test.ts). Streams that ever failed are
 // kept in corpus/tws/*.hex and replayed first.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,7 +16,8 @@ import { burst, corpus, pieces, SEED } from './tws-streams.js';
  * this way and the rest through tws-decoder.fuzz.test.ts, which feeds the same streams to the same code path
  * in-process. CI: 6 cases.
  */
-const RUNS = process.env.MIA_FUZZ_RUNS ? Math.max(6, Math.ceil(Number(process.env.MIA_FUZZ_RUNS) / 200)) : 6;
+const AT_LENGTH = process.env.MIA_FUZZ_NET_RUNS ?? process.env.MIA_FUZZ_RUNS;
+const RUNS = AT_LENGTH ? Math.max(6, Math.ceil(Number(AT_LENGTH) / 200)) : 6;
 
 type Conn = { malformed: number; decoderFaults: number; badFrames: number; heartbeatStalls: number; reconnects: number; disconnects: number };
 const conn = (src: IbSource): Conn => src.health().connection as Conn;

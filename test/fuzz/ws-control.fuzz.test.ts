@@ -1,14 +1,14 @@
 // Fuzz of the WebSocket control surface (docs/hostile-input.md "WebSocket and HTTP"): generated control messages
 // (JSON of every shape, wrong ops and topics, deep nesting, oversized, binary, invalid UTF-8) against an in-process
 // StreamServer. Every message gets documented replies, or a documented close; the server keeps serving.
-// MIA_FUZZ_RUNS sets the number of cases (default: a few seconds in CI).
+// MIA_FUZZ_NET_RUNS (else MIA_FUZZ_RUNS) sets the number of cases (default: a few seconds in CI).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { ErrorCode } from '../../src/common/errors.js';
 import { startServer, stopServers } from '../stream/in-process-server.js';
 
-const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 400);
+const RUNS = Number(process.env.MIA_FUZZ_NET_RUNS ?? process.env.MIA_FUZZ_RUNS ?? 400);
 const MAX_MESSAGE = 4096;
 let port = 0;
 

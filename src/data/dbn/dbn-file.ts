@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { unreadable } from '../../common/errors.js';
 import { openForReading, PlainFileSource, readAt, type ByteSource } from '../byte-source.js';
+import type { FileAccess } from '../file-access.js';
 import { DBN_MAX_METADATA_BYTES, parseMetadata, type DbnMetadata } from './metadata.js';
 import { isZstd } from './zstd-frame-scanner.js';
 import { ZstdStreamSource } from './zstd-stream-source.js';
@@ -49,6 +50,8 @@ export interface DbnHead {
 export interface DbnReadOptions {
   /** Compressed bytes read at a time from a zstd file (default `ZSTD_READ_BYTES` in zstd-stream-source.ts). */
   zstdReadBytes?: number;
+  /** Where the file is read from (default: the disk; the fuzz suite reads from memory). */
+  files?: FileAccess;
 }
 
 /**
@@ -56,7 +59,7 @@ export interface DbnReadOptions {
  * compressed bytes that decode to them when zstd.
  */
 export async function readDbnHead(path: string, options: DbnReadOptions = {}): Promise<DbnHead> {
-  const fh = await openForReading(path);
+  const fh = await openForReading(path, options.files);
   let owner: { close(): Promise<void> } = fh; // closed however this ends
   try {
     let size: number;
@@ -85,7 +88,7 @@ export async function readDbnHead(path: string, options: DbnReadOptions = {}): P
  * from a zstd one (whose decoding starts over from the file's first byte). Close it when done.
  */
 export async function openDbnRecords(path: string, head: DbnHead, options: DbnReadOptions = {}): Promise<ByteSource> {
-  const file = await PlainFileSource.open(path, head.zstd ? 0 : head.metadata.recordsOffset, head.size);
+  const file = await PlainFileSource.open(path, head.zstd ? 0 : head.metadata.recordsOffset, head.size, options.files);
   if (!head.zstd) return file;
   const z = new ZstdStreamSource(path, file, options.zstdReadBytes);
   try {

@@ -1,7 +1,7 @@
 import { configError, ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../../common/errors.js';
 import { Side, type SideCode } from '../../model/side.js';
 import { DEFAULT_BATCH_TRADES, TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../model/trade-batch.js';
-import { loadDbn, openDbnRecords, readDbnHead, type DbnHead } from './dbn-file.js';
+import { loadDbn, openDbnRecords, readDbnHead, type DbnHead, type DbnReadOptions } from './dbn-file.js';
 import { chunkBuffer, DbnRecordWindow, DEFAULT_CHUNK_BYTES } from './dbn-record-window.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
 import { plausiblePriceRange } from '../price-range.js';
@@ -13,13 +13,11 @@ const B = 0x42; // 'B': buy aggressor
 const A = 0x41; // 'A': sell aggressor (Databento names the aggressor's side: A = ask = seller)
 
 /** Options of {@link DbnTradeReader.open}. */
-export interface DbnReaderOptions extends ReaderOptions {
+export interface DbnReaderOptions extends ReaderOptions, DbnReadOptions {
   /** Raw symbol or instrument id to read (--symbol); default: the first instrument traded. */
   symbol?: string;
   /** Record bytes per chunk of the window (default 1 MiB); tests set a few bytes to split records. */
   chunkBytes?: number;
-  /** Compressed bytes read at a time from a zstd file (default 256 KiB); tests set a few bytes. */
-  zstdReadBytes?: number;
 }
 
 function sideOf(c: number): SideCode {
