@@ -282,7 +282,8 @@ export class SnapshotEngine {
       if (!more) break;
       if (this.source.eager && this.taken > 0) {
         // A replay at full speed takes one intake per bar close; a turn of the event loop for each cost a
-        // backtest several µs a bar. Timers, sockets and a stop still get a turn every EAGER_TURN_MS.
+        // backtest ~3 µs a bar close (bench/RESULTS.md, issue 15). Timers, sockets and a stop still get a turn
+        // every EAGER_TURN_MS.
         const t = performance.now();
         if (t - turnedAt >= EAGER_TURN_MS) {
           await nextTurn();
