@@ -51,16 +51,29 @@ export class ContentHasher {
     this.hash.update(this.head.subarray(0, 61));
     const sp = e.region + L.SNAP_SESSION;
     const v = this.view;
-    // The session block's fields (levels, volumes, VWAP, σ, node counts), then only the nodes it holds.
-    this.hash.update(this.mem.subarray(sp, sp + L.SP_HVN));
-    this.hash.update(this.mem.subarray(sp + L.SP_HVN, sp + L.SP_HVN + 8 * v.getInt32(sp + L.SP_N_HVN, true)));
+    // The session block's fields (levels, volumes, VWAP, σ, node counts), then only the nodes it holds. Each
+    // update crosses into native code (~0.2 µs): runs adjacent in memory go in one (the fields and the high
+    // nodes; the bars in progress of consecutive timeframes), which hashes the same bytes in the same order.
+    this.hash.update(this.mem.subarray(sp, sp + L.SP_HVN + 8 * Math.max(0, v.getInt32(sp + L.SP_N_HVN, true))));
     this.hash.update(this.mem.subarray(sp + L.SP_LVN, sp + L.SP_LVN + 8 * v.getInt32(sp + L.SP_N_LVN, true)));
+    let from = 0;
+    let to = 0;
     for (const tf of e.timeframes) {
       const at = e.region + L.SNAP_BARS + tf.block * L.BAR_BYTES;
-      // A timeframe with no bar in progress shows none: its stale bytes are not content.
-      if ((v.getUint32(at + L.BAR_TS_OPEN, true) | v.getUint32(at + L.BAR_TS_OPEN + 4, true)) !== 0) this.hash.update(this.mem.subarray(at, at + L.BAR_BYTES));
-      else this.hash.update(this.head.subarray(0, 1).fill(0));
+      // A timeframe with no bar in progress shows none (one zero byte): its stale bytes are not content.
+      if ((v.getUint32(at + L.BAR_TS_OPEN, true) | v.getUint32(at + L.BAR_TS_OPEN + 4, true)) !== 0) {
+        if (at !== to) {
+          if (to > from) this.hash.update(this.mem.subarray(from, to));
+          from = at;
+        }
+        to = at + L.BAR_BYTES;
+      } else {
+        if (to > from) this.hash.update(this.mem.subarray(from, to));
+        from = to = 0;
+        this.hash.update(this.head.subarray(0, 1).fill(0));
+      }
     }
+    if (to > from) this.hash.update(this.mem.subarray(from, to));
     this.snapshots++;
   }
 

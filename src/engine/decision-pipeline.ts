@@ -342,7 +342,12 @@ export class DecisionPipeline {
 
   /** Emits the risk state; with `onChange`, only when it differs from the last one emitted. */
   private publishRisk(onChange = false): void {
-    if (!this.bus) return;
+    // Nobody listens (a backtest without a journal): the state is not built, and the next listener's first
+    // publication is not held back as unchanged.
+    if (!this.bus?.has('risk')) {
+      this.riskKey = '';
+      return;
+    }
     const s = this.riskState();
     const key = `${s.alert}|${s.halted}|${s.balance}|${s.dailyPnl}|${s.consecutiveLosses}|${s.lastRefusal}|${s.lastRefusalSymbol}|${s.positions.map((x) => x.qty).join()}`;
     if (onChange && key === this.riskKey) return;

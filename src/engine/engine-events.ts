@@ -20,6 +20,11 @@ export interface TimeframeMemory {
   block: number;
   /** The last closed Bar struct (schema layout), copied at its close; undefined before the first close. */
   lastClosed: Uint8Array | undefined;
+  /**
+   * What the signals read of `lastClosed`, made at the first snapshot after the close and dropped at the next
+   * close: a bar closes once and is shown by every snapshot until the next, so it is read once, not per snapshot.
+   */
+  lastClosedInput?: BarInput | undefined;
   /** Snapshots carry the footprint of this timeframe's bar in progress. */
   footprint: boolean;
 }

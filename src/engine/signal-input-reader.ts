@@ -63,7 +63,7 @@ export class SignalInputReader {
       frames[i] = {
         timeframe: timeframeName(tf.sec),
         close: Number.isFinite(close) ? close : null,
-        lastClosed: last ? barInput(new DataView(last.buffer, last.byteOffset, last.byteLength), 0, unit, undefined) : null,
+        lastClosed: last ? (tf.lastClosedInput ??= barInput(new DataView(last.buffer, last.byteOffset, last.byteLength), 0, unit, undefined)) : null,
         // Every timeframe shows the one session profile.
         session,
       };

@@ -149,6 +149,7 @@ export class SymbolFeed {
     const tf = this.timeframes[this.byBlock[slot.block]!]!;
     tf.closedBuf.set(mem.subarray(at, at + tf.closedBuf.length));
     tf.lastClosed = tf.closedBuf;
+    tf.lastClosedInput = undefined;
     const e = this.barEvent;
     e.timeframeSec = tf.sec;
     e.entry = at;

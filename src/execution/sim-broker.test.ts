@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { TradeBatch } from '../model/trade-batch.js';
 import { splitNs } from '../model/time.js';
@@ -198,6 +199,58 @@ describe('SimBroker profit and commission through the ledger', () => {
   });
 });
 
+// Trades that cannot reach a working order's level are passed over in one scan (onTrades): whatever the
+// orders, latency, queue assumption and tape, the events must be those of matching every trade one by one.
+
+/** One step of a broker scenario: a batch of trades (tick moves, µs apart), a bracket, an order or a cancel. */
+const step = fc.oneof(
+  fc.record({ kind: fc.constant('trades' as const), moves: fc.array(fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 400 })), { minLength: 1, maxLength: 30 }) }),
+  fc.record({ kind: fc.constant('bracket' as const), buy: fc.boolean(), stop: fc.integer({ min: 1, max: 6 }), target: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({ kind: fc.constant('order' as const), buy: fc.boolean(), type: fc.constantFrom('limit' as const, 'stop' as const, 'market' as const), ticks: fc.integer({ min: -4, max: 4 }) }),
+  fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+);
+const config = fc.record({
+  latencyNs: fc.constantFrom(0, 300_000), slippageTicks: fc.constantFrom(0, 1), limitQueueAhead: fc.constantFrom(null, 0, 3),
+});
+type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
+/** The scenario's events, trades matched in batches (onTrades) or one by one (onTrade). */
+const scenarioEvents = (cfg: Partial<SimBrokerConfig>, steps: Step[], batched: boolean): unknown[] => {
+  const broker = new SimBroker(cfg);
+  const log: unknown[] = [];
+  broker.onEvent((e) => log.push([e.kind, e.order.id, e.order.status, e.kind === 'filled' ? [e.fill.price, e.fill.tsNs] : e.tsNs]));
+  let ticks = 0;
+  let us = 0;
+  const ids: number[] = [];
+  const price = (t: number): number => 4800 + 0.25 * t;
+  broker.onTrade('ES', ms(0), price(0), 1);
+  for (const s of steps) {
+    try {
+      if (s.kind === 'trades') {
+        const b = new TradeBatch(s.moves.length);
+        for (const [dt, dus] of s.moves) {
+          ticks += dt;
+          us += dus;
+          b.push(...splitNs(T0 + BigInt(us) * 1000n), price(ticks), 1 + (us % 3), 1, 0);
+        }
+        if (batched) broker.onTrades('ES', b, 0, b.length);
+        else for (let j = 0; j < b.length; j++) broker.onTrade('ES', b.tsNs(j), b.price[j]!, b.size[j]!);
+      } else if (s.kind === 'bracket') {
+        const sign = s.buy ? 1 : -1;
+        ids.push(...Object.values(broker.submitBracket({
+          symbol: 'ES', side: s.buy ? 'buy' : 'sell', qty: 1, entry: { type: 'market' }, stopPrice: price(ticks - sign * s.stop), targetPrice: price(ticks + sign * s.target),
+        })));
+      } else if (s.kind === 'order') {
+        const at = price(ticks + s.ticks);
+        ids.push(broker.submit({ symbol: 'ES', side: s.buy ? 'buy' : 'sell', qty: 1, type: s.type, ...(s.type === 'limit' ? { limitPrice: at } : s.type === 'stop' ? { stopPrice: at } : {}) }));
+      } else if (ids.length > 0) broker.cancel(ids[s.pick % ids.length]!);
+    } catch (e) {
+      log.push(['refused', (e as { code?: string }).code]);
+    }
+  }
+  log.push(['end', broker.openOrders, String(broker.nowNs), broker.last('ES')]);
+  return log;
+};
+
 describe('SimBroker over batches', () => {
   test('identical events whether trades come one by one or in a batch', () => {
     const trades: Array<[number, number]> = [[0, 4800], [1, 4800.25], [2, 4799], [3, 4797.75], [4, 4797.5], [5, 4802], [6, 4805]];
@@ -218,4 +271,25 @@ describe('SimBroker over batches', () => {
     expect(run(true)).toEqual(run(false));
     expect(run(true)).toContainEqual(['filled', 2, 4797.25]);
   });
+
+  test('passing over the trades that reach no level gives the events of trade-by-trade matching', () => {
+    fc.assert(fc.property(config, fc.array(step, { maxLength: 25 }), (cfg, steps) => {
+      expect(scenarioEvents(cfg, steps, true)).toEqual(scenarioEvents(cfg, steps, false));
+    }), { numRuns: 500 });
+  });
+
+  test('a target armed marketable is no longer fresh after a trade passed over: a later trade at its price does not fill it', () => {
+    // Buy at market with the target one tick up; the entry fills 3 ticks up, so the target is armed marketable (fresh).
+    const steps: Step[] = [
+      { kind: 'bracket', buy: true, stop: 4, target: 1 },
+      { kind: 'trades', moves: [[3, 10]] },
+      { kind: 'trades', moves: [[-3, 10], [1, 10]] },
+    ];
+    const cfg = { latencyNs: 0, slippageTicks: 0, limitQueueAhead: null };
+    const batched = scenarioEvents(cfg, steps, true);
+    expect(batched).toEqual(scenarioEvents(cfg, steps, false));
+    // Entry filled, legs accepted; the target at 4800.25 saw a trade at 4800 then one at its price: no fill.
+    expect(batched.filter((e) => (e as unknown[])[0] === 'filled')).toHaveLength(1);
+  });
 });
+

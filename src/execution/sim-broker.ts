@@ -163,18 +163,44 @@ export class SimBroker implements TradingVenue {
   }
 
   /**
-   * Trades `from`..`to` of a batch of one symbol, in order. Without open orders only the clock and the
-   * last price move: the per-trade loop runs only while something can fill.
+   * Trades `from`..`to` of a batch of one symbol, in order. Only the clock and the last price move over the
+   * trades that cannot reach any working order's level (all of them when nothing is working): the per-trade
+   * loop starts at the first trade that can fill, trigger, activate or cancel something.
    */
   onTrades(symbol: string, batch: TradeBatch, from: number, to: number): void {
     if (to <= from) return;
-    if (this.live.length === 0) {
-      this.nowHi = batch.tsHi[to - 1]!;
-      this.nowLo = batch.tsLo[to - 1]!;
-      this.lastPrice.set(symbol, batch.price[to - 1]!);
-      return;
+    const start = this.live.length === 0 ? to : this.firstReaching(symbol, batch.price, from, to);
+    if (start > from) {
+      this.nowHi = batch.tsHi[start - 1]!;
+      this.nowLo = batch.tsLo[start - 1]!;
+      this.lastPrice.set(symbol, batch.price[start - 1]!);
     }
-    for (let j = from; j < to; j++) this.match(symbol, batch.tsHi[j]!, batch.tsLo[j]!, batch.price[j]!, batch.size[j]!);
+    for (let j = start; j < to; j++) this.match(symbol, batch.tsHi[j]!, batch.tsLo[j]!, batch.price[j]!, batch.size[j]!);
+  }
+
+  /**
+   * The first trade of `from`..`to` at a price where a working order of `symbol` acts (`from` when one acts on
+   * any trade: market, triggered stop, pending arrival, cancel in flight). Buy limits and sell stops act at or
+   * below their level, sell limits and buy stops at or above (fillPrice); the trades before the first that
+   * reaches one only make each working order of the symbol no longer fresh, as match does, so they are
+   * passed over with one compare each.
+   */
+  private firstReaching(symbol: string, price: Float64Array, from: number, to: number): number {
+    let low = Number.NEGATIVE_INFINITY;
+    let high = Number.POSITIVE_INFINITY;
+    const list = this.live;
+    for (let k = 0; k < list.length; k++) {
+      const o = list[k]!;
+      if (o.symbol !== symbol || o.status === 'filled' || o.status === 'cancelled') continue;
+      if (o.status !== 'working' || o.cancelHi >= 0 || o.type === 'market') return from;
+      const level = o.type === 'limit' ? o.limitPrice! : o.stopPrice!;
+      if ((o.type === 'limit') === (o.sign > 0)) low = Math.max(low, level);
+      else high = Math.min(high, level);
+    }
+    let j = from;
+    while (j < to && price[j]! > low && price[j]! < high) j++;
+    if (j > from) for (const o of list) if (o.symbol === symbol && o.status === 'working') o.fresh = false;
+    return j;
   }
 
   private match(symbol: string, hi: number, lo: number, price: number, size: number): void {

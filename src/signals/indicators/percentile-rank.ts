@@ -7,8 +7,9 @@ import { checkPeriod, IndicatorBase, type PriceIndicator } from './indicator.js'
  * rank = (#{prior < x} + ½ · #{prior = x}) / #prior, in [0, 1]. The value is null until `minSamples`
  * prior inputs exist. The window is kept twice, preallocated: in arrival order (a RollingWindow, to know
  * which input leaves) and sorted (its own array, kept ordered by insertion), so a rank is two binary searches
- * and an update one memmove out and one in. The smart-money tracker ranks every footprint row of every closed
- * bar against 500 sizes: scanning the window per row cost ~200 µs a bar, most of a backtest's signal time.
+ * and an update one memmove of the values between the leaving input's place and the new one's. The
+ * smart-money tracker ranks every footprint row of every closed bar against 500 sizes: scanning the window per
+ * row cost ~200 µs a bar, most of a backtest's signal time.
  * NaN inputs are refused (no order to rank them in).
  */
 export class PercentileRank extends IndicatorBase implements PriceIndicator {
@@ -70,15 +71,22 @@ export class PercentileRank extends IndicatorBase implements PriceIndicator {
   add(x: number): void {
     if (Number.isNaN(x)) throw new RangeError('PercentileRank: NaN input');
     const a = this.sorted;
-    let m = this.size;
-    if (this.arrivals.full) {
-      const gone = this.bound(this.arrivals.at(0), false, m);
-      a.copyWithin(gone, gone + 1, m);
-      m--;
-    }
+    const m = this.size;
     const at = this.bound(x, true, m);
-    a.copyWithin(at + 1, at, m);
-    a[at] = x;
+    if (this.arrivals.full) {
+      // The oldest input leaves as `x` comes in: only the values between the two places move, by one.
+      const gone = this.bound(this.arrivals.at(0), false, m);
+      if (at > gone) {
+        a.copyWithin(gone, gone + 1, at);
+        a[at - 1] = x;
+      } else {
+        a.copyWithin(at + 1, at, gone);
+        a[at] = x;
+      }
+    } else {
+      a.copyWithin(at + 1, at, m);
+      a[at] = x;
+    }
     this.arrivals.push(x);
     this.n++;
   }
