@@ -158,12 +158,15 @@ async function hasCommitted(conn: DuckDBConnection, runId: string): Promise<bool
   return Number(r.getRows()[0]![0]) > 0;
 }
 
-/** The compaction copies of killed runs beside the journal (`<journal>.compact-<pid>`): the journal is whole without them. */
+/**
+ * The compaction copies of killed runs beside the journal (`<journal>.compact-<pid>`, and its `.wal` when the kill
+ * came mid-copy): the journal is whole without them.
+ */
 async function removeStaleCompactions(journal: string, notice: (line: string) => void): Promise<void> {
   const prefix = `${basename(journal)}.compact-`;
   for (const e of await readdir(dirname(journal))) {
-    const pid = e.slice(prefix.length);
-    if (!e.startsWith(prefix) || !/^\d+$/.test(pid) || running(Number(pid))) continue;
+    const pid = /^(\d+)(\.wal)?$/.exec(e.slice(prefix.length))?.[1];
+    if (!e.startsWith(prefix) || pid === undefined || running(Number(pid))) continue;
     await rm(join(dirname(journal), e), { force: true });
     notice(`removed ${join(dirname(journal), e)}, the compaction copy of an interrupted archive run`);
   }
@@ -173,6 +176,7 @@ async function removeStaleCompactions(journal: string, notice: (line: string) =>
 async function compact(path: string, hooks: ArchiveHooks): Promise<void> {
   const tmp = `${path}.compact-${process.pid}`;
   await rm(tmp, { force: true });
+  await rm(`${tmp}.wal`, { force: true });
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await instance.connect();
   try {
@@ -183,6 +187,7 @@ async function compact(path: string, hooks: ArchiveHooks): Promise<void> {
     await conn.run('DETACH n');
   } catch (e) {
     await rm(tmp, { force: true });
+    await rm(`${tmp}.wal`, { force: true });
     throw new MiaError(ErrorCode.JOURNAL_QUERY, `${path}: cannot compact the journal (${(e as Error).message}); the rows were archived`, { file: path });
   } finally {
     conn.closeSync();

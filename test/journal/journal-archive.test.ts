@@ -1,6 +1,6 @@
 // `mia journal archive`: rows older than the age move to day-partitioned Parquet (read back equal to what was
 // journaled), leave the journal, and the file shrinks; newer rows and the sessions stay.
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -49,10 +49,15 @@ describe('mia journal archive', () => {
     // The archive is whole: every part listed in _COMPLETE with its size and sha256, and nothing else.
     expect(await verifyArchive(out)).toBeUndefined();
 
+    // A run killed while compacting leaves its copy and, killed mid-copy, the copy's WAL (pid 999999999: no process
+    // has it): the next run removes both (a WAL once stayed for ever).
+    await writeFile(`${path}.compact-999999999`, 'x');
+    await writeFile(`${path}.compact-999999999.wal`, 'x');
     // Nothing older left: a second archive moves nothing.
     const again = await mia(['journal', 'archive', '--journal', path, '--older-than', '30d', '--out', out]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/archived 0 rows in 0 files/);
+    expect((await readdir(dir)).filter((n) => n.includes('.compact-'))).toEqual([]);
     expect(await verifyArchive(out)).toBeUndefined();
   });
 
