@@ -35,6 +35,9 @@ export interface LoopStageMarker {
   beat(): void;
 }
 
+/** The marker of an engine without a watchdog (tests, backtests): marks nothing. */
+export const NO_LOOP_MARKS: LoopStageMarker = { enter: () => LoopStage.EventLoop, beat: () => undefined };
+
 /** Stalls of the engine loop since start (/health → engineLoop, /metrics). */
 export interface LoopStats {
   stalls: number;

@@ -17,7 +17,7 @@ import { LatencyWindow, type Percentiles } from './latency-window.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
 import { warmUp } from './warm-up.js';
 import { TaskWatchdog } from './task-watchdog.js';
-import { LoopStage, spinThread } from './loop-heartbeat.js';
+import { LoopStage, NO_LOOP_MARKS, spinThread, type LoopStageMarker } from './loop-heartbeat.js';
 import type { MarketSource, TradeSink } from './market-source.js';
 import { SignalInputReader } from './signal-input-reader.js';
 import { SymbolFeed } from './symbol-feed.js';
@@ -81,6 +81,8 @@ export class SnapshotEngine {
   private readonly watchdog: TaskWatchdog;
   private readonly halted: Uint8Array;
   private readonly droppedWhileHalted: Float64Array;
+  /** Where the engine marks its stages and beats for the loop watchdog (a no-op without one). */
+  private readonly marks: LoopStageMarker;
   /** MIA_DEBUG_STALL_MS: from when (performance.now(), ms) the next inline task stalls, and how long; 0: never. */
   private debugStallFromMs = 0;
 
@@ -88,6 +90,7 @@ export class SnapshotEngine {
     this.source = source;
     this.o = o;
     this.log = log;
+    this.marks = o.loopStages ?? NO_LOOP_MARKS;
     const plan = new MemoryPlan({
       ...DEFAULT_PLAN, tapeCapacity: o.tapeCapacity ?? DEFAULT_PLAN.tapeCapacity, gridRows: o.gridRows ?? DEFAULT_PLAN.gridRows,
       // One region more than the source has instruments: the warm-up's synthetic market.
@@ -235,24 +238,19 @@ export class SnapshotEngine {
   }
 
   private publishStatus(final: boolean): void {
-    const was = this.o.loopStages?.enter(LoopStage.Status);
-    try {
-      this.events.emit('status', this.status(final));
-    } finally {
-      if (was !== undefined) this.o.loopStages!.enter(was);
-    }
+    const was = this.marks.enter(LoopStage.Status);
+    this.events.emit('status', this.status(final));
+    this.marks.enter(was);
   }
 
   /** The source's poll; its synchronous part (up to its first await) marked as the ingest stage, after a beat. */
   private poll(): boolean | Promise<boolean> {
-    const marks = this.o.loopStages;
-    if (!marks) return this.source.poll(this.sink);
-    marks.beat();
-    const was = marks.enter(LoopStage.Ingest);
+    this.marks.beat();
+    const was = this.marks.enter(LoopStage.Ingest);
     try {
       return this.source.poll(this.sink);
     } finally {
-      marks.enter(was);
+      this.marks.enter(was);
     }
   }
 
@@ -365,17 +363,16 @@ export class SnapshotEngine {
   /** The task of `f` on the inline kernels: a full ring is drained and the kernel resumed until it is done. */
   private runInline(f: SymbolFeed, inline: InlineExecutor): void {
     const r = f.state.region;
-    const marks = this.o.loopStages;
-    const was = marks?.enter(LoopStage.KernelsInline);
+    const was = this.marks.enter(LoopStage.KernelsInline);
     try {
       if (this.debugStallFromMs > 0 && performance.now() >= this.debugStallFromMs) this.debugStall();
       while (inline.snapshotSync(r.state, r.snapshot, f.task.upTo) !== 'ok') this.drainBars(f);
-      marks?.enter(LoopStage.Events);
+      this.marks.enter(LoopStage.Events);
       this.complete(f);
     } catch (e) {
       this.taskFailed(f, e);
     } finally {
-      if (was !== undefined) marks!.enter(was);
+      this.marks.enter(was);
       this.taskEnded(f);
     }
   }
@@ -394,12 +391,9 @@ export class SnapshotEngine {
     const abort = this.watchdog.begin(f.index);
     try {
       while ((await pool.snapshot(r.state, r.snapshot, f.task.upTo, abort)) !== 'ok') this.drainBars(f);
-      const was = this.o.loopStages?.enter(LoopStage.Events);
-      try {
-        this.complete(f);
-      } finally {
-        if (was !== undefined) this.o.loopStages!.enter(was);
-      }
+      const was = this.marks.enter(LoopStage.Events);
+      this.complete(f);
+      this.marks.enter(was);
     } catch (e) {
       if (abort.aborted) this.taskTimedOut(f);
       else this.taskFailed(f, e);
@@ -413,7 +407,7 @@ export class SnapshotEngine {
   private taskTimedOut(f: SymbolFeed): void {
     this.halted[f.index] = 1;
     this.taskFailed(f, new MiaError(ErrorCode.TASK_TIMEOUT,
-      `${f.info.symbol}: a kernel task ran past its budget of ${this.o.taskBudgetMs ?? 2000} ms; the symbol is halted (no more snapshots or bars)`, { symbol: f.info.symbol }));
+      `${f.info.symbol}: a kernel task ran past its budget of ${this.watchdog.budgetMs} ms; the symbol is halted (no more snapshots or bars)`, { symbol: f.info.symbol }));
   }
 
   /** After the kernels: drain the bars they closed, then publish the snapshot if one is due (see dispatch). */

@@ -15,6 +15,8 @@ export class TaskWatchdog {
   private readonly controllers: AbortController[];
   /** Start of the task in flight per symbol, µs (0: none). */
   private readonly startedUs: Float64Array;
+  /** The budget, ms (named in the MIA_ERR_TASK_TIMEOUT message). */
+  readonly budgetMs: number;
   private readonly budgetUs: number;
   private readonly checkEveryMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -23,6 +25,7 @@ export class TaskWatchdog {
     this.timeouts = new Uint32Array(symbols);
     this.startedUs = new Float64Array(symbols);
     this.controllers = Array.from({ length: symbols }, () => new AbortController());
+    this.budgetMs = budgetMs;
     this.budgetUs = budgetMs * 1000;
     this.checkEveryMs = Math.max(10, Math.floor(budgetMs / 4));
   }

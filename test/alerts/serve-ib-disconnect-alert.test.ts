@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startTwsScript, stopTwsScript } from '../ib/tws-script.js';
 import { afterAll, expect, test } from 'vitest';
 import type { AlertMessage } from '../../src/protocol/messages.js';
-import { connect, serve, until, type Served } from '../stream/serve-harness.js';
+import { connect, freePort, serve, until, type Served } from '../stream/serve-harness.js';
 
 const children: ChildProcess[] = [];
 const running: Served[] = [];
@@ -26,16 +26,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** A port free now (the TWS test server must come back on the same one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
 
 test('the TWS test server stopped: feedDisconnected raised and delivered; started again: resolved', async () => {
   const bodies: Record<string, unknown>[] = [];

@@ -2,31 +2,16 @@
 // decoder spun on a length prefix it read as negative; /health stopped answering, SIGTERM was ignored). End to
 // end: the repo's TWS test-server script sends the garbage, the built CLI must keep answering, reconnect, and stop.
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { SnapshotMessage } from '../../src/protocol/messages.js';
-import { connect, serve, until, type Served } from '../stream/serve-harness.js';
+import { connect, freePort, killAll, serve, until, type Served } from '../stream/serve-harness.js';
 import { startTwsScript } from './tws-script.js';
 
 const children: ChildProcess[] = [];
 const served: Served[] = [];
 
-afterEach(async () => {
-  for (const s of served.splice(0)) {
-    if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
-    await s.exited;
-  }
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(() => killAll(served, children));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 type Connection = { state: string; badFrames: number; reconnects: number };
 

@@ -1,19 +1,11 @@
 // Issue 14: SIGTERM during `mia serve`'s start-up (the gateway not reachable yet) exited 143 with no final status.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { freePort } from '../stream/serve-harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('mia serve, SIGTERM during start-up', () => {
   test('while the IB gateway is still being reached: exit 0 within the deadline, with the final status line', async () => {

@@ -1,31 +1,16 @@
 // `mia serve --source ib` end to end: the repo's TWS test-server script (scripts/tws-test-server.ts) on one
 // side, the built CLI on the other, a WebSocket client reading what the engine streams.
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { BarMessage, SnapshotMessage, StatusMessage } from '../../src/protocol/messages.js';
-import { connect, serve, until, type Served } from '../stream/serve-harness.js';
+import { connect, freePort, killAll, serve, until, type Served } from '../stream/serve-harness.js';
 import { startTwsScript } from './tws-script.js';
 
 const children: ChildProcess[] = [];
 const served: Served[] = [];
 
-afterEach(async () => {
-  for (const s of served.splice(0)) {
-    if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
-    await s.exited;
-  }
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(() => killAll(served, children));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface ServerTrade {
   symbol: string;

@@ -1,13 +1,11 @@
 // The optional bearer token (issue 14): with one configured, the stream and every data route need it; /health
 // without it is liveness only; the IB account and gateway show only to a reader entitled to them.
-import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, test } from 'vitest';
-import WebSocket from 'ws';
 import { ErrorCode } from '../../src/common/errors.js';
 import { BearerAuth, isLoopback, REDACTED, redactSecrets } from '../../src/stream/bearer-auth.js';
 import type { StreamServerOptions } from '../../src/stream/stream-server.js';
-import { startServer, stopServers } from './in-process-server.js';
+import { get, startServer, stopServers, upgrade } from './in-process-server.js';
 
 const TOKEN = 'c2VjcmV0LXRva2VuLWZvci10ZXN0cw';
 const IB = { connection: { state: 'connected', host: '10.0.0.5', port: 4002, clientId: 7, accounts: 'DU1234567', farms: { usfarm: 'ok' } } };
@@ -19,28 +17,10 @@ async function start(o: Partial<StreamServerOptions> = {}): Promise<number> {
   return (await startServer(o, () => ({ status: { sourceDetail: IB } as never, stages: {}, source: IB }))).port;
 }
 
-function get(host: string, port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const r = request({ host, port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(body) as Record<string, unknown> }));
-    });
-    r.on('error', reject);
-    r.end();
-  });
-}
-
-function upgrade(url: string, headers: Record<string, string> = {}): Promise<number | 'open'> {
-  const ws = new WebSocket(url, { headers });
-  return new Promise((resolve) => {
-    ws.once('open', () => {
-      ws.close();
-      resolve('open');
-    });
-    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => undefined);
-  });
+/** GET `path` from `host` with its JSON body. */
+async function getJson(host: string, port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+  const r = await get(port, path, headers, host);
+  return { status: r.status, json: JSON.parse(r.body) as Record<string, unknown> };
 }
 
 describe('bearer token', () => {
@@ -54,12 +34,12 @@ describe('bearer token', () => {
     expect(await upgrade(`${ws}?format=json&token=${TOKEN}`)).toBe('open');
     expect(await upgrade(ws, { authorization: `Bearer ${TOKEN}` })).toBe('open');
     for (const path of ['/snapshot/ES', '/bars/ES/1m', '/metrics']) {
-      const r = await get('127.0.0.1', port, path);
+      const r = await getJson('127.0.0.1', port, path);
       expect([path, r.status, r.json.code]).toEqual([path, 401, ErrorCode.UNAUTHORIZED]);
-      expect((await get('127.0.0.1', port, path, { authorization: `Bearer ${TOKEN}` })).status, path).not.toBe(401);
+      expect((await getJson('127.0.0.1', port, path, { authorization: `Bearer ${TOKEN}` })).status, path).not.toBe(401);
     }
-    expect(await get('127.0.0.1', port, '/health')).toEqual({ status: 200, json: { live: true } });
-    const full = await get('127.0.0.1', port, `/health?token=${TOKEN}`);
+    expect(await getJson('127.0.0.1', port, '/health')).toEqual({ status: 200, json: { live: true } });
+    const full = await getJson('127.0.0.1', port, `/health?token=${TOKEN}`);
     expect(full.json.source).toEqual(IB);
     expect((full.json.server as { refused: unknown }).refused).toEqual({ host: 0, origin: 0, unauthorized: 6, connections: 0, format: 0 });
   });
@@ -69,8 +49,8 @@ describe('bearer token', () => {
   test('without a token, the account and the gateway show to loopback peers only', async () => {
     expect(external).toBeDefined();
     const port = await start({ host: '0.0.0.0' });
-    expect((await get('127.0.0.1', port, '/health')).json.source).toEqual(IB);
-    const remote = await get(external!, port, '/health');
+    expect((await getJson('127.0.0.1', port, '/health')).json.source).toEqual(IB);
+    const remote = await getJson(external!, port, '/health');
     const redacted = { connection: { state: 'connected', host: REDACTED, port: REDACTED, clientId: REDACTED, accounts: REDACTED, farms: { usfarm: 'ok' } } };
     expect(remote.json.source).toEqual(redacted);
     expect((remote.json.status as { sourceDetail: unknown }).sourceDetail).toEqual(redacted);

@@ -1,39 +1,15 @@
 // The stream closed to strangers (issue 14): Host checked against DNS rebinding, Origin against other sites'
 // pages, on every HTTP route and on the WebSocket upgrade. An in-process StreamServer on port 0.
-import { request } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { ErrorCode } from '../../src/common/errors.js';
-import { startServer, stopServers } from './in-process-server.js';
+import { get, startServer, stopServers, upgrade } from './in-process-server.js';
 
 afterEach(stopServers);
 
 
-/** GET `path` with the headers given (Host among them, which fetch cannot set). */
-function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const r = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    r.on('error', reject);
-    r.end();
-  });
-}
-
-/** Opens /stream with the headers given: 'open', or the HTTP status it was refused with. */
-function upgrade(port: number, headers: Record<string, string>): Promise<number | 'open'> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/stream`, { headers });
-  return new Promise((resolve) => {
-    ws.once('open', () => {
-      ws.close();
-      resolve('open');
-    });
-    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => undefined);
-  });
-}
+/** Opens /stream on `port` with the headers given. */
+const upgradeStream = (port: number, headers: Record<string, string>): Promise<number | 'open'> => upgrade(`ws://127.0.0.1:${port}/stream`, headers);
 
 const code = (body: string): string => (JSON.parse(body) as { code: string }).code;
 
@@ -49,23 +25,23 @@ describe('Host check (DNS rebinding)', () => {
       const r = await get(port, path, { host: 'attacker.example' });
       expect([path, r.status, code(r.body)]).toEqual([path, 403, ErrorCode.FORBIDDEN_HOST]);
     }
-    expect(await upgrade(port, { host: `attacker.example:${port}` })).toBe(403);
+    expect(await upgradeStream(port, { host: `attacker.example:${port}` })).toBe(403);
   });
 });
 
 describe('Origin check', () => {
   test('a page of another site cannot open the stream or read /health; the server\'s own page and clients without Origin can', async () => {
     const { port } = await startServer({ allowOrigins: ['http://trader.example:3000'] });
-    expect(await upgrade(port, { origin: 'https://evil.example' })).toBe(403);
-    expect(await upgrade(port, { origin: 'null' })).toBe(403);
-    expect(await upgrade(port, { origin: `http://127.0.0.1:${port + 1}` })).toBe(403);
+    expect(await upgradeStream(port, { origin: 'https://evil.example' })).toBe(403);
+    expect(await upgradeStream(port, { origin: 'null' })).toBe(403);
+    expect(await upgradeStream(port, { origin: `http://127.0.0.1:${port + 1}` })).toBe(403);
     const read = await get(port, '/health', { origin: 'https://evil.example' });
     expect([read.status, code(read.body)]).toEqual([403, ErrorCode.FORBIDDEN_ORIGIN]);
     // The dashboard served at / (its origin is the host and port the request went to), bots, the allowed origin.
-    expect(await upgrade(port, { origin: `http://127.0.0.1:${port}` })).toBe('open');
-    expect(await upgrade(port, { origin: `http://localhost:${port}`, host: `localhost:${port}` })).toBe('open');
-    expect(await upgrade(port, {})).toBe('open');
-    expect(await upgrade(port, { origin: 'http://trader.example:3000' })).toBe('open');
+    expect(await upgradeStream(port, { origin: `http://127.0.0.1:${port}` })).toBe('open');
+    expect(await upgradeStream(port, { origin: `http://localhost:${port}`, host: `localhost:${port}` })).toBe('open');
+    expect(await upgradeStream(port, {})).toBe('open');
+    expect(await upgradeStream(port, { origin: 'http://trader.example:3000' })).toBe('open');
     const health = JSON.parse((await get(port, '/health', {})).body) as { server: { refused: { host: number; origin: number; unauthorized: number } } };
     expect(health.server.refused).toEqual({ host: 0, origin: 4, unauthorized: 0, connections: 0, format: 0 });
   });

@@ -1,5 +1,6 @@
 // Starts `mia serve` as a child process (the built CLI, as users run it) and opens real `ws` clients to it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { decodeFrame } from '../../src/protocol/frame-decoder.js';
@@ -75,4 +76,24 @@ export function connect(port: number, format: 'binary' | 'json', topics: string[
 /** Polls `cond` every 20 ms until it holds (the test's own timeout bounds the wait). */
 export async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** A loopback port free a moment ago (the kernel's choice for a server at once closed): for a TWS test server that must come back on the same port, or a fixed --port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Kills what a test left running (servers, then other children) and waits for the servers to exit; empties both lists. */
+export async function killAll(served: Served[], children: ChildProcess[]): Promise<void> {
+  for (const s of served.splice(0)) {
+    if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
+    await s.exited;
+  }
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 }

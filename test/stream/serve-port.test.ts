@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import { serve, type Served } from './serve-harness.js';
+import { freePort, serve, type Served } from './serve-harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const running: Served[] = [];
@@ -26,14 +26,6 @@ function serveOnce(args: string[]): Promise<{ status: number | null; stderr: str
 
 const lastLine = (s: string): string => s.trim().split('\n').at(-1)!;
 
-/** A port free a moment ago: the kernel's choice for a server at once closed. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('mia serve on a port in use', () => {
   test('a second mia serve on the port of a running one exits 1 with PORT_IN_USE; the first goes on serving', async () => {

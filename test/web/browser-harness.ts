@@ -3,11 +3,12 @@
 // page is held to (`mia features`, GET /snapshot, GET /health).
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serve, type Served } from '../stream/serve-harness.js';
+
+export { freePort } from '../stream/serve-harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -178,16 +179,6 @@ export const candlesOf = (bars: FeatureBar[]): Candle[] => bars.map((b) => ({ ti
 export const footprintOf = (b: FeatureBar): FootprintRow[] =>
   (b.levels ?? []).map((l) => ({ price: l.price, bid: l.bid, ask: l.ask })).sort((x, y) => x.price - y.price);
 
-/** A free loopback port (for the TWS test server, which must come back on the same one). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** The servers a test file starts, stopped together in afterAll (SIGTERM, then SIGKILL after 10 s). */
 export class Servers {
