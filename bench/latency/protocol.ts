@@ -5,8 +5,17 @@ export interface LatencySummary {
   count: number;
   p50Us: number;
   p99Us: number;
+  p999Us: number;
   maxUs: number;
 }
+
+/**
+ * The stages of a snapshot's way, from the stage times every snapshot frame carries (server clock) and the
+ * subscriber's receive time (the same clock on one host): trade arrival → tape committed → kernels done →
+ * frame built → published → received by a client.
+ */
+export const STAGES = ['tape', 'kernels', 'frame', 'publish', 'deliver'] as const;
+export type Stage = (typeof STAGES)[number];
 
 /** Parent → subscriber process: open the measuring window, or close it and report. */
 export type Command = { cmd: 'start' } | { cmd: 'stop' };
@@ -38,6 +47,12 @@ export interface WindowResult {
   cpuShare: number;
   /** The subscriber process's event-loop delay p99 over the window, µs: its own queueing, inside `receive`. */
   loopDelayP99Us: number;
+  /**
+   * The histograms (hdr, compressed base64) of tick → published, tick → received and each stage, for the harness to add up
+   * over processes. The server-side ones (tick → published and every stage but `deliver`) are recorded by the first
+   * subscriber process only: a frame is counted once, not once per process.
+   */
+  histograms: Record<'published' | 'received' | Stage, string>;
 }
 
 /** Subscriber process → parent. */

@@ -3,6 +3,8 @@
 // the same clock on one host) over a bounded window, for 1, 100 and 1,000 subscribers.
 //
 // npm run bench:latency [-- --json] [-- --quick] [-- --cases 1,100] [-- --decode full] [-- --kernels inline]
+//   [-- --subscriber-processes K]  (default: one process per 250 subscribers, so that at 1,000 the harness's own
+//   event loop does not dominate the receive latency; each process's CPU and event-loop delay is reported)
 // Needs the built engine (npm run build). Exits 1 when a case's publish or receive p99 passes the original
 // system's 500 ms, when a case received nothing, or when the server or subscribers failed.
 import { existsSync } from 'node:fs';
@@ -11,9 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { killAll } from './child-processes.js';
-import type { WindowResult } from './protocol.js';
+import { STAGES, type LatencySummary, type Stage } from './protocol.js';
 import { ServerProcess, type Health, type ServeSettings } from './server-process.js';
-import { SubscriberProcess } from './subscriber-process.js';
+import { SubscriberGroup, type GroupWindow } from './subscriber-group.js';
 
 /** The original system's end-to-end target. */
 const TARGET_US = 500_000;
@@ -33,11 +35,15 @@ interface CaseResult {
   maxUs: number;
   framesPerSec: number;
   drops: number;
+  /** Subscriber processes the clients were spread over. */
+  subscriberProcesses: number;
+  /** Per stage (trade → tape → kernels → frame → published → received): count, p50, p99, p99.9, max in µs. */
+  stages: Record<Stage, LatencySummary>;
 }
 
 /** What a case measured beyond the JSON line, for the reader and the failure checks. */
 interface CaseDetail {
-  window: WindowResult;
+  window: GroupWindow;
   conflated: number;
   closedSlow: number;
   serverExit: number | null;
@@ -50,14 +56,19 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '1,100,1000' },
     decode: { type: 'string', default: 'lazy' },
     kernels: { type: 'string', default: 'pool' },
+    'subscriber-processes': { type: 'string', default: 'auto' },
   },
 });
+const SUBSCRIBERS_PER_PROCESS = 250;
+const processesArg = values['subscriber-processes'];
+const processesFor = (n: number): number => (processesArg === 'auto' ? Math.ceil(n / SUBSCRIBERS_PER_PROCESS) : Number(processesArg));
 const json = values.json;
 const mode = values.quick ? QUICK : NORMAL;
 const cases = values.cases.split(',').map(Number);
 const decode = values.decode;
-if (cases.some((n) => !Number.isInteger(n) || n < 1) || (decode !== 'lazy' && decode !== 'full') || (values.kernels !== 'pool' && values.kernels !== 'inline')) {
-  process.stderr.write('usage: npm run bench:latency -- [--json] [--quick] [--cases 1,100,1000] [--decode lazy|full] [--kernels pool|inline]\n');
+const badProcesses = processesArg !== 'auto' && !(Number.isInteger(Number(processesArg)) && Number(processesArg) >= 1);
+if (cases.some((n) => !Number.isInteger(n) || n < 1) || (decode !== 'lazy' && decode !== 'full') || (values.kernels !== 'pool' && values.kernels !== 'inline') || badProcesses) {
+  process.stderr.write('usage: npm run bench:latency -- [--json] [--quick] [--cases 1,100,1000] [--decode lazy|full] [--kernels pool|inline] [--subscriber-processes auto|K]\n');
   process.exit(2);
 }
 const SERVE: ServeSettings = { ...SERVE_BASE, kernels: values.kernels as 'pool' | 'inline' };
@@ -78,12 +89,12 @@ deadline.unref();
 
 async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDetail }> {
   let server: ServerProcess | undefined;
-  let subs: SubscriberProcess | undefined;
+  let subs: SubscriberGroup | undefined;
   let serverExit: number | null = null;
   try {
     server = await ServerProcess.start(SERVE, 30_000);
-    const started = await SubscriberProcess.start(server.url, n, decode as 'lazy' | 'full', 60_000);
-    subs = started.process;
+    const started = await SubscriberGroup.start(server.url, n, processesFor(n), decode as 'lazy' | 'full', 60_000);
+    subs = started.group;
     const c = started.connected;
     if (c.failed > 0 || c.unsubscribed > 0) {
       throw new Error(`${c.failed} of ${n} clients did not connect and ${c.unsubscribed} were not subscribed (first error: ${c.firstError ?? 'none'})`);
@@ -111,6 +122,8 @@ async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDet
       framesPerSec: Math.round((w.frames / w.seconds) * 10) / 10,
       // Sequence gaps already include frames conflated away or lost to a slow-consumer close.
       drops: w.missed,
+      subscriberProcesses: w.processes.length,
+      stages: w.stages,
     };
     await subs.exit(5_000);
     subs = undefined;
@@ -122,6 +135,14 @@ async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDet
     await server?.stop(10_000);
   }
 }
+
+const STAGE_NAMES: Record<Stage, string> = {
+  tape: 'trade → tape committed',
+  kernels: 'tape → kernels done',
+  frame: 'kernels → frame built',
+  publish: 'frame built → published',
+  deliver: 'published → received',
+};
 
 function ms(us: number): string {
   return (us / 1000).toFixed(2).padStart(8);
@@ -137,9 +158,15 @@ function printCase(r: CaseResult, d: CaseDetail): void {
   process.stderr.write(
     `  ${r.name}: publish p99 ${ratio(r.publishP99Us)}, receive p99 ${ratio(r.receiveP99Us)}; ` +
       `server conflated ${d.conflated}, closed slow ${d.closedSlow}; clients open at end ${w.openAtEnd}/${w.clients}, ` +
-      `out of order ${w.outOfOrder}, client errors ${w.errors}, negative ${w.negative}; subscriber process CPU ${(w.cpuShare * 100).toFixed(0)} % of a core, ` +
-      `event-loop delay p99 ${(w.loopDelayP99Us / 1000).toFixed(2)} ms; server exit code ${d.serverExit}\n`,
+      `out of order ${w.outOfOrder}, client errors ${w.errors}, negative ${w.negative}; server exit code ${d.serverExit}; ` +
+      `${w.processes.length} subscriber process(es), CPU % of a core / event-loop delay p99 ms: ` +
+      `${w.processes.map((p) => `${(p.cpuShare * 100).toFixed(0)} / ${(p.loopDelayP99Us / 1000).toFixed(2)}`).join(', ')}\n`,
   );
+  // Per stage, so a p99 can be placed (the server's stages come from the frames' own stage times).
+  for (const st of STAGES) {
+    const x = r.stages[st];
+    process.stderr.write(`    stage ${STAGE_NAMES[st].padEnd(28)} p50 ${ms(x.p50Us)} p99 ${ms(x.p99Us)} p99.9 ${ms(x.p999Us)} max ${ms(x.maxUs)} ms (n ${x.count})\n`);
+  }
 }
 
 info(`# ${new Date().toISOString()} ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}; ` +

@@ -23,8 +23,9 @@ export class SubscriberProcess {
   }
 
   /** Starts N clients on `url`; resolves once they are connected and subscribed (or reported failing). */
-  static async start(url: string, clients: number, decode: 'lazy' | 'full', timeoutMs: number): Promise<{ process: SubscriberProcess; connected: Connected }> {
-    const child = track(spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--url', url, '--clients', String(clients), '--decode', decode], {
+  static async start(url: string, clients: number, decode: 'lazy' | 'full', serverStages: boolean, timeoutMs: number): Promise<{ process: SubscriberProcess; connected: Connected }> {
+    const args = ['--import', 'tsx', SCRIPT, '--url', url, '--clients', String(clients), '--decode', decode, ...(serverStages ? ['--server-stages'] : [])];
+    const child = track(spawn(process.execPath, args, {
       // stdout of the harness is reserved for results (--json): the child's goes to stderr.
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     }));

@@ -3,6 +3,7 @@
 // parent over IPC (start and stop of the window), reporting one WindowResult.
 //
 // Usage (from run.ts): node --import tsx bench/latency/subscribers.ts --url ws://… --clients N [--decode lazy|full]
+//   [--server-stages]  (record the frames' server-side stages; the harness asks this of one process only)
 // `lazy` reads the few fields it needs with the FlatBuffers accessors on the `frame` event; `full` decodes
 // every frame with decodeFrame on the `message` event (about 0.1 ms per six-timeframe snapshot here, which
 // at 1,000 clients in one process measures this process's CPU more than the server).
@@ -13,18 +14,21 @@ import { MiaClient, receiveTimeUs } from '../../src/client/mia-client.js';
 import { Frame } from '../../src/protocol/generated/mia/frame.js';
 import { Payload } from '../../src/protocol/generated/mia/payload.js';
 import { Snapshot } from '../../src/protocol/generated/mia/snapshot.js';
-import { latencyHistogram, summary } from './histogram.js';
-import type { Command, Report, WindowResult } from './protocol.js';
+import { encodeHistogram, latencyHistogram, summary } from './histogram.js';
+import { STAGES, type Command, type Report, type Stage, type WindowResult } from './protocol.js';
 
 const TOPICS = ['snapshot.ES', 'snapshot.NQ'];
 const SUBSCRIBED_TIMEOUT_MS = 15_000;
 
-const { values } = parseArgs({ options: { url: { type: 'string' }, clients: { type: 'string' }, decode: { type: 'string', default: 'lazy' } } });
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, clients: { type: 'string' }, decode: { type: 'string', default: 'lazy' }, 'server-stages': { type: 'boolean', default: false } },
+});
+const serverStages = values['server-stages'];
 const url = values.url ?? '';
 const n = Number(values.clients);
 const decode = values.decode;
 if (!url || !Number.isInteger(n) || n < 1 || (decode !== 'lazy' && decode !== 'full')) {
-  process.stderr.write('usage: subscribers.ts --url ws://HOST:PORT/stream --clients N [--decode lazy|full]\n');
+  process.stderr.write('usage: subscribers.ts --url ws://HOST:PORT/stream --clients N [--decode lazy|full] [--server-stages]\n');
   process.exit(2);
 }
 
@@ -41,6 +45,23 @@ interface ClientState {
 
 const publish = latencyHistogram();
 const receive = latencyHistogram();
+const stages = Object.fromEntries(STAGES.map((s) => [s, latencyHistogram()])) as Record<Stage, ReturnType<typeof latencyHistogram>>;
+
+/** A snapshot's stage times (µs, server clock) as its frame carries them. */
+interface StageTimes {
+  tickReceivedUs: number;
+  tapeCommittedUs: number;
+  kernelsDoneUs: number;
+  frameBuiltUs: number;
+  publishedUs: number;
+}
+
+/** One reused stage-times object for the lazy decode: frames are handled one at a time. */
+const lazyTimes: StageTimes = { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 0 };
+
+function record(h: ReturnType<typeof latencyHistogram>, us: number): void {
+  h.recordValue(Math.max(0, Math.round(us)));
+}
 const maxSeq = new Map<string, number>();
 const publishSeen = new Map<string, number>();
 let measuring = false;
@@ -50,7 +71,8 @@ let outOfOrder = 0;
 let negative = 0;
 let errors = 0;
 
-function onSnapshot(s: ClientState, symbol: string, seq: number, tickUs: number, publishedUs: number, receivedUs: number): void {
+function onSnapshot(s: ClientState, symbol: string, seq: number, t: StageTimes, receivedUs: number): void {
+  const tickUs = t.tickReceivedUs;
   const prev = s.last.get(symbol);
   s.last.set(symbol, seq);
   if (seq > (maxSeq.get(symbol) ?? -1)) maxSeq.set(symbol, seq);
@@ -62,11 +84,17 @@ function onSnapshot(s: ClientState, symbol: string, seq: number, tickUs: number,
   }
   const r = receivedUs - tickUs;
   if (r < 0) negative++;
-  receive.recordValue(Math.max(0, Math.round(r)));
-  // Publish latency is a property of the frame, not of the client: count each (symbol, sequence) once.
-  if (seq > (publishSeen.get(symbol) ?? -1)) {
+  record(receive, r);
+  record(stages.deliver, receivedUs - t.publishedUs);
+  // Publish latency is a property of the frame, not of the client: count each (symbol, sequence) once,
+  // and in one process only (the harness adds the processes' histograms up).
+  if (serverStages && seq > (publishSeen.get(symbol) ?? -1)) {
     publishSeen.set(symbol, seq);
-    publish.recordValue(Math.max(0, Math.round(publishedUs - tickUs)));
+    record(publish, t.publishedUs - tickUs);
+    record(stages.tape, t.tapeCommittedUs - tickUs);
+    record(stages.kernels, t.kernelsDoneUs - t.tapeCommittedUs);
+    record(stages.frame, t.frameBuiltUs - t.kernelsDoneUs);
+    record(stages.publish, t.publishedUs - t.frameBuiltUs);
   }
 }
 
@@ -81,7 +109,12 @@ function onFrame(s: ClientState, bytes: Uint8Array): void {
   const f = Frame.getRootAsFrame(bb, frameReader);
   if (f.payloadType() !== Payload.Snapshot) return;
   const snap = f.payload(snapshotReader) as Snapshot;
-  onSnapshot(s, snap.symbol() ?? '', Number(snap.sequence()), Number(snap.tTickReceived()) / 1000, Number(snap.tPublished()) / 1000, receivedUs);
+  lazyTimes.tickReceivedUs = Number(snap.tTickReceived()) / 1000;
+  lazyTimes.tapeCommittedUs = Number(snap.tTapeCommitted()) / 1000;
+  lazyTimes.kernelsDoneUs = Number(snap.tKernelsDone()) / 1000;
+  lazyTimes.frameBuiltUs = Number(snap.tFrameBuilt()) / 1000;
+  lazyTimes.publishedUs = Number(snap.tPublished()) / 1000;
+  onSnapshot(s, snap.symbol() ?? '', Number(snap.sequence()), lazyTimes, receivedUs);
 }
 
 const states: ClientState[] = [];
@@ -94,7 +127,7 @@ for (let i = 0; i < n; i++) {
   if (decode === 'lazy') c.on('frame', (bytes) => onFrame(s, bytes));
   else c.on('message', (m) => {
     const receivedUs = receiveTimeUs();
-    if (m.type === 'snapshot') onSnapshot(s, m.symbol, m.sequence, m.stages.tickReceivedUs, m.stages.publishedUs, receivedUs);
+    if (m.type === 'snapshot') onSnapshot(s, m.symbol, m.sequence, m.stages, receivedUs);
   });
   c.on('control', (r) => {
     if (r.type === 'subscribed') subscribed++;
@@ -154,6 +187,11 @@ async function stop(): Promise<void> {
     negative,
     cpuShare: (cpu.user + cpu.system) / 1e6 / seconds,
     loopDelayP99Us: Math.max(0, loop.percentile(99) / 1000 - LOOP_RESOLUTION_MS * 1000),
+    histograms: {
+      published: encodeHistogram(publish),
+      received: encodeHistogram(receive),
+      ...(Object.fromEntries(STAGES.map((st) => [st, encodeHistogram(stages[st])])) as Record<Stage, string>),
+    },
   };
   await report({ type: 'result', result });
   // Close politely but boundedly, then leave: the parent waits for this exit.
@@ -166,6 +204,7 @@ process.on('message', (c: Command) => {
     frames = missed = outOfOrder = negative = errors = 0;
     publish.reset();
     receive.reset();
+    for (const st of STAGES) stages[st].reset();
     for (const s of states) s.closedInWindow = false;
     loop.reset();
     loop.enable();
