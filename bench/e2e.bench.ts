@@ -4,7 +4,9 @@
 //   replay e2e dbn 20M     `mia features --timeframe 1m,5m,15m,1h,4h` on the DBN file, NDJSON to /dev/null
 //   replay e2e csv 20M     the same on the CSV file
 //   backtest e2e dbn 20M   `mia backtest` on the DBN file (signals, risk, simulated broker, outputs written)
-// Each iteration is a whole process (start-up included, as the user pays it). Ops = trades. The files are
+//   kernel pass esh4 20M   the same trades already on a tape in shared memory, the WASM kernels' full pass
+//                          (5 timeframes) inline in this process: what the end-to-end cases are measured against
+// Each e2e iteration is a whole process (start-up included, as the user pays it). Ops = trades. The files are
 // generated on the fly into a temporary folder (about 1.1 GB each at 20 M) and removed; none is committed.
 // Usage: npm run bench -- --only e2e [--json] [--trades 5000000]; needs `npm run build` (bin/mia.js runs dist/).
 import { spawn } from 'node:child_process';
@@ -15,8 +17,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { openTradeSource } from '../src/data/open-trade-source.js';
+import { InlineExecutor } from '../src/kernels/executor.js';
+import { MemoryPlan } from '../src/kernels/memory-plan.js';
+import { SymbolState } from '../src/kernels/symbol-state.js';
+import { TapeWriter } from '../src/kernels/tape-writer.js';
+import * as L from '../src/kernels/layout.js';
 import { MBO_BYTES, metadataV2, writeMbo } from '../test/fixtures/dbn-writer.js';
 import { dataFile, HAVE_DATA } from '../test/real-data/data-dir.js';
+import { BENCH_CONFIG } from './fixtures.js';
 import { collect, print } from './report.js';
 
 const args = process.argv.slice(2);
@@ -90,12 +98,32 @@ function run(argv: string[]): Promise<void> {
   });
 }
 
+// The kernel pass over the very same trades: the tape filled once from the DBN file (not timed), then
+// each iteration resets the kernel state and runs every trade through the five timeframes.
+const plan = new MemoryPlan({ symbols: 1, timeframes: 5, tapeCapacity: trades, gridRows: 1 << 14, ringBars: 4096, footprintLevels: 1 << 16 });
+const memory = plan.allocate();
+{
+  const writer = new TapeWriter(new SymbolState(memory, plan.regions[0]!, BENCH_CONFIG, { ringMode: 'live', footprint: false }), memory, false);
+  for await (const b of (await openTradeSource(dbnFile)).batches()) writer.append(b);
+  if (writer.length !== trades) throw new Error(`kernel pass: the tape holds ${writer.length} of ${trades} trades`);
+}
+const exec = new InlineExecutor(memory);
+let barsSeen = 0;
+function kernelPass(): void {
+  const state = new SymbolState(memory, plan.regions[0]!, BENCH_CONFIG, { ringMode: 'live', footprint: false });
+  Atomics.store(state.i32, (state.region.state + L.S_COMMITTED) >> 2, trades);
+  exec.runSync(state.region.state);
+  exec.flushSync(state.region.state);
+  barsSeen += Number(new DataView(memory.buffer).getBigInt64(state.block(0) + L.T_RING_WRITE, true));
+}
+
 const features = (input: string): string[] => ['features', '--input', input, '--timeframe', '1m,5m,15m,1h,4h', '--no-progress'];
 let out = 0;
 const cases: Record<string, () => Promise<void>> = {
   [`replay e2e dbn ${label}`]: () => run(features(dbnFile)),
   [`replay e2e csv ${label}`]: () => run(features(csvFile)),
   [`backtest e2e dbn ${label}`]: () => run(['backtest', '--input', dbnFile, '--out', join(dir, `backtest-${out++}`)]),
+  [`kernel pass esh4 ${label}`]: async () => kernelPass(),
 };
 const bench = new Bench({ iterations: 3, time: 0, warmupIterations: 0, warmupTime: 0 });
 for (const [name, fn] of Object.entries(cases)) bench.add(name, fn);
@@ -104,4 +132,5 @@ try {
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
+if (barsSeen === 0) throw new Error('kernel pass closed no bars');
 print(collect(bench, Object.fromEntries(Object.keys(cases).map((name) => [name, trades]))), json);
