@@ -8,7 +8,8 @@ import { DISK, type FileAccess } from './file-access.js';
 import { CsvLines, DEFAULT_CHUNK_BYTES, type RowVisitor } from './csv-lines.js';
 import { INCOMPLETE } from './csv-row-walker.js';
 import { plausiblePriceRange } from './price-range.js';
-import { CsvTradeRows, emptyFileError, parseCsvHeader, type Columns } from './csv-trade-rows.js';
+import { emptyFileError, parseCsvHeader, type Columns } from './csv-header.js';
+import { CsvTradeRows } from './csv-trade-rows.js';
 
 /** Options of {@link CsvTradeReader.open}. */
 export interface CsvReaderOptions extends ReaderOptions {
@@ -137,6 +138,14 @@ export class CsvTradeReader implements TradeSource {
     try {
       do {
         for (;;) {
+          const bulk = visit.run(lines, row);
+          if (bulk > 0) {
+            row += bulk;
+            if (visit.pause) {
+              yield;
+              continue;
+            }
+          }
           const next = visit.bytes(lines, row + 1);
           if (next === INCOMPLETE) break;
           if (next >= 0) {
