@@ -26,9 +26,15 @@ export interface CsvReaderOptions extends ReaderOptions {
  * become exact integers at the file's size precision (detected by a first pass unless given). Rows with an
  * `action` other than `T` (Databento book events) are counted as ignored, not read as trades.
  *
- * Both passes read the file in chunks into one buffer kept by the reader and parse the fields as bytes
- * ({@link CsvFirstPass}, {@link CsvTradeRows}): decoding every line into a string and splitting it held the
- * reader to ~0.4 M rows/s. Rows the byte path does not handle go through the original text code.
+ * Both passes read the file in chunks into one buffer kept by the reader (the next chunk read while this one
+ * is parsed) and parse the fields as bytes ({@link CsvFirstPass}, {@link CsvTradeRows}): decoding every line
+ * into a string and splitting it held the reader to ~0.4 M rows/s. Whole rows of the common forms are read
+ * in bulk, one loop per chunk (`run`); a row the bulk loop does not take goes through the per-row byte path,
+ * and what that does not handle through the original text code, which words every error.
+ *
+ * The first pass cannot be folded into the second: the size precision is that of the finest size anywhere in
+ * the file, and every trade handed on before the last row is read is already scaled by it. The first pass
+ * reads only the columns it needs (the size, and the action and symbol where the file has them).
  */
 export class CsvTradeReader implements TradeSource {
   readonly info: SourceInfo;
