@@ -3,11 +3,11 @@
 // row): same trades bit for bit, same stats and info, same coded errors with the same line numbers, the same
 // --skip-bad counts, on long files like the real ones with bad rows among the good. The bulk path must have
 // read most rows, or the comparison would hold the per-row path only. MIA_FUZZ_RUNS raises the number of runs.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { CsvFirstPass } from './csv-first-pass.js';
 import { CsvTradeReader } from './csv-trade-reader.js';
 import { CsvTradeRows } from './csv-trade-rows.js';
@@ -84,6 +84,10 @@ const row = fc.record({
 
 afterEach(() => {
   vi.restoreAllMocks();
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('CsvTradeReader bulk path', () => {
