@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { splitNs } from '../model/time.js';
-import { POW10, priceAt, sideAt, sizeAt, sizeDecimalsAt, timestampAt, Token } from './csv-byte-fields.js';
+import { ns19At, plainPriceAt, POW10, priceAt, sideAt, sizeAt, sizeDecimalsAt, timestampAt, Token } from './csv-byte-fields.js';
+import { skipField, skipFieldWide } from './csv-row-walker.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf } from './csv-fields.js';
 
 const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 60) * 50;
@@ -77,6 +78,50 @@ describe('byte token parsers', () => {
   test('property: size decimals equal sizeDecimalsOf', () => {
     fc.assert(fc.property(decimal, (s) => {
       expect(read(s, (b, t) => sizeDecimalsAt(b, 0, b.length, t)) ?? -1, s).toBe(sizeDecimalsOf(s));
+    }), { numRuns: RUNS });
+  });
+
+  test('property: the 19-digit timestamp reader gives what timestampAt gives, and reads every 19-digit ns time', () => {
+    // Digits, with now and then a byte that is not one (as SWAR must tell: ':' and '/' border the digits).
+    const text = fc.oneof(fc.bigInt({ min: 10n ** 18n, max: 10n ** 19n - 1n }).map(String), digits(22),
+      fc.tuple(fc.bigInt({ min: 10n ** 18n, max: 10n ** 19n - 1n }).map(String), fc.nat(18), fc.constantFrom(':', '/', ' ', '.', '\xff', '0', '\x00'))
+        .map(([v, i, c]) => v.slice(0, i) + c + v.slice(i + 1)));
+    fc.assert(fc.property(text, fc.constantFrom(',9', '\r\n', '9,', ':'), (s, tail) => {
+      const buf = Buffer.from(`${s}${tail}xxxx`, 'latin1');
+      const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+      const fast = new Token();
+      const slow = new Token();
+      if (s.length < 19) return;
+      const ok = ns19At(view, buf, 0, fast);
+      const expected = timestampAt(buf, 0, buf.length, slow);
+      if (ok) {
+        expect(expected, s).toBe(true);
+        expect([fast.hi, fast.lo, fast.q], s).toEqual([slow.hi, slow.lo, slow.q]);
+      }
+      if (/^[1-9][0-9]{18}$/.test(s) && !/^[0-9]/.test(tail)) expect(ok, s).toBe(true);
+    }), { numRuns: RUNS });
+  });
+
+  test('property: the plain price reader gives what priceAt gives, bit for bit, and reads the common forms', () => {
+    fc.assert(fc.property(decimal, fc.constantFrom(',', '\n', '.1', 'e3'), (s, tail) => {
+      if (s === '') return;
+      const buf = Buffer.from(`${s}${tail}`, 'latin1');
+      const fast = new Token();
+      const slow = new Token();
+      const p = plainPriceAt(buf, 0, buf.length, fast);
+      const expected = priceAt(buf, 0, buf.length, slow);
+      if (!Number.isNaN(p)) expect([Object.is(p, expected), fast.q], s).toEqual([true, slow.q]);
+      if (/^[1-9][0-9]*(\.[0-9]*)?$/.test(s) && s.replace('.', '').length <= 15 && (tail === ',' || tail === '\n')) expect(p, s).toBe(Number(s));
+    }), { numRuns: RUNS });
+  });
+
+  test('property: skipping a field four bytes at a time ends where skipping it byte by byte ends', () => {
+    const bytes = fc.uint8Array({ maxLength: 40 }).map((a) => a.map((b) => (b % 3 === 0 ? b : 0x30 + (b % 10))));
+    fc.assert(fc.property(bytes, fc.nat(40), (a, from) => {
+      const buf = Buffer.from(a);
+      const p = Math.min(from, buf.length);
+      const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+      expect(skipFieldWide(view, buf, p, buf.length)).toBe(skipField(buf, p, buf.length));
     }), { numRuns: RUNS });
   });
 

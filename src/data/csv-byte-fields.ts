@@ -89,6 +89,45 @@ export function timestampAt(buf: Uint8Array, p: number, end: number, t: Token): 
   return false;
 }
 
+/** 1e11 mod 2^32, as Math.imul takes it: X * 1e11 modulo 2^32 is `Math.imul(X, E11_LOW)`. */
+const E11_LOW = 1e11 % 4294967296;
+
+/** The four ASCII digits at `view[i]` as a number, or -1 when one is not a digit (SWAR on one little-endian u32). */
+function digits4(view: DataView, i: number): number {
+  const v = view.getUint32(i, true);
+  // Every byte 0x30–0x39: high nibble 3, and still 3 after adding 6 (0x3a–0x3f become 0x40–0x45).
+  if ((v & 0xf0f0f0f0) !== 0x30303030 || ((v + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) return -1;
+  let x = v & 0x0f0f0f0f; // byte k holds digit k (the first digit in the low byte)
+  x = (x * 10 + (x >>> 8)) & 0x00ff00ff; // pairs: d0d1 in the low half, d2d3 in the high half
+  return (x * 100 + (x >>> 16)) & 0xffff;
+}
+
+/**
+ * The common timestamp form, a 19-digit ns time without leading zero, read four digits at a time through
+ * `view` (over the bytes of `buf`), into `t.hi` / `t.lo` with `t.q` after it; false for any other token,
+ * which {@link timestampAt} reads (same result: both are the exact 64-bit value). `buf[p + 19]` must be a
+ * byte read (the caller checks that the field's end is).
+ */
+export function ns19At(view: DataView, buf: Uint8Array, p: number, t: Token): boolean {
+  if (buf[p] === ZERO) return false;
+  const a = digits4(view, p);
+  const b = digits4(view, p + 4);
+  const c = digits4(view, p + 8);
+  const d = digits4(view, p + 12);
+  const d16 = buf[p + 16]! - ZERO;
+  const d17 = buf[p + 17]! - ZERO;
+  const d18 = buf[p + 18]! - ZERO;
+  if ((a | b | c | d) < 0 || d16 >>> 0 > 9 || d17 >>> 0 > 9 || d18 >>> 0 > 9 || buf[p + 19]! - ZERO >>> 0 <= 9) return false;
+  const x = a * 1e4 + b; // digits 0–7, < 1e8
+  const y = c * 1e7 + d * 1e3 + d16 * 100 + d17 * 10 + d18; // digits 8–18, < 1e11
+  // x * 1e11 + y < 1e19 < 2^64, split as mulAdd does: the low half exact mod 2^32, the high half by rounding.
+  const lo = (Math.imul(x, E11_LOW) + y) >>> 0;
+  t.hi = Math.round((x * 1e11 + y - lo) / TWO32);
+  t.lo = lo;
+  t.q = p + 19;
+  return true;
+}
+
 /**
  * Price as `Number(text)` gives it, for plain decimals (`4800.25`, `5.`, `.5`) of at most 15 digits after
  * any leading zeros and at most 22 decimals; NaN otherwise (and for zero, which the reader refuses). The
@@ -133,6 +172,37 @@ export function priceAt(buf: Uint8Array, p: number, end: number, t: Token): numb
   const mantissa = runs > 0 ? first * POW10[n]! + cur : cur;
   if (mantissa === 0) return Number.NaN;
   return decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
+}
+
+/**
+ * The common price form, `digits[.digits]` with a first digit of 1–9 and at most 15 digits, as {@link priceAt}
+ * reads it (the same mantissa over the same power of ten), with one test per digit; NaN for any other token
+ * (`buf[p]` must be a byte read), which priceAt then reads.
+ */
+export function plainPriceAt(buf: Uint8Array, p: number, end: number, t: Token): number {
+  let m = buf[p]! - ZERO;
+  if (m - 1 >>> 0 > 8) return Number.NaN;
+  let i = p + 1;
+  for (; i < end; i++) {
+    const d = buf[i]! - ZERO;
+    if (d >>> 0 > 9) break;
+    m = m * 10 + d;
+  }
+  let decimals = 0;
+  let digits = i - p;
+  if (i < end && buf[i] === DOT) {
+    const fracStart = ++i;
+    for (; i < end; i++) {
+      const d = buf[i]! - ZERO;
+      if (d >>> 0 > 9) break;
+      m = m * 10 + d;
+    }
+    decimals = i - fracStart;
+    digits += decimals;
+  }
+  t.q = i;
+  if (digits > 15) return Number.NaN;
+  return decimals === 0 ? m : m / POW10[decimals]!;
 }
 
 /**

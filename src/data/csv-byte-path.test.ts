@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { MiaError } from '../common/errors.js';
-import type { ReaderOptions, TradeSource } from '../model/trade-batch.js';
+import type { ReaderOptions } from '../model/trade-batch.js';
 import { CsvTradeReader, type CsvReaderOptions } from './csv-trade-reader.js';
 import { GENERIC_MAX_PRICE } from './price-range.js';
 import { CsvTextReader } from '../../test/reference/csv-text-reader.js';
+import { outcome, type Open, type Outcome } from '../../test/reference/csv-outcome.js';
 
 const RUNS = Number(process.env.MIA_FUZZ_RUNS ?? 60);
 const dir = mkdtempSync(join(tmpdir(), 'mia-csv-bytes-'));
@@ -22,35 +22,8 @@ function file(bytes: Buffer, gz = false): string {
   return p;
 }
 
-/** Everything a read shows: info, trades (every column), stats, the error and the skipped rows' messages. */
-interface Outcome {
-  info?: unknown;
-  trades: [ts: bigint, price: number, size: number, side: number, origin: number][];
-  stats?: unknown;
-  error?: { code: string; message: string; details: unknown };
-  skips: string[];
-}
-
-type Open = (path: string, options: CsvReaderOptions) => Promise<TradeSource>;
 const byteReader: Open = (path, options) => CsvTradeReader.open(path, options);
 const textReader: Open = (path, options) => CsvTextReader.open(path, options);
-
-async function outcome(open: Open, path: string, options: CsvReaderOptions): Promise<Outcome> {
-  const out: Outcome = { trades: [], skips: [] };
-  let source: TradeSource | undefined;
-  try {
-    source = await open(path, { ...options, onSkip: (e) => out.skips.push(e.message) });
-    out.info = { ...source.info };
-    for await (const b of source.batches()) {
-      for (let i = 0; i < b.length; i++) out.trades.push([b.tsNs(i), b.price[i]!, b.size[i]!, b.side[i]!, b.origin[i]!]);
-    }
-  } catch (e) {
-    if (!(e instanceof MiaError)) throw e;
-    out.error = { code: e.code, message: e.message, details: e.details };
-  }
-  out.stats = source && structuredClone(source.stats);
-  return out;
-}
 
 /** Reads `path` with both readers and expects the same outcome; returns it. */
 async function expectSame(path: string, options: CsvReaderOptions): Promise<Outcome> {

@@ -15,6 +15,11 @@ export interface RowVisitor {
    * when the row goes on in the next chunk, or TEXT_ROW to hand it to {@link text} (nothing counted yet).
    */
   bytes(lines: CsvLines, row: number): number;
+  /**
+   * Reads rows in bulk from `lines.at`, each as {@link bytes} would (after line `row`): returns how many and
+   * moves `lines.at` past them; 0 when the next row is for {@link bytes}.
+   */
+  run(lines: CsvLines, row: number): number;
   /** Reads a row the byte path handed on, from its text (never an empty line). */
   text(line: string, row: number): void;
   /** True when the pass must hand control back after this row: a full batch, or nothing left to find. */
@@ -48,6 +53,9 @@ export class CsvLines {
   stop = 0;
   private readonly source: ByteSource;
   private readonly chunkBytes: number;
+  /** The buffer the next chunk is read ahead into, and that read. */
+  private ahead: Buffer | undefined;
+  private pending: Promise<{ got: number; atEnd: boolean }> | undefined;
 
   private constructor(source: ByteSource, buf: Buffer, chunkBytes: number) {
     this.source = source;
@@ -80,7 +88,10 @@ export class CsvLines {
     return true;
   }
 
-  /** Reads the next chunk after the bytes not yet read; false at the end of the file. */
+  /**
+   * Reads the next chunk after the bytes not yet read; false at the end of the file. The chunk was read ahead
+   * (while the caller parsed the one before) when it could be: then it is copied in, and the next one is asked for.
+   */
   async more(): Promise<boolean> {
     if (this.atEnd) return false;
     const carry = this.end - this.at;
@@ -89,11 +100,35 @@ export class CsvLines {
       this.buf.copy(grown, 0, this.at, this.end);
       this.buf = grown;
     } else if (carry > 0 && this.at > 0) this.buf.copyWithin(0, this.at, this.end);
-    const got = await this.source.read(this.buf, carry, this.chunkBytes);
+    let got: number;
+    let atEnd: boolean;
+    const pending = this.pending;
+    if (pending) {
+      this.pending = undefined;
+      ({ got, atEnd } = await pending);
+      this.ahead!.copy(this.buf, carry, 0, got);
+    } else {
+      got = await this.source.read(this.buf, carry, this.chunkBytes);
+      atEnd = this.source.atEnd;
+    }
     this.at = 0;
     this.end = carry + got;
-    this.atEnd = this.source.atEnd;
+    this.atEnd = atEnd;
+    if (!atEnd) this.readAhead();
     return true;
+  }
+
+  /**
+   * Starts reading the next chunk into the second buffer: the read (a thread of the pool, or zlib) runs while
+   * the caller parses this chunk, instead of the parser idling at every chunk. Its error, if any, is thrown by
+   * the next `more()`, where the read would have been.
+   */
+  private readAhead(): void {
+    this.ahead ??= Buffer.allocUnsafeSlow(this.chunkBytes);
+    const source = this.source;
+    const read = source.read(this.ahead, 0, this.chunkBytes).then((got) => ({ got, atEnd: source.atEnd }));
+    read.catch(() => undefined); // not unhandled meanwhile
+    this.pending = read;
   }
 
   /** The line `next()` found, as text (UTF-8). */
@@ -101,8 +136,11 @@ export class CsvLines {
     return this.buf.toString('utf8', this.start, this.stop);
   }
 
-  /** Closes the file (idempotent); `buf` may then be reused. */
+  /** Closes the file (idempotent), once a read ahead is done; `buf` may then be reused. */
   async close(): Promise<void> {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) await pending.catch(() => undefined); // the caller stopped before it: its error does not matter
     await this.source.close();
   }
 }

@@ -33,13 +33,29 @@ const COMMA = 0x2c;
 const T = 0x54;
 
 /** End of a field that does not need parsing: the first comma, line feed or quote (or `end`). */
-function skipField(buf: Uint8Array, p: number, end: number): number {
+export function skipField(buf: Uint8Array, p: number, end: number): number {
   let i = p;
   for (; i < end; i++) {
     const b = buf[i]!;
     if (b <= COMMA && (b === COMMA || b === LF || b === QUOTE)) break;
   }
   return i;
+}
+
+/**
+ * {@link skipField} four bytes at a time through `view` (over `buf`) while none of the four is a comma, line
+ * feed or quote, or anything below 0x2d (one SWAR test on a little-endian u32: true when some byte is below
+ * 0x2d, exact for any bytes); the bytes after, one at a time. Same result as skipField.
+ */
+export function skipFieldWide(view: DataView, buf: Uint8Array, p: number, end: number): number {
+  let i = p;
+  const last = end - 4;
+  while (i <= last) {
+    const v = view.getUint32(i, true);
+    if (((v - 0x2d2d2d2d) & ~v & 0x80808080) !== 0) break;
+    i += 4;
+  }
+  return skipField(buf, i, end);
 }
 
 /** Commas the last {@link skipLine} passed: the fields after the last needed one. */

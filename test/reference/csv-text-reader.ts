@@ -5,7 +5,7 @@ import { Side } from '../../src/model/side.js';
 import { TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../src/model/trade-batch.js';
 import { splitNs } from '../../src/model/time.js';
 import { parseRawSize, parseSide, parseTimestampNs, sizeDecimalsOf, splitCsvLine } from '../../src/data/csv-fields.js';
-import { emptyFileError, parseCsvHeader, type Columns } from '../../src/data/csv-trade-rows.js';
+import { emptyFileError, parseCsvHeader, type Columns } from '../../src/data/csv-header.js';
 import { plausiblePriceRange } from '../../src/data/price-range.js';
 import { TIME_RANGE_TEXT, tradeTimeNsInRange } from '../../src/data/trade-time-range.js';
 import { textLines } from './text-lines.js';
