@@ -19,7 +19,9 @@ import { inputRegionBytes, TapeIntake } from '../../src/kernels/tape-intake.js';
 import { TapeWriter } from '../../src/kernels/tape-writer.js';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/model/bar-features.js';
 import { DbnInstruments, DbnStop } from '../../src/model/trade-tape.js';
+import { loadDbn } from '../../src/data/dbn/dbn-file.js';
 import { metadataV2 } from '../fixtures/dbn-writer.js';
+import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mia-dbn-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -209,5 +211,33 @@ describe('DBN onto the tape: the kernels decoder and the JS reader agree', () =>
     expect(writer.length).toBe(375);
     // The first trade fixes the instrument (the reader's), then one call per 8,192-trade batch and chunk end.
     expect(calls).toBeLessThanOrEqual(3);
+  });
+
+  test.skipIf(!HAVE_DATA)('property: the real ESH4 MBO day, cut to 400 records and with bytes set anywhere, reads the same on both paths', async () => {
+    const all = await loadDbn(dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst'));
+    const reader = await DbnTradeReader.open(dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst'));
+    const start = reader.metadata.recordsOffset;
+    // From the first trade on: 400 records of trades and book events, as Databento wrote them.
+    let at = start;
+    while (!(all[at + 1] === 0xa0 && all[at + 38] === 0x54)) at += all[at]! * 4;
+    let end = at;
+    for (let i = 0; i < 400; i++) end += all[end]! * 4;
+    const seed = Buffer.concat([all.subarray(0, start), all.subarray(at, end)]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ at: fc.integer({ min: start, max: seed.length - 1 }), value: fc.integer({ min: 0, max: 255 }) }), { maxLength: 6 }),
+        fc.record({ skipBad: fc.boolean(), chunkBytes: fc.option(fc.integer({ min: 64, max: 4000 }), { nil: undefined }),
+          batchSize: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }), tapeTrades: fc.integer({ min: 1, max: 300 }) }),
+        async (sets, o) => {
+          const bytes = Buffer.from(seed);
+          for (const x of sets) bytes[x.at] = x.value;
+          const path = join(dir, `esh4-${files++}.dbn`);
+          writeFileSync(path, bytes);
+          const options: DbnReaderOptions = { skipBad: o.skipBad, chunkBytes: o.chunkBytes, batchSize: o.batchSize };
+          expect(await outcomeOf(path, options, o.tapeTrades, true)).toEqual(await outcomeOf(path, options, o.tapeTrades, false));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
