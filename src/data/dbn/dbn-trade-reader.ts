@@ -4,6 +4,7 @@ import { DEFAULT_BATCH_TRADES, TradeBatch, type ReaderOptions, type ReadStats, t
 import { DbnInstruments, DbnStop, type DbnDecodeStep, type TradeTape } from '../../model/trade-tape.js';
 import { loadDbn, openDbnRecords, readDbnHead, type DbnHead, type DbnReadOptions } from './dbn-file.js';
 import { chunkBufferBytes, DbnRecordWindow, DEFAULT_CHUNK_BYTES } from './dbn-record-window.js';
+import { instrumentsOf, symbolOf } from './dbn-instruments.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
 import { plausiblePriceRange, type PriceRange } from '../price-range.js';
 import { TIME_RANGE_TEXT, tradeTimeInRange } from '../trade-time-range.js';
@@ -60,29 +61,9 @@ export class DbnTradeReader implements TradeSource {
     this.options = options;
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     this.metadata = head.metadata;
-    this.chosen = options.symbol === undefined ? undefined : this.instrumentsOf(options.symbol);
+    this.chosen = options.symbol === undefined ? undefined : instrumentsOf(this.metadata, options.symbol, path);
     const mapped = [...this.metadata.mappings.values()][0];
     this.info = { symbol: options.symbol ?? this.metadata.symbols[0] ?? mapped ?? 'unknown', sizeDecimals: 0, hasSides: true };
-  }
-
-  /** Raw symbol of an instrument id, from the metadata's mappings (the id itself when unmapped). */
-  private symbolOf(id: number): string {
-    return this.metadata.mappings.get(String(id)) ?? String(id);
-  }
-
-  /** Instrument ids a --symbol names: a raw symbol of the mappings, or a numeric instrument id. */
-  private instrumentsOf(symbol: string): Set<number> {
-    const ids = new Set<number>();
-    for (const [id, raw] of this.metadata.mappings) if (raw.toUpperCase() === symbol.toUpperCase()) ids.add(Number(id));
-    if (/^\d+$/.test(symbol)) ids.add(Number(symbol));
-    // A single-symbol file without mappings: the symbol of the metadata stands for every record.
-    if (ids.size === 0 && this.metadata.mappings.size === 0 && this.metadata.symbols.length === 1 &&
-      this.metadata.symbols[0]!.toUpperCase() === symbol.toUpperCase()) return new Set();
-    if (ids.size === 0) {
-      const known = [...new Set([...this.metadata.mappings.values(), ...this.metadata.symbols])].join(', ');
-      throw new MiaError(ErrorCode.UNKNOWN_SYMBOL, `${this.path}: symbol "${symbol}" is not in the file (it holds ${known || 'no mapped symbols'})`, { file: this.path, symbol });
-    }
-    return ids;
   }
 
   /** Reads the file's metadata (decoding only its start, for zstd); records are read by `batches()`. */
@@ -291,7 +272,7 @@ export class DbnTradeReader implements TradeSource {
     if (c.instrument < 0) c.instrument = id;
     else if (id !== c.instrument && !this.chosen) {
       throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: this.path, record: index },
-        `trades of ${this.symbolOf(c.instrument)} and ${this.symbolOf(id)} in one file: choose one with --symbol`);
+        `trades of ${symbolOf(this.metadata, c.instrument)} and ${symbolOf(this.metadata, id)} in one file: choose one with --symbol`);
     }
     const lo = v.getUint32(at + Rec.TS_EVENT, true);
     const hi = v.getUint32(at + Rec.TS_EVENT + 4, true);
