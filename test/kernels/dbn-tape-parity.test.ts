@@ -41,13 +41,15 @@ interface GenRecord {
   size: number;
   action: string;
   side: string;
+  /** For `short`: the rtype and a length below its minimum (records.ts minRecordBytes). */
+  short: readonly [number, number];
 }
 
 function bytesOf(r: GenRecord): Buffer {
-  const len = { mbo: 56, mbp0: 48, mbp1: 80, ohlcv: 56, other: 16, short: 40 }[r.kind];
-  const b = Buffer.alloc(len);
+  const len = r.kind === 'short' ? r.short[1] : { mbo: 56, mbp0: 48, mbp1: 80, ohlcv: 56, other: 16 }[r.kind];
+  const b = Buffer.alloc(Math.max(len, 16));
   b[0] = len / 4;
-  b[1] = { mbo: 0xa0, mbp0: 0x00, mbp1: 0x01, ohlcv: 0x21, other: 0x17, short: 0xa0 }[r.kind];
+  b[1] = r.kind === 'short' ? r.short[0] : { mbo: 0xa0, mbp0: 0x00, mbp1: 0x01, ohlcv: 0x21, other: 0x17 }[r.kind];
   b.writeUInt32LE(r.id, 4);
   b.writeBigUInt64LE(r.ts, 8);
   if (r.kind === 'mbo') {
@@ -83,6 +85,7 @@ const record: fc.Arbitrary<GenRecord> = fc.record({
   size: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 1, max: 50 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 0xffffffff) }),
   action: fc.oneof({ weight: 6, arbitrary: fc.constant('T') }, { weight: 1, arbitrary: fc.constantFrom('A', 'C', 'M', 'F', 'R') }),
   side: fc.constantFrom('A', 'B', 'N', 'x'),
+  short: fc.constantFrom([0xa0, 52], [0xa0, 40], [0x00, 44], [0x01, 76], [0x01, 48], [0x21, 52], [0x24, 20], [0x17, 12], [0x17, 0]) as fc.Arbitrary<readonly [number, number]>,
 });
 
 /** A file of generated records: times run forward from 10^18 ns by each record's step; out-of-range times as drawn. */
@@ -194,7 +197,7 @@ describe('DBN onto the tape: the kernels decoder and the JS reader agree', () =>
 
   test('a file of plain good trades is decoded by the kernels, not handed back record by record', async () => {
     const records: GenRecord[] = Array.from({ length: 500 }, (_, i) => ({
-      kind: i % 7 === 0 ? 'mbp1' : 'mbo', id: 118, ts: 3n, price: 19_100n * TICK_9, size: 1 + (i % 5), action: i % 4 === 0 ? 'C' : 'T', side: 'AB'[i % 2]!,
+      kind: i % 7 === 0 ? 'mbp1' : 'mbo', id: 118, ts: 3n, price: 19_100n * TICK_9, size: 1 + (i % 5), action: i % 4 === 0 ? 'C' : 'T', side: 'AB'[i % 2]!, short: [0, 0],
     }));
     const path = fileOf(records, 0);
     const reader = await DbnTradeReader.open(path);
