@@ -2,3 +2,4 @@
 // memory and works in place; nothing is allocated (runtime stub) and no arrays cross the boundary.
 export { process, flush, sessionRoll, recenter } from './orderflow';
 export { snapshot } from './snapshot';
+export { dbnTrades } from './dbn-trades';

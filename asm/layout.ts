@@ -189,3 +189,29 @@ export const S_TAPE_CAP: i32 = 228; // i32 tape capacity in trades
 export const S_SESSION_KIND: i32 = 232; // i32 session anchor: 0 utc, 1 globex, 2 rth (read by the runner)
 export const S_TICK_NUM: i32 = 240; // f64 tick size = S_TICK_NUM / S_TICK_DEN, both integers (0.1 = 1/10)
 export const S_TICK_DEN: i32 = 248; // f64 power of ten: a row's price is row × num / den, the exact decimal
+
+// DBN decoder block (asm/dbn-trades.ts): what the reader hands the decoder and what it hands back, at the
+// start of the plan's input region (the records read from the file follow it). Offsets in bytes.
+export const DB_BYTES: i32 = 64;
+export const DB_LAST_TS: i32 = 0; // i64 in/out: time of the last trade taken (ns)
+export const DB_INSTRUMENT: i32 = 8; // i64 in: the instrument id whose trades are taken; -1 = none yet
+export const DB_PRICE_MIN: i32 = 16; // f64 in: lowest plausible price (inclusive)
+export const DB_PRICE_MAX: i32 = 24; // f64 in: highest plausible price (inclusive)
+export const DB_MODE: i32 = 32; // i32 in: DBN_FIRST, DBN_ANY or DBN_ONE
+export const DB_SIDED_FLAGS: i32 = 36; // i32 in: flags byte of a trade with a side (TradeFlag)
+export const DB_TAPE: i32 = 40; // u32 in: the tape's first Trade struct
+export const DB_COUNT: i32 = 44; // u32 in/out: trades on the tape
+export const DB_CAPACITY: i32 = 48; // u32 in: tape count at which to stop (at most the trades the tape holds)
+export const DB_RECORDS: i32 = 52; // u32 out: records passed (trades and ignored ones)
+export const DB_IGNORED: i32 = 56; // u32 out: records passed that are not trades to take
+export const DB_STOP: i32 = 60; // i32 out: why the decoder stopped (DBN_STOP_*)
+
+// DB_MODE: which instruments' trades the decoder takes.
+export const DBN_FIRST: i32 = 0; // DB_INSTRUMENT's; a trade of another (or any, at -1) is the reader's
+export const DBN_ANY: i32 = 1; // every instrument's
+export const DBN_ONE: i32 = 2; // DB_INSTRUMENT's; other instruments' trades are ignored
+
+// DB_STOP: where the decoder stopped.
+export const DBN_STOP_MORE: i32 = 0; // the bytes end (or end inside the record at the returned offset)
+export const DBN_STOP_FULL: i32 = 1; // DB_COUNT reached DB_CAPACITY (right after the trade that filled it)
+export const DBN_STOP_RECORD: i32 = 2; // the record at the returned offset is not a plain good trade: the reader's

@@ -8,6 +8,8 @@ export interface KernelExports {
   sessionRoll(state: number, startNs: bigint, endNs: bigint): void;
   recenter(state: number, newBase: number): number;
   snapshot(state: number, out: number): void;
+  /** DBN trade records from `buf + at` to `buf + end` onto a tape, as the block at `block` sets out (asm/dbn-trades.ts). */
+  dbnTrades(block: number, buf: number, at: number, end: number): number;
 }
 
 /** Which build to load: release (-O3, no assertions) or debug (assertions, for tests that want them). */

@@ -318,3 +318,41 @@ export const S_SESSION_KIND = 232;
 export const S_TICK_NUM = 240;
 /** asm/layout.ts S_TICK_DEN: f64 power of ten: a row's price is row × num / den, the exact decimal */
 export const S_TICK_DEN = 248;
+/** asm/layout.ts DB_BYTES */
+export const DB_BYTES = 64;
+/** asm/layout.ts DB_LAST_TS: i64 in/out: time of the last trade taken (ns) */
+export const DB_LAST_TS = 0;
+/** asm/layout.ts DB_INSTRUMENT: i64 in: the instrument id whose trades are taken; -1 = none yet */
+export const DB_INSTRUMENT = 8;
+/** asm/layout.ts DB_PRICE_MIN: f64 in: lowest plausible price (inclusive) */
+export const DB_PRICE_MIN = 16;
+/** asm/layout.ts DB_PRICE_MAX: f64 in: highest plausible price (inclusive) */
+export const DB_PRICE_MAX = 24;
+/** asm/layout.ts DB_MODE: i32 in: DBN_FIRST, DBN_ANY or DBN_ONE */
+export const DB_MODE = 32;
+/** asm/layout.ts DB_SIDED_FLAGS: i32 in: flags byte of a trade with a side (TradeFlag) */
+export const DB_SIDED_FLAGS = 36;
+/** asm/layout.ts DB_TAPE: u32 in: the tape's first Trade struct */
+export const DB_TAPE = 40;
+/** asm/layout.ts DB_COUNT: u32 in/out: trades on the tape */
+export const DB_COUNT = 44;
+/** asm/layout.ts DB_CAPACITY: u32 in: tape count at which to stop (at most the trades the tape holds) */
+export const DB_CAPACITY = 48;
+/** asm/layout.ts DB_RECORDS: u32 out: records passed (trades and ignored ones) */
+export const DB_RECORDS = 52;
+/** asm/layout.ts DB_IGNORED: u32 out: records passed that are not trades to take */
+export const DB_IGNORED = 56;
+/** asm/layout.ts DB_STOP: i32 out: why the decoder stopped (DBN_STOP_*) */
+export const DB_STOP = 60;
+/** asm/layout.ts DBN_FIRST: DB_INSTRUMENT's; a trade of another (or any, at -1) is the reader's */
+export const DBN_FIRST = 0;
+/** asm/layout.ts DBN_ANY: every instrument's */
+export const DBN_ANY = 1;
+/** asm/layout.ts DBN_ONE: DB_INSTRUMENT's; other instruments' trades are ignored */
+export const DBN_ONE = 2;
+/** asm/layout.ts DBN_STOP_MORE: the bytes end (or end inside the record at the returned offset) */
+export const DBN_STOP_MORE = 0;
+/** asm/layout.ts DBN_STOP_FULL: DB_COUNT reached DB_CAPACITY (right after the trade that filled it) */
+export const DBN_STOP_FULL = 1;
+/** asm/layout.ts DBN_STOP_RECORD: the record at the returned offset is not a plain good trade: the reader's */
+export const DBN_STOP_RECORD = 2;

@@ -17,6 +17,8 @@ export interface PlanOptions {
   ringBars: number;
   /** Footprint levels the footprint ring of each symbol holds. */
   footprintLevels: number;
+  /** Bytes of the input region, where a source reads its file for a decoder in the kernels (0: none). */
+  inputBytes?: number;
 }
 
 /** Addresses of one symbol's regions in the shared memory. */
@@ -63,6 +65,8 @@ export class MemoryPlan {
   readonly regions: readonly SymbolRegion[];
   /** The options the plan was made from. */
   readonly options: Readonly<PlanOptions>;
+  /** The input region (TapeIntake), after the symbols' regions; `bytes` 0 when the plan has none. */
+  readonly input: { readonly at: number; readonly bytes: number };
 
   constructor(options: PlanOptions) {
     const o = { ...options };
@@ -94,6 +98,9 @@ export class MemoryPlan {
         footprintLevels: o.footprintLevels, grids, sessionGrid, scratch, rings, footprint, snapshot,
       });
     }
+    const inputBytes = o.inputBytes ?? 0;
+    if (!Number.isInteger(inputBytes) || inputBytes < 0) throw configError(ErrorCode.BAD_CONFIG, 'inputBytes must be a whole number of bytes');
+    this.input = { at: take(inputBytes), bytes: inputBytes };
     this.bytes = Math.ceil(at / PAGE) * PAGE;
     if (this.bytes > MAX_BYTES) {
       throw configError(ErrorCode.BAD_CONFIG, `memory plan needs ${this.bytes} bytes, more than the 4 GiB WebAssembly allows`);

@@ -102,6 +102,34 @@ export class TapeWriter {
     return n;
   }
 
+  /** Address of the tape's first Trade struct, for a decoder that writes trades in place (TapeIntake). */
+  get address(): number {
+    return this.base;
+  }
+
+  /** Flags byte of a trade with a side, as `append` writes it. */
+  get sidedFlags(): number {
+    return this.upstreamFlag;
+  }
+
+  /** True when the writer classifies sides itself: a decoder writing in place cannot stand in for it. */
+  get classifies(): boolean {
+    return this.classifier !== undefined;
+  }
+
+  /**
+   * Publishes `n` trades a decoder wrote in place after the last ones (validated and in time order, as
+   * `append` requires), the last of them at (hi, lo).
+   */
+  commitInPlace(n: number, hi: number, lo: number): void {
+    if (n === 0) return;
+    if (n < 0 || this.count + n > this.capacity) throw new MiaError(ErrorCode.TAPE_FULL, `in-place commit of ${n} trades with ${this.free} free`);
+    this.lastHi = hi;
+    this.lastLo = lo;
+    this.count += n;
+    Atomics.store(this.s.i32, (this.s.region.state + L.S_COMMITTED) >> 2, this.count);
+  }
+
   /**
    * Starts the tape over once the kernel has processed every trade on it (replay of inputs larger than
    * the tape). Live engines size the tape for the session instead.

@@ -1,4 +1,5 @@
 import type { SideCode } from './side.js';
+import type { TradeTape } from './trade-tape.js';
 
 /**
  * Trades per batch unless a reader is told otherwise. 8 Ki trades (200 KB of columns): the engine takes
@@ -111,4 +112,13 @@ export interface TradeSource {
   readonly stats: ReadStats;
   /** Trades in event-time order, in batches. */
   batches(): AsyncIterable<TradeBatch>;
+  /** Bytes of the kernels' memory {@link TradeSource.fillTape} reads the file into; present with it. */
+  readonly tapeInputBytes?: number;
+  /**
+   * The same trades as `batches()`, with the same checks, outcomes and stats, put straight onto `tape` (a
+   * source that can decode in the kernels' memory offers it; a consumer that has a tape prefers it). Yields
+   * the trades appended since the last yield, at least at every full tape: the consumer runs the kernels
+   * and rewinds the tape before pulling the next.
+   */
+  fillTape?(tape: TradeTape): AsyncIterable<number>;
 }

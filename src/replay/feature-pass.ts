@@ -3,6 +3,7 @@ import type { KernelExecutor } from '../kernels/executor.js';
 import { InlineExecutor } from '../kernels/executor.js';
 import { DEFAULT_PLAN, MemoryPlan, type PlanOptions } from '../kernels/memory-plan.js';
 import { SymbolState } from '../kernels/symbol-state.js';
+import { TapeIntake, inputRegionBytes } from '../kernels/tape-intake.js';
 import { TapeWriter } from '../kernels/tape-writer.js';
 import { planTimeframes } from '../kernels/timeframes.js';
 import type { BarFeatures, FeatureConfig } from '../model/bar-features.js';
@@ -40,7 +41,10 @@ export async function runFeaturePass(
   options: FeaturePassOptions = {},
 ): Promise<FeaturePassResult> {
   const slots = planTimeframes(config.timeframesSec);
-  const plan = new MemoryPlan({ ...DEFAULT_PLAN, ...options.plan, symbols: 1, timeframes: slots.length });
+  // A source that decodes in the kernels' memory reads its file into the plan's input region (one copy).
+  const direct = source.fillTape && source.tapeInputBytes !== undefined && source.info.hasSides ? source.fillTape.bind(source) : undefined;
+  const inputBytes = direct ? inputRegionBytes(source.tapeInputBytes!) : 0;
+  const plan = new MemoryPlan({ ...DEFAULT_PLAN, ...options.plan, symbols: 1, timeframes: slots.length, inputBytes });
   const memory = plan.allocate();
   const executor = options.executor ? options.executor(memory) : new InlineExecutor(memory);
   let state: SymbolState | undefined;
@@ -60,26 +64,42 @@ export async function runFeaturePass(
       if (outcome === 'ok') return;
     }
   };
+  const start = (): TapeWriter => {
+    // Size precision is known once the source has opened (a CSV reader may scan for it).
+    state = new SymbolState(memory, plan.regions[0]!, { ...config, sizeDecimals: source.info.sizeDecimals }, {
+      ringMode: 'replay',
+      footprint: options.footprint ?? false,
+    });
+    writer = new TapeWriter(state, memory, !source.info.hasSides);
+    reader = new BarReader(state);
+    return writer;
+  };
+  const afterTrades = async (n: number): Promise<void> => {
+    trades += n;
+    options.onProgress?.(trades);
+    if (options.afterBatch) await options.afterBatch();
+  };
   try {
-    for await (const batch of source.batches()) {
-      if (!state) {
-        // Size precision is known once the source has opened (a CSV reader may scan for it).
-        state = new SymbolState(memory, plan.regions[0]!, { ...config, sizeDecimals: source.info.sizeDecimals }, {
-          ringMode: 'replay',
-          footprint: options.footprint ?? false,
-        });
-        writer = new TapeWriter(state, memory, !source.info.hasSides);
-        reader = new BarReader(state);
+    if (direct) {
+      const tape = new TapeIntake(start(), memory, plan.input);
+      for await (const n of direct(tape)) {
+        await drive('run');
+        if (writer!.free === 0) writer!.rewind();
+        await afterTrades(n);
       }
+      // As with batches: no trade, no state to flush (and no bars).
+      if (trades > 0) await drive('flush');
+      return { trades, bars };
+    }
+    for await (const batch of source.batches()) {
+      if (!state) start();
       let from = 0;
       while (from < batch.length) {
         from += writer!.append(batch, from);
         await drive('run');
         if (writer!.free === 0) writer!.rewind();
       }
-      trades += batch.length;
-      options.onProgress?.(trades);
-      if (options.afterBatch) await options.afterBatch();
+      await afterTrades(batch.length);
     }
     if (state) await drive('flush');
   } finally {

@@ -9,10 +9,11 @@ const MAX_RECORD_BYTES = 255 * 4;
  */
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
-/** A chunk buffer: `chunkBytes` of new data after at most one incomplete record carried over. */
-export function chunkBuffer(chunkBytes: number): Uint8Array {
-  return new Uint8Array(chunkBytes + MAX_RECORD_BYTES);
+/** Bytes of a chunk buffer: `chunkBytes` of new data after at most one incomplete record carried over. */
+export function chunkBufferBytes(chunkBytes: number): number {
+  return chunkBytes + MAX_RECORD_BYTES;
 }
+
 
 /**
  * The records of a DBN file seen through a window: `buf[start, end)` holds whole records, then possibly
@@ -39,7 +40,7 @@ export class DbnRecordWindow {
   private readonly source: ByteSource;
 
   /**
-   * Reads the records of `source` (positioned at the first record) through `buf` (from {@link chunkBuffer}).
+   * Reads the records of `source` (positioned at the first record) through `buf` ({@link chunkBufferBytes} long).
    * The window is empty until the first `advance(0)`; `close()` closes the source.
    */
   constructor(source: ByteSource, buf: Uint8Array) {

@@ -1,16 +1,26 @@
 import { configError, ErrorCode, inputError, MiaError, type ErrorCodeValue } from '../../common/errors.js';
 import { Side, type SideCode } from '../../model/side.js';
 import { DEFAULT_BATCH_TRADES, TradeBatch, type ReaderOptions, type ReadStats, type SourceInfo, type TradeSource } from '../../model/trade-batch.js';
+import { DbnInstruments, DbnStop, type DbnDecodeStep, type TradeTape } from '../../model/trade-tape.js';
 import { loadDbn, openDbnRecords, readDbnHead, type DbnHead, type DbnReadOptions } from './dbn-file.js';
-import { chunkBuffer, DbnRecordWindow, DEFAULT_CHUNK_BYTES } from './dbn-record-window.js';
+import { chunkBufferBytes, DbnRecordWindow, DEFAULT_CHUNK_BYTES } from './dbn-record-window.js';
+import { instrumentsOf, symbolOf } from './dbn-instruments.js';
 import { parseMetadata, type DbnMetadata } from './metadata.js';
-import { plausiblePriceRange } from '../price-range.js';
+import { plausiblePriceRange, type PriceRange } from '../price-range.js';
 import { TIME_RANGE_TEXT, tradeTimeInRange } from '../trade-time-range.js';
 import { forEachRecord, Rec, readPrice, recordLength, RType, truncatedRecord } from './records.js';
 
 const T = 0x54; // 'T': a trade
 const B = 0x42; // 'B': buy aggressor
 const A = 0x41; // 'A': sell aggressor (Databento names the aggressor's side: A = ask = seller)
+
+/** Where a read stands: the instrument taken (-1 before the first trade) and the time of the last trade. */
+interface ReadCursor {
+  instrument: number;
+  lastHi: number;
+  lastLo: number;
+  readonly prices: PriceRange;
+}
 
 /** Options of {@link DbnTradeReader.open}. */
 export interface DbnReaderOptions extends ReaderOptions, DbnReadOptions {
@@ -51,29 +61,9 @@ export class DbnTradeReader implements TradeSource {
     this.options = options;
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     this.metadata = head.metadata;
-    this.chosen = options.symbol === undefined ? undefined : this.instrumentsOf(options.symbol);
+    this.chosen = options.symbol === undefined ? undefined : instrumentsOf(this.metadata, options.symbol, path);
     const mapped = [...this.metadata.mappings.values()][0];
     this.info = { symbol: options.symbol ?? this.metadata.symbols[0] ?? mapped ?? 'unknown', sizeDecimals: 0, hasSides: true };
-  }
-
-  /** Raw symbol of an instrument id, from the metadata's mappings (the id itself when unmapped). */
-  private symbolOf(id: number): string {
-    return this.metadata.mappings.get(String(id)) ?? String(id);
-  }
-
-  /** Instrument ids a --symbol names: a raw symbol of the mappings, or a numeric instrument id. */
-  private instrumentsOf(symbol: string): Set<number> {
-    const ids = new Set<number>();
-    for (const [id, raw] of this.metadata.mappings) if (raw.toUpperCase() === symbol.toUpperCase()) ids.add(Number(id));
-    if (/^\d+$/.test(symbol)) ids.add(Number(symbol));
-    // A single-symbol file without mappings: the symbol of the metadata stands for every record.
-    if (ids.size === 0 && this.metadata.mappings.size === 0 && this.metadata.symbols.length === 1 &&
-      this.metadata.symbols[0]!.toUpperCase() === symbol.toUpperCase()) return new Set();
-    if (ids.size === 0) {
-      const known = [...new Set([...this.metadata.mappings.values(), ...this.metadata.symbols])].join(', ');
-      throw new MiaError(ErrorCode.UNKNOWN_SYMBOL, `${this.path}: symbol "${symbol}" is not in the file (it holds ${known || 'no mapped symbols'})`, { file: this.path, symbol });
-    }
-    return ids;
   }
 
   /** Reads the file's metadata (decoding only its start, for zstd); records are read by `batches()`. */
@@ -87,20 +77,24 @@ export class DbnTradeReader implements TradeSource {
     return new DbnTradeReader(path, await readDbnHead(path, options), options);
   }
 
+  /**
+   * Bytes of the chunk buffer, the same for `batches()` and in the kernels' memory for `fillTape`: no bigger than
+   * a plain file's records, so a small file does not touch 1 MiB of fresh pages (a zstd file's decoded size is
+   * not known before it is decoded).
+   */
+  get tapeInputBytes(): number {
+    const { zstd, size, metadata } = this.head;
+    return chunkBufferBytes(zstd ? this.chunkBytes : Math.min(this.chunkBytes, size - metadata.recordsOffset));
+  }
+
   /** Trades in file order; the file is open only while this iterates, closed however the iteration ends. */
   async *batches(): AsyncGenerator<TradeBatch> {
     const batch = new TradeBatch(this.options.batchSize ?? DEFAULT_BATCH_TRADES);
-    const { zstd, size, metadata } = this.head;
-    // No bigger than a plain file's records: a small file must not pay for touching 1 MiB of fresh pages.
-    // (A zstd file's decoded size is not known before it is decoded.)
-    const chunk = this.spare ?? chunkBuffer(zstd ? this.chunkBytes : Math.min(this.chunkBytes, size - metadata.recordsOffset));
+    const chunk = this.spare ?? new Uint8Array(this.tapeInputBytes);
     this.spare = undefined; // an iteration running at the same time gets its own buffer
     let w: DbnRecordWindow | undefined;
     let index = 0;
-    let lastHi = 0;
-    let lastLo = 0;
-    let instrument = -1;
-    const prices = plausiblePriceRange(this.info.symbol);
+    const c = this.cursor();
     try {
       w = new DbnRecordWindow(await openDbnRecords(this.path, this.head, this.options), chunk);
       for (;;) {
@@ -111,64 +105,15 @@ export class DbnTradeReader implements TradeSource {
         while (at < end) {
           const len = recordLength(buf, at, end, this.path, index);
           if (len < 0) break; // the record goes on in the next chunk, or is truncated
-          const rtype = buf[at + 1]!;
-          this.stats.read++;
-          let priceAt = -1;
-          let sizeAt = 0;
-          let action = 0;
-          let side = 0;
-          if (rtype === RType.MBO) {
-            priceAt = at + Rec.MBO_PRICE;
-            sizeAt = at + Rec.MBO_SIZE;
-            action = buf[at + Rec.MBO_ACTION]!;
-            side = buf[at + Rec.MBO_SIDE]!;
-          } else if (rtype === RType.MBP0 || rtype === RType.MBP1) {
-            priceAt = at + Rec.MBP_PRICE;
-            sizeAt = at + Rec.MBP_SIZE;
-            action = buf[at + Rec.MBP_ACTION]!;
-            side = buf[at + Rec.MBP_SIDE]!;
-          }
-          const id = priceAt < 0 || action !== T ? -1 : v.getUint32(at + Rec.INSTRUMENT, true);
-          if (id < 0 || (this.chosen?.size && !this.chosen.has(id))) {
-            this.stats.ignored++; // book events, or trades of an instrument not chosen
-          } else {
-            // One tape is one instrument: mixing ESU4 and NQU4 prices would make every bar wrong.
-            if (instrument < 0) instrument = id;
-            else if (id !== instrument && !this.chosen) {
-              throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: this.path, record: index },
-                `trades of ${this.symbolOf(instrument)} and ${this.symbolOf(id)} in one file: choose one with --symbol`);
-            }
-            const lo = v.getUint32(at + Rec.TS_EVENT, true);
-            const hi = v.getUint32(at + Rec.TS_EVENT + 4, true);
-            const price = readPrice(v, priceAt);
-            const size = v.getUint32(sizeAt, true);
-            const bad = !(price >= prices.min && price <= prices.max) ? ErrorCode.BAD_PRICE : size === 0 ? ErrorCode.BAD_SIZE
-              : !tradeTimeInRange(hi, lo) ? ErrorCode.TIMESTAMP_OUT_OF_RANGE
-              : hi < lastHi || (hi === lastHi && lo < lastLo) ? ErrorCode.OUT_OF_ORDER : undefined;
-            if (bad) this.skip(bad, index, bad === ErrorCode.BAD_PRICE
-              ? (price > 0 ? `price ${price} is outside ${prices.label} (docs/hostile-input.md)` : 'price is undefined or not positive')
-              : bad === ErrorCode.BAD_SIZE ? 'size is zero' : bad === ErrorCode.TIMESTAMP_OUT_OF_RANGE ? `ts_event ${TIME_RANGE_TEXT}`
-              : 'ts_event is earlier than the trade before');
-            else {
-              lastHi = hi;
-              lastLo = lo;
-              batch.push(hi, lo, price, size, sideOf(side), index);
-              this.stats.trades++;
-              if (batch.length === batch.capacity) {
-                yield batch;
-                batch.clear();
-              }
-            }
+          this.record(buf, v, at, index, c, batch);
+          if (batch.length === batch.capacity) {
+            yield batch;
+            batch.clear();
           }
           at += len;
           index++;
         }
-        if (w.atEnd) {
-          if (at < end) throw truncatedRecord(this.path, index);
-          // A .dbn.zst cut after its metadata frame is a valid zstd stream: without this it read as no trades.
-          if (index === 0) throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: 0 }, 'no records after the metadata (the file is cut short, or holds nothing)');
-          break;
-        }
+        if (this.endOfRecords(w, at, end, index)) break;
         await w.advance(at);
       }
     } finally {
@@ -177,6 +122,177 @@ export class DbnTradeReader implements TradeSource {
       this.spare = chunk;
     }
     if (batch.length > 0) yield batch;
+  }
+
+  /**
+   * The trades of `batches()` decoded straight onto `tape` by the kernels' decoder, from the file's bytes read
+   * into the kernels' memory. The decoder takes the plain good trades and passes the records to ignore; it
+   * stops on any other record, which `record` then handles exactly as `batches()` does (an error, a counted
+   * skip, a trade it takes itself), so both paths share every check, message and count. It yields where
+   * `batches()` hands on a batch (after the same trade, and when a batch fills the tape, where the consumer
+   * of a batch appends the part that fits and runs the kernels), so the kernels run over the same trades.
+   */
+  async *fillTape(tape: TradeTape): AsyncGenerator<number> {
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_TRADES;
+    const one = new TradeBatch(1);
+    let spill: TradeBatch | undefined; // the rest of a batch the tape filled in the middle of
+    let w: DbnRecordWindow | undefined;
+    let index = 0;
+    let inBatch = 0; // trades of the batch being read, on the tape or in `spill`
+    let pending = 0; // trades put on the tape since the last yield
+    const c = this.cursor();
+    const step = this.decodeStep(c);
+    try {
+      w = new DbnRecordWindow(await openDbnRecords(this.path, this.head, this.options), tape.input(this.tapeInputBytes));
+      for (;;) {
+        const buf = w.buf;
+        const end = w.end;
+        let at = w.start;
+        for (;;) {
+          if (inBatch === batchSize) {
+            yield* this.batchEnd(tape, pending, spill);
+            [inBatch, pending] = [0, 0];
+          }
+          let out = one; // where a record the reader handles puts its trade
+          if (tape.free === 0) {
+            // Full in mid-batch: the rest waits, as batches() reads a whole batch before the tape takes any of it.
+            if (inBatch === 0) throw new MiaError(ErrorCode.TAPE_FULL, 'the tape is full at the start of a batch: the consumer must rewind it');
+            out = spill ??= new TradeBatch(batchSize);
+            if (at >= end) break;
+          } else {
+            [step.at, step.end, step.lastHi, step.lastLo, step.limit] = [at, end, c.lastHi, c.lastLo, batchSize - inBatch];
+            if (this.chosen === undefined) step.instrument = c.instrument;
+            tape.decodeDbn(step);
+            [at, c.lastHi, c.lastLo] = [step.at, step.lastHi, step.lastLo];
+            index += step.records;
+            this.stats.read += step.records;
+            this.stats.ignored += step.ignored;
+            this.stats.trades += step.trades;
+            pending += step.trades;
+            inBatch += step.trades;
+            if (step.stop === DbnStop.More) break;
+            if (step.stop === DbnStop.Full) continue;
+          }
+          const len = recordLength(buf, at, end, this.path, index);
+          if (len < 0) break;
+          const before = out.length;
+          this.record(buf, w.view, at, index, c, out);
+          if (out.length > before) {
+            inBatch++;
+            if (out === one) {
+              tape.append(one);
+              one.clear();
+              pending++;
+            }
+          }
+          at += len;
+          index++;
+        }
+        if (this.endOfRecords(w, at, end, index)) break;
+        await w.advance(at);
+      }
+    } finally {
+      await w?.close();
+    }
+    if (inBatch > 0) yield* this.batchEnd(tape, pending, spill);
+  }
+
+  /**
+   * Hands on a whole batch: `pending` trades on the tape since the last yield, then what `spill` holds, as the
+   * tape takes it (the consumer runs the kernels and rewinds a full tape at each yield).
+   */
+  private *batchEnd(tape: TradeTape, pending: number, spill: TradeBatch | undefined): Generator<number> {
+    yield pending;
+    if (!spill) return;
+    for (let from = 0; from < spill.length;) {
+      if (tape.free === 0) throw new MiaError(ErrorCode.TAPE_FULL, 'the tape is still full: the consumer must rewind it');
+      const n = tape.append(spill, from);
+      from += n;
+      yield n;
+    }
+    spill.clear();
+  }
+
+  /** The decoder's settings for this read: the price range and which instruments' trades it takes. */
+  private decodeStep(c: ReadCursor): DbnDecodeStep {
+    const step: DbnDecodeStep = {
+      at: 0, end: 0, lastHi: 0, lastLo: 0, instrument: -1, mode: DbnInstruments.First, limit: 0, priceMin: c.prices.min,
+      priceMax: c.prices.max, records: 0, ignored: 0, trades: 0, stop: DbnStop.More,
+    };
+    // Several chosen ids (one raw symbol mapped to several): the decoder leaves every trade to `record`.
+    if (this.chosen?.size === 0) step.mode = DbnInstruments.Any;
+    else if (this.chosen?.size === 1) [step.mode, step.instrument] = [DbnInstruments.One, [...this.chosen][0]!];
+    return step;
+  }
+
+  /** A fresh position in the trades: no instrument, no trade yet. */
+  private cursor(): ReadCursor {
+    return { instrument: -1, lastHi: 0, lastLo: 0, prices: plausiblePriceRange(this.info.symbol) };
+  }
+
+  /**
+   * True when the window's records end at `at` (record `index`); throws where they end badly: inside a record,
+   * or before the first (a .dbn.zst cut after its metadata frame is a valid zstd stream: it read as no trades).
+   */
+  private endOfRecords(w: DbnRecordWindow, at: number, end: number, index: number): boolean {
+    if (!w.atEnd) return false;
+    if (at < end) throw truncatedRecord(this.path, index);
+    if (index === 0) throw inputError(ErrorCode.BAD_RECORD, { file: this.path, record: 0 }, 'no records after the metadata (the file is cut short, or holds nothing)');
+    return true;
+  }
+
+  /**
+   * Reads record `index` at `buf[at]`, whole and long enough for its type: counts it, and ignores it, skips or
+   * refuses it, or pushes its trade to `out` (whose caller makes room first).
+   */
+  private record(buf: Uint8Array, v: DataView, at: number, index: number, c: ReadCursor, out: TradeBatch): void {
+    const rtype = buf[at + 1]!;
+    this.stats.read++;
+    let priceAt = -1;
+    let sizeAt = 0;
+    let action = 0;
+    let side = 0;
+    if (rtype === RType.MBO) {
+      priceAt = at + Rec.MBO_PRICE;
+      sizeAt = at + Rec.MBO_SIZE;
+      action = buf[at + Rec.MBO_ACTION]!;
+      side = buf[at + Rec.MBO_SIDE]!;
+    } else if (rtype === RType.MBP0 || rtype === RType.MBP1) {
+      priceAt = at + Rec.MBP_PRICE;
+      sizeAt = at + Rec.MBP_SIZE;
+      action = buf[at + Rec.MBP_ACTION]!;
+      side = buf[at + Rec.MBP_SIDE]!;
+    }
+    const id = priceAt < 0 || action !== T ? -1 : v.getUint32(at + Rec.INSTRUMENT, true);
+    if (id < 0 || (this.chosen?.size && !this.chosen.has(id))) {
+      this.stats.ignored++; // book events, or trades of an instrument not chosen
+      return;
+    }
+    // One tape is one instrument: mixing ESU4 and NQU4 prices would make every bar wrong.
+    if (c.instrument < 0) c.instrument = id;
+    else if (id !== c.instrument && !this.chosen) {
+      throw inputError(ErrorCode.MULTIPLE_INSTRUMENTS, { file: this.path, record: index },
+        `trades of ${symbolOf(this.metadata, c.instrument)} and ${symbolOf(this.metadata, id)} in one file: choose one with --symbol`);
+    }
+    const lo = v.getUint32(at + Rec.TS_EVENT, true);
+    const hi = v.getUint32(at + Rec.TS_EVENT + 4, true);
+    const price = readPrice(v, priceAt);
+    const size = v.getUint32(sizeAt, true);
+    const prices = c.prices;
+    const bad = !(price >= prices.min && price <= prices.max) ? ErrorCode.BAD_PRICE : size === 0 ? ErrorCode.BAD_SIZE
+      : !tradeTimeInRange(hi, lo) ? ErrorCode.TIMESTAMP_OUT_OF_RANGE
+      : hi < c.lastHi || (hi === c.lastHi && lo < c.lastLo) ? ErrorCode.OUT_OF_ORDER : undefined;
+    if (bad) {
+      this.skip(bad, index, bad === ErrorCode.BAD_PRICE
+        ? (price > 0 ? `price ${price} is outside ${prices.label} (docs/hostile-input.md)` : 'price is undefined or not positive')
+        : bad === ErrorCode.BAD_SIZE ? 'size is zero' : bad === ErrorCode.TIMESTAMP_OUT_OF_RANGE ? `ts_event ${TIME_RANGE_TEXT}`
+        : 'ts_event is earlier than the trade before');
+      return;
+    }
+    c.lastHi = hi;
+    c.lastLo = lo;
+    out.push(hi, lo, price, size, sideOf(side), index);
+    this.stats.trades++;
   }
 
   private skip(code: ErrorCodeValue, record: number, reason: string): void {
