@@ -2,7 +2,7 @@
 // base bars merged with the open base bar). Costs the rows of the open bars, not the trades behind them.
 import * as L from './layout';
 import { addRows, mergeBar, stampSessionVwap, tfBlock, writeBar } from './bars';
-import { nodes, hvnCount, lvnCount, pointOfControl, totalVolume, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
+import { nodes, hvnCount, lvnCount, profileTotal, profileTotalAndPoc, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
 import { rowPrice } from './price-rows';
 
 const TEMP_BLOCK: i32 = L.S_TF + L.MAX_TF * L.TF_BYTES;
@@ -55,9 +55,8 @@ function writeSession(st: usize, out: usize): void {
   const g = <usize>load<u32>(st, L.S_SESSION_GRID);
   const lo = load<i32>(st, L.S_SESS_LO) - gbase;
   const hi = load<i32>(st, L.S_SESS_HI) - gbase;
-  const total = totalVolume(g, 8, lo, hi);
-  const poc = pointOfControl(g, 8, lo, hi);
-  valueArea(g, 8, lo, hi, poc, total, load<f64>(st, L.S_VA_SHARE), load<i32>(st, L.S_VA_METHOD));
+  const poc = profileTotalAndPoc(g, 8, lo, hi);
+  valueArea(g, 8, lo, hi, poc, profileTotal, load<f64>(st, L.S_VA_SHARE), load<i32>(st, L.S_VA_METHOD));
   store<f64>(out, rowPrice(st, gbase + poc), L.SP_POC);
   store<f64>(out, rowPrice(st, gbase + vaHi), L.SP_VAH);
   store<f64>(out, rowPrice(st, gbase + vaLo), L.SP_VAL);
