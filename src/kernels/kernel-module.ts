@@ -8,6 +8,7 @@ export interface KernelExports {
   sessionRoll(state: number, startNs: bigint, endNs: bigint): void;
   recenter(state: number, newBase: number): number;
   snapshot(state: number, out: number): void;
+  copyBytes(dst: number, src: number, n: number): void;
 }
 
 /** Which build to load: release (-O3, no assertions) or debug (assertions, for tests that want them). */
