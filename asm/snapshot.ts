@@ -31,7 +31,14 @@ export function snapshot(st: usize, out: usize): void {
     mergeBar(tmp, t0);
     const lo = load<i32>(tmp, L.T_LO) - gbase;
     const hi = load<i32>(tmp, L.T_HI) - gbase;
-    if (openI) addRows(scratch, <usize>load<u32>(t, L.T_GRID), load<i32>(t, L.T_LO) - gbase, load<i32>(t, L.T_HI) - gbase);
+    // The scratch grid is all zeros: the timeframe's rows go in whole (every byte of a row is a field), a copy
+    // instead of a row-by-row sum onto zero; the open base bar's rows are then added.
+    if (openI) {
+      const loI = load<i32>(t, L.T_LO) - gbase;
+      const rows = load<i32>(t, L.T_HI) - gbase - loI + 1;
+      const at = <usize>(loI * L.ROW_BYTES);
+      if (rows > 0) memory.copy(scratch + at, <usize>load<u32>(t, L.T_GRID) + at, <usize>(rows * L.ROW_BYTES));
+    }
     addRows(scratch, grid0, load<i32>(t0, L.T_LO) - gbase, load<i32>(t0, L.T_HI) - gbase);
     writeBar(st, tmp, scratch, dst);
     memory.fill(scratch + <usize>(lo * L.ROW_BYTES), 0, <usize>((hi - lo + 1) * L.ROW_BYTES));
