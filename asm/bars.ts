@@ -2,7 +2,7 @@
 // other timeframe is the fold of the base bars it spans, so a trade touches one footprint grid, not five.
 import * as L from './layout';
 import { imbalances, buyImbalances, sellImbalances, stackedBuy, stackedSell } from './imbalance';
-import { hvnCount, lvnCount, nodes, pointOfControl, totalVolume, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
+import { hvnCount, lvnCount, nodes, profileTotal, profileTotalAndPoc, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
 import { rowPrice } from './price-rows';
 
 @inline export function tfBlock(st: usize, i: i32): usize {
@@ -31,9 +31,8 @@ export function writeBar(st: usize, t: usize, grid: usize, dst: usize): void {
   const lo = load<i32>(t, L.T_LO) - base;
   const hi = load<i32>(t, L.T_HI) - base;
   const vptr = grid + L.ROW_VOLUME;
-  const total = totalVolume(vptr, L.ROW_BYTES, lo, hi);
-  const poc = pointOfControl(vptr, L.ROW_BYTES, lo, hi);
-  valueArea(vptr, L.ROW_BYTES, lo, hi, poc, total, load<f64>(st, L.S_VA_SHARE), load<i32>(st, L.S_VA_METHOD));
+  const poc = profileTotalAndPoc(vptr, L.ROW_BYTES, lo, hi);
+  valueArea(vptr, L.ROW_BYTES, lo, hi, poc, profileTotal, load<f64>(st, L.S_VA_SHARE), load<i32>(st, L.S_VA_METHOD));
   imbalances(grid, lo, hi, load<f64>(st, L.S_IMB_RATIO), load<f64>(st, L.S_IMB_MIN), load<i32>(st, L.S_STACKED));
   const vol = load<i64>(t, L.T_VOL);
   store<i64>(dst, load<i64>(t, L.T_TS_OPEN), L.BAR_TS_OPEN);

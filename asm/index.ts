@@ -1,5 +1,5 @@
 // Kernel exports. Every function takes the address of a symbol's state block in the imported shared
 // memory and works in place; nothing is allocated (runtime stub) and no arrays cross the boundary.
 export { process, flush, sessionRoll, recenter } from './orderflow';
-export { snapshot } from './snapshot';
+export { snapshot, copyBytes } from './snapshot';
 export { dbnTrades } from './dbn-trades';

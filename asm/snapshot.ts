@@ -2,7 +2,7 @@
 // base bars merged with the open base bar). Costs the rows of the open bars, not the trades behind them.
 import * as L from './layout';
 import { addRows, mergeBar, stampSessionVwap, tfBlock, writeBar } from './bars';
-import { nodes, hvnCount, lvnCount, pointOfControl, totalVolume, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
+import { nodes, hvnCount, lvnCount, profileTotal, profileTotalAndPoc, valueArea, vaHi, vaLo, vaVolume } from './volume-profile';
 import { rowPrice } from './price-rows';
 
 const TEMP_BLOCK: i32 = L.S_TF + L.MAX_TF * L.TF_BYTES;
@@ -31,7 +31,14 @@ export function snapshot(st: usize, out: usize): void {
     mergeBar(tmp, t0);
     const lo = load<i32>(tmp, L.T_LO) - gbase;
     const hi = load<i32>(tmp, L.T_HI) - gbase;
-    if (openI) addRows(scratch, <usize>load<u32>(t, L.T_GRID), load<i32>(t, L.T_LO) - gbase, load<i32>(t, L.T_HI) - gbase);
+    // The scratch grid is all zeros: the timeframe's rows go in whole (every byte of a row is a field), a copy
+    // instead of a row-by-row sum onto zero; the open base bar's rows are then added.
+    if (openI) {
+      const loI = load<i32>(t, L.T_LO) - gbase;
+      const rows = load<i32>(t, L.T_HI) - gbase - loI + 1;
+      const at = <usize>(loI * L.ROW_BYTES);
+      if (rows > 0) memory.copy(scratch + at, <usize>load<u32>(t, L.T_GRID) + at, <usize>(rows * L.ROW_BYTES));
+    }
     addRows(scratch, grid0, load<i32>(t0, L.T_LO) - gbase, load<i32>(t0, L.T_HI) - gbase);
     writeBar(st, tmp, scratch, dst);
     memory.fill(scratch + <usize>(lo * L.ROW_BYTES), 0, <usize>((hi - lo + 1) * L.ROW_BYTES));
@@ -55,9 +62,8 @@ function writeSession(st: usize, out: usize): void {
   const g = <usize>load<u32>(st, L.S_SESSION_GRID);
   const lo = load<i32>(st, L.S_SESS_LO) - gbase;
   const hi = load<i32>(st, L.S_SESS_HI) - gbase;
-  const total = totalVolume(g, 8, lo, hi);
-  const poc = pointOfControl(g, 8, lo, hi);
-  valueArea(g, 8, lo, hi, poc, total, load<f64>(st, L.S_VA_SHARE), load<i32>(st, L.S_VA_METHOD));
+  const poc = profileTotalAndPoc(g, 8, lo, hi);
+  valueArea(g, 8, lo, hi, poc, profileTotal, load<f64>(st, L.S_VA_SHARE), load<i32>(st, L.S_VA_METHOD));
   store<f64>(out, rowPrice(st, gbase + poc), L.SP_POC);
   store<f64>(out, rowPrice(st, gbase + vaHi), L.SP_VAH);
   store<f64>(out, rowPrice(st, gbase + vaLo), L.SP_VAL);
@@ -66,4 +72,12 @@ function writeSession(st: usize, out: usize): void {
     out + L.SP_HVN, out + L.SP_LVN, L.MAX_NODES, gbase, st);
   store<i32>(out, hvnCount, L.SP_N_HVN);
   store<i32>(out, lvnCount, L.SP_N_LVN);
+}
+
+/**
+ * Copies n bytes from src to dst: the content hash stages the snapshots' and bars' bytes with it
+ * (src/engine/content-hash.ts), a call into the kernels costing less than a typed-array copy from JavaScript.
+ */
+export function copyBytes(dst: usize, src: usize, n: usize): void {
+  memory.copy(dst, src, n);
 }

@@ -12,24 +12,23 @@ export let vaVolume: i64 = 0;
   return load<i64>(ptr + <usize>(r * stride));
 }
 
-/** Σ volume of grid indices lo..hi. */
-export function totalVolume(ptr: usize, stride: i32, lo: i32, hi: i32): i64 {
-  let t: i64 = 0;
-  for (let r = lo; r <= hi; r++) t += vol(ptr, stride, r);
-  return t;
-}
+/** Σ volume of lo..hi from the last profileTotalAndPoc call. */
+export let profileTotal: i64 = 0;
 
 /**
- * Index of the row with the most volume. Ties go to the row nearest the middle of lo..hi, then the lower
+ * Index of the row with the most volume, and Σ volume of lo..hi in profileTotal (one pass over the rows: the
+ * session profile is read at every snapshot). Ties go to the row nearest the middle of lo..hi, then the lower
  * row: scanning upward and replacing only on a strictly smaller distance keeps the lower of equals.
  */
-export function pointOfControl(ptr: usize, stride: i32, lo: i32, hi: i32): i32 {
-  const mid2 = lo + hi; // twice the middle, so distances stay integers
+export function profileTotalAndPoc(ptr: usize, stride: i32, lo: i32, hi: i32): i32 {
+  const mid2 = lo + hi;
   let best = lo;
   let bestV = vol(ptr, stride, lo);
   let bestD = abs<i32>(2 * lo - mid2);
+  let t = bestV;
   for (let r = lo + 1; r <= hi; r++) {
     const v = vol(ptr, stride, r);
+    t += v;
     const d = abs<i32>(2 * r - mid2);
     if (v > bestV || (v == bestV && d < bestD)) {
       best = r;
@@ -37,6 +36,7 @@ export function pointOfControl(ptr: usize, stride: i32, lo: i32, hi: i32): i32 {
       bestD = d;
     }
   }
+  profileTotal = t;
   return best;
 }
 
@@ -99,6 +99,96 @@ export function nodes(
   hvnCount = 0;
   lvnCount = 0;
   if (hi - lo < 2) return;
+  // A half-width outside 0 … rows: each row's window summed afresh, as the definition reads.
+  if (k < 0 || k > hi - lo) {
+    nodesScanned(ptr, stride, lo, hi, k, minShare, hvnOut, lvnOut, maxNodes, rowBase, st);
+    return;
+  }
+  // The smoothed rows in order, each window's sum slid from the previous one (an exact integer sum: the same
+  // mean as smoothed() summing the window afresh, at one add and one subtract a row). Rows whose windows hold
+  // as many rows (all but k at each end) compare by their sums, without the division: with sums in
+  // 0 … 2^52 the means of different sums differ by more than a double's spacing, so they order alike.
+  const full = 2 * k + 1;
+  let peak: f64 = 0;
+  let fullMax: i64 = -1;
+  let sMin: i64 = 0;
+  let sMax: i64 = 0;
+  let s = windowSum(ptr, stride, lo, hi, k);
+  for (let r = lo; r <= hi; r++) {
+    const c = min<i32>(hi, r + k) - max<i32>(lo, r - k) + 1;
+    if (c == full) fullMax = max<i64>(fullMax, s);
+    else peak = max<f64>(peak, <f64>s / <f64>c);
+    sMin = min<i64>(sMin, s);
+    sMax = max<i64>(sMax, s);
+    s = slide(ptr, stride, lo, hi, r, k, s);
+  }
+  if (sMin < 0 || sMax >= EXACT_SUMS) {
+    nodesScanned(ptr, stride, lo, hi, k, minShare, hvnOut, lvnOut, maxNodes, rowBase, st);
+    return;
+  }
+  // The mean is monotone in the sum: the largest full window's mean is the largest sum's.
+  if (fullMax >= 0) peak = max<f64>(peak, <f64>fullMax / <f64>full);
+  const floor = minShare * peak;
+  s = windowSum(ptr, stride, lo, hi, k);
+  let prevS = s;
+  let prevC = min<i32>(hi, lo + k) - lo + 1;
+  s = slide(ptr, stride, lo, hi, lo, k, s);
+  let curS = s;
+  let curC = min<i32>(hi, lo + 1 + k) - max<i32>(lo, lo + 1 - k) + 1;
+  s = slide(ptr, stride, lo, hi, lo + 1, k, s);
+  for (let r = lo + 1; r < hi; r++) {
+    const n = r + 1;
+    const nextS = s;
+    const nextC = min<i32>(hi, n + k) - max<i32>(lo, n - k) + 1;
+    s = slide(ptr, stride, lo, hi, n, k, s);
+    const vsPrev = order(curS, curC, prevS, prevC);
+    const vsNext = order(curS, curC, nextS, nextC);
+    if (vsPrev > 0 && vsNext >= 0 && hvnCount < maxNodes && <f64>curS / <f64>curC >= floor) {
+      store<f64>(hvnOut + <usize>(hvnCount << 3), rowPrice(st, rowBase + r));
+      hvnCount++;
+    }
+    if (vsPrev < 0 && vsNext <= 0 && lvnCount < maxNodes) {
+      store<f64>(lvnOut + <usize>(lvnCount << 3), rowPrice(st, rowBase + r));
+      lvnCount++;
+    }
+    prevS = curS;
+    prevC = curC;
+    curS = nextS;
+    curC = nextC;
+  }
+}
+
+/** Window sums below this order like their means over windows of one size (see nodes). */
+const EXACT_SUMS: i64 = 1 << 52;
+
+/** Sign of mean a − mean b (sums over windows of ca and cb rows; sums in 0 … 2^52). */
+@inline function order(sa: i64, ca: i32, sb: i64, cb: i32): i32 {
+  if (ca == cb) return sa > sb ? 1 : sa < sb ? -1 : 0;
+  const a = <f64>sa / <f64>ca;
+  const b = <f64>sb / <f64>cb;
+  return a > b ? 1 : a < b ? -1 : 0;
+}
+
+/** Σ volume of row lo's window, lo … min(hi, lo + k). */
+@inline function windowSum(ptr: usize, stride: i32, lo: i32, hi: i32, k: i32): i64 {
+  let s: i64 = 0;
+  const b = min<i32>(hi, lo + k);
+  for (let i = lo; i <= b; i++) s += vol(ptr, stride, i);
+  return s;
+}
+
+/** The window sum of row r + 1 from row r's: the row entering above added, the row leaving below taken out. */
+@inline function slide(ptr: usize, stride: i32, lo: i32, hi: i32, r: i32, k: i32, s: i64): i64 {
+  if (r + 1 + k <= hi) s += vol(ptr, stride, r + 1 + k);
+  if (r - k >= lo) s -= vol(ptr, stride, r - k);
+  return s;
+}
+
+/** nodes() by the definition: every row's window summed afresh (for half-widths outside 0 … rows). */
+function nodesScanned(
+  ptr: usize, stride: i32, lo: i32, hi: i32, k: i32, minShare: f64,
+  hvnOut: usize, lvnOut: usize, maxNodes: i32, rowBase: i32, st: usize,
+): void {
   let peak: f64 = 0;
   for (let r = lo; r <= hi; r++) peak = max<f64>(peak, smoothed(ptr, stride, lo, hi, r, k));
   let prev = smoothed(ptr, stride, lo, hi, lo, k);

@@ -75,8 +75,8 @@ export interface BarEvent {
   tickSize: number;
   sizeDecimals: number;
   warm: boolean;
-  /** What the signals read of this bar, its footprint rows included. */
-  input(): BarInput;
+  /** What the signals read of this bar, its footprint rows included unless `levels` is false (a reader without use for them). */
+  input(levels?: boolean): BarInput;
 }
 
 /** The engine's status (the `status` topic's content and /health's `status`). */

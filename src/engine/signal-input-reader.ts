@@ -79,11 +79,14 @@ export class SignalInputReader {
     };
   }
 
-  /** The signals' input of the closed bar in ring entry `entry`, with its footprint rows (`footprint` of the feed). */
-  bar(entry: number, sizeDecimals: number, footprintBase: number, footprintCap: number): BarInput {
+  /**
+   * The signals' input of the closed bar in ring entry `entry`, with its footprint rows (`footprint` of the feed)
+   * unless `withLevels` is false.
+   */
+  bar(entry: number, sizeDecimals: number, footprintBase: number, footprintCap: number, withLevels = true): BarInput {
     const v = this.view;
     const unit = 10 ** sizeDecimals;
-    const rows = v.getInt32(entry + L.RING_FP_ROWS, true);
+    const rows = withLevels ? v.getInt32(entry + L.RING_FP_ROWS, true) : 0;
     let levels: LevelInput[] | undefined;
     if (rows > 0) {
       const start = i64(v, entry + L.RING_FP_START) % footprintCap;

@@ -106,7 +106,7 @@ export class SnapshotEngine {
     const inputs = new SignalInputReader(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
       { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? [], i, inputs));
-    this.hashers = this.feeds.map((f) => new ContentHasher(f.info.symbol, memory));
+    this.hashers = this.feeds.map((f) => new ContentHasher(f.info.symbol, memory, f.state.region.hashStage));
     this.watchdog = new TaskWatchdog(this.feeds.length, o.taskBudgetMs);
     this.halted = new Uint8Array(this.feeds.length);
     this.droppedWhileHalted = new Float64Array(this.feeds.length);

@@ -193,7 +193,7 @@ function barEventOf(f: SymbolFeed, inputs: SignalInputReader): BarEvent {
   const e: BarEvent = {
     symbol: f.info.symbol, timeframeSec: 0, entry: 0, footprintBase: r.footprint, footprintCap: r.footprintLevels,
     tickSize: f.info.tickSize, sizeDecimals: f.info.sizeDecimals, warm: false,
-    input: (): BarInput => inputs.bar(e.entry, e.sizeDecimals, e.footprintBase, e.footprintCap),
+    input: (levels = true): BarInput => inputs.bar(e.entry, e.sizeDecimals, e.footprintBase, e.footprintCap, levels),
   };
   return e;
 }

@@ -10,6 +10,7 @@ export interface KernelExports {
   snapshot(state: number, out: number): void;
   /** DBN trade records from `buf + at` to `buf + end` onto a tape, as the block at `block` sets out (asm/dbn-trades.ts). */
   dbnTrades(block: number, buf: number, at: number, end: number): number;
+  copyBytes(dst: number, src: number, n: number): void;
 }
 
 /** Which build to load: release (-O3, no assertions) or debug (assertions, for tests that want them). */

@@ -35,6 +35,8 @@ export interface SymbolRegion {
   rings: number[];
   footprint: number;
   snapshot: number;
+  /** Where the content hash stages the snapshots' and bars' bytes (src/engine/content-hash.ts). */
+  hashStage: number;
 }
 
 /** Defaults sized for a trading day of ES/NQ per symbol with room to spare. */
@@ -44,6 +46,9 @@ export const DEFAULT_PLAN: Readonly<Omit<PlanOptions, 'symbols' | 'timeframes'>>
   ringBars: 4096,
   footprintLevels: 1 << 18,
 });
+
+/** Bytes the content hash stages between updates (src/engine/content-hash.ts). */
+export const HASH_STAGE_BYTES = 64 * 1024;
 
 const PAGE = 65536;
 // The kernels use no static data, but keep the low addresses free so a null pointer never hits a region.
@@ -93,9 +98,10 @@ export class MemoryPlan {
       const rings = Array.from({ length: o.timeframes }, () => take(o.ringBars * RING_ENTRY_BYTES));
       const footprint = take(o.footprintLevels * LEVEL_BYTES);
       const snapshot = take(SNAP_BARS + MAX_TF * BAR_BYTES);
+      const hashStage = take(HASH_STAGE_BYTES);
       regions.push({
         state, tape, tapeCapacity: o.tapeCapacity, gridRows: o.gridRows, ringBars: o.ringBars,
-        footprintLevels: o.footprintLevels, grids, sessionGrid, scratch, rings, footprint, snapshot,
+        footprintLevels: o.footprintLevels, grids, sessionGrid, scratch, rings, footprint, snapshot, hashStage,
       });
     }
     const inputBytes = o.inputBytes ?? 0;

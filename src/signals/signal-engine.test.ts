@@ -74,6 +74,11 @@ function run(engine: SignalEngine, symbol: string, sign: 1 | -1, price: number) 
 }
 
 describe('SignalEngine', () => {
+  test('footprint rows are read for the base timeframe only (the pipeline skips the others\' rows)', () => {
+    expect(['1m', '5m', '1h'].map((t) => new SignalEngine().usesLevels(t))).toEqual([true, false, false]);
+    expect(['1m', '5m'].map((t) => new SignalEngine({ baseTimeframe: '5m' }).usesLevels(t))).toEqual([false, true]);
+  });
+
   test('a steady rise above every session level is long (hand calculation)', () => {
     const d = run(new SignalEngine(config), 'ES', 1, 109.25);
     // direction 0.5 / (0.5 · ATR 2) = 0.5 on every timeframe → confluence 0.5, alignment 1

@@ -111,6 +111,11 @@ export class SignalEngine {
     this.createState();
   }
 
+  /** True when closed bars of `timeframe` are read with their footprint rows (the base timeframe's: smart money). */
+  usesLevels(timeframe: string): boolean {
+    return timeframe === this.config.baseTimeframe;
+  }
+
   /** Takes one closed bar of a symbol (ignored when that timeframe already has this bar or a later one). */
   onBarInput(symbol: string, b: BarInput): void {
     const s = this.state(symbol);

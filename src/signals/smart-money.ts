@@ -2,7 +2,7 @@ import { configError, ErrorCode } from '../common/errors.js';
 import { RollingWindow } from '../common/rolling-window.js';
 import type { BarInput } from '../model/signal-input.js';
 import { checkPeriod } from './indicators/indicator.js';
-import { PercentileRank } from './indicators/percentile-rank.js';
+import { CountedPercentileRank } from './indicators/counted-percentile-rank.js';
 
 /** Parameters of the smart-money tracker. */
 export interface SmartMoneyConfig {
@@ -64,7 +64,7 @@ export interface SmartMoneyState {
 export class SmartMoneyTracker {
   /** Parameters in use. */
   readonly config: SmartMoneyConfig;
-  private readonly sizes: PercentileRank;
+  private readonly sizes: CountedPercentileRank;
   // Windows of a few bars, summed afresh when read (freshSum): no running-sum drift to reason about.
   private readonly largeBuy: RollingWindow;
   private readonly largeSell: RollingWindow;
@@ -81,7 +81,7 @@ export class SmartMoneyTracker {
     if (!(config.largeQuantile > 0 && config.largeQuantile <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'SmartMoneyTracker: largeQuantile must be in (0, 1]');
     if (!(config.absorptionVolume > 0) || !(config.absorptionMaxTicks >= 0)) throw configError(ErrorCode.BAD_CONFIG, 'SmartMoneyTracker: absorption parameters must be positive');
     this.config = config;
-    this.sizes = new PercentileRank(config.sizeWindow, config.sizeMinSamples);
+    this.sizes = new CountedPercentileRank(config.sizeWindow, config.sizeMinSamples);
     this.largeBuy = new RollingWindow(config.flowBars);
     this.largeSell = new RollingWindow(config.flowBars);
     this.stackBuy = new RollingWindow(config.flowBars);
@@ -102,9 +102,12 @@ export class SmartMoneyTracker {
     let ls = 0;
     const levels = bar.levels;
     if (levels && levels.length > 0) {
+      // (rank ?? 0) ≥ q for every row against the same window: found once, then a comparison a row.
+      const sizes = this.sizes;
+      sizes.cut(q);
       for (const l of levels) {
-        if (l.askTrades > 0 && (this.sizes.rankOf(l.ask / l.askTrades) ?? 0) >= q) lb += l.ask;
-        if (l.bidTrades > 0 && (this.sizes.rankOf(l.bid / l.bidTrades) ?? 0) >= q) ls += l.bid;
+        if (l.askTrades > 0 && sizes.reaches(l.ask / l.askTrades)) lb += l.ask;
+        if (l.bidTrades > 0 && sizes.reaches(l.bid / l.bidTrades)) ls += l.bid;
       }
       for (const l of levels) {
         if (l.askTrades > 0) this.sizes.add(l.ask / l.askTrades);

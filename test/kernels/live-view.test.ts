@@ -20,10 +20,10 @@ import type { TestTrade } from './harness.js';
 
 const START = 1710100800000000000n;
 
-function liveAfter(trades: TestTrade[], config: FeatureConfig) {
+function liveAfter(trades: TestTrade[], config: FeatureConfig, hvnHalfWidth = 1) {
   const plan = new MemoryPlan({ symbols: 1, timeframes: planTimeframes(config.timeframesSec).length, tapeCapacity: trades.length, gridRows: 4096, ringBars: 4096, footprintLevels: 16 });
   const memory = plan.allocate();
-  const state = new SymbolState(memory, plan.regions[0]!, config, { ringMode: 'live', footprint: false });
+  const state = new SymbolState(memory, plan.regions[0]!, config, { ringMode: 'live', footprint: false, hvnHalfWidth });
   const batch = new TradeBatch(trades.length);
   trades.forEach((t, i) => batch.push(...splitNs(t.tsNs), t.price, t.size, t.side, i));
   new TapeWriter(state, memory, false).append(batch);
@@ -43,7 +43,9 @@ const step = fc.record({
 describe('live view (snapshot kernel)', () => {
   test('property: bars in progress and the session profile equal the reference after any prefix', () => {
     fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 300 }), fc.constantFrom<'globex' | 'utc'>('globex', 'utc'),
-      fc.constantFrom<'cbot2' | 'greedy1'>('cbot2', 'greedy1'), (steps, session, valueAreaMethod) => {
+      fc.constantFrom<'cbot2' | 'greedy1'>('cbot2', 'greedy1'),
+      // The smoothing half-width: the default, none, wider, and wider than most tapes' price range.
+      fc.constantFrom(1, 1, 0, 2, 5, 40), (steps, session, valueAreaMethod, hvnHalfWidth) => {
         let ts = START;
         let row = 20000;
         const trades: TestTrade[] = steps.map((s) => {
@@ -52,12 +54,12 @@ describe('live view (snapshot kernel)', () => {
           return { tsNs: ts, price: row * 0.25, size: s.size, side: s.side };
         });
         const config: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG, session, valueAreaMethod, timeframesSec: [60, 300, 3600, 14400] };
-        const live = liveAfter(trades, config);
+        const live = liveAfter(trades, config, hvnHalfWidth);
         for (const tf of config.timeframesSec) {
           const ref = computeBarFeatures(trades, { ...config, timeframeSec: tf });
           expectSameBars([live.bars.get(tf)!], [ref.at(-1)!], `${tf}s in progress`, false);
         }
-        const p = computeSessionProfile(trades, config);
+        const p = computeSessionProfile(trades, { ...config, hvnHalfWidth });
         const s = live.session!;
         expect([s.poc, s.vah, s.val, s.volume]).toEqual([p.poc, p.vah, p.val, p.total]);
         expect(s.vaCoverage).toBeCloseTo(p.vaCoverage, 12);
@@ -66,6 +68,6 @@ describe('live view (snapshot kernel)', () => {
         const last = computeBarFeatures(trades, { ...config, timeframeSec: 60 }).at(-1)!;
         expect(s.vwap).toBeCloseTo(last.vwap, 9);
         expect(s.cumDelta).toBe(last.cumDelta);
-      }), { numRuns: 120 });
+      }), { numRuns: 200 });
   });
 });
