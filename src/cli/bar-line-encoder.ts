@@ -2,9 +2,7 @@ import type { BarFeatures, FootprintLevel } from '../model/bar-features.js';
 import { isoNs } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import type { ChunkedLineWriter } from './chunked-line-writer.js';
-import { MAX_NUMBER_BYTES, writeAscii, writeBytes, writeJsonNumber } from './json-bytes.js';
-
-const key = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+import { constantText as key, MAX_NUMBER_BYTES, TEXT_OVERRUN, writeAscii, writeJsonNumber, writeText } from './json-bytes.js';
 
 // The constant text between the values, in barJson's field order (src/model/bar-json.ts is the definition).
 const K_TS = key('{"ts":"');
@@ -46,8 +44,8 @@ const LABELS_KEPT = 64;
 export class BarLineEncoder {
   private dayStartNs = -1n;
   private dayEndNs = -1n;
-  private readonly date = Buffer.alloc(DATE_BYTES);
-  private readonly labels = new Map<number, Uint8Array>();
+  private date = key('0000-00-00T');
+  private readonly labels = new Map<number, Uint32Array>();
 
   /** Writes `bar`'s line, newline included, into `w`. */
   encode(w: ChunkedLineWriter, b: BarFeatures): void {
@@ -55,43 +53,44 @@ export class BarLineEncoder {
     const iso = this.inDay(b.tsNs) ? undefined : this.enterDay(b.tsNs);
     w.reserve(FIXED_BYTES);
     const buf = w.buf;
-    let p = writeBytes(buf, w.pos, K_TS);
-    p = iso === undefined ? this.writeTime(buf, p, b.tsNs) : writeAscii(buf, p, iso);
-    p = writeBytes(buf, p, K_TIMEFRAME);
-    p = writeBytes(buf, p, this.label(b.timeframeSec));
+    const view = w.view;
+    let p = writeText(view, w.pos, K_TS);
+    p = iso === undefined ? this.writeTime(buf, view, p, b.tsNs) : writeAscii(buf, p, iso);
+    p = writeText(view, p, K_TIMEFRAME);
+    p = writeText(view, p, this.label(b.timeframeSec));
     const k = K_NUMBERS;
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[0]!), b.open);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[1]!), b.high);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[2]!), b.low);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[3]!), b.close);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[4]!), b.volume);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[5]!), b.trades);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[6]!), b.buyVolume);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[7]!), b.sellVolume);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[8]!), b.delta);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[9]!), b.cumDelta);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[10]!), b.cumDeltaHigh);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[11]!), b.cumDeltaLow);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[12]!), b.barVwap);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[13]!), b.vwap);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[14]!), b.vwapSigma);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[15]!), b.poc);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[16]!), b.vah);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[17]!), b.val);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[18]!), b.vaCoverage);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[19]!), b.inferredShare);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[20]!), b.buyImbalances);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[21]!), b.sellImbalances);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[22]!), b.stackedBuy);
-    p = writeJsonNumber(buf, writeBytes(buf, p, k[23]!), b.stackedSell);
-    w.pos = writeBytes(buf, p, K_HVN);
+    p = writeJsonNumber(buf, writeText(view, p, k[0]!), b.open);
+    p = writeJsonNumber(buf, writeText(view, p, k[1]!), b.high);
+    p = writeJsonNumber(buf, writeText(view, p, k[2]!), b.low);
+    p = writeJsonNumber(buf, writeText(view, p, k[3]!), b.close);
+    p = writeJsonNumber(buf, writeText(view, p, k[4]!), b.volume);
+    p = writeJsonNumber(buf, writeText(view, p, k[5]!), b.trades);
+    p = writeJsonNumber(buf, writeText(view, p, k[6]!), b.buyVolume);
+    p = writeJsonNumber(buf, writeText(view, p, k[7]!), b.sellVolume);
+    p = writeJsonNumber(buf, writeText(view, p, k[8]!), b.delta);
+    p = writeJsonNumber(buf, writeText(view, p, k[9]!), b.cumDelta);
+    p = writeJsonNumber(buf, writeText(view, p, k[10]!), b.cumDeltaHigh);
+    p = writeJsonNumber(buf, writeText(view, p, k[11]!), b.cumDeltaLow);
+    p = writeJsonNumber(buf, writeText(view, p, k[12]!), b.barVwap);
+    p = writeJsonNumber(buf, writeText(view, p, k[13]!), b.vwap);
+    p = writeJsonNumber(buf, writeText(view, p, k[14]!), b.vwapSigma);
+    p = writeJsonNumber(buf, writeText(view, p, k[15]!), b.poc);
+    p = writeJsonNumber(buf, writeText(view, p, k[16]!), b.vah);
+    p = writeJsonNumber(buf, writeText(view, p, k[17]!), b.val);
+    p = writeJsonNumber(buf, writeText(view, p, k[18]!), b.vaCoverage);
+    p = writeJsonNumber(buf, writeText(view, p, k[19]!), b.inferredShare);
+    p = writeJsonNumber(buf, writeText(view, p, k[20]!), b.buyImbalances);
+    p = writeJsonNumber(buf, writeText(view, p, k[21]!), b.sellImbalances);
+    p = writeJsonNumber(buf, writeText(view, p, k[22]!), b.stackedBuy);
+    p = writeJsonNumber(buf, writeText(view, p, k[23]!), b.stackedSell);
+    w.pos = writeText(view, p, K_HVN);
     this.numbers(w, b.hvn);
-    w.reserve(K_LVN.length);
-    w.pos = writeBytes(w.buf, w.pos, K_LVN);
+    w.reserve(K_LVN[0]! + TEXT_OVERRUN);
+    w.pos = writeText(w.view, w.pos, K_LVN);
     this.numbers(w, b.lvn);
     if (b.levels) {
-      w.reserve(K_LEVELS.length);
-      w.pos = writeBytes(w.buf, w.pos, K_LEVELS);
+      w.reserve(K_LEVELS[0]! + TEXT_OVERRUN);
+      w.pos = writeText(w.view, w.pos, K_LEVELS);
       this.levels(w, b.levels);
     }
     w.reserve(2);
@@ -114,13 +113,14 @@ export class BarLineEncoder {
       const l = levels[i]!;
       w.reserve(LEVEL_BYTES);
       const buf = w.buf;
+      const view = w.view;
       let p = w.pos;
       if (i > 0) buf[p++] = 44;
-      p = writeJsonNumber(buf, writeBytes(buf, p, K_PRICE), l.price);
-      p = writeJsonNumber(buf, writeBytes(buf, p, K_BID), l.bid);
-      p = writeJsonNumber(buf, writeBytes(buf, p, K_ASK), l.ask);
-      p = writeJsonNumber(buf, writeBytes(buf, p, K_BID_TRADES), l.bidTrades);
-      p = writeJsonNumber(buf, writeBytes(buf, p, K_ASK_TRADES), l.askTrades);
+      p = writeJsonNumber(buf, writeText(view, p, K_PRICE), l.price);
+      p = writeJsonNumber(buf, writeText(view, p, K_BID), l.bid);
+      p = writeJsonNumber(buf, writeText(view, p, K_ASK), l.ask);
+      p = writeJsonNumber(buf, writeText(view, p, K_BID_TRADES), l.bidTrades);
+      p = writeJsonNumber(buf, writeText(view, p, K_ASK_TRADES), l.askTrades);
       buf[p++] = 125;
       w.pos = p;
     }
@@ -139,18 +139,18 @@ export class BarLineEncoder {
     const ms = Number(ns / 1_000_000n);
     if (ms >= YEAR_10000_MS) return isoNs(ns);
     const dayMs = Math.floor(ms / DAY_MS) * DAY_MS;
-    writeAscii(this.date, 0, new Date(dayMs).toISOString().slice(0, DATE_BYTES));
+    this.date = key(new Date(dayMs).toISOString().slice(0, DATE_BYTES));
     this.dayStartNs = BigInt(dayMs) * 1_000_000n;
     this.dayEndNs = this.dayStartNs + DAY_NS;
     return undefined;
   }
 
   /** HH:MM:SS.mmm[uuuuuu]Z after the cached date, as isoNs writes it. */
-  private writeTime(buf: Uint8Array, p: number, ns: bigint): number {
+  private writeTime(buf: Uint8Array, view: DataView, p: number, ns: bigint): number {
     const offNs = Number(ns - this.dayStartNs); // below 8.64e13: exact
     const msOfDay = Math.floor(offNs / 1e6);
     const subMs = offNs - msOfDay * 1e6;
-    p = writeBytes(buf, p, this.date);
+    p = writeText(view, p, this.date);
     const sec = Math.floor(msOfDay / 1000);
     const ms = msOfDay - sec * 1000;
     const min = Math.floor(sec / 60);
@@ -167,7 +167,7 @@ export class BarLineEncoder {
     return p;
   }
 
-  private label(sec: number): Uint8Array {
+  private label(sec: number): Uint32Array {
     let b = this.labels.get(sec);
     if (b === undefined) {
       b = key(formatTimeframe(sec));

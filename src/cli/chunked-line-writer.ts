@@ -14,6 +14,8 @@ const SLACK_BYTES = 8 * 1024;
 export class ChunkedLineWriter {
   /** The chunk being gathered: after `reserve(n)`, an encoder may write n bytes from `pos` and move `pos` on. */
   buf: Buffer = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
+  /** `buf` seen as a DataView, for encoders that write several bytes a store. */
+  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   /** Bytes of `buf` gathered so far. */
   pos = 0;
   private readonly out: NodeJS.WritableStream;
@@ -59,6 +61,7 @@ export class ChunkedLineWriter {
     if (this.pos === 0) return;
     const chunk = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     this.pos = 0;
     if (!this.out.write(chunk)) this.blocked = true;
   }
