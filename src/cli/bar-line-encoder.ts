@@ -23,9 +23,9 @@ const K_BID_TRADES = key(',"bidTrades":');
 const K_ASK_TRADES = key(',"askTrades":');
 
 /** Room for everything of a line but its arrays: keys (~330 bytes), 24 numbers, the time and the timeframe. */
-const FIXED_BYTES = 2048;
+const FIXED_ROOM = 2048;
 /** Room for one footprint row: its keys (~55 bytes) and five numbers. */
-const LEVEL_BYTES = 256;
+const LEVEL_ROOM = 256;
 /** Bytes of "YYYY-MM-DDT", the part of an ISO time a day's bars share. */
 const DATE_BYTES = 11;
 const DAY_MS = 86_400_000;
@@ -51,7 +51,7 @@ export class BarLineEncoder {
   encode(w: ChunkedLineWriter, b: BarFeatures): void {
     // The one value that may throw (a time outside Date's range, as isoNs does) is settled before any byte is written.
     const iso = this.inDay(b.tsNs) ? undefined : this.enterDay(b.tsNs);
-    w.reserve(FIXED_BYTES);
+    w.reserve(FIXED_ROOM);
     const buf = w.buf;
     const view = w.view;
     let p = writeText(view, w.pos, K_TS);
@@ -111,7 +111,7 @@ export class BarLineEncoder {
   private levels(w: ChunkedLineWriter, levels: readonly FootprintLevel[]): void {
     for (let i = 0; i < levels.length; i++) {
       const l = levels[i]!;
-      w.reserve(LEVEL_BYTES);
+      w.reserve(LEVEL_ROOM);
       const buf = w.buf;
       const view = w.view;
       let p = w.pos;
