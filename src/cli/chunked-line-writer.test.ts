@@ -46,4 +46,23 @@ describe('ChunkedLineWriter', () => {
     await new ChunkedLineWriter(stream).end();
     expect(writes).toEqual([]);
   });
+
+  test('text lines are UTF-8, and lines encoders write byte by byte may span chunks', async () => {
+    const { stream, writes } = recorder(1 << 20);
+    const w = new ChunkedLineWriter(stream);
+    w.line('prix 4 800,25 € 😀');
+    // 100 KiB written in 1 KiB pieces, each reserved first: more than one chunk holds.
+    for (let i = 0; i < 100; i++) {
+      w.reserve(1024);
+      w.buf.fill(97 + (i % 26), w.pos, w.pos + 1024);
+      w.pos += 1024;
+    }
+    w.endLine();
+    await w.end();
+    stream.end();
+    await finished(stream);
+    const long = Array.from({ length: 100 }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(1024)).join('');
+    expect(writes.join('')).toBe(`prix 4 800,25 € 😀\n${long}\n`);
+    expect(writes.length).toBeGreaterThan(1);
+  });
 });

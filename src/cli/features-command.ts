@@ -3,7 +3,7 @@ import { openTradeSource } from '../data/open-trade-source.js';
 import { DEFAULT_FEATURE_CONFIG, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
 import { runFeaturePass } from '../replay/feature-pass.js';
 import { KernelPool } from '../pool/kernel-pool.js';
-import { barJson } from '../model/bar-json.js';
+import { BarLineEncoder } from './bar-line-encoder.js';
 import { ChunkedLineWriter } from './chunked-line-writer.js';
 import { checkTickSize, oneOf, positiveNumber, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 
@@ -80,9 +80,10 @@ export function featuresCommand(program: Command): void {
         process.stderr.write(`mia: ${trades.toLocaleString('en-US')} trades read\n`);
       };
       const lines = new ChunkedLineWriter(out);
+      const encoder = new BarLineEncoder();
       let result;
       try {
-        result = await runFeaturePass(source, config, (bar) => lines.line(JSON.stringify(barJson(bar))), {
+        result = await runFeaturePass(source, config, (bar) => encoder.encode(lines, bar), {
           afterBatch: () => lines.drained(),
           footprint: o.footprint ?? false,
           ...(showProgress ? { onProgress } : {}),

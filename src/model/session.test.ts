@@ -30,4 +30,24 @@ describe('session calendar', () => {
     expect(sessionStartNs(midnight - 1n, 'utc')).toBe(ns('2024-01-01T00:00:00Z'));
     expect(nextSessionStartNs(midnight, 'utc')).toBe(ns('2024-01-03T00:00:00Z'));
   });
+
+  test('the anchors remembered per day give the same starts whatever order times are asked in, each at the local anchor time', () => {
+    const clocks = new Map<string, Intl.DateTimeFormat>();
+    const wall = (zone: string, n: bigint): string => {
+      if (!clocks.has(zone)) clocks.set(zone, new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }));
+      return clocks.get(zone)!.format(new Date(Number(n / 1_000_000n)));
+    };
+    const times = Array.from({ length: 4 * 366 }, (_, i) => ns('2024-01-01T03:00:00Z') + BigInt(i) * 21_600_000_000_000n);
+    for (const [anchor, zone, local] of [['globex', 'America/Chicago', '17:00'], ['rth', 'America/New_York', '09:30']] as const) {
+      const forward = times.map((t) => [sessionStartNs(t, anchor), nextSessionStartNs(t, anchor)]);
+      // Backwards, every seventh time: answers now come from days remembered in another order.
+      for (let i = times.length - 1; i >= 0; i -= 7) {
+        expect([sessionStartNs(times[i]!, anchor), nextSessionStartNs(times[i]!, anchor)]).toEqual(forward[i]);
+      }
+      for (const [i, [start, next]] of forward.entries()) {
+        expect(start! <= times[i]! && times[i]! < next!).toBe(true);
+        expect([wall(zone, start!), wall(zone, next!)]).toEqual([local, local]);
+      }
+    }
+  });
 });
