@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { killAll } from './child-processes.js';
 import { STAGES, type LatencySummary, type Stage } from './protocol.js';
+import type { GcFigures } from './gc-tally.js';
 import { ServerProcess, type Health, type ServeSettings } from './server-process.js';
 import { SubscriberGroup, type GroupWindow } from './subscriber-group.js';
 
@@ -39,6 +40,8 @@ interface CaseResult {
   subscriberProcesses: number;
   /** Per stage (trade → tape → kernels → frame → published → received): count, p50, p99, p99.9, max in µs. */
   stages: Record<Stage, LatencySummary>;
+  /** The server's collections over the window (--trace-gc-nvp): main thread, and the kernel workers summed. */
+  gc: { main: GcFigures; workers: GcFigures; snapshots: number; mainBytesPerSnapshot: number };
 }
 
 /** What a case measured beyond the JSON line, for the reader and the failure checks. */
@@ -101,11 +104,14 @@ async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDet
     }
     await sleep(mode.warmupMs);
     const h0 = await server.health();
+    server.gc.mark();
     const t0 = performance.now();
     subs.begin();
     await sleep(mode.windowMs(n));
     const window = subs.end(15_000);
     const h1: Health = await server.health();
+    const gc = server.gc.since();
+    const snapshots = h1.status.snapshotsTotal - h0.status.snapshotsTotal;
     const seconds = (performance.now() - t0) / 1000;
     const w = await window;
     const symbols = SERVE.symbols.length;
@@ -124,6 +130,7 @@ async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDet
       drops: w.missed,
       subscriberProcesses: w.processes.length,
       stages: w.stages,
+      gc: { ...gc, snapshots, mainBytesPerSnapshot: snapshots > 0 ? Math.round(gc.main.allocatedBytes / snapshots) : 0 },
     };
     await subs.exit(5_000);
     subs = undefined;
@@ -167,6 +174,10 @@ function printCase(r: CaseResult, d: CaseDetail): void {
     const x = r.stages[st];
     process.stderr.write(`    stage ${STAGE_NAMES[st].padEnd(28)} p50 ${ms(x.p50Us)} p99 ${ms(x.p99Us)} p99.9 ${ms(x.p999Us)} max ${ms(x.maxUs)} ms (n ${x.count})\n`);
   }
+  const g = (x: GcFigures): string => `${x.scavenges} scavenges, ${x.fullCollections} full, pauses ${x.pauseMs.toFixed(1)} ms (max ${x.maxPauseMs.toFixed(2)}), ` +
+    `${(x.allocatedBytes / 1e6).toFixed(1)} MB allocated`;
+  process.stderr.write(`    gc main thread: ${g(r.gc.main)}; ${r.gc.snapshots} snapshots, ${r.gc.mainBytesPerSnapshot} bytes a snapshot\n`);
+  process.stderr.write(`    gc kernel workers: ${g(r.gc.workers)}\n`);
 }
 
 info(`# ${new Date().toISOString()} ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}; ` +

@@ -36,6 +36,15 @@ type EngineState = 'starting' | 'running' | 'finished' | 'stopping' | 'stopped';
 /** Longest an eager source's intake loop runs without letting the event loop turn, ms of wall time. */
 const EAGER_TURN_MS = 2;
 
+/**
+ * Pool kernels on a live source: how long before a snapshot is due the trades taken so far go to a worker. A
+ * task per intake (every poll, ~1 ms) cost the main thread piscina's per-task work and garbage (~17 KB a task,
+ * scavenges every ~90 ms and full collections: bench/RESULTS.md, issue 15); the trades wait on the tape instead,
+ * and one task this long before the due time wakes the worker, so the due task finds it awake (waking one idle
+ * for 100 ms costs 0.35 ms median on this VM, for 1 ms 0.09 ms).
+ */
+const POOL_PREWARM_US = 2000;
+
 const NO_DELIVERY = { subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 };
 
 /**
@@ -70,7 +79,15 @@ export class SnapshotEngine {
   private taken = 0;
   private failures = 0;
   private failure: unknown;
-  private wake: (() => void) | undefined;
+  /** Ends the loop's current wait, if any (a task completed, a stop, or the wait's timer). */
+  private readonly wake = (): void => {
+    const r = this.sleeper;
+    this.sleeper = undefined;
+    r?.();
+  };
+  private sleeper: (() => void) | undefined;
+  private sleepTimer: NodeJS.Timeout | undefined;
+  private sleepMs = 0;
   private loopDone: Promise<void> | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   /** Snapshot tasks in flight, awaited before the pool closes. */
@@ -126,7 +143,7 @@ export class SnapshotEngine {
         // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling.
         // Trades go to the kernels as they arrive (the snapshot is published when due, see dispatch), so
         // a worker is never cold when a snapshot is due: waking an idle one costs 0.1–0.5 ms on a VM.
-        if (!f.inFlight && this.stateName === 'running' && f.pending > 0) this.dispatch(f);
+        if (!f.inFlight && this.stateName === 'running' && f.pending > 0 && this.worthTask(f, nowUs())) this.dispatch(f);
         return n;
       },
       quote: (i, tsNs, bid, ask, bidSize, askSize) => {
@@ -155,6 +172,7 @@ export class SnapshotEngine {
     if (this.o.debugStallMs) this.debugStallFromMs = performance.now() + 1000;
     if (this.pool) this.watchdog.start();
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
+    this.source.onData?.(this.wake);
     this.loopDone = this.loop();
     this.statusTimer = setInterval(() => this.publishStatus(false), 1000);
   }
@@ -169,7 +187,7 @@ export class SnapshotEngine {
     if (this.stateName === 'stopped') return;
     const wasRunning = this.stateName === 'running';
     this.stateName = 'stopping';
-    this.wake?.();
+    this.wake();
     await this.loopDone;
     // The watchdog still runs here: a task that hangs is aborted within its budget, not waited on for ever.
     await Promise.all(this.running);
@@ -260,7 +278,9 @@ export class SnapshotEngine {
     while (this.stateName === 'running') {
       this.taken = 0;
       try {
-        more = await this.poll();
+        // A source that answers at once (the simulator, IB) is not awaited: an await is a promise a poll.
+        const polled = this.poll();
+        more = typeof polled === 'boolean' ? polled : await polled;
       } catch (e) {
         this.failures++;
         this.failure = e;
@@ -271,7 +291,9 @@ export class SnapshotEngine {
       for (let i = 0; i < this.feeds.length; i++) {
         const f = this.feeds[i]!;
         if (f.inFlight || this.halted[i]) continue;
-        if (f.pending > 0) this.dispatch(f);
+        if (f.pending > 0) {
+          if (this.worthTask(f, now)) this.dispatch(f);
+        }
         // Trailing edge of the throttle: trades processed but not yet shown once the interval is over.
         else if (f.unpublished && now >= f.nextSnapshotUs) this.dispatch(f, true);
         // No new trades, but the quality changed (disconnected, gap, stale): say so at once.
@@ -290,6 +312,9 @@ export class SnapshotEngine {
       } else await this.sleep(this.source.eager ? 50 : 1);
     }
     if (!more) await this.finish();
+    // The waits' timer may still be armed after a wake: it must not hold the process open.
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.sleepTimer = undefined;
   }
 
   /** End of a replay: process what is left, close the open bars, publish the last bars and snapshots. */
@@ -317,15 +342,29 @@ export class SnapshotEngine {
     this.publishStatus(false);
   }
 
-  /** Waits `ms`, or less when a task completes. */
+  /**
+   * Whether the trades waiting on `f`'s tape go to the kernels now. Inline, and in a replay at full speed,
+   * always (a call costs no more than the kernels' work; a replay takes one intake per bar close). Pool kernels
+   * on a live source: at a bar close, from POOL_PREWARM_US before the snapshot is due, or when an eighth of the
+   * tape waits (the intake holds at three quarters).
+   */
+  private worthTask(f: SymbolFeed, now: number): boolean {
+    return this.inline !== undefined || this.source.eager || f.closeDue || now >= f.nextSnapshotUs - POOL_PREWARM_US
+      || f.pending >= f.writer.capacity / 8;
+  }
+
+  /**
+   * Waits `ms`, or less when a task completes (`wake`). One timer serves every wait, re-armed from now by
+   * `refresh`: the live loop waits every millisecond, and a timer and closure per wait were garbage at that rate.
+   */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
+      this.sleeper = resolve;
+      if (this.sleepTimer === undefined || this.sleepMs !== ms) {
+        if (this.sleepTimer) clearTimeout(this.sleepTimer);
+        this.sleepTimer = setTimeout(this.wake, ms);
+        this.sleepMs = ms;
+      } else this.sleepTimer.refresh();
     });
   }
 
@@ -457,7 +496,7 @@ export class SnapshotEngine {
     this.tasksInFlight--;
     this.tasksDone++;
     f.inFlight = false;
-    this.wake?.();
+    this.wake();
   }
 
   /** A non-negative int64 of shared memory as a number (two 32-bit reads: no BigInt per snapshot). */
