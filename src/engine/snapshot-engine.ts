@@ -14,6 +14,7 @@ import { ContentHasher } from './content-hash.js';
 import type { PoolStats, SymbolStats } from './engine-stats.js';
 import { EventBus, type EngineStatus } from './engine-events.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
+import { LoopWait } from './loop-wait.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
 import { warmUp } from './warm-up.js';
 import { TaskWatchdog } from './task-watchdog.js';
@@ -79,15 +80,8 @@ export class SnapshotEngine {
   private taken = 0;
   private failures = 0;
   private failure: unknown;
-  /** Ends the loop's current wait, if any (a task completed, a stop, or the wait's timer). */
-  private readonly wake = (): void => {
-    const r = this.sleeper;
-    this.sleeper = undefined;
-    r?.();
-  };
-  private sleeper: (() => void) | undefined;
-  private sleepTimer: NodeJS.Timeout | undefined;
-  private sleepMs = 0;
+  /** The loop's wait between polls, and its wake (a task completed, a stop, a push source's data). */
+  private readonly waiter = new LoopWait();
   private loopDone: Promise<void> | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   /** Snapshot tasks in flight, awaited before the pool closes. */
@@ -172,7 +166,7 @@ export class SnapshotEngine {
     if (this.o.debugStallMs) this.debugStallFromMs = performance.now() + 1000;
     if (this.pool) this.watchdog.start();
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
-    this.source.onData?.(this.wake);
+    this.source.onData?.(this.waiter.wake);
     this.loopDone = this.loop();
     this.statusTimer = setInterval(() => this.publishStatus(false), 1000);
   }
@@ -187,7 +181,7 @@ export class SnapshotEngine {
     if (this.stateName === 'stopped') return;
     const wasRunning = this.stateName === 'running';
     this.stateName = 'stopping';
-    this.wake();
+    this.waiter.wake();
     await this.loopDone;
     // The watchdog still runs here: a task that hangs is aborted within its budget, not waited on for ever.
     await Promise.all(this.running);
@@ -309,12 +303,10 @@ export class SnapshotEngine {
           await nextTurn();
           turnedAt = performance.now();
         }
-      } else await this.sleep(this.source.eager ? 50 : 1);
+      } else await this.waiter.sleep(this.source.eager ? 50 : 1);
     }
     if (!more) await this.finish();
-    // The waits' timer may still be armed after a wake: it must not hold the process open.
-    if (this.sleepTimer) clearTimeout(this.sleepTimer);
-    this.sleepTimer = undefined;
+    this.waiter.dispose();
   }
 
   /** End of a replay: process what is left, close the open bars, publish the last bars and snapshots. */
@@ -324,7 +316,7 @@ export class SnapshotEngine {
       for (const f of live) if (!f.inFlight && (f.pending > 0 || f.unpublished)) this.dispatch(f, true);
       // Inline kernels finish within dispatch: only wait when a pool task is still out.
       if (!live.some((f) => f.inFlight || f.pending > 0 || f.unpublished)) break;
-      await this.sleep(50);
+      await this.waiter.sleep(50);
     }
     for (const f of this.feeds) {
       if (f.trades === 0 || this.halted[f.index]) continue;
@@ -351,21 +343,6 @@ export class SnapshotEngine {
   private worthTask(f: SymbolFeed, now: number): boolean {
     return this.inline !== undefined || this.source.eager || f.closeDue || now >= f.nextSnapshotUs - POOL_PREWARM_US
       || f.pending >= f.writer.capacity / 8;
-  }
-
-  /**
-   * Waits `ms`, or less when a task completes (`wake`). One timer serves every wait, re-armed from now by
-   * `refresh`: the live loop waits every millisecond, and a timer and closure per wait were garbage at that rate.
-   */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.sleeper = resolve;
-      if (this.sleepTimer === undefined || this.sleepMs !== ms) {
-        if (this.sleepTimer) clearTimeout(this.sleepTimer);
-        this.sleepTimer = setTimeout(this.wake, ms);
-        this.sleepMs = ms;
-      } else this.sleepTimer.refresh();
-    });
   }
 
   /**
@@ -496,7 +473,7 @@ export class SnapshotEngine {
     this.tasksInFlight--;
     this.tasksDone++;
     f.inFlight = false;
-    this.wake();
+    this.waiter.wake();
   }
 
   /** A non-negative int64 of shared memory as a number (two 32-bit reads: no BigInt per snapshot). */
