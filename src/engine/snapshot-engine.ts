@@ -134,9 +134,8 @@ export class SnapshotEngine {
         const f = feeds[i]!;
         const n = f.offer(batch, from, to, receivedUs);
         this.taken += n;
-        // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling.
-        // Trades go to the kernels as they arrive (the snapshot is published when due, see dispatch), so
-        // a worker is never cold when a snapshot is due: waking an idle one costs 0.1–0.5 ms on a VM.
+        // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling (the
+        // snapshot is published when due, see dispatch). Pool kernels on a live source wait for worthTask.
         if (!f.inFlight && this.stateName === 'running' && f.pending > 0 && this.worthTask(f, nowUs())) this.dispatch(f);
         return n;
       },
@@ -285,9 +284,7 @@ export class SnapshotEngine {
       for (let i = 0; i < this.feeds.length; i++) {
         const f = this.feeds[i]!;
         if (f.inFlight || this.halted[i]) continue;
-        if (f.pending > 0) {
-          if (this.worthTask(f, now)) this.dispatch(f);
-        }
+        if (f.pending > 0 && this.worthTask(f, now)) this.dispatch(f);
         // Trailing edge of the throttle: trades processed but not yet shown once the interval is over.
         else if (f.unpublished && now >= f.nextSnapshotUs) this.dispatch(f, true);
         // No new trades, but the quality changed (disconnected, gap, stale): say so at once.
