@@ -1,8 +1,7 @@
 /**
  * The engine loop's wait between polls: `sleep(ms)` resolves after `ms`, or at once on `wake` (a kernel task
- * completed, a stop, a push source's data). One timer serves every wait, re-armed from now by `refresh`: the
- * live loop waits every millisecond, and a timer and closure per wait were garbage on the engine's thread at
- * that rate (issue 15).
+ * completed, a stop). One timer serves every wait, re-armed from now by `refresh`: the live loop waits every
+ * millisecond, and a timer and closure per wait were garbage on the engine's thread at that rate (issue 15).
  */
 export class LoopWait {
   /** Ends the current wait, if any; safe to call at any time and from any callback. */

@@ -42,12 +42,6 @@ export interface MarketSource {
   readonly eager: boolean;
   /** Offers the trades due now to the sink. Resolves false once the source has nothing more to give. */
   poll(sink: TradeSink): boolean | Promise<boolean>;
-  /**
-   * A source that is handed its data (a live connection's callbacks) calls `wake` when it has trades to offer,
-   * so the engine polls at once instead of at the end of its wait between polls (1 ms). Sources whose data
-   * becomes due with the clock (the simulator, a replay) have none: the engine's poll is their arrival.
-   */
-  onData?(wake: () => void): void;
   /** Releases files and connections. */
   close(): Promise<void>;
   /**

@@ -80,7 +80,7 @@ export class SnapshotEngine {
   private taken = 0;
   private failures = 0;
   private failure: unknown;
-  /** The loop's wait between polls, and its wake (a task completed, a stop, a push source's data). */
+  /** The loop's wait between polls, and its wake (a task completed, a stop). */
   private readonly waiter = new LoopWait();
   private loopDone: Promise<void> | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -165,7 +165,6 @@ export class SnapshotEngine {
     if (this.o.debugStallMs) this.debugStallFromMs = performance.now() + 1000;
     if (this.pool) this.watchdog.start();
     this.log.info({ source: this.source.kind, symbols: this.feeds.map((f) => f.info.symbol), intervalMs: this.o.intervalMs }, 'Engine started');
-    this.source.onData?.(this.waiter.wake);
     this.loopDone = this.loop();
     this.statusTimer = setInterval(() => this.publishStatus(false), 1000);
   }

@@ -53,8 +53,6 @@ export class IbSource implements MarketSource {
   private readonly binders: Array<(api: IBApi) => void> = [];
   private readonly upListeners: Array<(nextOrderId: number) => void> = [];
   private feeds: InstrumentFeed[] = [];
-  /** The engine's wake (onData), handed to each feed's trade queue. */
-  private dataWake: (() => void) | undefined;
   private resolving: Resolution[] = [];
   private resolved: ((feeds: InstrumentFeed[]) => void) | undefined;
   private failed: ((e: Error) => void) | undefined;
@@ -146,11 +144,6 @@ export class IbSource implements MarketSource {
   /** The latest context price of a cash index (SPX, NDX), if one arrived. */
   contextPrice(symbol: IbIndexSymbol): ContextPrice | undefined {
     return this.context.price(symbol);
-  }
-
-  onData(wake: () => void): void {
-    this.dataWake = wake;
-    for (const f of this.feeds) f.queue.onPush = wake;
   }
 
   poll(sink: TradeSink): boolean {
@@ -276,7 +269,6 @@ export class IbSource implements MarketSource {
       else this.routes.delete(id);
     }));
     this.resolving = [];
-    for (const f of this.feeds) f.queue.onPush = this.dataWake;
     this.log.info({ contracts: this.feeds.map((f) => ({ symbol: f.symbol, localSymbol: f.contract.localSymbol, conId: f.contract.conId })), roll: front.rollDate.toISOString().slice(0, 10) }, 'IB contracts resolved');
     this.restore();
     this.resolved?.(this.feeds);

@@ -34,9 +34,6 @@ export class TradeQueue {
     return this.seamSec;
   }
 
-  /** Called after each push: the engine's wake (MarketSource.onData), so the trade is taken now, not at the next poll. */
-  onPush: (() => void) | undefined;
-
   /** Appends one trade (time in whole seconds, as IB stamps it). */
   push(sec: number, price: number, size: number, side: number, receivedUs: number): void {
     if (this.batch.length === this.batch.capacity) this.makeRoom();
@@ -51,7 +48,6 @@ export class TradeQueue {
     const k = this.seamN++ % SEAM;
     this.seamPrice[k] = price;
     this.seamSize[k] = size;
-    this.onPush?.();
   }
 
   /** The trades of the last second appended (oldest first), for overlap checks after a gap. */
