@@ -2,7 +2,7 @@
 // another, tick → published (from the frames' stage times) and tick → received (the subscriber's clock,
 // the same clock on one host) over a bounded window, for 1, 100 and 1,000 subscribers.
 //
-// npm run bench:latency [-- --json] [-- --quick] [-- --cases 1,100] [-- --decode full] [-- --kernels inline]
+// npm run bench:latency [-- --json] [-- --quick] [-- --cases 1,100] [-- --decode full] [-- --kernels pool]
 //   [-- --subscriber-processes K]  (default: one process per 250 subscribers, so that at 1,000 the harness's own
 //   event loop does not dominate the receive latency; each process's CPU and event-loop delay is reported)
 // Needs the built engine (npm run build). Exits 1 when a case's publish or receive p99 passes the original
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { killAll } from './child-processes.js';
 import { STAGES, type LatencySummary, type Stage } from './protocol.js';
+import type { GcFigures } from './gc-tally.js';
 import { ServerProcess, type Health, type ServeSettings } from './server-process.js';
 import { SubscriberGroup, type GroupWindow } from './subscriber-group.js';
 
@@ -39,6 +40,8 @@ interface CaseResult {
   subscriberProcesses: number;
   /** Per stage (trade → tape → kernels → frame → published → received): count, p50, p99, p99.9, max in µs. */
   stages: Record<Stage, LatencySummary>;
+  /** The server's collections over the window (--trace-gc-nvp): main thread, and the kernel workers summed. */
+  gc: { main: GcFigures; workers: GcFigures; snapshots: number; mainBytesPerSnapshot: number };
 }
 
 /** What a case measured beyond the JSON line, for the reader and the failure checks. */
@@ -55,7 +58,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     cases: { type: 'string', default: '1,100,1000' },
     decode: { type: 'string', default: 'lazy' },
-    kernels: { type: 'string', default: 'pool' },
+    // mia serve's own default (issue 15): inline.
+    kernels: { type: 'string', default: 'inline' },
     'subscriber-processes': { type: 'string', default: 'auto' },
   },
 });
@@ -68,7 +72,7 @@ const cases = values.cases.split(',').map(Number);
 const decode = values.decode;
 const badProcesses = processesArg !== 'auto' && !(Number.isInteger(Number(processesArg)) && Number(processesArg) >= 1);
 if (cases.some((n) => !Number.isInteger(n) || n < 1) || (decode !== 'lazy' && decode !== 'full') || (values.kernels !== 'pool' && values.kernels !== 'inline') || badProcesses) {
-  process.stderr.write('usage: npm run bench:latency -- [--json] [--quick] [--cases 1,100,1000] [--decode lazy|full] [--kernels pool|inline] [--subscriber-processes auto|K]\n');
+  process.stderr.write('usage: npm run bench:latency -- [--json] [--quick] [--cases 1,100,1000] [--decode lazy|full] [--kernels inline|pool] [--subscriber-processes auto|K]\n');
   process.exit(2);
 }
 const SERVE: ServeSettings = { ...SERVE_BASE, kernels: values.kernels as 'pool' | 'inline' };
@@ -101,16 +105,19 @@ async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDet
     }
     await sleep(mode.warmupMs);
     const h0 = await server.health();
+    server.gc.mark();
     const t0 = performance.now();
     subs.begin();
     await sleep(mode.windowMs(n));
     const window = subs.end(15_000);
     const h1: Health = await server.health();
+    const gc = server.gc.since();
+    const snapshots = h1.status.snapshotsTotal - h0.status.snapshotsTotal;
     const seconds = (performance.now() - t0) / 1000;
     const w = await window;
     const symbols = SERVE.symbols.length;
     const result: CaseResult = {
-      name: `latency sim ${symbols}x${SERVE.simRate / 1000}k ${n} subscriber${n === 1 ? '' : 's'}${SERVE.kernels === 'inline' ? ' kernels inline' : ''}${values.quick ? ' quick' : ''}`,
+      name: `latency sim ${symbols}x${SERVE.simRate / 1000}k ${n} subscriber${n === 1 ? '' : 's'}${SERVE.kernels === 'pool' ? ' kernels pool' : ''}${values.quick ? ' quick' : ''}`,
       subscribers: n,
       tradesPerSec: Math.round((h1.status.tradesTotal - h0.status.tradesTotal) / seconds / symbols),
       publishP50Us: w.publish.p50Us,
@@ -124,6 +131,7 @@ async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDet
       drops: w.missed,
       subscriberProcesses: w.processes.length,
       stages: w.stages,
+      gc: { ...gc, snapshots, mainBytesPerSnapshot: snapshots > 0 ? Math.round(gc.main.allocatedBytes / snapshots) : 0 },
     };
     await subs.exit(5_000);
     subs = undefined;
@@ -167,6 +175,10 @@ function printCase(r: CaseResult, d: CaseDetail): void {
     const x = r.stages[st];
     process.stderr.write(`    stage ${STAGE_NAMES[st].padEnd(28)} p50 ${ms(x.p50Us)} p99 ${ms(x.p99Us)} p99.9 ${ms(x.p999Us)} max ${ms(x.maxUs)} ms (n ${x.count})\n`);
   }
+  const g = (x: GcFigures): string => `${x.scavenges} scavenges, ${x.fullCollections} full, pauses ${x.pauseMs.toFixed(1)} ms (max ${x.maxPauseMs.toFixed(2)}), ` +
+    `${(x.allocatedBytes / 1e6).toFixed(1)} MB allocated`;
+  process.stderr.write(`    gc main thread: ${g(r.gc.main)}; ${r.gc.snapshots} snapshots, ${r.gc.mainBytesPerSnapshot} bytes a snapshot\n`);
+  process.stderr.write(`    gc kernel workers: ${g(r.gc.workers)}\n`);
 }
 
 info(`# ${new Date().toISOString()} ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}; ` +

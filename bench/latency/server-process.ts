@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { track, waitExit } from './child-processes.js';
+import { GcTally } from './gc-tally.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TAIL_LINES = 20;
@@ -29,11 +30,14 @@ export class ServerProcess {
   readonly port: number;
   private readonly child: ChildProcess;
   private readonly stderrTail: string[];
+  /** The server's collections (it runs with --trace-gc-nvp, its stdout read for nothing else). */
+  readonly gc: GcTally;
 
-  private constructor(child: ChildProcess, port: number, tail: string[]) {
+  private constructor(child: ChildProcess, port: number, tail: string[], gc: GcTally) {
     this.child = child;
     this.port = port;
     this.stderrTail = tail;
+    this.gc = gc;
   }
 
   /** The stream URL. */
@@ -43,10 +47,11 @@ export class ServerProcess {
 
   /** Starts the server and resolves once its "Stream server listening" log line gives the port. */
   static start(s: ServeSettings, timeoutMs: number): Promise<ServerProcess> {
-    const args = ['bin/mia.js', 'serve', '--source', 'sim', '--symbols', s.symbols.join(','), '--host', '127.0.0.1', '--port', '0',
+    const args = ['--trace-gc-nvp', 'bin/mia.js', 'serve', '--source', 'sim', '--symbols', s.symbols.join(','), '--host', '127.0.0.1', '--port', '0',
       '--speed', String(s.speed), '--sim-rate', String(s.simRate), '--interval-ms', String(s.intervalMs), '--kernels', s.kernels];
-    const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] }));
+    const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
     const tail: string[] = [];
+    const gc = new GcTally(child.stdout!);
     return new Promise((resolve, reject) => {
       const fail = (why: string): void => {
         clearTimeout(timer);
@@ -67,7 +72,7 @@ export class ServerProcess {
         clearTimeout(timer);
         child.off('error', onError);
         child.off('exit', onExit);
-        resolve(new ServerProcess(child, port, tail));
+        resolve(new ServerProcess(child, port, tail, gc));
       });
     });
   }

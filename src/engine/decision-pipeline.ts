@@ -13,6 +13,7 @@ import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
 import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
 import type { DecisionEvent, EventBus, RiskStateEvent } from './engine-events.js';
+import { RiskChange } from './risk-change.js';
 
 /** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
 export interface DecisionScorer {
@@ -145,7 +146,7 @@ export class DecisionPipeline {
   private bus: EventBus | undefined;
   private lastRefusal: string | null = null;
   private lastRefusalSymbol: string | null = null;
-  private riskKey = '';
+  private readonly riskChange: RiskChange;
   private finishing: Promise<void> | undefined;
 
   constructor(o: DecisionPipelineOptions, log: Logger) {
@@ -163,6 +164,7 @@ export class DecisionPipeline {
       : null;
     this.ledger = this.trader ? this.trader.ledger : new PositionLedger();
     this.risk = this.trader ? this.trader.risk : new RiskEngine(o.startingBalance, o.risk ?? {}, undefined, this.ledger);
+    this.riskChange = new RiskChange(o.symbols);
     const rc = this.risk.config;
     this.limits = { dailyLoss: rc.dailyLossLimit, maxConsecutiveLosses: rc.maxConsecutiveLosses, maxPosition: rc.maxPosition, minBalance: rc.minBalance };
     // A live venue fills later than the decision: the positions on `risk` follow its fills (the trader's listener
@@ -355,14 +357,12 @@ export class DecisionPipeline {
     // Nobody listens (a backtest without a journal): the state is not built, and the next listener's first
     // publication is not held back as unchanged.
     if (!this.bus?.has('risk')) {
-      this.riskKey = '';
+      this.riskChange.reset();
       return;
     }
-    const s = this.riskState();
-    const key = `${s.alert}|${s.halted}|${s.balance}|${s.dailyPnl}|${s.consecutiveLosses}|${s.lastRefusal}|${s.lastRefusalSymbol}|${s.positions.map((x) => x.qty).join()}`;
-    if (onChange && key === this.riskKey) return;
-    this.riskKey = key;
-    this.bus.emit('risk', s);
+    // Asked even when not `onChange`: the state published here is the next comparison's reference.
+    if (!this.riskChange.changed(this.risk, this.ledger, this.lastRefusal, this.lastRefusalSymbol) && onChange) return;
+    this.bus.emit('risk', this.riskState());
   }
 
   /** Runs one signal update; bad input is counted and logged with its code (live data is never thrown on). */

@@ -14,6 +14,7 @@ import { ContentHasher } from './content-hash.js';
 import type { PoolStats, SymbolStats } from './engine-stats.js';
 import { EventBus, type EngineStatus } from './engine-events.js';
 import { LatencyWindow, type Percentiles } from './latency-window.js';
+import { LoopWait } from './loop-wait.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
 import { warmUp } from './warm-up.js';
 import { TaskWatchdog } from './task-watchdog.js';
@@ -35,6 +36,15 @@ type EngineState = 'starting' | 'running' | 'finished' | 'stopping' | 'stopped';
 
 /** Longest an eager source's intake loop runs without letting the event loop turn, ms of wall time. */
 const EAGER_TURN_MS = 2;
+
+/**
+ * Pool kernels on a live source: how long before a snapshot is due the trades taken so far go to a worker. A
+ * task per intake (every poll, ~1 ms) cost the main thread piscina's per-task work and garbage (~17 KB a task,
+ * scavenges every ~90 ms and full collections: bench/RESULTS.md, issue 15); the trades wait on the tape instead,
+ * and one task this long before the due time wakes the worker, so the due task finds it awake (waking one idle
+ * for 100 ms costs 0.35 ms median on this VM, for 1 ms 0.09 ms).
+ */
+const POOL_PREWARM_US = 2000;
 
 const NO_DELIVERY = { subscribers: 0, framesConflated: 0, closedSlow: 0, controlErrors: 0 };
 
@@ -70,7 +80,8 @@ export class SnapshotEngine {
   private taken = 0;
   private failures = 0;
   private failure: unknown;
-  private wake: (() => void) | undefined;
+  /** The loop's wait between polls, and its wake (a task completed, a stop). */
+  private readonly waiter = new LoopWait();
   private loopDone: Promise<void> | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   /** Snapshot tasks in flight, awaited before the pool closes. */
@@ -123,10 +134,9 @@ export class SnapshotEngine {
         const f = feeds[i]!;
         const n = f.offer(batch, from, to, receivedUs);
         this.taken += n;
-        // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling.
-        // Trades go to the kernels as they arrive (the snapshot is published when due, see dispatch), so
-        // a worker is never cold when a snapshot is due: waking an idle one costs 0.1–0.5 ms on a VM.
-        if (!f.inFlight && this.stateName === 'running' && f.pending > 0) this.dispatch(f);
+        // Leading edge of the throttle: dispatch as the trades arrive, while the source goes on polling (the
+        // snapshot is published when due, see dispatch). Pool kernels on a live source wait for worthTask.
+        if (!f.inFlight && this.stateName === 'running' && f.pending > 0 && this.worthTask(f, nowUs())) this.dispatch(f);
         return n;
       },
       quote: (i, tsNs, bid, ask, bidSize, askSize) => {
@@ -169,7 +179,7 @@ export class SnapshotEngine {
     if (this.stateName === 'stopped') return;
     const wasRunning = this.stateName === 'running';
     this.stateName = 'stopping';
-    this.wake?.();
+    this.waiter.wake();
     await this.loopDone;
     // The watchdog still runs here: a task that hangs is aborted within its budget, not waited on for ever.
     await Promise.all(this.running);
@@ -260,7 +270,9 @@ export class SnapshotEngine {
     while (this.stateName === 'running') {
       this.taken = 0;
       try {
-        more = await this.poll();
+        // A source that answers at once (the simulator, IB) is not awaited: an await is a promise a poll.
+        const polled = this.poll();
+        more = typeof polled === 'boolean' ? polled : await polled;
       } catch (e) {
         this.failures++;
         this.failure = e;
@@ -271,7 +283,7 @@ export class SnapshotEngine {
       for (let i = 0; i < this.feeds.length; i++) {
         const f = this.feeds[i]!;
         if (f.inFlight || this.halted[i]) continue;
-        if (f.pending > 0) this.dispatch(f);
+        if (f.pending > 0 && this.worthTask(f, now)) this.dispatch(f);
         // Trailing edge of the throttle: trades processed but not yet shown once the interval is over.
         else if (f.unpublished && now >= f.nextSnapshotUs) this.dispatch(f, true);
         // No new trades, but the quality changed (disconnected, gap, stale): say so at once.
@@ -287,9 +299,10 @@ export class SnapshotEngine {
           await nextTurn();
           turnedAt = performance.now();
         }
-      } else await this.sleep(this.source.eager ? 50 : 1);
+      } else await this.waiter.sleep(this.source.eager ? 50 : 1);
     }
     if (!more) await this.finish();
+    this.waiter.dispose();
   }
 
   /** End of a replay: process what is left, close the open bars, publish the last bars and snapshots. */
@@ -299,7 +312,7 @@ export class SnapshotEngine {
       for (const f of live) if (!f.inFlight && (f.pending > 0 || f.unpublished)) this.dispatch(f, true);
       // Inline kernels finish within dispatch: only wait when a pool task is still out.
       if (!live.some((f) => f.inFlight || f.pending > 0 || f.unpublished)) break;
-      await this.sleep(50);
+      await this.waiter.sleep(50);
     }
     for (const f of this.feeds) {
       if (f.trades === 0 || this.halted[f.index]) continue;
@@ -317,16 +330,15 @@ export class SnapshotEngine {
     this.publishStatus(false);
   }
 
-  /** Waits `ms`, or less when a task completes. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
+  /**
+   * Whether the trades waiting on `f`'s tape go to the kernels now. Inline, and in a replay at full speed,
+   * always (a call costs no more than the kernels' work; a replay takes one intake per bar close). Pool kernels
+   * on a live source: at a bar close, from POOL_PREWARM_US before the snapshot is due, or when an eighth of the
+   * tape waits (the intake holds at three quarters).
+   */
+  private worthTask(f: SymbolFeed, now: number): boolean {
+    return this.inline !== undefined || this.source.eager || f.closeDue || now >= f.nextSnapshotUs - POOL_PREWARM_US
+      || f.pending >= f.writer.capacity / 8;
   }
 
   /**
@@ -457,7 +469,7 @@ export class SnapshotEngine {
     this.tasksInFlight--;
     this.tasksDone++;
     f.inFlight = false;
-    this.wake?.();
+    this.waiter.wake();
   }
 
   /** A non-negative int64 of shared memory as a number (two 32-bit reads: no BigInt per snapshot). */

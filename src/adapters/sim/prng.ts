@@ -23,8 +23,22 @@ export class Prng {
 
   /** Next 32 random bits as an unsigned integer. */
   nextU32(): number {
+    return this.next() >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  uniform(): number {
+    return (this.next() >>> 0) / TWO32;
+  }
+
+  /**
+   * Next 32 random bits as a signed int32. The generator's own steps stay in int32 (V8's small integers): an
+   * unsigned value above 2^31 returned from a call V8 did not inline is a heap number, garbage on the engine's
+   * thread at every draw.
+   */
+  private next(): number {
     const s = this.s;
-    const r = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
+    const r = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9);
     const t = s[1]! << 9;
     s[2] = s[2]! ^ s[0]!;
     s[3] = s[3]! ^ s[1]!;
@@ -33,11 +47,6 @@ export class Prng {
     s[2] = s[2]! ^ t;
     s[3] = rotl(s[3]!, 11);
     return r;
-  }
-
-  /** Uniform in [0, 1). */
-  uniform(): number {
-    return this.nextU32() / TWO32;
   }
 
   /** Exponential with the given mean. */
@@ -51,6 +60,7 @@ export class Prng {
   }
 }
 
+/** Rotates the 32 bits of `x` left by `k`; int32 result (the same bits as unsigned). */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }
