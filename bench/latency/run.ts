@@ -2,7 +2,7 @@
 // another, tick → published (from the frames' stage times) and tick → received (the subscriber's clock,
 // the same clock on one host) over a bounded window, for 1, 100 and 1,000 subscribers.
 //
-// npm run bench:latency [-- --json] [-- --quick] [-- --cases 1,100] [-- --decode full] [-- --kernels pool]
+// npm run bench:latency [-- --json] [-- --quick] [-- --cases 1,100] [-- --decode full] [-- --kernels inline]
 //   [-- --subscriber-processes K]  (default: one process per 250 subscribers, so that at 1,000 the harness's own
 //   event loop does not dominate the receive latency; each process's CPU and event-loop delay is reported)
 // Needs the built engine (npm run build). Exits 1 when a case's publish or receive p99 passes the original
@@ -58,8 +58,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     cases: { type: 'string', default: '1,100,1000' },
     decode: { type: 'string', default: 'lazy' },
-    // mia serve's own default (issue 15): inline.
-    kernels: { type: 'string', default: 'inline' },
+    kernels: { type: 'string', default: 'pool' },
     'subscriber-processes': { type: 'string', default: 'auto' },
   },
 });
@@ -72,7 +71,7 @@ const cases = values.cases.split(',').map(Number);
 const decode = values.decode;
 const badProcesses = processesArg !== 'auto' && !(Number.isInteger(Number(processesArg)) && Number(processesArg) >= 1);
 if (cases.some((n) => !Number.isInteger(n) || n < 1) || (decode !== 'lazy' && decode !== 'full') || (values.kernels !== 'pool' && values.kernels !== 'inline') || badProcesses) {
-  process.stderr.write('usage: npm run bench:latency -- [--json] [--quick] [--cases 1,100,1000] [--decode lazy|full] [--kernels inline|pool] [--subscriber-processes auto|K]\n');
+  process.stderr.write('usage: npm run bench:latency -- [--json] [--quick] [--cases 1,100,1000] [--decode lazy|full] [--kernels pool|inline] [--subscriber-processes auto|K]\n');
   process.exit(2);
 }
 const SERVE: ServeSettings = { ...SERVE_BASE, kernels: values.kernels as 'pool' | 'inline' };
@@ -117,7 +116,7 @@ async function runCase(n: number): Promise<{ result: CaseResult; detail: CaseDet
     const w = await window;
     const symbols = SERVE.symbols.length;
     const result: CaseResult = {
-      name: `latency sim ${symbols}x${SERVE.simRate / 1000}k ${n} subscriber${n === 1 ? '' : 's'}${SERVE.kernels === 'pool' ? ' kernels pool' : ''}${values.quick ? ' quick' : ''}`,
+      name: `latency sim ${symbols}x${SERVE.simRate / 1000}k ${n} subscriber${n === 1 ? '' : 's'}${SERVE.kernels === 'inline' ? ' kernels inline' : ''}${values.quick ? ' quick' : ''}`,
       subscribers: n,
       tradesPerSec: Math.round((h1.status.tradesTotal - h0.status.tradesTotal) / seconds / symbols),
       publishP50Us: w.publish.p50Us,

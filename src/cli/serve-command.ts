@@ -195,10 +195,9 @@ export function serveCommand(program: Command): void {
     .option('--session <anchor>', 'session start: globex (17:00 CT), rth (09:30 ET), utc', oneOf('--session', SESSIONS), d.session)
     .option('--value-area <share>', 'value-area share of volume (0.7 or 70)', share, d.valueAreaShare)
     .option('--value-area-method <method>', 'cbot2 or greedy1', oneOf('--value-area-method', VALUE_AREA_METHODS), d.valueAreaMethod)
-    .option('--threads <n>', 'kernel worker threads (with --kernels pool)', wholeNumber('--threads'), 2)
-    .option('--kernels <where>', 'where snapshot kernels run: inline (this thread: no thread hop, the lowest tail latency on 2 cores) '
-      + 'or pool (worker threads: a kernel task past its 2 s budget is aborted and its symbol halted)',
-    oneOf('--kernels', ['pool', 'inline'] as const), 'inline')
+    .option('--threads <n>', 'kernel worker threads', wholeNumber('--threads'), 2)
+    .option('--kernels <where>', 'where snapshot kernels run: pool (worker threads) or inline (this thread, lowest latency)',
+      oneOf('--kernels', ['pool', 'inline'] as const), 'pool')
     .option('--no-footprint', 'closed-bar frames without footprint rows')
     .option('--snapshot-footprint <list>', 'timeframes whose snapshots carry the footprint of the bar in progress, e.g. 1m,5m (default none: each row is 40 bytes in every frame to every subscriber)',
       (t: string) => (t === '-' ? [] : timeframeList(t)), [] as number[])

@@ -9,9 +9,8 @@ export interface SnapshotEngineOptions {
   /** Worker threads of the kernel pool. */
   threads: number;
   /**
-   * Where snapshot kernels run: `pool` (piscina workers, the default here) or `inline` (this thread: no thread
-   * hop on the snapshot path; on a VM a sleeping worker takes 0.1–0.5 ms to wake, bench/RESULTS.md). `mia serve`
-   * defaults to inline (issue 15: its tail latency on 2 cores).
+   * Where snapshot kernels run: `pool` (piscina workers, the default) or `inline` (this thread: no thread
+   * hop on the snapshot path; on a VM a sleeping worker takes 0.1–0.5 ms to wake, bench/RESULTS.md).
    */
   kernels?: 'pool' | 'inline';
   /** Closed bars carry their footprint rows. */
