@@ -2,7 +2,7 @@ import { configError, ErrorCode } from '../common/errors.js';
 import { RollingWindow } from '../common/rolling-window.js';
 import type { BarInput } from '../model/signal-input.js';
 import { checkPeriod } from './indicators/indicator.js';
-import { CountedPercentileRank } from './indicators/counted-percentile-rank.js';
+import { PercentileRank } from './indicators/percentile-rank.js';
 
 /** Parameters of the smart-money tracker. */
 export interface SmartMoneyConfig {
@@ -64,7 +64,7 @@ export interface SmartMoneyState {
 export class SmartMoneyTracker {
   /** Parameters in use. */
   readonly config: SmartMoneyConfig;
-  private readonly sizes: CountedPercentileRank;
+  private readonly sizes: PercentileRank;
   // Windows of a few bars, summed afresh when read (freshSum): no running-sum drift to reason about.
   private readonly largeBuy: RollingWindow;
   private readonly largeSell: RollingWindow;
@@ -81,7 +81,7 @@ export class SmartMoneyTracker {
     if (!(config.largeQuantile > 0 && config.largeQuantile <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'SmartMoneyTracker: largeQuantile must be in (0, 1]');
     if (!(config.absorptionVolume > 0) || !(config.absorptionMaxTicks >= 0)) throw configError(ErrorCode.BAD_CONFIG, 'SmartMoneyTracker: absorption parameters must be positive');
     this.config = config;
-    this.sizes = new CountedPercentileRank(config.sizeWindow, config.sizeMinSamples);
+    this.sizes = new PercentileRank(config.sizeWindow, config.sizeMinSamples);
     this.largeBuy = new RollingWindow(config.flowBars);
     this.largeSell = new RollingWindow(config.flowBars);
     this.stackBuy = new RollingWindow(config.flowBars);
