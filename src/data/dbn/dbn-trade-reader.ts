@@ -22,6 +22,13 @@ interface ReadCursor {
   readonly prices: PriceRange;
 }
 
+/** A chunk of records being read: the window, where its unread records start, and that record's index. */
+interface RecordWalk {
+  readonly w: DbnRecordWindow;
+  at: number;
+  index: number;
+}
+
 /** Options of {@link DbnTradeReader.open}. */
 export interface DbnReaderOptions extends ReaderOptions, DbnReadOptions {
   /** Raw symbol or instrument id to read (--symbol); default: the first instrument traded. */
@@ -92,16 +99,11 @@ export class DbnTradeReader implements TradeSource {
     const batch = new TradeBatch(this.options.batchSize ?? DEFAULT_BATCH_TRADES);
     const chunk = this.spare ?? new Uint8Array(this.tapeInputBytes);
     this.spare = undefined; // an iteration running at the same time gets its own buffer
-    let w: DbnRecordWindow | undefined;
-    let index = 0;
     const c = this.cursor();
     try {
-      w = new DbnRecordWindow(await openDbnRecords(this.path, this.head, this.options), chunk);
-      for (;;) {
-        const buf = w.buf;
-        const v = w.view;
-        const end = w.end;
-        let at = w.start;
+      for await (const r of this.walk(chunk)) {
+        const { buf, view: v, end } = r.w;
+        let { at, index } = r;
         while (at < end) {
           const len = recordLength(buf, at, end, this.path, index);
           if (len < 0) break; // the record goes on in the next chunk, or is truncated
@@ -113,12 +115,9 @@ export class DbnTradeReader implements TradeSource {
           at += len;
           index++;
         }
-        if (this.endOfRecords(w, at, end, index)) break;
-        await w.advance(at);
+        [r.at, r.index] = [at, index];
       }
     } finally {
-      // Runs when the records end, on an error, and when the consumer stops early (return() on the generator).
-      await w?.close();
       this.spare = chunk;
     }
     if (batch.length > 0) yield batch;
@@ -136,65 +135,79 @@ export class DbnTradeReader implements TradeSource {
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_TRADES;
     const one = new TradeBatch(1);
     let spill: TradeBatch | undefined; // the rest of a batch the tape filled in the middle of
-    let w: DbnRecordWindow | undefined;
-    let index = 0;
     let inBatch = 0; // trades of the batch being read, on the tape or in `spill`
     let pending = 0; // trades put on the tape since the last yield
     const c = this.cursor();
     const step = this.decodeStep(c);
-    try {
-      w = new DbnRecordWindow(await openDbnRecords(this.path, this.head, this.options), tape.input(this.tapeInputBytes));
+    for await (const r of this.walk(tape.input(this.tapeInputBytes))) {
+      const { buf, view: v, end } = r.w;
+      let { at, index } = r;
       for (;;) {
-        const buf = w.buf;
-        const end = w.end;
-        let at = w.start;
-        for (;;) {
-          if (inBatch === batchSize) {
-            yield* this.batchEnd(tape, pending, spill);
-            [inBatch, pending] = [0, 0];
-          }
-          let out = one; // where a record the reader handles puts its trade
-          if (tape.free === 0) {
-            // Full in mid-batch: the rest waits, as batches() reads a whole batch before the tape takes any of it.
-            if (inBatch === 0) throw new MiaError(ErrorCode.TAPE_FULL, 'the tape is full at the start of a batch: the consumer must rewind it');
-            out = spill ??= new TradeBatch(batchSize);
-            if (at >= end) break;
-          } else {
-            [step.at, step.end, step.lastHi, step.lastLo, step.limit] = [at, end, c.lastHi, c.lastLo, batchSize - inBatch];
-            if (this.chosen === undefined) step.instrument = c.instrument;
-            tape.decodeDbn(step);
-            [at, c.lastHi, c.lastLo] = [step.at, step.lastHi, step.lastLo];
-            index += step.records;
-            this.stats.read += step.records;
-            this.stats.ignored += step.ignored;
-            this.stats.trades += step.trades;
-            pending += step.trades;
-            inBatch += step.trades;
-            if (step.stop === DbnStop.More) break;
-            if (step.stop === DbnStop.Full) continue;
-          }
-          const len = recordLength(buf, at, end, this.path, index);
-          if (len < 0) break;
-          const before = out.length;
-          this.record(buf, w.view, at, index, c, out);
-          if (out.length > before) {
-            inBatch++;
-            if (out === one) {
-              tape.append(one);
-              one.clear();
-              pending++;
-            }
-          }
-          at += len;
-          index++;
+        if (inBatch === batchSize) {
+          yield* this.batchEnd(tape, pending, spill);
+          [inBatch, pending] = [0, 0];
         }
-        if (this.endOfRecords(w, at, end, index)) break;
-        await w.advance(at);
+        let out = one; // where a record the reader handles puts its trade
+        if (tape.free === 0) {
+          // Full in mid-batch: the rest waits, as batches() reads a whole batch before the tape takes any of it.
+          if (inBatch === 0) throw new MiaError(ErrorCode.TAPE_FULL, 'the tape is full at the start of a batch: the consumer must rewind it');
+          out = spill ??= new TradeBatch(batchSize);
+          if (at >= end) break;
+        } else {
+          [step.at, step.end, step.lastHi, step.lastLo, step.limit] = [at, end, c.lastHi, c.lastLo, batchSize - inBatch];
+          if (this.chosen === undefined) step.instrument = c.instrument;
+          tape.decodeDbn(step);
+          [at, c.lastHi, c.lastLo] = [step.at, step.lastHi, step.lastLo];
+          index += step.records;
+          this.stats.read += step.records;
+          this.stats.ignored += step.ignored;
+          this.stats.trades += step.trades;
+          pending += step.trades;
+          inBatch += step.trades;
+          if (step.stop === DbnStop.More) break;
+          if (step.stop === DbnStop.Full) continue;
+        }
+        const len = recordLength(buf, at, end, this.path, index);
+        if (len < 0) break;
+        const before = out.length;
+        this.record(buf, v, at, index, c, out);
+        if (out.length > before) {
+          inBatch++;
+          if (out === one) {
+            tape.append(one);
+            one.clear();
+            pending++;
+          }
+        }
+        at += len;
+        index++;
+      }
+      [r.at, r.index] = [at, index];
+    }
+    if (inBatch > 0) yield* this.batchEnd(tape, pending, spill);
+  }
+
+  /**
+   * The one record walk of `batches()` and `fillTape()`: opens the records through `buf`, yields the window with
+   * where the records of this chunk start (`at`) and the index of the record there; the consumer reads records
+   * and sets `at` and `index` where it stopped (before an incomplete record), then the walk checks for the end
+   * (a truncated record or no record at all is an error) or reads the next chunk after `at`. The file is open
+   * only while this runs, closed however the iteration ends (a consumer's early return or an error included).
+   */
+  private async *walk(buf: Uint8Array): AsyncGenerator<RecordWalk> {
+    let w: DbnRecordWindow | undefined;
+    try {
+      w = new DbnRecordWindow(await openDbnRecords(this.path, this.head, this.options), buf);
+      const r: RecordWalk = { w, at: w.start, index: 0 };
+      for (;;) {
+        r.at = w.start;
+        yield r;
+        if (this.endOfRecords(w, r.at, w.end, r.index)) return;
+        await w.advance(r.at);
       }
     } finally {
       await w?.close();
     }
-    if (inBatch > 0) yield* this.batchEnd(tape, pending, spill);
   }
 
   /**
