@@ -8,19 +8,17 @@
 // Both read the file through the same window (1 MiB chunks, from the page cache after the first iteration).
 // The tape holds every trade (no rewinds). Ops = trades.
 // Usage: npm run bench -- --only dbn-decode [--json] [--trades 1000000]; needs `npm run asbuild`.
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { DbnTradeReader } from '../src/data/dbn/dbn-trade-reader.js';
-import { openTradeSource } from '../src/data/open-trade-source.js';
 import { MemoryPlan, DEFAULT_PLAN } from '../src/kernels/memory-plan.js';
 import { SymbolState } from '../src/kernels/symbol-state.js';
 import { inputRegionBytes, TapeIntake } from '../src/kernels/tape-intake.js';
 import { TapeWriter } from '../src/kernels/tape-writer.js';
-import { MBO_BYTES, metadataV2, writeMbo } from '../test/fixtures/dbn-writer.js';
-import { dataFile, HAVE_DATA } from '../test/real-data/data-dir.js';
+import { HAVE_DATA } from '../test/real-data/data-dir.js';
+import { writeRepeatedEsh4 } from './esh4-repeated.js';
 import { BENCH_CONFIG } from './fixtures.js';
 import { collect, print } from './report.js';
 
@@ -33,31 +31,9 @@ if (!HAVE_DATA) {
   process.exit(1);
 }
 const label = trades % 1_000_000 === 0 ? `${trades / 1_000_000}M` : String(trades);
-const HOUR_NS = 3_600_000_000_000n;
-const SIDES = 'NBA';
-
 const dir = await mkdtemp(join(tmpdir(), 'mia-bench-dbn-'));
 const file = join(dir, 'esh4-repeated.dbn');
-{
-  // The real hour, read by the engine's own reader, repeated an hour later each time (as bench/e2e.bench.ts).
-  const seed: { ts: bigint; price: number; size: number; side: number }[] = [];
-  for await (const b of (await openTradeSource(dataFile('cme-esh4-mbo/esh4_20231225_trades.csv'))).batches()) {
-    for (let i = 0; i < b.length; i++) seed.push({ ts: b.tsNs(i), price: b.price[i]!, size: b.size[i]!, side: b.side[i]! });
-  }
-  const out = createWriteStream(file);
-  out.write(metadataV2('ESH4'));
-  const records = Buffer.alloc(MBO_BYTES * seed.length);
-  for (let k = 0, written = 0; written < trades; k++) {
-    const take = Math.min(seed.length, trades - written);
-    for (let i = 0; i < take; i++) {
-      const t = seed[i]!;
-      writeMbo(records, i * MBO_BYTES, t.ts + BigInt(k) * HOUR_NS, t.price, t.size, 'T', SIDES[t.side]!);
-    }
-    if (!out.write(Buffer.from(records.subarray(0, take * MBO_BYTES)))) await new Promise<void>((r) => out.once('drain', r));
-    written += take;
-  }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-}
+await writeRepeatedEsh4({ dbn: file }, trades);
 
 const reader = await DbnTradeReader.open(file);
 const plan = new MemoryPlan({

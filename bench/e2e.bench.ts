@@ -10,7 +10,6 @@
 // generated on the fly into a temporary folder (about 1.1 GB each at 20 M) and removed; none is committed.
 // Usage: npm run bench -- --only e2e [--json] [--trades 5000000]; needs `npm run build` (bin/mia.js runs dist/).
 import { spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +21,8 @@ import { MemoryPlan } from '../src/kernels/memory-plan.js';
 import { SymbolState } from '../src/kernels/symbol-state.js';
 import { TapeWriter } from '../src/kernels/tape-writer.js';
 import * as L from '../src/kernels/layout.js';
-import { MBO_BYTES, metadataV2, writeMbo } from '../test/fixtures/dbn-writer.js';
-import { dataFile, HAVE_DATA } from '../test/real-data/data-dir.js';
+import { HAVE_DATA } from '../test/real-data/data-dir.js';
+import { writeRepeatedEsh4 } from './esh4-repeated.js';
 import { BENCH_CONFIG } from './fixtures.js';
 import { collect, print } from './report.js';
 
@@ -37,53 +36,12 @@ if (!HAVE_DATA) {
 }
 const label = trades % 1_000_000 === 0 ? `${trades / 1_000_000}M` : String(trades);
 const mia = fileURLToPath(new URL('../bin/mia.js', import.meta.url));
-const HOUR_NS = 3_600_000_000_000n;
-const SIDES = 'NBA';
-
-// The real hour, read by the engine's own reader (the seed every copy repeats).
-const seed = { ts: [] as bigint[], price: [] as number[], size: [] as number[], side: [] as number[] };
-for await (const b of (await openTradeSource(dataFile('cme-esh4-mbo/esh4_20231225_trades.csv'))).batches()) {
-  for (let i = 0; i < b.length; i++) {
-    seed.ts.push(b.tsNs(i)); seed.price.push(b.price[i]!); seed.size.push(b.size[i]!); seed.side.push(b.side[i]!);
-  }
-}
-const first = seed.ts[0]!;
-if (seed.ts.at(-1)! - first >= HOUR_NS) throw new Error('the ESH4 seed spans more than an hour: copies would overlap');
-
-/** Writes `chunk`, waiting when the stream's buffer is full (files of a gigabyte are not held in memory). */
-async function put(out: WriteStream, chunk: Buffer | string): Promise<void> {
-  if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', r));
-}
-
-async function close(out: WriteStream): Promise<void> {
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'mia-bench-e2e-'));
 const dbnFile = join(dir, 'esh4-repeated.dbn');
 const csvFile = join(dir, 'esh4-repeated.csv');
 {
   const started = Date.now();
-  const dbn = createWriteStream(dbnFile);
-  const csv = createWriteStream(csvFile);
-  await put(dbn, metadataV2('ESH4'));
-  await put(csv, 'ts_event_ns,price,size,aggressor_side\n');
-  const n = seed.ts.length;
-  const records = Buffer.alloc(MBO_BYTES * n);
-  for (let k = 0, written = 0; written < trades; k++) {
-    const take = Math.min(n, trades - written);
-    const shift = BigInt(k) * HOUR_NS;
-    const lines: string[] = [];
-    for (let i = 0; i < take; i++) {
-      const ts = seed.ts[i]! + shift;
-      writeMbo(records, i * MBO_BYTES, ts, seed.price[i]!, seed.size[i]!, 'T', SIDES[seed.side[i]!]!);
-      lines.push(`${ts},${seed.price[i]!.toFixed(2)},${seed.size[i]},${SIDES[seed.side[i]!]}`);
-    }
-    await put(dbn, Buffer.from(records.subarray(0, take * MBO_BYTES)));
-    await put(csv, lines.join('\n') + '\n');
-    written += take;
-  }
-  await Promise.all([close(dbn), close(csv)]);
+  await writeRepeatedEsh4({ dbn: dbnFile, csv: csvFile }, trades);
   if (!json) process.stderr.write(`e2e bench: ${trades} trades (${label}) written as DBN and CSV in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
