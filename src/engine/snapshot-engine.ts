@@ -2,18 +2,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { nowUs } from '../common/clock.js';
 import { ErrorCode, isMiaError, MiaError } from '../common/errors.js';
-import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { InlineExecutor, type KernelExecutor } from '../kernels/executor.js';
-import * as L from '../kernels/layout.js';
 import { DEFAULT_PLAN, MemoryPlan } from '../kernels/memory-plan.js';
 import { planTimeframes } from '../kernels/timeframes.js';
 import { type TradeBatch } from '../model/trade-batch.js';
-import { joinNs, TWO32 } from '../model/time.js';
 import { KernelPool } from '../pool/kernel-pool.js';
-import { ContentHasher } from './content-hash.js';
 import type { PoolStats, SymbolStats } from './engine-stats.js';
 import { EventBus, type EngineStatus } from './engine-events.js';
-import { LatencyWindow, type Percentiles } from './latency-window.js';
+import type { LatencyWindow } from './latency-window.js';
 import { LoopWait } from './loop-wait.js';
 import type { SnapshotEngineOptions } from './engine-options.js';
 import { warmUp } from './warm-up.js';
@@ -21,16 +17,13 @@ import { TaskWatchdog } from './task-watchdog.js';
 import { LoopStage, NO_LOOP_MARKS, spinThread, type LoopStageMarker } from './loop-heartbeat.js';
 import type { MarketSource, TradeSink } from './market-source.js';
 import { SignalInputReader } from './signal-input-reader.js';
+import { SnapshotEmitter, type EngineStageStats } from './snapshot-emitter.js';
 import { SymbolFeed } from './symbol-feed.js';
 
 export type { SnapshotEngineOptions } from './engine-options.js';
 export type { PoolStats, SymbolStats } from './engine-stats.js';
 
-/** The engine's stage latencies over the recent window, µs from the last tick's arrival (the publisher adds its own). */
-export interface EngineStageStats {
-  tapeCommitted: Percentiles;
-  kernelsDone: Percentiles;
-}
+export type { EngineStageStats } from './snapshot-emitter.js';
 
 type EngineState = 'starting' | 'running' | 'finished' | 'stopping' | 'stopped';
 
@@ -68,11 +61,9 @@ export class SnapshotEngine {
   private readonly inline: InlineExecutor | undefined;
   private readonly executor: KernelExecutor;
   private readonly mem: Uint8Array;
-  private readonly view: DataView;
   private readonly o: SnapshotEngineOptions;
   private readonly log: Logger;
   private readonly sink: TradeSink;
-  private readonly stages = { tapeCommitted: new LatencyWindow(), kernelsDone: new LatencyWindow() };
   private readonly startUs = nowUs();
   private stateName: EngineState = 'starting';
   private tasksInFlight = 0;
@@ -86,8 +77,8 @@ export class SnapshotEngine {
   private statusTimer: NodeJS.Timeout | undefined;
   /** Snapshot tasks in flight, awaited before the pool closes. */
   private readonly running = new Set<Promise<void>>();
-  /** Per feed (by index), the running hash of the content it emitted. */
-  private readonly hashers: ContentHasher[];
+  /** Bars and snapshots out as events after each kernel task, hashed, with their stage latencies. */
+  private readonly emitter: SnapshotEmitter;
   /** Pool tasks over their budget are aborted; their symbols halted (1) and the trades offered after counted. */
   private readonly watchdog: TaskWatchdog;
   private readonly halted: Uint8Array;
@@ -113,11 +104,10 @@ export class SnapshotEngine {
     this.pool = this.inline ? undefined : new KernelPool(memory, { threads: o.threads, ...(o.poolWorkerFile ? { workerFile: o.poolWorkerFile } : {}) });
     this.executor = this.inline ?? this.pool!;
     this.mem = new Uint8Array(memory.buffer);
-    this.view = new DataView(memory.buffer);
     const inputs = new SignalInputReader(memory);
     this.feeds = source.instruments.map((info, i) => new SymbolFeed(memory, plan.regions[i]!, info,
       { ...o.config, tickSize: info.tickSize, sizeDecimals: info.sizeDecimals }, o.footprint, o.liveFootprintSec ?? [], i, inputs));
-    this.hashers = this.feeds.map((f) => new ContentHasher(f.info.symbol, memory, f.state.region.hashStage));
+    this.emitter = new SnapshotEmitter(this.events, memory, this.feeds, source, o);
     this.watchdog = new TaskWatchdog(this.feeds.length, o.taskBudgetMs);
     this.halted = new Uint8Array(this.feeds.length);
     this.droppedWhileHalted = new Float64Array(this.feeds.length);
@@ -199,12 +189,13 @@ export class SnapshotEngine {
 
   /** Stage latency percentiles over the last 10,000 snapshots. */
   stageStats(): EngineStageStats {
-    return { tapeCommitted: this.stages.tapeCommitted.percentiles(), kernelsDone: this.stages.kernelsDone.percentiles() };
+    const { tapeCommitted, kernelsDone } = this.emitter.stages;
+    return { tapeCommitted: tapeCommitted.percentiles(), kernelsDone: kernelsDone.percentiles() };
   }
 
   /** The stage latency windows themselves (µs from the newest trade's arrival), read by /metrics at scrape time. */
   stageWindows(): { tapeCommitted: LatencyWindow; kernelsDone: LatencyWindow } {
-    return this.stages;
+    return this.emitter.stages;
   }
 
   /** Per symbol: trades, snapshots, closed bars and the data-quality score now. */
@@ -243,7 +234,7 @@ export class SnapshotEngine {
       errors: this.failures,
       sourceConnected: this.source.connected?.() ?? true,
       sourceDetail: this.source.health?.() ?? null,
-      contentHashes: this.hashers.map((h) => h.state()),
+      contentHashes: this.emitter.contentHashes(),
     };
   }
 
@@ -287,7 +278,7 @@ export class SnapshotEngine {
         // Trailing edge of the throttle: trades processed but not yet shown once the interval is over.
         else if (f.unpublished && now >= f.nextSnapshotUs) this.dispatch(f, true);
         // No new trades, but the quality changed (disconnected, gap, stale): say so at once.
-        else if (this.stateName === 'running' && f.snapshots > 0 && this.quality(f, now) !== f.publishedQuality) this.dispatch(f, true);
+        else if (this.stateName === 'running' && f.snapshots > 0 && this.emitter.quality(f, now) !== f.publishedQuality) this.dispatch(f, true);
       }
       if (!more) break;
       if (this.source.eager && this.taken > 0) {
@@ -318,7 +309,7 @@ export class SnapshotEngine {
       if (f.trades === 0 || this.halted[f.index]) continue;
       for (;;) {
         const outcome = await this.executor.flush(f.state.region.state);
-        this.drainBars(f);
+        this.emitter.drainBars(f);
         if (outcome === 'ok') break;
       }
       // A last snapshot shows the bars the flush closed.
@@ -378,9 +369,9 @@ export class SnapshotEngine {
     const was = this.marks.enter(LoopStage.KernelsInline);
     try {
       if (this.debugStallFromMs > 0 && performance.now() >= this.debugStallFromMs) this.debugStall();
-      while (inline.snapshotSync(r.state, r.snapshot, f.task.upTo) !== 'ok') this.drainBars(f);
+      while (inline.snapshotSync(r.state, r.snapshot, f.task.upTo) !== 'ok') this.emitter.drainBars(f);
       this.marks.enter(LoopStage.Events);
-      this.complete(f);
+      this.emitter.complete(f);
     } catch (e) {
       this.taskFailed(f, e);
     } finally {
@@ -402,9 +393,9 @@ export class SnapshotEngine {
     const r = f.state.region;
     const abort = this.watchdog.begin(f.index);
     try {
-      while ((await pool.snapshot(r.state, r.snapshot, f.task.upTo, abort)) !== 'ok') this.drainBars(f);
+      while ((await pool.snapshot(r.state, r.snapshot, f.task.upTo, abort)) !== 'ok') this.emitter.drainBars(f);
       const was = this.marks.enter(LoopStage.Events);
-      this.complete(f);
+      this.emitter.complete(f);
       this.marks.enter(was);
     } catch (e) {
       if (abort.aborted) this.taskTimedOut(f);
@@ -422,44 +413,6 @@ export class SnapshotEngine {
       `${f.info.symbol}: a kernel task ran past its budget of ${this.watchdog.budgetMs} ms; the symbol is halted (no more snapshots or bars)`, { symbol: f.info.symbol }));
   }
 
-  /** After the kernels: drain the bars they closed, then publish the snapshot if one is due (see dispatch). */
-  private complete(f: SymbolFeed): void {
-    this.drainBars(f);
-    const t = f.task;
-    const kernelsUs = nowUs();
-    const quality = this.quality(f, kernelsUs);
-    const sec = Math.floor(kernelsUs / 1e6);
-    const sp = f.state.region.snapshot + L.SNAP_SESSION;
-    f.dataQuality.observe(sec, quality, this.u64(sp + L.SP_TOTAL), this.u64(sp + L.SP_INFERRED));
-    if (!(t.publish || t.close || kernelsUs >= f.nextSnapshotUs || quality !== f.publishedQuality)) {
-      f.unpublished ||= t.newTrades;
-      return;
-    }
-    f.unpublished = false;
-    f.nextSnapshotUs = kernelsUs + this.o.intervalMs * 1000;
-    f.sequence++;
-    f.snapshots++;
-    f.publishedQuality = quality;
-    if (t.newTrades) {
-      this.stages.tapeCommitted.record(t.committedUs - t.receivedUs);
-      this.stages.kernelsDone.record(kernelsUs - t.receivedUs);
-    }
-    const e = f.snapshotEvent;
-    e.sequence = f.sequence;
-    e.tsNs = joinNs(t.tsHi, t.tsLo);
-    e.quality = quality;
-    e.tradesTotal = BigInt(t.trades);
-    e.dataQuality = f.dataQuality.score(sec);
-    // Stage times describe the newest trade; a snapshot for a quality change alone keeps the last trade's.
-    e.tickReceivedUs = t.receivedUs;
-    e.tapeCommittedUs = t.committedUs;
-    e.kernelsDoneUs = kernelsUs;
-    e.quote = f.quote;
-    e.newTrades = t.newTrades;
-    this.hashers[f.index]!.snapshot(e);
-    this.events.emit('snapshot', e);
-  }
-
   private taskFailed(f: SymbolFeed, e: unknown): void {
     this.failures++;
     this.log.error({ symbol: f.info.symbol, err: isMiaError(e) ? e.message : e, code: isMiaError(e) ? e.code : undefined }, 'Snapshot task failed');
@@ -470,28 +423,5 @@ export class SnapshotEngine {
     this.tasksDone++;
     f.inFlight = false;
     this.waiter.wake();
-  }
-
-  /** A non-negative int64 of shared memory as a number (two 32-bit reads: no BigInt per snapshot). */
-  private u64(at: number): number {
-    return this.view.getUint32(at, true) + this.view.getUint32(at + 4, true) * TWO32;
-  }
-
-  /** The quality flags of feed `f` at `now` (µs): the source's own, staleness, replay, inferred sides. */
-  private quality(f: SymbolFeed, now: number): number {
-    const stale = f.lastReceivedUs > 0 && now - f.lastReceivedUs > this.o.staleMs * 1000;
-    return (this.source.kind === 'replay' ? QualityFlag.Replay : 0) | (f.info.hasSides ? 0 : QualityFlag.SidesInferred)
-      | (stale ? QualityFlag.Stale : 0) | (this.source.qualityFlags?.(f.index) ?? 0);
-  }
-
-  /** Emits every closed bar waiting in the symbol's rings and keeps the last one per timeframe. */
-  private drainBars(f: SymbolFeed): void {
-    // One callback per feed, made once: draining runs after every kernel task.
-    f.onClosed ??= (at, slot) => {
-      const e = f.closeBar(at, slot, this.mem);
-      this.hashers[f.index]!.bar(e);
-      this.events.emit('bar', e);
-    };
-    f.bars += f.reader.drainEntries(f.onClosed);
   }
 }
