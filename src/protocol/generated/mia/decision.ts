@@ -333,8 +333,154 @@ smartScore():number {
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
 }
 
+/**
+ * Strategy (issue 16): the strategy chosen for this decision (trend, range, defensive; empty when none is
+ * enabled or the trading-hours window is closed), why it was chosen, and the Battle Navale direction before
+ * the strategy's rules (direction above is the strategy's). Empty/NONE from servers before 2026-12-04.
+ */
+strategyId():string|null
+strategyId(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+strategyId(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 92);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+strategyReason():string|null
+strategyReason(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+strategyReason(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 94);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+signalDirection():Direction {
+  const offset = this.bb!.__offset(this.bb_pos, 96);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Direction.Flat;
+}
+
+/**
+ * Order-flow patterns on the latest closed base bar: side (+1 buyers, -1 sellers, 0 none) and the price
+ * they were seen at (NaN when none). Definitions and parameters in docs/signals.md.
+ */
+patternAbsorption():number {
+  const offset = this.bb!.__offset(this.bb_pos, 98);
+  return offset ? this.bb!.readInt8(this.bb_pos + offset) : 0;
+}
+
+patternAbsorptionPrice():number {
+  const offset = this.bb!.__offset(this.bb_pos, 100);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+patternExhaustion():number {
+  const offset = this.bb!.__offset(this.bb_pos, 102);
+  return offset ? this.bb!.readInt8(this.bb_pos + offset) : 0;
+}
+
+patternExhaustionPrice():number {
+  const offset = this.bb!.__offset(this.bb_pos, 104);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+patternInitiative():number {
+  const offset = this.bb!.__offset(this.bb_pos, 106);
+  return offset ? this.bb!.readInt8(this.bb_pos + offset) : 0;
+}
+
+patternInitiativePrice():number {
+  const offset = this.bb!.__offset(this.bb_pos, 108);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+/**
+ * Explanations: per model in the order of ml_scores, the base value (expected score) and the eight feature
+ * contributions (FEATURE_NAMES order, models one after the other, 8 values each); empty unless scored.
+ */
+mlShapBase(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 110);
+  return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
+}
+
+mlShapBaseLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 110);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+mlShapBaseArray():Float64Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 110);
+  return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+mlShapValues(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 112);
+  return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
+}
+
+mlShapValuesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 112);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+mlShapValuesArray():Float64Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 112);
+  return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+/**
+ * Drift: population stability index of each feature (FEATURE_NAMES order) over the rolling window
+ * against the training distribution, its largest value, and whether it crossed the threshold; empty/NaN
+ * until the window holds enough samples or when the models carry no training distribution.
+ */
+driftPsi(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 114);
+  return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
+}
+
+driftPsiLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 114);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+driftPsiArray():Float64Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 114);
+  return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+driftPsiMax():number {
+  const offset = this.bb!.__offset(this.bb_pos, 116);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+driftFlagged():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 118);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+/**
+ * Neural models: whether their outputs join the decision, P(high volatility), P(trend) and P(up) from the
+ * MLPs and the LSTM; NaN when off.
+ */
+nnEnabled():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 120);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+nnVolatility():number {
+  const offset = this.bb!.__offset(this.bb_pos, 122);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+nnRegime():number {
+  const offset = this.bb!.__offset(this.bb_pos, 124);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
+nnDirection():number {
+  const offset = this.bb!.__offset(this.bb_pos, 126);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : NaN;
+}
+
 static startDecision(builder:flatbuffers.Builder) {
-  builder.startObject(44);
+  builder.startObject(62);
 }
 
 static addSymbol(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offset) {
@@ -559,12 +705,135 @@ static addSmartScore(builder:flatbuffers.Builder, smartScore:number) {
   builder.addFieldFloat64(43, smartScore, NaN);
 }
 
+static addStrategyId(builder:flatbuffers.Builder, strategyIdOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(44, strategyIdOffset, 0);
+}
+
+static addStrategyReason(builder:flatbuffers.Builder, strategyReasonOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(45, strategyReasonOffset, 0);
+}
+
+static addSignalDirection(builder:flatbuffers.Builder, signalDirection:Direction) {
+  builder.addFieldInt8(46, signalDirection, Direction.Flat);
+}
+
+static addPatternAbsorption(builder:flatbuffers.Builder, patternAbsorption:number) {
+  builder.addFieldInt8(47, patternAbsorption, 0);
+}
+
+static addPatternAbsorptionPrice(builder:flatbuffers.Builder, patternAbsorptionPrice:number) {
+  builder.addFieldFloat64(48, patternAbsorptionPrice, NaN);
+}
+
+static addPatternExhaustion(builder:flatbuffers.Builder, patternExhaustion:number) {
+  builder.addFieldInt8(49, patternExhaustion, 0);
+}
+
+static addPatternExhaustionPrice(builder:flatbuffers.Builder, patternExhaustionPrice:number) {
+  builder.addFieldFloat64(50, patternExhaustionPrice, NaN);
+}
+
+static addPatternInitiative(builder:flatbuffers.Builder, patternInitiative:number) {
+  builder.addFieldInt8(51, patternInitiative, 0);
+}
+
+static addPatternInitiativePrice(builder:flatbuffers.Builder, patternInitiativePrice:number) {
+  builder.addFieldFloat64(52, patternInitiativePrice, NaN);
+}
+
+static addMlShapBase(builder:flatbuffers.Builder, mlShapBaseOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(53, mlShapBaseOffset, 0);
+}
+
+static createMlShapBaseVector(builder:flatbuffers.Builder, data:number[]|Float64Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createMlShapBaseVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createMlShapBaseVector(builder:flatbuffers.Builder, data:number[]|Float64Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(8, data.length, 8);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addFloat64(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startMlShapBaseVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(8, numElems, 8);
+}
+
+static addMlShapValues(builder:flatbuffers.Builder, mlShapValuesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(54, mlShapValuesOffset, 0);
+}
+
+static createMlShapValuesVector(builder:flatbuffers.Builder, data:number[]|Float64Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createMlShapValuesVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createMlShapValuesVector(builder:flatbuffers.Builder, data:number[]|Float64Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(8, data.length, 8);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addFloat64(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startMlShapValuesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(8, numElems, 8);
+}
+
+static addDriftPsi(builder:flatbuffers.Builder, driftPsiOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(55, driftPsiOffset, 0);
+}
+
+static createDriftPsiVector(builder:flatbuffers.Builder, data:number[]|Float64Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createDriftPsiVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createDriftPsiVector(builder:flatbuffers.Builder, data:number[]|Float64Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(8, data.length, 8);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addFloat64(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startDriftPsiVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(8, numElems, 8);
+}
+
+static addDriftPsiMax(builder:flatbuffers.Builder, driftPsiMax:number) {
+  builder.addFieldFloat64(56, driftPsiMax, NaN);
+}
+
+static addDriftFlagged(builder:flatbuffers.Builder, driftFlagged:boolean) {
+  builder.addFieldInt8(57, +driftFlagged, +false);
+}
+
+static addNnEnabled(builder:flatbuffers.Builder, nnEnabled:boolean) {
+  builder.addFieldInt8(58, +nnEnabled, +false);
+}
+
+static addNnVolatility(builder:flatbuffers.Builder, nnVolatility:number) {
+  builder.addFieldFloat64(59, nnVolatility, NaN);
+}
+
+static addNnRegime(builder:flatbuffers.Builder, nnRegime:number) {
+  builder.addFieldFloat64(60, nnRegime, NaN);
+}
+
+static addNnDirection(builder:flatbuffers.Builder, nnDirection:number) {
+  builder.addFieldFloat64(61, nnDirection, NaN);
+}
+
 static endDecision(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createDecision(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offset, sequence:bigint, tsNs:bigint, score:number, confidence:number, direction:Direction, confluenceScore:number, momentumFlow:number, trendAlignment:number, volumeProfile:number, supportResistance:number, marketRegimeScore:number, volatilityRegime:number, timeFactor:number, pTrendUp:number, pTrendDown:number, pRange:number, pVolLow:number, pVolNormal:number, pVolHigh:number, expiryPhaseOffset:flatbuffers.Offset, expiryFactor:number, daysToExpiry:number, mlEnabled:boolean, mlStateOffset:flatbuffers.Offset, mlScoresOffset:flatbuffers.Offset, mlMean:number, mlApproved:boolean, mlHashesOffset:flatbuffers.Offset, riskEvaluated:boolean, riskApproved:boolean, riskReasonOffset:flatbuffers.Offset, riskQty:number, riskStopPrice:number, riskTargetPrice:number, riskAlertOffset:flatbuffers.Offset, tSnapshotPublished:bigint, tPublished:bigint, tfDirectionsOffset:flatbuffers.Offset, smartLargeFlow:number, smartStacked:number, smartAbsorption:number, smartBook:number, smartScore:number):flatbuffers.Offset {
+static createDecision(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offset, sequence:bigint, tsNs:bigint, score:number, confidence:number, direction:Direction, confluenceScore:number, momentumFlow:number, trendAlignment:number, volumeProfile:number, supportResistance:number, marketRegimeScore:number, volatilityRegime:number, timeFactor:number, pTrendUp:number, pTrendDown:number, pRange:number, pVolLow:number, pVolNormal:number, pVolHigh:number, expiryPhaseOffset:flatbuffers.Offset, expiryFactor:number, daysToExpiry:number, mlEnabled:boolean, mlStateOffset:flatbuffers.Offset, mlScoresOffset:flatbuffers.Offset, mlMean:number, mlApproved:boolean, mlHashesOffset:flatbuffers.Offset, riskEvaluated:boolean, riskApproved:boolean, riskReasonOffset:flatbuffers.Offset, riskQty:number, riskStopPrice:number, riskTargetPrice:number, riskAlertOffset:flatbuffers.Offset, tSnapshotPublished:bigint, tPublished:bigint, tfDirectionsOffset:flatbuffers.Offset, smartLargeFlow:number, smartStacked:number, smartAbsorption:number, smartBook:number, smartScore:number, strategyIdOffset:flatbuffers.Offset, strategyReasonOffset:flatbuffers.Offset, signalDirection:Direction, patternAbsorption:number, patternAbsorptionPrice:number, patternExhaustion:number, patternExhaustionPrice:number, patternInitiative:number, patternInitiativePrice:number, mlShapBaseOffset:flatbuffers.Offset, mlShapValuesOffset:flatbuffers.Offset, driftPsiOffset:flatbuffers.Offset, driftPsiMax:number, driftFlagged:boolean, nnEnabled:boolean, nnVolatility:number, nnRegime:number, nnDirection:number):flatbuffers.Offset {
   Decision.startDecision(builder);
   Decision.addSymbol(builder, symbolOffset);
   Decision.addSequence(builder, sequence);
@@ -610,6 +879,24 @@ static createDecision(builder:flatbuffers.Builder, symbolOffset:flatbuffers.Offs
   Decision.addSmartAbsorption(builder, smartAbsorption);
   Decision.addSmartBook(builder, smartBook);
   Decision.addSmartScore(builder, smartScore);
+  Decision.addStrategyId(builder, strategyIdOffset);
+  Decision.addStrategyReason(builder, strategyReasonOffset);
+  Decision.addSignalDirection(builder, signalDirection);
+  Decision.addPatternAbsorption(builder, patternAbsorption);
+  Decision.addPatternAbsorptionPrice(builder, patternAbsorptionPrice);
+  Decision.addPatternExhaustion(builder, patternExhaustion);
+  Decision.addPatternExhaustionPrice(builder, patternExhaustionPrice);
+  Decision.addPatternInitiative(builder, patternInitiative);
+  Decision.addPatternInitiativePrice(builder, patternInitiativePrice);
+  Decision.addMlShapBase(builder, mlShapBaseOffset);
+  Decision.addMlShapValues(builder, mlShapValuesOffset);
+  Decision.addDriftPsi(builder, driftPsiOffset);
+  Decision.addDriftPsiMax(builder, driftPsiMax);
+  Decision.addDriftFlagged(builder, driftFlagged);
+  Decision.addNnEnabled(builder, nnEnabled);
+  Decision.addNnVolatility(builder, nnVolatility);
+  Decision.addNnRegime(builder, nnRegime);
+  Decision.addNnDirection(builder, nnDirection);
   return Decision.endDecision(builder);
 }
 }
