@@ -14,6 +14,8 @@ import { Rsi } from './indicators/rsi.js';
 import { DEFAULT_REGIME_CONFIG, RegimeTracker, type MarketRegimeProbabilities, type RegimeConfig, type VolatilityRegimeProbabilities } from './regime.js';
 import { DEFAULT_SMART_MONEY_CONFIG, SmartMoneyTracker, type SmartMoneyConfig, type SmartMoneyState } from './smart-money.js';
 import { DEFAULT_DIRECTION_CONFIG, TimeframeDirection, type DirectionConfig } from './timeframe-direction.js';
+import { PatternTracker, type OrderFlowPatterns } from './patterns/order-flow-patterns.js';
+import { DEFAULT_PATTERN_CONFIG, type PatternConfig } from './patterns/pattern-config.js';
 
 /** Everything the signal engine can be configured with; each part has a documented default. */
 export interface SignalEngineConfig {
@@ -33,6 +35,8 @@ export interface SignalEngineConfig {
   defaultTickSize: number;
   /** Day numbers of unscheduled exchange closures. */
   extraClosures: readonly number[];
+  /** Order-flow patterns of the base timeframe's bars (not features: no model depends on them). */
+  patterns: PatternConfig;
 }
 
 /** Defaults of every part (docs/signals.md). */
@@ -49,6 +53,7 @@ export const DEFAULT_SIGNAL_ENGINE_CONFIG: SignalEngineConfig = {
   deltaBars: 5,
   defaultTickSize: 0.25,
   extraClosures: [],
+  patterns: DEFAULT_PATTERN_CONFIG,
 };
 
 /** One decision, emitted for each snapshot. */
@@ -72,6 +77,8 @@ export interface SignalDecision {
   price: number | null;
   /** CME trade date of the snapshot, days since the epoch (the risk engine's day). */
   tradeDate: number;
+  /** Order-flow patterns of the last closed base bar (absent from decisions built elsewhere, e.g. tests). */
+  patterns?: OrderFlowPatterns;
 }
 
 interface SymbolState {
@@ -84,6 +91,7 @@ interface SymbolState {
   deltas: RollingWindow;
   volumes: RollingWindow;
   tickSize: number;
+  patterns: PatternTracker;
 }
 
 /**
@@ -169,6 +177,7 @@ export class SignalEngine {
       expiry: { phase: expiry.phase, factor: expiry.factor, daysToExpiry: expiry.daysToExpiry },
       price,
       tradeDate: day,
+      patterns: s.patterns.at(base.session),
     };
   }
 
@@ -185,6 +194,7 @@ export class SignalEngine {
     s.smart.update(b);
     s.deltas.push(b.delta);
     s.volumes.push(b.volume);
+    s.patterns.update(b, s.tickSize);
   }
 
   /** Expiry state of a trade date, computed once per trade date. */
@@ -219,6 +229,7 @@ export class SignalEngine {
       deltas: new RollingWindow(c.deltaBars),
       volumes: new RollingWindow(c.deltaBars),
       tickSize: c.defaultTickSize,
+      patterns: new PatternTracker(c.patterns),
     };
   }
 }
