@@ -2,6 +2,13 @@ import type * as flatbuffers from 'flatbuffers';
 import { Decision } from './generated/mia/decision.js';
 import type { DecisionDriftJson, DecisionPatternJson, DecisionPatternsJson } from './messages.js';
 
+/** What the writer takes of a drift reading: the message's shape, or the engine's live one (PSIs as a typed array). */
+export interface DriftFields {
+  psi: ArrayLike<number | null>;
+  psiMax: number | null;
+  flagged: boolean;
+}
+
 /**
  * The issue-16 parts of a Decision frame written and read outside the main writer and decoder (order-flow
  * patterns, feature drift), so that those stay small. Both parts are optional on the message: the writer puts
@@ -12,15 +19,17 @@ import type { DecisionDriftJson, DecisionPatternJson, DecisionPatternsJson } fro
 const PATTERN_PRICE_SLOT = 100;
 
 /** The drift_psi vector, to create before Decision.startDecision (0 without drift). */
-export function createDriftVector(b: flatbuffers.Builder, drift: DecisionDriftJson | undefined, scratch: Float64Array): number {
+export function createDriftVector(b: flatbuffers.Builder, drift: DriftFields | undefined, scratch: Float64Array): number {
   if (!drift) return 0;
+  // The engine's reading is already float64 with NaN for unknown: written as is, nothing copied.
+  if (drift.psi instanceof Float64Array) return Decision.createDriftPsiVector(b, drift.psi);
   const psi = drift.psi.length === scratch.length ? scratch : new Float64Array(drift.psi.length);
   for (let i = 0; i < psi.length; i++) psi[i] = drift.psi[i] ?? Number.NaN;
   return Decision.createDriftPsiVector(b, psi);
 }
 
 /** Adds the pattern and drift fields, between Decision.startDecision and endDecision. */
-export function addDecisionExtras(b: flatbuffers.Builder, patterns: DecisionPatternsJson | undefined, drift: DecisionDriftJson | undefined, psiVector: number): void {
+export function addDecisionExtras(b: flatbuffers.Builder, patterns: DecisionPatternsJson | undefined, drift: DriftFields | undefined, psiVector: number): void {
   if (patterns) {
     Decision.addPatternAbsorption(b, patterns.absorption.side);
     Decision.addPatternAbsorptionPrice(b, patterns.absorption.price ?? Number.NaN);

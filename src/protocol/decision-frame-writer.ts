@@ -8,7 +8,7 @@ import { Payload } from './generated/mia/payload.js';
 import { RiskState } from './generated/mia/risk-state.js';
 import { SymbolPosition } from './generated/mia/symbol-position.js';
 import type { DecisionMessage, RiskMessage } from './messages.js';
-import { addDecisionExtras, createDriftVector } from './decision-extras.js';
+import { addDecisionExtras, createDriftVector, type DriftFields } from './decision-extras.js';
 
 const DIRECTIONS = { flat: Direction.Flat, long: Direction.Long, short: Direction.Short } as const;
 
@@ -43,8 +43,8 @@ export class DecisionFrameWriter {
     return this.b.createString(bytes);
   }
 
-  /** A Decision frame on `d.topic`. */
-  decision(d: Omit<DecisionMessage, 'type'>): Uint8Array {
+  /** A Decision frame on `d.topic` (a drift reading may be the engine's own, its PSIs in a Float64Array). */
+  decision(d: Omit<DecisionMessage, 'type' | 'drift'> & { drift?: DriftFields | undefined }): Uint8Array {
     const b = this.b;
     b.clear();
     const topic = this.str(d.topic);

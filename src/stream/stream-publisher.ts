@@ -152,7 +152,7 @@ export class StreamPublisher {
       directions: d.regime.timeframes, smartMoney: d.smartMoney, ml: e.ml,
       risk: { evaluated: r.evaluated, approved: r.approved, reason: r.reason, qty: r.qty, stopPrice: r.stopPrice, targetPrice: r.targetPrice, alert: r.alert },
       snapshotPublishedUs: t.snapshotPublishedUs, publishedUs,
-      patterns: d.patterns, drift: e.drift ? { psi: Array.from(e.drift.psi), psiMax: e.drift.psiMax, flagged: e.drift.flagged } : undefined,
+      patterns: d.patterns, drift: e.drift,
     }));
     this.decisionLatency.record(nowUs() - t.snapshotPublishedUs);
   }
