@@ -85,7 +85,11 @@ export class DriftHeatmap {
     this.cells = features.map((f) => {
       const psi = el('td');
       this.psiCells.push(psi);
-      const row = features.map(() => el('td'));
+      const row = features.map(() => {
+        const td = el('td');
+        td.style.background = heatColor(null); // until a correlation is known (its text then changes)
+        return td;
+      });
       const th = el('th', '', shortName(f));
       th.title = f;
       table.append(el('tr', '', '', th, psi, ...row));
