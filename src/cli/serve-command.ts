@@ -335,7 +335,10 @@ export function serveCommand(program: Command): void {
           ...(live ? { tradeFromNs: startedNs, noEntryQuality: LIVE_NO_ENTRY_QUALITY, maxEntryLagMs: o.staleMs } : {}),
         }, stageLog).attach(engine.events);
         if (venue && journal) journal.trade(venue, () => pipeline?.trader?.trades ?? []);
-        log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision pipeline ready');
+        log.info({
+          filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason,
+          drift: pipeline.drift ? pipeline.drift.config : 'off (no models, or a manifest without training bins)',
+        }, 'Decision pipeline ready');
       }
       // The journal records every alert event and reports its lag; the engine scores each symbol's data quality.
       const alertHooks: AlertHooks = {
