@@ -4,7 +4,7 @@ import type { SignalDecision } from '../signal-engine.js';
 import { Defensive, type DefensiveConfig } from './defensive.js';
 import { RangeFade, type RangeFadeConfig } from './range-fade.js';
 import { StrategySelector, strategySupport, type SelectorConfig, type StrategySupport } from './strategy-selector.js';
-import { noEntry, STRATEGY_IDS, type Strategy, type StrategyContext, type StrategyEntry, type StrategyId, type StrategyVerdict } from './strategy.js';
+import { noEntry, STRATEGY_IDS, type DecisionStrategyId, type Strategy, type StrategyContext, type StrategyEntry, type StrategyId, type StrategyVerdict } from './strategy.js';
 import { inTradingHours, type TradingHours } from './trading-hours.js';
 import { TrendPullback, type TrendPullbackConfig } from './trend-pullback.js';
 
@@ -26,6 +26,11 @@ export const STRATEGIES_OFF: StrategyBookConfig = { enabled: [], tradingHours: n
 /** True when the book changes anything: a strategy is enabled or a trading-hours window is set. */
 export function strategiesActive(c: StrategyBookConfig): boolean {
   return c.enabled.length > 0 || c.tradingHours !== null;
+}
+
+/** The strategy id a decision is counted under: its strategy's, or `signal` when strategies are off. */
+export function strategyIdOf(d: SignalDecision): DecisionStrategyId {
+  return d.strategy?.id ?? 'signal';
 }
 
 /** Reads `--strategies`: `all`, `off`, or a comma list of trend, range, defensive. */
