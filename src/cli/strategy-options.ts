@@ -7,7 +7,8 @@ import { DEFAULT_TRADING_HOURS, parseTradingHours, type TradingHours } from '../
 /** The parsed `--strategies` and `--trading-hours` (undefined: not given). */
 export interface StrategyCliOptions {
   strategies: StrategyId[];
-  tradingHours?: TradingHours | null;
+  /** `off` rather than null: commander stores a parser's null as an empty string. */
+  tradingHours?: TradingHours | 'off';
 }
 
 /** A parser whose configuration error becomes the command line's argument error, naming the flag. */
@@ -31,7 +32,7 @@ export function strategiesOption(): Option {
 /** `--trading-hours` as a commander option: no default here (see {@link strategyConfig}). */
 export function tradingHoursOption(): Option {
   return new Option('--trading-hours <window>', 'entries only in this New York time window, HH:MM-HH:MM (may wrap midnight), or off ' +
-    '(default: 09:00-16:00 with --strategies, off without)').argParser(asArgument('--trading-hours', parseTradingHours));
+    '(default: 09:00-16:00 with --strategies, off without)').argParser(asArgument('--trading-hours', (text) => parseTradingHours(text) ?? 'off'));
 }
 
 /**
@@ -40,7 +41,7 @@ export function tradingHoursOption(): Option {
  * as before).
  */
 export function strategyConfig(o: StrategyCliOptions): StrategyBookConfig {
-  const tradingHours = o.tradingHours !== undefined ? o.tradingHours : o.strategies.length > 0 ? DEFAULT_TRADING_HOURS : null;
+  const tradingHours = o.tradingHours === 'off' ? null : o.tradingHours ?? (o.strategies.length > 0 ? DEFAULT_TRADING_HOURS : null);
   return { enabled: o.strategies, tradingHours };
 }
 
