@@ -63,6 +63,15 @@ describe('StrategyBook', () => {
     expect(d.strategy).toMatchObject({ id: 'defensive', direction: 'long', sizeFactor: 0.5, stopScale: 0.75 });
   });
 
+  test('reset forgets each symbol\'s pick: the next decision picks afresh', () => {
+    const book = new StrategyBook({ enabled: ['trend', 'range'], tradingHours: null, selector: { confirmations: 5 } });
+    book.apply(decision(), input(IN_HOURS_MS), '1m'); // trend, held against a range lead for 5 decisions
+    const ranging = decision({ regime: { ...decision().regime, market: { trendUp: 0.1, trendDown: 0.1, range: 0.8 } } });
+    expect(book.apply(ranging, input(IN_HOURS_MS), '1m').strategy!.id).toBe('trend');
+    book.reset();
+    expect(book.apply(ranging, input(IN_HOURS_MS), '1m').strategy!.id).toBe('range');
+  });
+
   test('each symbol has its own selector', () => {
     const book = new StrategyBook({ enabled: ['trend', 'range'], tradingHours: null, selector: { confirmations: 5 } });
     book.apply(decision(), input(IN_HOURS_MS), '1m'); // ES: trend

@@ -46,6 +46,16 @@ describe('StrategySelector', () => {
     expect(s.pick(sup(0.2, 0.1, 0.7))).toBe('defensive'); // defensive 2
   });
 
+  test('selected is null before the first pick; reset forgets the pick and any challenger', () => {
+    const s = new StrategySelector(['trend', 'range'], { confirmations: 2 });
+    expect(s.selected).toBeNull();
+    s.pick(sup(0.8, 0.2, 0));
+    s.pick(sup(0.2, 0.8, 0)); // range 1
+    s.reset();
+    expect(s.selected).toBeNull();
+    expect(s.pick(sup(0.2, 0.8, 0))).toBe('range'); // a first pick again
+  });
+
   test('only enabled strategies are picked', () => {
     const s = new StrategySelector(['range']);
     expect(s.pick(sup(0.9, 0.05, 0.05))).toBe('range');
