@@ -12,6 +12,7 @@ import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
 import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
+import { strategiesActive, StrategyBook, type StrategyBookConfig } from '../signals/strategies/strategy-book.js';
 import type { DecisionEvent, EventBus, RiskStateEvent } from './engine-events.js';
 import { RiskChange } from './risk-change.js';
 
@@ -54,6 +55,8 @@ export interface DecisionPipelineOptions {
   maxEntryLagMs?: number;
   /** Logs each order, fill and the result (trading); a backtest passes none. */
   tradingLog?: Logger;
+  /** Strategies and the trading-hours window (docs/signals.md); absent or inactive: the signal's direction as it is. */
+  strategies?: StrategyBookConfig;
 }
 
 /** A snapshot to decide on: what the signals read and what the decision repeats. */
@@ -135,6 +138,7 @@ export class DecisionPipeline {
   private readonly o: DecisionPipelineOptions;
   private readonly log: Logger;
   private readonly signals: SignalEngine;
+  private readonly book: StrategyBook | null;
   private readonly scorer: DecisionScorer | null;
   private readonly filter: FilterStatus;
   private readonly row = new Float32Array(FEATURE_NAMES.length);
@@ -154,6 +158,7 @@ export class DecisionPipeline {
     this.o = o;
     this.log = log;
     this.signals = new SignalEngine(o.signals ?? {});
+    this.book = o.strategies && strategiesActive(o.strategies) ? new StrategyBook(o.strategies) : null;
     this.scorer = o.scorer ?? null;
     this.filter = o.filter ?? FILTER_OFF;
     this.trader = o.venue
@@ -220,7 +225,7 @@ export class DecisionPipeline {
   /** Decides on a snapshot; the decision is emitted now, or (trading) once `settle` has given it its verdict. */
   onSnapshot(s: SnapshotToDecide): void {
     this.counts.snapshots++;
-    const d = this.guard(s.symbol, () => this.signals.decide(s.input));
+    const d = this.guard(s.symbol, () => this.strategic(this.signals.decide(s.input), s.input));
     if (!d) return;
     const row = featureRow(d.features, this.o.missingFeature ?? 0, this.row);
     for (const t of this.taps) t({ sequence: s.sequence, decision: d, input: s.input, row });
@@ -230,6 +235,11 @@ export class DecisionPipeline {
     const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml };
     if (this.trader) this.waiting.push(p);
     else this.conclude(p);
+  }
+
+  /** The decision as the strategy in force shapes it (unchanged without strategies). */
+  private strategic(d: SignalDecision, input: SnapshotInput): SignalDecision {
+    return this.book ? this.book.apply(d, input, this.signals.config.baseTimeframe) : d;
   }
 
   /** Trading: true while decisions wait for their verdict (the BrokerTap holds its intake meanwhile). */

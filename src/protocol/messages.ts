@@ -174,6 +174,17 @@ export interface DecisionMessage {
   /** The snapshot's publish time and the decision's, µs since the epoch (the engine's clock, as StagesJson). */
   snapshotPublishedUs: number;
   publishedUs: number;
+  /** The strategy that shaped `direction` (docs/signals.md "Strategies"); absent when strategies are off (and from servers before 2026-12-04). */
+  strategy?: DecisionStrategyJson;
+}
+
+/** A decision's strategy: which one, the rule that decided, and the Battle Navale direction before its rules. */
+export interface DecisionStrategyJson {
+  /** trend, range, defensive; signal (no strategy enabled, a trading-hours window set); none (regimes warming up). */
+  id: string;
+  /** Reason code of the rule that decided (docs/signals.md). */
+  reason: string;
+  signalDirection: 'long' | 'short' | 'flat';
 }
 
 /** A decision's smart-money components (docs/signals.md). */
