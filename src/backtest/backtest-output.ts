@@ -6,6 +6,8 @@ import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import type { ModelWarning } from '../ml/model-warnings.js';
 import { isoNs } from '../model/time.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
+import type { StrategyBookConfig } from '../signals/strategies/strategy-book.js';
+import { formatTradingHours } from '../signals/strategies/trading-hours.js';
 import type { BacktestMetrics } from './backtest-metrics.js';
 import type { BacktestOptions, BacktestResult } from './backtest-runner.js';
 import { writeTradesParquet } from './parquet-export.js';
@@ -39,6 +41,11 @@ function roundedMetrics(m: BacktestMetrics): Record<string, unknown> {
   };
 }
 
+/** The strategies of a run as metrics.json records them: the ids enabled and the window (`off`: every hour). */
+function strategySettings(c: StrategyBookConfig | undefined): { enabled: string[]; tradingHours: string } {
+  return { enabled: [...(c?.enabled ?? [])], tradingHours: c?.tradingHours ? formatTradingHours(c.tradingHours) : 'off' };
+}
+
 /** What a run records about its ML filter: the model hashes and the manifest's training warnings. */
 export interface MlRecord {
   hashes: string[];
@@ -65,10 +72,12 @@ export function metricsJson(o: BacktestOptions, r: BacktestResult, ml: MlRecord 
     settings: { startingBalance: o.startingBalance, winProbability: o.winProbability, broker: withoutSpecs({ ...DEFAULT_SIM_BROKER_CONFIG, ...o.broker }),
       risk: withoutSpecs({ ...DEFAULT_RISK_CONFIG, ...o.risk }),
       // What the features meant (the models' check), then the signal engine's whole configuration.
-      features: featureMeaning({ ...DEFAULT_FEATURE_CONFIG, ...o.feature }, true, r.signalConfig).features, signals: r.signalConfig },
+      features: featureMeaning({ ...DEFAULT_FEATURE_CONFIG, ...o.feature }, true, r.signalConfig).features, signals: r.signalConfig,
+      strategies: strategySettings(o.strategies) },
     ml: ml ? { enabled: true, hashes: ml.hashes, warnings: ml.warnings ?? [] } : { enabled: false },
     decisions: { ...r.counters, riskRefused: Object.fromEntries(Object.entries(r.counters.riskRefused).sort(([a], [b]) => (a < b ? -1 : 1))) },
     metrics: roundedMetrics(r.metrics),
+    metricsByStrategy: Object.fromEntries(Object.entries(r.byStrategy).map(([id, m]) => [id, roundedMetrics(m)])),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

@@ -13,11 +13,13 @@ import { ExchangeCalendar } from '../model/calendar/exchange-holidays.js';
 import { tradeDate } from '../model/calendar/us-eastern-time.js';
 import type { SignalEngineConfig } from '../signals/signal-engine.js';
 import { computeMetrics, type BacktestMetrics } from './backtest-metrics.js';
+import { metricsByStrategy } from './strategy-metrics.js';
 import { replaySchedule } from './replay-schedule.js';
 import { BrokerTap } from '../engine/broker-tap.js';
 import { nsToMs } from '../model/time.js';
 import type { EventBus } from '../engine/engine-events.js';
 import type { TradingVenue } from '../execution/execution-venue.js';
+import type { StrategyBookConfig } from '../signals/strategies/strategy-book.js';
 
 /** One backtest run. */
 export interface BacktestOptions {
@@ -37,6 +39,8 @@ export interface BacktestOptions {
   risk?: Partial<RiskConfig>;
   broker?: Partial<SimBrokerConfig>;
   signals?: Partial<SignalEngineConfig>;
+  /** Strategies and the trading-hours window (docs/signals.md); absent: off, the signal's direction traded as it is. */
+  strategies?: StrategyBookConfig;
   feature?: Partial<Omit<FeatureConfig, 'sizeDecimals'>>;
   /** The ML filter (the ensemble of `mia train`); none: the filter is off. */
   scorer?: DecisionScorer;
@@ -60,6 +64,8 @@ export interface BacktestResult {
   symbol: string;
   trades: TradeRecord[];
   metrics: BacktestMetrics;
+  /** The metrics of each strategy's trades (`signal` when strategies are off); they add up to `metrics` (counts and sums). */
+  byStrategy: Record<string, BacktestMetrics>;
   counters: TraderCounters;
   tradesRead: number;
   snapshots: number;
@@ -94,7 +100,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     scoreFlat: false,
     ...(o.risk ? { risk: o.risk } : {}), ...(o.signals ? { signals: o.signals } : {}),
     ...(o.fromNs !== undefined ? { tradeFromNs: o.fromNs } : {}), ...(o.scorer ? { scorer: o.scorer } : {}),
-    ...(o.missingFeature !== undefined ? { missingFeature: o.missingFeature } : {}),
+    ...(o.missingFeature !== undefined ? { missingFeature: o.missingFeature } : {}), ...(o.strategies ? { strategies: o.strategies } : {}),
   }, log);
   // Decisions wait until the broker has seen every trade of the intake that produced them (BrokerTap's drain).
   const tap = new BrokerTap(replay, broker, {
@@ -114,11 +120,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const contentHash = engine.status().contentHashes[0]!;
   const trader = pipeline.trader!;
   const lastNs = broker.nowNs > 0n ? broker.nowNs : null;
+  const days = businessDays(firstNs, lastNs);
   return {
     symbol, trades: trader.trades, counters: trader.counters, tradesRead: tap.trades, snapshots: pipeline.counts.snapshots,
     bars: pipeline.counts.bars, firstNs, lastNs, signalConfig: pipeline.signalConfig, contentHash,
     metrics: computeMetrics(trader.trades.map((t) => ({ profit: t.trip.netUsd, exitDay: tradeDate(nsToMs(t.trip.exitNs)) })),
-      o.startingBalance, businessDays(firstNs, lastNs)),
+      o.startingBalance, days),
+    byStrategy: metricsByStrategy(trader.trades, o.startingBalance, days),
   };
 }
 

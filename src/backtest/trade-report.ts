@@ -1,6 +1,7 @@
 import { isoNs } from '../model/time.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import type { TradeRecord } from '../execution/signal-trader.js';
+import { strategyIdOf } from '../signals/strategies/strategy-book.js';
 
 /**
  * A column of the trades file: name, DuckDB type for the Parquet copy, and its text in the CSV. Times are
@@ -44,6 +45,10 @@ export const TRADE_COLUMNS: readonly Column[] = [
   { name: 'ml_mean', type: 'DOUBLE', value: (t) => unit(t.ml?.mean) },
   // One column per model would fix the ensemble's size in the schema; the scores travel as one field.
   { name: 'ml_scores', type: 'VARCHAR', value: (t) => (t.ml ? t.ml.scores.map((s) => s.toFixed(6)).join(';') : '') },
+  // The strategy that opened the trade (docs/signals.md "Strategies"): `signal` when strategies are off.
+  { name: 'strategy_id', type: 'VARCHAR', value: (t) => strategyIdOf(t.decision) },
+  { name: 'strategy_reason', type: 'VARCHAR', value: (t) => t.decision.strategy?.reason ?? '' },
+  { name: 'signal_direction', type: 'VARCHAR', value: (t) => t.decision.strategy?.signalDirection ?? t.decision.direction },
 ];
 
 /** The trades as CSV text: a header and one line per trade in trade-id order, `\n` line ends. */

@@ -15,8 +15,9 @@ import { isoTime, nonNegative, positiveNumber, probability, wholeNumber } from '
 import { msToNs } from '../model/time.js';
 import { pino } from 'pino';
 import { Journal } from '../journal/journal.js';
+import { strategiesOption, strategyConfig, strategyLines, tradingHoursOption, type StrategyCliOptions } from './strategy-options.js';
 
-interface BacktestCliOptions {
+interface BacktestCliOptions extends StrategyCliOptions {
   input: string;
   out: string;
   models?: string;
@@ -111,6 +112,8 @@ export function backtestCommand(program: Command): void {
     .option('--long-threshold <x>', 'Battle Navale score for long', Number, bn.longThreshold)
     .option('--short-threshold <x>', 'Battle Navale score for short (negative)', Number, bn.shortThreshold)
     .option('--min-confidence <x>', 'minimum signal confidence', probability('--min-confidence'), bn.minConfidence)
+    .addOption(strategiesOption())
+    .addOption(tradingHoursOption())
     .option('--skip-bad', 'skip malformed rows instead of stopping')
     .option('--progress', 'report trades read on stderr every second (default when stderr is a terminal)')
     .option('--no-progress', 'never report progress')
@@ -159,6 +162,7 @@ export function backtestCommand(program: Command): void {
           limitQueueAhead: o.queueAhead ?? null,
         },
         signals: { battleNavale: { ...bn, longThreshold: o.longThreshold, shortThreshold: o.shortThreshold, minConfidence: o.minConfidence } },
+        strategies: strategyConfig(o),
         ...(ml ? { scorer: ml.scorer, missingFeature: ml.missingFeature } : {}),
         ...(journal ? {
           onPipeline: ({ events, venue, pipeline }): void => void journal.attach(events, false).trade(venue, () => pipeline.trader?.trades ?? []),
@@ -186,7 +190,7 @@ export function backtestCommand(program: Command): void {
           `mia: backtest ${result.symbol}: ${result.tradesRead.toLocaleString('en-US')} trades read, ${result.snapshots} snapshots, ` +
             `${m.trades} trades, net ${m.netProfit.toFixed(2)} USD, win rate ${pct(m.winRate)}, profit factor ${m.profitFactor?.toFixed(2) ?? '-'}, ` +
             `max drawdown ${m.maxDrawdown.toFixed(2)} USD; wrote ${files.trades}, ${files.parquet ?? '(no Parquet: @duckdb/node-api is not installed)'}, ${files.metrics}` +
-            `${journal ? `; journal ${journal.writer.path} session ${journal.writer.sessionId}` : ''}\n`,
+            `${journal ? `; journal ${journal.writer.path} session ${journal.writer.sessionId}` : ''}\n` + strategyLines(result.byStrategy),
         );
       } finally {
         ml?.close();

@@ -37,8 +37,9 @@ import { msToNs } from '../model/time.js';
 import { Journal } from '../journal/journal.js';
 import { journalPath } from './journal-options.js';
 import { ShutdownSignals } from './shutdown-signals.js';
+import { strategiesOption, strategyConfig, tradingHoursOption, type StrategyCliOptions } from './strategy-options.js';
 
-interface ServeOptions {
+interface ServeOptions extends StrategyCliOptions {
   source: 'sim' | 'replay' | 'ib';
   input?: string;
   symbol?: string;
@@ -236,6 +237,8 @@ export function serveCommand(program: Command): void {
     .option('--long-threshold <x>', 'signals: Battle Navale score for long', Number)
     .option('--short-threshold <x>', 'signals: Battle Navale score for short (negative)', Number)
     .option('--min-confidence <x>', 'signals: minimum signal confidence', probability('--min-confidence'))
+    .addOption(strategiesOption())
+    .addOption(tradingHoursOption())
     .option('--journal <path|off>', 'DuckDB journal of sessions, decisions, orders, fills, trades, risk events, 1m bars and snapshots (docs/journal.md); an existing journal is continued; off: none (default: env MIA_JOURNAL, else ./mia-journal.duckdb)',
       process.env.MIA_JOURNAL ?? './mia-journal.duckdb')
     .option('--journal-snapshot-ms <ms>', 'journal: one snapshot row per symbol per this many ms of market time (0: none)', nonNegative('--journal-snapshot-ms'), 1000)
@@ -479,7 +482,7 @@ function servePipelineOptions(o: ServeOptions, filter: ModelFilter, symbols: str
   return {
     filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
     ...driftOptions(filter.ensemble?.manifest, o.driftThreshold, o.driftWindow),
-    startingBalance: o.balance, winProbability: o.winProbability, symbols,
+    startingBalance: o.balance, winProbability: o.winProbability, symbols, strategies: strategyConfig(o),
     risk: {
       dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition,
       ...(o.stopTicks !== undefined ? { stop: { kind: 'ticks', ticks: o.stopTicks } } : {}),

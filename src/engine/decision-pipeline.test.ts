@@ -12,6 +12,7 @@ import { readBar, snapshotInputOf } from '../protocol/signal-input.js';
 import { StreamPublisher, type FrameSink } from '../stream/stream-publisher.js';
 import { DecisionPipeline, type DecisionPipelineOptions, type DecisionScorer } from './decision-pipeline.js';
 import { EventBus, type SnapshotEvent } from './engine-events.js';
+import { parseTradingHours } from '../signals/strategies/trading-hours.js';
 
 const HASHES: [string, string, string] = ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)];
 const FILTER: FilterStatus = {
@@ -262,5 +263,33 @@ describe('DecisionPipeline', () => {
     expect(risk().at(-1)!.positions).toEqual([{ symbol: 'ES', qty: 0 }]);
     venue.fill(venue.brackets[0]!, 109.25);
     expect(risk().at(-1)).toMatchObject({ ordersEnabled: true, positions: [{ symbol: 'ES', qty: venue.brackets[0]!.qty }] });
+  });
+
+  test('strategies: the window withholds the rise\'s long outside 11:00–16:00 New York (it is 10:00 EDT) and lets it through in 09:00–16:00, tagged', async () => {
+    for (const [window, entered] of [['11:00-16:00', false], ['09:00-16:00', true]] as const) {
+      const c = new Collector();
+      const venue = new LaterVenue();
+      const stage = pipelineOn(c, {
+        startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'], signals: RISING, risk: { maxPosition: 2 }, venue,
+        strategies: { enabled: [], tradingHours: parseTradingHours(window) },
+      });
+      for (const b of risingBars()) barOn(stage, b);
+      decideOn(stage, risingSnapshot(1, []));
+      await stage.settle();
+      const d = c.decisions().at(-1)!;
+      expect(d.strategy).toEqual({ id: 'signal', signalDirection: 'long', reason: entered ? 'signal' : 'outside-trading-hours' });
+      expect(d.direction).toBe(entered ? 'long' : 'flat');
+      expect(d.risk.evaluated).toBe(entered);
+      expect(venue.brackets.map((b) => b.tag)).toEqual(entered ? ['1/signal'] : []);
+    }
+  });
+
+  test('strategies off: decisions carry no strategy and brackets the bare trade id', async () => {
+    const c = new Collector();
+    const { stage, venue } = paperStage(c, {});
+    decideOn(stage, risingSnapshot(1, []));
+    await stage.settle();
+    expect(c.decisions()[0]).not.toHaveProperty('strategy');
+    expect(venue.brackets.map((b) => b.tag)).toEqual(['1']);
   });
 });

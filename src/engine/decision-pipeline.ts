@@ -13,6 +13,7 @@ import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
 import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
+import { strategiesActive, StrategyBook, type StrategyBookConfig } from '../signals/strategies/strategy-book.js';
 import type { DecisionEvent, EventBus, RiskStateEvent } from './engine-events.js';
 import { RiskChange } from './risk-change.js';
 
@@ -55,6 +56,8 @@ export interface DecisionPipelineOptions {
   maxEntryLagMs?: number;
   /** Logs each order, fill and the result (trading); a backtest passes none. */
   tradingLog?: Logger;
+  /** Strategies and the trading-hours window (docs/signals.md); absent or inactive: the signal's direction as it is. */
+  strategies?: StrategyBookConfig;
   /** Feature drift against the models' training bins (the manifest's `featureDrift`); absent: drift off. */
   drift?: DriftOptions;
 }
@@ -140,6 +143,7 @@ export class DecisionPipeline {
   private readonly o: DecisionPipelineOptions;
   private readonly log: Logger;
   private readonly signals: SignalEngine;
+  private readonly book: StrategyBook | null;
   private readonly scorer: DecisionScorer | null;
   private readonly filter: FilterStatus;
   private readonly row = new Float32Array(FEATURE_NAMES.length);
@@ -161,6 +165,7 @@ export class DecisionPipeline {
     this.o = o;
     this.log = log;
     this.signals = new SignalEngine(o.signals ?? {});
+    this.book = o.strategies && strategiesActive(o.strategies) ? new StrategyBook(o.strategies) : null;
     this.scorer = o.scorer ?? null;
     this.filter = o.filter ?? FILTER_OFF;
     this.drift = o.drift ? new DriftMonitor(o.drift) : null;
@@ -228,7 +233,7 @@ export class DecisionPipeline {
   /** Decides on a snapshot; the decision is emitted now, or (trading) once `settle` has given it its verdict. */
   onSnapshot(s: SnapshotToDecide): void {
     this.counts.snapshots++;
-    const d = this.guard(s.symbol, () => this.signals.decide(s.input));
+    const d = this.guard(s.symbol, () => this.strategic(this.signals.decide(s.input), s.input));
     if (!d) return;
     const row = featureRow(d.features, this.o.missingFeature ?? 0, this.row);
     for (const t of this.taps) t({ sequence: s.sequence, decision: d, input: s.input, row });
@@ -239,6 +244,11 @@ export class DecisionPipeline {
     const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml };
     if (this.trader) this.waiting.push(p);
     else this.conclude(p);
+  }
+
+  /** The decision as the strategy in force shapes it (unchanged without strategies). */
+  private strategic(d: SignalDecision, input: SnapshotInput): SignalDecision {
+    return this.book ? this.book.apply(d, input, this.signals.config.baseTimeframe) : d;
   }
 
   /** Trading: true while decisions wait for their verdict (the BrokerTap holds its intake meanwhile). */

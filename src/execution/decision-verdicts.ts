@@ -46,7 +46,8 @@ export function riskVerdict(risk: RiskEngine, d: SignalDecision, ml: MlVerdict, 
   }
   const r: RiskDecision = risk.evaluate({
     symbol: d.symbol, side: d.direction, entryPrice: price, winProbability: ml.state === 'scored' ? ml.mean ?? winProbability : winProbability,
-    positionFactor: d.expiry.factor,
+    positionFactor: d.expiry.factor * (d.strategy?.sizeFactor ?? 1),
+    ...(d.strategy ? { stopScale: d.strategy.stopScale, targetScale: d.strategy.targetScale } : {}),
   });
   return r.approved
     ? { evaluated: true, approved: true, reason: null, qty: r.qty, stopPrice: r.stopPrice, targetPrice: r.targetPrice, entryPrice: price, alert: r.alert }

@@ -9,6 +9,7 @@ import type { SignalDecision } from '../signals/signal-engine.js';
 import { ML_OFF, riskVerdict, type MlVerdict, type RiskVerdict } from './decision-verdicts.js';
 import type { BracketIds, ExecutionEvent, OrderView, TradingVenue } from './execution-venue.js';
 import { PositionLedger, type RoundTrip } from './position-ledger.js';
+import { bracketTag } from './bracket-tag.js';
 
 /** The ML filter's answer for one signal (an ensemble: one score per model, their mean, the verdict, model hashes). */
 export interface MlScore {
@@ -164,7 +165,7 @@ export class SignalTrader {
     let ids: BracketIds;
     try {
       ids = this.venue.submitBracket({
-        symbol: d.symbol, side, qty: r.qty, entry: { type: 'market' }, stopPrice: r.stopPrice!, targetPrice: r.targetPrice!, tag: String(tradeId),
+        symbol: d.symbol, side, qty: r.qty, entry: { type: 'market' }, stopPrice: r.stopPrice!, targetPrice: r.targetPrice!, tag: bracketTag(tradeId, d.strategy?.id),
       });
     } catch (e) {
       this.open.delete(d.symbol);

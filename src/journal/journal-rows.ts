@@ -6,6 +6,8 @@ import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import type { UnixNanos } from '../model/time.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
+import { strategyIdOf } from '../signals/strategies/strategy-book.js';
+import { strategyOfTag } from '../execution/bracket-tag.js';
 import type { Cell } from './journal-schema.js';
 
 /**
@@ -37,6 +39,7 @@ export function decisionRow(e: DecisionEvent): Cell[] {
     ...FEATURE_NAMES.map((f) => num(d.features[f])), ...context(d), d.expiry.phase,
     e.ml.state, e.ml.scores, num(e.ml.mean), e.ml.approved,
     r.evaluated, r.approved, r.reason, r.qty, num(r.stopPrice), num(r.targetPrice), r.alert,
+    ...strategyCells(d),
   ];
 }
 
@@ -46,13 +49,13 @@ export function orderRow(e: ExecutionEvent): Cell[] {
   const ts = e.kind === 'filled' ? e.fill.tsNs : e.tsNs;
   return [
     o.id, ts, e.kind, o.symbol, o.side, o.qty, o.type, num(o.limitPrice), num(o.stopPrice), o.parentId ?? null, o.ocoId ?? null,
-    o.tag ?? null, e.kind === 'cancelled' ? e.reason : null,
+    o.tag ?? null, e.kind === 'cancelled' ? e.reason : null, strategyOfTag(o.tag),
   ];
 }
 
 /** A fills row, with the position the fill left. */
 export function fillRow(f: Fill, position: number, tag: string | undefined): Cell[] {
-  return [f.orderId, f.tsNs, f.symbol, f.side, f.qty, f.price, f.commissionUsd, position, tag ?? null];
+  return [f.orderId, f.tsNs, f.symbol, f.side, f.qty, f.price, f.commissionUsd, position, tag ?? null, strategyOfTag(tag)];
 }
 
 /** A trades row: the round trip, its bracket (from the decision's risk verdict) and the decision that opened it. */
@@ -64,7 +67,13 @@ export function tradeRow(t: TradeRecord, verdict: RiskVerdict | undefined, tickS
     p.netUsd, p.grossUsd, p.commissionUsd, num(verdict?.stopPrice), num(verdict?.targetPrice), tickSize,
     t.decisionNs, num(d.score), num(d.confidence), num(t.ml?.mean), t.ml?.scores ?? [],
     ...FEATURE_NAMES.map((f) => num(d.features[f])), ...context(d),
+    ...strategyCells(d),
   ];
+}
+
+/** The strategy columns of a decision or trade: its strategy (`signal` when strategies are off), the rule, the signal's direction. */
+function strategyCells(d: SignalDecision): Cell[] {
+  return [strategyIdOf(d), d.strategy?.reason ?? null, d.strategy?.signalDirection ?? d.direction];
 }
 
 /** What changed between two risk states, most important first. */

@@ -38,6 +38,8 @@ const d = (name: string): ColumnSpec => ({ name, type: 'DOUBLE' });
 const TIMEFRAME_DIRECTIONS = ['d_1m', 'd_5m', 'd_15m', 'd_1h', 'd_4h'].map(d);
 const REGIME = ['p_trend_up', 'p_trend_down', 'p_range', 'p_vol_low', 'p_vol_normal', 'p_vol_high'].map(d);
 const SMART_MONEY = ['sm_large_flow', 'sm_stacked', 'sm_absorption', 'sm_book', 'sm_score'].map(d);
+// Issue 16's strategy columns: last in their tables, so journals created before them gain them by ADD COLUMN.
+const STRATEGY: ColumnSpec[] = [{ name: 'strategy_id', type: 'VARCHAR' }, { name: 'strategy_reason', type: 'VARCHAR' }, { name: 'signal_direction', type: 'VARCHAR' }];
 
 /** Columns of each row table after `session_id`, in append order. */
 export const COLUMNS: Record<RowTable, readonly ColumnSpec[]> = {
@@ -49,17 +51,20 @@ export const COLUMNS: Record<RowTable, readonly ColumnSpec[]> = {
     { name: 'ml_state', type: 'VARCHAR' }, { name: 'ml_scores', type: 'DOUBLE[]' }, d('ml_mean'), { name: 'ml_approved', type: 'BOOLEAN' },
     { name: 'risk_evaluated', type: 'BOOLEAN' }, { name: 'risk_approved', type: 'BOOLEAN' }, { name: 'risk_reason', type: 'VARCHAR' },
     { name: 'risk_qty', type: 'INTEGER' }, d('stop_price'), d('target_price'), { name: 'alert', type: 'VARCHAR' },
+    ...STRATEGY,
   ],
   orders: [
     { name: 'order_id', type: 'BIGINT' }, { name: 'ts', type: 'TIMESTAMP_NS' }, { name: 'event', type: 'VARCHAR' },
     { name: 'symbol', type: 'VARCHAR' }, { name: 'side', type: 'VARCHAR' }, { name: 'qty', type: 'INTEGER' }, { name: 'type', type: 'VARCHAR' },
     d('limit_price'), d('stop_price'), { name: 'parent_id', type: 'BIGINT' }, { name: 'oco_id', type: 'BIGINT' },
     { name: 'tag', type: 'VARCHAR' }, { name: 'cancel_reason', type: 'VARCHAR' },
+    { name: 'strategy_id', type: 'VARCHAR' },
   ],
   fills: [
     { name: 'order_id', type: 'BIGINT' }, { name: 'ts', type: 'TIMESTAMP_NS' }, { name: 'symbol', type: 'VARCHAR' },
     { name: 'side', type: 'VARCHAR' }, { name: 'qty', type: 'INTEGER' }, d('price'), d('commission_usd'),
     { name: 'position', type: 'INTEGER' }, { name: 'tag', type: 'VARCHAR' },
+    { name: 'strategy_id', type: 'VARCHAR' },
   ],
   trades: [
     { name: 'trade_id', type: 'INTEGER' }, { name: 'symbol', type: 'VARCHAR' }, { name: 'side', type: 'VARCHAR' }, { name: 'qty', type: 'INTEGER' },
@@ -68,6 +73,7 @@ export const COLUMNS: Record<RowTable, readonly ColumnSpec[]> = {
     { name: 'decision_ts', type: 'TIMESTAMP_NS' }, d('score'), d('confidence'), d('ml_mean'), { name: 'ml_scores', type: 'DOUBLE[]' },
     ...FEATURE_NAMES.map(d),
     ...TIMEFRAME_DIRECTIONS, ...REGIME, ...SMART_MONEY,
+    ...STRATEGY,
   ],
   risk_events: [
     { name: 'ts', type: 'TIMESTAMP_NS' }, { name: 'kind', type: 'VARCHAR' }, { name: 'alert', type: 'VARCHAR' }, { name: 'reason', type: 'VARCHAR' },
@@ -121,6 +127,9 @@ export function schemaDdl(): string[] {
     const cols = COLUMNS[t].map((c) => `  ${c.name} ${c.type}`).join(',\n');
     out.push(`CREATE TABLE IF NOT EXISTS ${t} (\n  session_id INTEGER NOT NULL,\n${cols}\n)`);
   }
+  // A journal created by an older engine gains the columns added since (always appended last, so the
+  // appender's positional rows still line up); a no-op on a new one.
+  for (const t of ROW_TABLES) for (const c of COLUMNS[t]) out.push(`ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${c.name} ${c.type}`);
   // The tables `mia journal export` and the report filter by time: zone maps serve them, no index needed.
   out.push('CREATE TABLE IF NOT EXISTS journal_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
   return out;

@@ -30,6 +30,7 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
   const drift = decodeDrift(d);
   const directions = {} as DecisionMessage['directions'];
   for (let i = 0; i < CONFLUENCE_TIMEFRAMES.length; i++) directions[CONFLUENCE_TIMEFRAMES[i]!] = i < d.tfDirectionsLength() ? known(d.tfDirections(i)!) : null;
+  const strategyId = d.strategyId();
   return {
     type: 'signal',
     topic,
@@ -82,6 +83,8 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
     },
     snapshotPublishedUs: nsToUs(d.tSnapshotPublished()),
     publishedUs: nsToUs(d.tPublished()),
+    // An empty strategy id: strategies off, or a server before 2026-12-04.
+    ...(strategyId ? { strategy: { id: strategyId, reason: d.strategyReason() ?? '', signalDirection: DIRECTION_NAMES[d.signalDirection()] ?? 'flat' } } : {}),
     ...(patterns ? { patterns } : {}),
     ...(drift ? { drift } : {}),
   };

@@ -42,6 +42,15 @@ describe('Decision and RiskState frames', () => {
     }
   });
 
+  test('a decision with its strategy decodes to it; one without has none', () => {
+    const w = new DecisionFrameWriter();
+    const withStrategy = decision({ direction: 'short', strategy: { id: 'range', reason: 'range-fade-vah', signalDirection: 'long' } });
+    expect(decodeFrame(w.decision(withStrategy))).toEqual(withStrategy);
+    const flat = decision({ direction: 'flat', strategy: { id: 'trend', reason: 'trend-no-pullback', signalDirection: 'flat' } });
+    expect(decodeFrame(w.decision(flat))).toEqual(flat);
+    expect(decodeFrame(w.decision(decision()))).not.toHaveProperty('strategy');
+  });
+
   test('a risk state decodes to the message it was built from', () => {
     const w = new DecisionFrameWriter();
     const r: RiskMessage = {

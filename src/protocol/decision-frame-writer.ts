@@ -55,6 +55,9 @@ export class DecisionFrameWriter {
     const hashes = d.ml.hashes.length > 0 ? Decision.createMlHashesVector(b, d.ml.hashes.map((h) => this.str(h))) : 0;
     const reason = d.risk.reason ? this.str(d.risk.reason) : 0;
     const alert = this.str(d.risk.alert);
+    const st = d.strategy;
+    const strategyId = st ? this.str(st.id) : 0;
+    const strategyReason = st ? this.str(st.reason) : 0;
     const dirs = this.dirs;
     for (let i = 0; i < CONFLUENCE_TIMEFRAMES.length; i++) dirs[i] = num(d.directions[CONFLUENCE_TIMEFRAMES[i]!]);
     const directions = Decision.createTfDirectionsVector(b, dirs);
@@ -112,6 +115,11 @@ export class DecisionFrameWriter {
     Decision.addSmartAbsorption(b, num(sm.absorption));
     Decision.addSmartBook(b, num(sm.book));
     Decision.addSmartScore(b, num(sm.score));
+    if (st) {
+      Decision.addStrategyId(b, strategyId);
+      Decision.addStrategyReason(b, strategyReason);
+      Decision.addSignalDirection(b, DIRECTIONS[st.signalDirection]);
+    }
     addDecisionExtras(b, d.patterns, d.drift, psi);
     return this.finish(topic, Payload.Decision, Decision.endDecision(b));
   }

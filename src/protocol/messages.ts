@@ -174,10 +174,21 @@ export interface DecisionMessage {
   /** The snapshot's publish time and the decision's, µs since the epoch (the engine's clock, as StagesJson). */
   snapshotPublishedUs: number;
   publishedUs: number;
+  /** The strategy that shaped `direction` (docs/signals.md "Strategies"); absent when strategies are off (and from servers before 2026-12-04). */
+  strategy?: DecisionStrategyJson;
   /** Order-flow patterns of the last closed base bar (docs/signals.md); absent from servers before 2026-12-04. */
   patterns?: DecisionPatternsJson;
   /** Feature drift of the symbol (docs/ml.md "Feature drift"); absent when drift is off. */
   drift?: DecisionDriftJson;
+}
+
+/** A decision's strategy: which one, the rule that decided, and the Battle Navale direction before its rules. */
+export interface DecisionStrategyJson {
+  /** trend, range, defensive; signal (no strategy enabled, a trading-hours window set); none (regimes warming up). */
+  id: string;
+  /** Reason code of the rule that decided (docs/signals.md). */
+  reason: string;
+  signalDirection: 'long' | 'short' | 'flat';
 }
 
 /** One order-flow pattern: +1 favours buyers, −1 sellers, 0 none; the price it happened at, null with none. */

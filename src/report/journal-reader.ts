@@ -75,6 +75,7 @@ function tradeOf(r: Row): ReportTrade {
     directions: { d1m: numOrNull(r.d_1m), d5m: numOrNull(r.d_5m), d15m: numOrNull(r.d_15m), d1h: numOrNull(r.d_1h), d4h: numOrNull(r.d_4h) },
     regime: { pTrendUp: numOrNull(r.p_trend_up), pTrendDown: numOrNull(r.p_trend_down), pRange: numOrNull(r.p_range),
       pVolLow: numOrNull(r.p_vol_low), pVolNormal: numOrNull(r.p_vol_normal), pVolHigh: numOrNull(r.p_vol_high) },
+    ...(typeof r.strategy_id === 'string' ? { strategy: r.strategy_id } : {}),
   };
 }
 
@@ -110,8 +111,7 @@ async function readSessions(conn: DuckDBConnection, fromNs: bigint, toNs: bigint
 
 const TRADE_SELECT = `SELECT session_id::BIGINT AS session_id, trade_id::BIGINT AS trade_id, symbol, side, qty::BIGINT AS qty,
   epoch_ns(entry_ts) AS entry_ns, entry_price, epoch_ns(exit_ts) AS exit_ns, exit_price, exit_reason, pnl_usd, stop_price, target_price, tick_size,
-  score, confidence, ml_mean, confluence_score, d_1m, d_5m, d_15m, d_1h, d_4h, p_trend_up, p_trend_down, p_range, p_vol_low, p_vol_normal, p_vol_high
-  FROM trades`;
+  score, confidence, ml_mean, confluence_score, d_1m, d_5m, d_15m, d_1h, d_4h, p_trend_up, p_trend_down, p_range, p_vol_low, p_vol_normal, p_vol_high`;
 
 /** Trade dates (outside the period) of the journal's other trades, the nearest OTHER_DAYS_SHOWN, ascending. */
 async function otherTradeDays(conn: DuckDBConnection, p: ReportPeriod): Promise<number[]> {
@@ -170,7 +170,9 @@ export async function readJournal(path: string, period: ReportPeriod): Promise<R
     const withBars = hasTable(path, tables, 'bars', OPTIONAL.bars, false);
     const { fromMs, toMs } = periodBoundsMs(period);
     const range = { lo: msToNs(fromMs), hi: msToNs(toMs) };
-    const trades = (await rows(conn, `${TRADE_SELECT} WHERE epoch_ns(exit_ts) >= $lo AND epoch_ns(exit_ts) < $hi ORDER BY exit_ts, session_id, trade_id`, range))
+    // strategy_id (issue 16) is read where the journal has it: the reader opens read-only, so an older one keeps its columns.
+    const strategyColumn = tables.get('trades')!.has('strategy_id') ? ', strategy_id' : '';
+    const trades = (await rows(conn, `${TRADE_SELECT}${strategyColumn} FROM trades WHERE epoch_ns(exit_ts) >= $lo AND epoch_ns(exit_ts) < $hi ORDER BY exit_ts, session_id, trade_id`, range))
       .map(tradeOf);
     let decisionSpan: ReportInput['decisionSpan'] = null;
     if (withDecisions) {

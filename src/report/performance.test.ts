@@ -67,6 +67,16 @@ describe('performance', () => {
     }
   });
 
+  test('the strategy breakdown: trades by the strategy that opened them, in the selector\'s order; a journal without strategies is all `signal`', () => {
+    const withStrategies = { ...input, trades: trades.map((t, i) => ({ ...t, strategy: ['range', 'trend', 'range', 'defensive', 'trend'][i]! })) };
+    const rows = computePerformance(withStrategies, 25_000).breakdowns.find((b) => b.name === 'strategy')!.rows;
+    expect(rows.map((r) => [r.key, r.trades.map((t) => t.tradeId)])).toEqual([['trend', [2, 5]], ['range', [1, 3]], ['defensive', [4]]]);
+    // Net 250 − 300 for range: the rows' metrics add up to the whole (trades and net profit).
+    expect(rows.map((r) => r.metrics.netProfit)).toEqual([-125, -50, 600]);
+    const off = computePerformance(input, 25_000).breakdowns.find((b) => b.name === 'strategy')!.rows;
+    expect(off.map((r) => [r.key, r.trades.length])).toEqual([['signal', 5]]);
+  });
+
   test('sharpe days stop at the period and skip holidays; no decisions and no trades: none', () => {
     expect(sharpeDays({ ...input, decisionSpan: null, trades: [] })).toEqual([]);
     expect(sharpeDays({ ...input, decisionSpan: { firstNs: ns('2026-06-10T14:00:00Z'), lastNs: ns('2026-06-25T14:00:00Z') } }))

@@ -16,7 +16,7 @@ export interface GroupRow {
 
 /** A breakdown of the period's trades by one attribute. */
 export interface Breakdown {
-  /** `market regime`, `volatility regime`, `direction`, `score`, `ML mean`, `entry hour (New York)`. */
+  /** `market regime`, `volatility regime`, `direction`, `score`, `ML mean`, `entry hour (New York)`, `strategy`. */
   name: string;
   rows: GroupRow[];
 }
@@ -69,6 +69,14 @@ export function entryHour(t: ReportTrade): number {
   return Math.floor(easternMinuteOfDay(nsToMs(t.entryNs)) / 60);
 }
 
+/** Strategies in the selector's order (docs/signals.md), then `signal` (strategies off), then any other id. */
+const STRATEGY_ORDER = ['trend', 'range', 'defensive', 'signal'];
+
+function strategyGroup(id: string): { key: string; rank: number } {
+  const i = STRATEGY_ORDER.indexOf(id);
+  return { key: id, rank: i < 0 ? STRATEGY_ORDER.length : i };
+}
+
 /** The breakdowns of the report, in the order they are printed. */
 export const GROUPINGS: readonly Grouping[] = [
   { name: 'market regime', of: (t) => dominant(['trend up', 'trend down', 'range'], [t.regime.pTrendUp, t.regime.pTrendDown, t.regime.pRange]) },
@@ -77,6 +85,7 @@ export const GROUPINGS: readonly Grouping[] = [
   { name: 'score', of: (t) => bucket(SCORE_BUCKETS, Math.abs(t.score)) },
   { name: 'ML mean', of: (t) => (t.mlMean === null ? { key: 'off', rank: UNKNOWN_RANK } : bucket(ML_BUCKETS, t.mlMean)) },
   { name: 'entry hour (New York)', of: (t) => { const h = entryHour(t); return { key: String(h).padStart(2, '0'), rank: h }; } },
+  { name: 'strategy', of: (t) => strategyGroup(t.strategy ?? 'signal') },
 ];
 
 /**

@@ -53,6 +53,8 @@ export interface ReportTrade {
   confluenceScore: number | null;
   directions: EntryDirections;
   regime: EntryRegime;
+  /** The strategy that opened the trade (journal `strategy_id`, docs/signals.md); absent in journals before it (counted as `signal`). */
+  strategy?: string;
 }
 
 /** One closed bar of the journal's `bars` table (the near-target check reads the highs and lows). */

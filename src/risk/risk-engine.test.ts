@@ -43,6 +43,13 @@ describe('RiskEngine sizing', () => {
     expect(risk.evaluate({ ...esLong, positionFactor: 1.3 })).toMatchObject({ qty: 10 }); // 1056.25 / 100
   });
 
+  test('a strategy scales the bracket: 8/16 ticks × 0.75 are 6/12 ticks; × 1.5 on the target is 24; never below one tick', () => {
+    const { risk } = engine(10_000);
+    expect(risk.evaluate({ ...esLong, stopScale: 0.75, targetScale: 0.75 })).toMatchObject({ stopTicks: 6, targetTicks: 12, stopPrice: 4998.5, targetPrice: 5003 });
+    expect(risk.evaluate({ ...esLong, targetScale: 1.5 })).toMatchObject({ stopTicks: 8, targetTicks: 24 });
+    expect(risk.evaluate({ ...esLong, stopScale: 0.01 })).toMatchObject({ stopTicks: 1 });
+  });
+
   test('ATR brackets: 1.5 and 3 ATR of 2.1 are 13 and 25 ticks; without an ATR the order is refused', () => {
     const { risk } = engine(10_000, { stop: { kind: 'atr', multiple: 1.5 }, target: { kind: 'atr', multiple: 3 } });
     expect(risk.evaluate({ ...esLong, atr: 2.1 })).toMatchObject({ approved: true, stopPrice: 4996.75, targetPrice: 5006.25, stopTicks: 13, targetTicks: 25 });

@@ -53,6 +53,9 @@ export interface OrderIntent {
   atr?: number | null;
   /** Multiplier of the stake, e.g. the options-expiry position factor (default 1). */
   positionFactor?: number;
+  /** Multipliers of the configured stop and target distances (a strategy's bracket; default 1; rounded ticks, at least 1). */
+  stopScale?: number;
+  targetScale?: number;
 }
 
 /** The answer to an intent: an approved size with its bracket, or a refusal with its reason code. */
@@ -161,8 +164,8 @@ export class RiskEngine {
     if (pos * sign < 0) return this.refuse(RiskReason.OPPOSITE_POSITION, `open position ${pos} in ${o.symbol}`);
     const capacity = c.maxPosition - Math.abs(pos);
     if (capacity <= 0) return this.refuse(RiskReason.MAX_POSITION, `position ${pos} in ${o.symbol} is at the maximum ${c.maxPosition}`);
-    const stopTicks = distanceTicks(c.stop, spec.tickSize, o.atr);
-    const targetTicks = distanceTicks(c.target, spec.tickSize, o.atr);
+    const stopTicks = scaledTicks(distanceTicks(c.stop, spec.tickSize, o.atr), o.stopScale);
+    const targetTicks = scaledTicks(distanceTicks(c.target, spec.tickSize, o.atr), o.targetScale);
     if (stopTicks === null || targetTicks === null) return this.refuse(RiskReason.NO_ATR, 'ATR-multiple bracket without an ATR');
     const kelly = kellyFraction(o.winProbability, o.payoffRatio ?? targetTicks / stopTicks);
     if (!(kelly > 0)) return this.refuse(RiskReason.NO_EDGE, `Kelly fraction ${kelly} is not positive`);
@@ -242,4 +245,10 @@ export class RiskEngine {
   private refuse(reason: RiskReasonCode, message: string): RiskDecision {
     return { approved: false, reason, message, alert: this.level };
   }
+}
+
+/** A bracket distance times a strategy's multiplier, whole ticks, at least one. */
+function scaledTicks(ticks: number | null, scale: number | undefined): number | null {
+  if (ticks === null || scale === undefined || scale === 1) return ticks;
+  return Math.max(1, Math.round(ticks * scale));
 }

@@ -13,6 +13,7 @@ import { DEFAULT_TIME_FACTOR, momentumFlow, supportResistance, timeFactor, volum
 import { Rsi } from './indicators/rsi.js';
 import { DEFAULT_REGIME_CONFIG, RegimeTracker, type MarketRegimeProbabilities, type RegimeConfig, type VolatilityRegimeProbabilities } from './regime.js';
 import { DEFAULT_SMART_MONEY_CONFIG, SmartMoneyTracker, type SmartMoneyConfig, type SmartMoneyState } from './smart-money.js';
+import type { StrategyVerdict } from './strategies/strategy.js';
 import { DEFAULT_DIRECTION_CONFIG, TimeframeDirection, type DirectionConfig } from './timeframe-direction.js';
 import { PatternTracker, type OrderFlowPatterns } from './patterns/order-flow-patterns.js';
 import { DEFAULT_PATTERN_CONFIG, type PatternConfig } from './patterns/pattern-config.js';
@@ -77,6 +78,8 @@ export interface SignalDecision {
   price: number | null;
   /** CME trade date of the snapshot, days since the epoch (the risk engine's day). */
   tradeDate: number;
+  /** The strategy that shaped `direction` (src/signals/strategies); absent when strategies are off. */
+  strategy?: StrategyVerdict;
   /** Order-flow patterns of the last closed base bar (absent from decisions built elsewhere, e.g. tests). */
   patterns?: OrderFlowPatterns;
 }

@@ -16,6 +16,8 @@ import { syntheticSamples } from './synthetic-samples.js';
 
 let dir: string;
 let x: Float32Array[];
+/** The manifest as trainAndExport wrote it: each test starts from it (tests run in a random order). */
+let original: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mia-manifest-drift-'));
@@ -25,12 +27,17 @@ beforeAll(async () => {
     folds: 2, embargo: 1, seed: 1, label: DEFAULT_LABEL_CONFIG, createdAt: '2024-01-02T03:04:05.000Z',
     forest: { trees: 5, maxDepth: 3, minSamples: 5, featureShare: 0.75 },
   });
+  original = await readFile(join(dir, 'manifest.json'), 'utf8');
 }, 60_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const manifestText = (): Promise<string> => readFile(join(dir, 'manifest.json'), 'utf8');
+/** The written manifest's text, put back in the directory first (another test may have changed it). */
+async function manifestText(): Promise<string> {
+  await writeFile(join(dir, 'manifest.json'), original);
+  return original;
+}
 
 describe('training bins in the manifest', () => {
   test('written from the training rows, one entry per feature in order, and loaded back unchanged', async () => {
