@@ -18,6 +18,7 @@ import { EventBus, type TimeframeMemory } from '../src/engine/engine-events.js';
 import { SignalInputReader, type SnapshotPlace } from '../src/engine/signal-input-reader.js';
 import { SnapshotEngine } from '../src/engine/snapshot-engine.js';
 import * as L from '../src/kernels/layout.js';
+import { DriftWindow } from '../src/ml/drift-window.js';
 import { ModelEnsemble } from '../src/ml/model-ensemble.js';
 import { trainAndExport } from '../src/ml/model-trainer.js';
 import { DEFAULT_LABEL_CONFIG } from '../src/ml/trade-labeler.js';
@@ -86,20 +87,25 @@ const ensemble = await ModelEnsemble.load(dir);
 
 let sink = 0;
 /** A pipeline whose decisions go through the StreamPublisher into Decision frames (their bytes counted). */
-function pipeline(withModels: boolean): DecisionPipeline {
+function pipeline(withModels: boolean, withDrift = false): DecisionPipeline {
   const bus = new EventBus();
   new StreamPublisher(bus, arena, { snapshot: () => undefined, bar: () => undefined, status: () => undefined, publish: (_t, b) => void (sink += b.length) });
   const options = { startingBalance: 25_000, winProbability: 0.5, symbols: ['ESH4'] };
-  return new DecisionPipeline(withModels ? { ...options, filter: ensemble.status(), scorer: ensemble } : options, log).attach(bus);
+  const drift = withDrift ? { drift: { reference: ensemble.manifest.featureDrift! } } : {};
+  return new DecisionPipeline(withModels ? { ...options, filter: ensemble.status(), scorer: ensemble, ...drift } : options, log).attach(bus);
 }
 const off = pipeline(false);
 const on = pipeline(true);
+// Issue 16: the same with feature drift (the manifest's training bins, the default 1,000-decision window).
+const onDrift = pipeline(true, true);
+const driftWindow = new DriftWindow(ensemble.manifest.featureDrift!);
+for (let i = 0; i < 1000; i++) driftWindow.observe(x[i % x.length]!); // full: the steady state
 const reader = new SignalInputReader(arena);
 const inputs: SnapshotInput[] = steps.map((s) => reader.snapshot(s.place));
 const signals = new SignalEngine();
 const risk = new RiskEngine(25_000);
 const row = new Float32Array(8);
-const at = { off: 0, on: 0, signals: 0, read: 0, ml: 0, bars: 0 };
+const at = { off: 0, on: 0, onDrift: 0, drift: 0, signals: 0, read: 0, ml: 0, bars: 0 };
 const next = (k: keyof typeof at): number => at[k]++ % steps.length;
 /** One snapshot through the pipeline as the engine's event hands it: read from memory, then decided. */
 const decide = (p: DecisionPipeline, s: Step): void =>
@@ -122,6 +128,17 @@ bench.add('decision per snapshot, ML on (read memory, signals, ONNX ensemble, ri
   onStep = steps[next('on')]!;
   for (const b of onStep.bars) on.onBar('ESH4', b);
 } });
+let onDriftStep = steps[0]!;
+bench.add('decision per snapshot, ML on + feature drift (PSI of the 1,000-decision window on the frame)', () => {
+  decide(onDrift, onDriftStep);
+}, { beforeEach: () => {
+  onDriftStep = steps[next('onDrift')]!;
+  for (const b of onDriftStep.bars) onDrift.onBar('ESH4', b);
+} });
+bench.add('DriftWindow.observe: one feature row into the window (full, 1,000 rows)', () => {
+  driftWindow.observe(x[next('drift') % x.length]!);
+  sink += driftWindow.psiMax;
+});
 bench.add('closed bars before a snapshot, into the signals (per bar close only)', () => {
   const s = steps[next('bars')]!;
   for (const b of s.bars) off.onBar('ESH4', b);

@@ -31,6 +31,8 @@ export interface AlertReadings {
   journal: JournalLag | null;
   /** Data-quality score (0 to 1) by symbol; null while no data-quality hook is wired. */
   dataQuality: Readonly<Record<string, number>> | null;
+  /** Largest feature PSI by symbol (symbols with a published PSI); null or absent while drift is off. */
+  featureDrift?: Readonly<Record<string, number>> | null;
 }
 
 /** One rule's verdict on one subject at one evaluation. */
@@ -85,6 +87,12 @@ export function observe(rules: AlertRules, r: AlertReadings): Observation[] {
     const min = rules.dataQuality.min;
     for (const [symbol, score] of Object.entries(r.dataQuality)) {
       add('dataQuality', symbol, score < min, score, min, `${symbol}: data quality ${pct(score)}, minimum ${pct(min)}`);
+    }
+  }
+  if (r.featureDrift) {
+    const max = rules.featureDrift.psi;
+    for (const [symbol, psi] of Object.entries(r.featureDrift)) {
+      add('featureDrift', symbol, psi >= max, psi, max, `${symbol}: feature drift, largest PSI ${psi.toFixed(3)} against the training distribution, limit ${max}`);
     }
   }
   return out;

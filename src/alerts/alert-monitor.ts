@@ -27,6 +27,8 @@ export interface AlertSources {
   risk(): RiskStateEvent | null;
   journal?: JournalLagInput;
   dataQuality?: DataQualityInput;
+  /** Largest feature PSI by symbol; absent or null while drift is off (no models with training bins). */
+  featureDrift?: () => Readonly<Record<string, number>> | null;
 }
 
 /** What /health shows under `alerts`. */
@@ -108,6 +110,7 @@ export class AlertMonitor {
         peakBalance: risk ? this.peak : null,
         journal: this.sources.journal?.() ?? null,
         dataQuality: this.sources.dataQuality?.() ?? null,
+        featureDrift: this.sources.featureDrift?.() ?? null,
       }), nowMs);
     } catch (e) {
       this.errors++;

@@ -35,6 +35,11 @@ export interface DataQualityRule extends RuleTiming {
   min: number;
 }
 
+/** A symbol's largest feature PSI (docs/ml.md "Feature drift") at or above `psi`. */
+export interface FeatureDriftRule extends RuleTiming {
+  psi: number;
+}
+
 /** Every rule, by its name in the alerts file (docs/alerts.md). */
 export interface AlertRules {
   latency: LatencyRule;
@@ -49,6 +54,7 @@ export interface AlertRules {
   drawdown: DrawdownRule;
   journalLag: JournalLagRule;
   dataQuality: DataQualityRule;
+  featureDrift: FeatureDriftRule;
 }
 
 /** One rule's name. */
@@ -103,6 +109,7 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
     drawdown: { ...timing('warning'), usd: null, share: 0.05 },
     journalLag: { ...timing('warning', { forMs: 10_000 }), lagMs: 5000, queueDepth: 10_000 },
     dataQuality: { ...timing('warning'), min: 0.9 },
+    featureDrift: { ...timing('warning'), psi: 0.25 },
   },
   delivery: { minSeverity: 'warning', timeoutMs: 5000, retries: 3, initialDelayMs: 1000, maxDelayMs: 30_000, outboxSize: 500 },
 };

@@ -15,6 +15,7 @@ const THRESHOLDS: Record<RuleName, Record<string, Check>> = {
   drawdown: { usd: nullable(positive), share: nullable(openShare) },
   journalLag: { lagMs: positive, queueDepth: wholeAtLeast(1) },
   dataQuality: { min: closedShare },
+  featureDrift: { psi: positive },
 };
 
 /** A value check: the value, or a reason it is refused. */

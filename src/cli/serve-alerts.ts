@@ -70,6 +70,7 @@ export function alertMonitor(plan: AlertPlan, w: AlertWiring, log: Logger): Aler
     risk: () => w.pipeline()?.riskState() ?? null,
     ...(w.hooks.journalLag ? { journal: w.hooks.journalLag } : {}),
     ...(w.hooks.dataQuality ? { dataQuality: w.hooks.dataQuality } : {}),
+    featureDrift: () => w.pipeline()?.drift?.psiMaxBySymbol() ?? null,
   }, sinks, log);
   // Every balance the risk engine reports: the drawdown's peak is exact, not sampled once a second.
   w.engine.events.on('risk', (r) => monitor.observeBalance(r.balance));

@@ -13,6 +13,7 @@ import { alertMonitor, planAlerts, type AlertHooks } from './serve-alerts.js';
 import type { AlertEvent } from '../engine/engine-events.js';
 import type { AlertMonitor } from '../alerts/alert-monitor.js';
 import { DecisionPipeline, type DecisionPipelineOptions } from '../engine/decision-pipeline.js';
+import { driftOptions } from './drift-options.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { BrokerTap } from '../engine/broker-tap.js';
 import { IbExecutionVenue } from '../adapters/ib/ib-execution-venue.js';
@@ -74,6 +75,9 @@ interface ServeOptions extends StrategyCliOptions {
   signals: 'on' | 'off';
   models?: string;
   mlThreshold?: number;
+  /** Feature drift: PSI flag threshold and rolling window (decisions); drift is on with models carrying bins. */
+  driftThreshold?: number;
+  driftWindow?: number;
   balance: number;
   winProbability: number;
   dailyLossLimit: number;
@@ -222,6 +226,8 @@ export function serveCommand(program: Command): void {
     .option('--signals <on|off>', 'decisions on signal.<SYMBOL> and the risk state on risk (docs/signals.md)', oneOf('--signals', ['on', 'off'] as const), 'on')
     .option('--models <dir>', 'ML filter: models directory written by mia train (without it the filter is off and decisions say so)')
     .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
+    .option('--drift-threshold <psi>', 'feature drift: PSI at or above which a decision is flagged (default 0.25; needs models trained with bins)', positiveNumber('--drift-threshold'))
+    .option('--drift-window <n>', 'feature drift: decisions per symbol in the rolling window (default 1000)', wholeNumber('--drift-window'))
     .option('--balance <usd>', 'risk: starting balance (without --trading paper decisions are recorded and no order is sent)', positiveNumber('--balance'), 25_000)
     .option('--win-probability <p>', 'risk: Kelly win probability without an ML filter', probability('--win-probability'), 0.5)
     .option('--daily-loss-limit <usd>', 'risk: loss of one trade date at which entries stop', positiveNumber('--daily-loss-limit'), DEFAULT_RISK_CONFIG.dailyLossLimit)
@@ -332,7 +338,10 @@ export function serveCommand(program: Command): void {
           ...(live ? { tradeFromNs: startedNs, noEntryQuality: LIVE_NO_ENTRY_QUALITY, maxEntryLagMs: o.staleMs } : {}),
         }, stageLog).attach(engine.events);
         if (venue && journal) journal.trade(venue, () => pipeline?.trader?.trades ?? []);
-        log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision pipeline ready');
+        log.info({
+          filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason,
+          drift: pipeline.drift ? pipeline.drift.config : 'off (no models, or a manifest without training bins)',
+        }, 'Decision pipeline ready');
       }
       // The journal records every alert event and reports its lag; the engine scores each symbol's data quality.
       const alertHooks: AlertHooks = {
@@ -352,7 +361,7 @@ export function serveCommand(program: Command): void {
         return {
           status, stages: { ...engine.stageStats(), ...publisher.stageStats() }, source: status.sourceDetail, symbols: engine.symbolStats(),
           decisions: p
-            ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}) }
+            ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}), ...(p.drift ? { drift: p.drift } : {}) }
             : { filter: { enabled: false, reason: '--signals off' } },
           risk: pipeline?.riskState() ?? null,
           journal: journal?.stats() ?? { state: 'off' },
@@ -472,6 +481,7 @@ function servePipelineOptions(o: ServeOptions, filter: ModelFilter, symbols: str
   const thresholds = o.longThreshold !== undefined || o.shortThreshold !== undefined || o.minConfidence !== undefined;
   return {
     filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
+    ...driftOptions(filter.ensemble?.manifest, o.driftThreshold, o.driftWindow),
     startingBalance: o.balance, winProbability: o.winProbability, symbols, strategies: strategyConfig(o),
     risk: {
       dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition,

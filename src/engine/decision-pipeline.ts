@@ -5,6 +5,7 @@ import type { TradingVenue } from '../execution/execution-venue.js';
 import { PositionLedger } from '../execution/position-ledger.js';
 import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
 import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
+import { DriftMonitor, type DriftHealth, type DriftOptions } from '../ml/drift-monitor.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import { nsToMs, type UnixNanos } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
@@ -57,6 +58,8 @@ export interface DecisionPipelineOptions {
   tradingLog?: Logger;
   /** Strategies and the trading-hours window (docs/signals.md); absent or inactive: the signal's direction as it is. */
   strategies?: StrategyBookConfig;
+  /** Feature drift against the models' training bins (the manifest's `featureDrift`); absent: drift off. */
+  drift?: DriftOptions;
 }
 
 /** A snapshot to decide on: what the signals read and what the decision repeats. */
@@ -101,6 +104,8 @@ export interface PipelineHealth {
   counts: DecisionCounters;
   /** Trading: the trader's counters and the directional decisions it withheld, by reason. */
   trading?: TraderCounters & { withheld: WithheldCounters };
+  /** Feature drift: each symbol's PSI and correlation matrix; absent when drift is off. */
+  drift?: DriftHealth;
 }
 
 /** A decision made, waiting for its risk verdict (trading: once the venue has seen the trades it was made on). */
@@ -152,6 +157,8 @@ export class DecisionPipeline {
   private lastRefusalSymbol: string | null = null;
   private readonly riskChange: RiskChange;
   private finishing: Promise<void> | undefined;
+  /** Feature drift per symbol; null when off (no models, or a manifest without training bins). */
+  readonly drift: DriftMonitor | null;
 
   constructor(o: DecisionPipelineOptions, log: Logger) {
     if (!(o.winProbability >= 0 && o.winProbability <= 1)) throw configError(ErrorCode.BAD_CONFIG, 'winProbability must be in [0, 1]');
@@ -161,6 +168,7 @@ export class DecisionPipeline {
     this.book = o.strategies && strategiesActive(o.strategies) ? new StrategyBook(o.strategies) : null;
     this.scorer = o.scorer ?? null;
     this.filter = o.filter ?? FILTER_OFF;
+    this.drift = o.drift ? new DriftMonitor(o.drift) : null;
     this.trader = o.venue
       ? new SignalTrader(o.venue, {
         startingBalance: o.startingBalance, winProbability: o.winProbability, ...(o.risk ? { risk: o.risk } : {}),
@@ -232,6 +240,7 @@ export class DecisionPipeline {
     const ml = !this.scorer ? ML_OFF : d.direction !== 'flat' || (this.o.scoreFlat ?? true) ? this.score(d, row) : ML_SKIPPED;
     this.risk.startDay(d.tradeDate);
     if (d.direction !== 'flat') this.counts.directional++;
+    this.drift?.observe(s.symbol, row);
     const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml };
     if (this.trader) this.waiting.push(p);
     else this.conclude(p);
@@ -290,7 +299,7 @@ export class DecisionPipeline {
   /** The pipeline's part of /health's `decisions`. */
   health(): PipelineHealth {
     const t = this.trader;
-    return { filter: this.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}) };
+    return { filter: this.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}), ...(this.drift ? { drift: this.drift.health() } : {}) };
   }
 
   /** The risk state (the `risk` topic's content and /health's `risk`). */
@@ -317,7 +326,7 @@ export class DecisionPipeline {
         this.fail(d.symbol, e);
       }
     }
-    const e: DecisionEvent = { decision: d, sequence: p.sequence, ml, risk: verdict };
+    const e: DecisionEvent = { decision: d, sequence: p.sequence, ml, risk: verdict, drift: this.drift?.reading(d.symbol) };
     this.bus?.emit('decision', e);
     this.counts.decisions++;
     this.publishRisk(true);

@@ -2,6 +2,7 @@ import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import type { UnixNanos } from '../model/time.js';
 import type { AlertMessage, StatusMessage } from '../protocol/messages.js';
 import type { MlVerdict, RiskVerdict } from '../execution/decision-verdicts.js';
+import type { DriftReading } from '../ml/drift-monitor.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
 
 /** Last L1 quote of a symbol, when its source has quotes (sizes in raw units). */
@@ -89,6 +90,8 @@ export interface DecisionEvent {
   sequence: bigint;
   ml: MlVerdict;
   risk: RiskVerdict;
+  /** Feature drift of the decision's symbol (models with training bins only): valid during the event, copy to keep. */
+  drift?: DriftReading | undefined;
 }
 
 /** The risk state (the `risk` topic's content and /health's `risk`). */

@@ -11,8 +11,10 @@ describe('feature meaning', () => {
     expect(Object.keys(base.signals)).not.toContain('battleNavale');
     expect(Object.keys(base.signals)).not.toContain('expiry');
     expect(Object.keys(base.signals)).not.toContain('defaultTickSize');
+    expect(Object.keys(base.signals)).not.toContain('patterns'); // published with decisions, never a feature
     const other = featureMeaning(DEFAULT_FEATURE_CONFIG, true, {
       ...DEFAULT_SIGNAL_ENGINE_CONFIG, battleNavale: { ...DEFAULT_SIGNAL_ENGINE_CONFIG.battleNavale, longThreshold: 0.9 }, defaultTickSize: 1,
+      patterns: { ...DEFAULT_SIGNAL_ENGINE_CONFIG.patterns, absorptionVolume: 999 },
     });
     expect(meaningDifferences(base, other)).toEqual([]);
   });

@@ -8,16 +8,17 @@ import type { SignalEngineConfig } from '../signals/signal-engine.js';
  * A model learns features of one meaning: `--session rth`, `--value-area 0.6`, `--timeframe 1m,5m` (confluence
  * then null above 5m) or `--no-footprint` change them. Left out, because they do not change the features: the
  * Battle Navale thresholds and the expiry sizing (what is done with a decision), and the signal engine's
- * fallback tick size (every snapshot carries the instrument's own).
+ * fallback tick size (every snapshot carries the instrument's own), and the order-flow pattern parameters
+ * (published with each decision, never given to a model).
  */
 export interface FeatureMeaning {
   features: Omit<FeatureConfig, 'sizeDecimals'> & { footprint: boolean };
-  signals: Omit<SignalEngineConfig, 'battleNavale' | 'expiry' | 'defaultTickSize'>;
+  signals: Omit<SignalEngineConfig, 'battleNavale' | 'expiry' | 'defaultTickSize' | 'patterns'>;
 }
 
 /** The meaning of the features a run computes, from its kernel settings, footprints and signal engine settings. */
 export function featureMeaning(features: Omit<FeatureConfig, 'sizeDecimals'>, footprint: boolean, signals: SignalEngineConfig): FeatureMeaning {
-  const { battleNavale: _b, expiry: _e, defaultTickSize: _t, ...rest } = signals;
+  const { battleNavale: _b, expiry: _e, defaultTickSize: _t, patterns: _p, ...rest } = signals;
   const f = { ...features } as FeatureConfig;
   delete (f as Partial<FeatureConfig>).sizeDecimals;
   return {

@@ -5,6 +5,7 @@ import { configError, ErrorCode, type MiaError } from '../common/errors.js';
 import { FEATURE_NAMES } from '../signals/features.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, MODEL_NAMES, type ModelManifest } from './model-manifest.js';
 import type { ModelWarning } from './model-warnings.js';
+import { driftReferenceProblem } from './feature-drift.js';
 
 /**
  * A models directory (`--models` of serve and backtest) is input like a trade file: whatever it holds, loading it
@@ -88,6 +89,8 @@ export function parseManifest(dir: string, text: string): ModelManifest {
   if (typeof m.missingFeatureValue !== 'number' || !Number.isFinite(m.missingFeatureValue)) throw bad('missingFeatureValue', 'a finite number');
   if (!isText(m.createdAt)) throw bad('createdAt', 'a time');
   if (m.featureMeaning !== undefined && !isObject(m.featureMeaning)) throw bad('featureMeaning', 'an object');
+  const drift = m.featureDrift === undefined ? null : driftReferenceProblem(m.featureDrift, m.features);
+  if (drift !== null) throw bad('featureDrift', drift);
   return m as unknown as ModelManifest;
 }
 

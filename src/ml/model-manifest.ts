@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ClassifierMetrics } from './classifier-metrics.js';
+import type { DriftReference } from './feature-drift.js';
 import type { FeatureMeaning } from './feature-meaning.js';
 import type { ModelWarning } from './model-warnings.js';
 import type { LabelConfig } from './trade-labeler.js';
@@ -47,6 +48,11 @@ export interface ModelManifest {
   featureMeaning?: FeatureMeaning;
   /** What a feature that is not warm yet (null) is given. */
   missingFeatureValue: number;
+  /**
+   * Each feature's training distribution (quantile bins of the training rows), what the engine's drift monitor
+   * compares the live rows with. Absent in manifests written before it existed: drift is then off.
+   */
+  featureDrift?: DriftReference;
   input: { name: string; type: 'float32'; shape: [string, number] };
   output: { name: string; type: 'float32'; shape: [string, number]; meaning: string };
   /** Default approval threshold of the ensemble mean. */

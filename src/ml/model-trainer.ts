@@ -16,6 +16,7 @@ import { DEFAULT_FOREST_CONFIG, trainForest, type ForestConfig, type ForestModel
 import type { LabelConfig } from './trade-labeler.js';
 import { sampleProblem, walkForward, walkForwardFolds, type WalkForwardResult } from './walk-forward.js';
 import type { FeatureMeaning } from './feature-meaning.js';
+import { quantileBins } from './feature-drift.js';
 
 /** Default approval threshold of the ensemble mean (issue 5). */
 export const DEFAULT_THRESHOLD = 0.6;
@@ -108,6 +109,7 @@ export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, 
     features: [...FEATURE_NAMES],
     ...(o.featureMeaning ? { featureMeaning: o.featureMeaning } : {}),
     missingFeatureValue: 0,
+    featureDrift: quantileBins(x, FEATURE_NAMES),
     input: { name: INPUT_NAME, type: 'float32', shape: ['N', d] },
     output: { name: OUTPUT_NAME, type: 'float32', shape: ['N', 1], meaning: 'probability that the target is reached before the stop' },
     threshold: o.threshold ?? DEFAULT_THRESHOLD,

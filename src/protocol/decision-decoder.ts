@@ -6,6 +6,7 @@ import type { RiskState } from './generated/mia/risk-state.js';
 import { SymbolPosition } from './generated/mia/symbol-position.js';
 import { isoNs } from '../model/time.js';
 import type { DecisionMessage, DecisionMlJson, RiskMessage } from './messages.js';
+import { decodeDrift, decodePatterns } from './decision-extras.js';
 
 const DIRECTION_NAMES: Record<number, DecisionMessage['direction']> = { [Direction.Flat]: 'flat', [Direction.Long]: 'long', [Direction.Short]: 'short' };
 const ML_STATES = new Set(['off', 'scored', 'skipped', 'failed']);
@@ -25,6 +26,8 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
   const hashes: string[] = [];
   for (let i = 0; i < d.mlHashesLength(); i++) hashes.push(d.mlHashes(i)!);
   const state = d.mlState() ?? 'off';
+  const patterns = decodePatterns(d);
+  const drift = decodeDrift(d);
   const directions = {} as DecisionMessage['directions'];
   for (let i = 0; i < CONFLUENCE_TIMEFRAMES.length; i++) directions[CONFLUENCE_TIMEFRAMES[i]!] = i < d.tfDirectionsLength() ? known(d.tfDirections(i)!) : null;
   const strategyId = d.strategyId();
@@ -82,6 +85,8 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
     publishedUs: nsToUs(d.tPublished()),
     // An empty strategy id: strategies off, or a server before 2026-12-04.
     ...(strategyId ? { strategy: { id: strategyId, reason: d.strategyReason() ?? '', signalDirection: DIRECTION_NAMES[d.signalDirection()] ?? 'flat' } } : {}),
+    ...(patterns ? { patterns } : {}),
+    ...(drift ? { drift } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { Payload } from './generated/mia/payload.js';
 import { RiskState } from './generated/mia/risk-state.js';
 import { SymbolPosition } from './generated/mia/symbol-position.js';
 import type { DecisionMessage, RiskMessage } from './messages.js';
+import { addDecisionExtras, createDriftVector, type DriftFields } from './decision-extras.js';
 
 const DIRECTIONS = { flat: Direction.Flat, long: Direction.Long, short: Direction.Short } as const;
 
@@ -28,6 +29,8 @@ export class DecisionFrameWriter {
   private readonly utf8 = new Map<string, Uint8Array>();
   /** The timeframes' directions in CONFLUENCE_TIMEFRAMES order, refilled per decision. */
   private readonly dirs = new Float64Array(CONFLUENCE_TIMEFRAMES.length);
+  /** A drift reading's PSIs (one per feature), refilled per decision. */
+  private readonly psi = new Float64Array(8);
 
   /** The builder offset of a string, from its cached UTF-8 (a decision's strings come from a small set). */
   private str(s: string): number {
@@ -40,8 +43,8 @@ export class DecisionFrameWriter {
     return this.b.createString(bytes);
   }
 
-  /** A Decision frame on `d.topic`. */
-  decision(d: Omit<DecisionMessage, 'type'>): Uint8Array {
+  /** A Decision frame on `d.topic` (a drift reading may be the engine's own, its PSIs in a Float64Array). */
+  decision(d: Omit<DecisionMessage, 'type' | 'drift'> & { drift?: DriftFields | undefined }): Uint8Array {
     const b = this.b;
     b.clear();
     const topic = this.str(d.topic);
@@ -58,6 +61,7 @@ export class DecisionFrameWriter {
     const dirs = this.dirs;
     for (let i = 0; i < CONFLUENCE_TIMEFRAMES.length; i++) dirs[i] = num(d.directions[CONFLUENCE_TIMEFRAMES[i]!]);
     const directions = Decision.createTfDirectionsVector(b, dirs);
+    const psi = createDriftVector(b, d.drift, this.psi);
     const f = d.features;
     const sm = d.smartMoney;
     const m = d.regime.market;
@@ -116,6 +120,7 @@ export class DecisionFrameWriter {
       Decision.addStrategyReason(b, strategyReason);
       Decision.addSignalDirection(b, DIRECTIONS[st.signalDirection]);
     }
+    addDecisionExtras(b, d.patterns, d.drift, psi);
     return this.finish(topic, Payload.Decision, Decision.endDecision(b));
   }
 

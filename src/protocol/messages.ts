@@ -176,6 +176,10 @@ export interface DecisionMessage {
   publishedUs: number;
   /** The strategy that shaped `direction` (docs/signals.md "Strategies"); absent when strategies are off (and from servers before 2026-12-04). */
   strategy?: DecisionStrategyJson;
+  /** Order-flow patterns of the last closed base bar (docs/signals.md); absent from servers before 2026-12-04. */
+  patterns?: DecisionPatternsJson;
+  /** Feature drift of the symbol (docs/ml.md "Feature drift"); absent when drift is off. */
+  drift?: DecisionDriftJson;
 }
 
 /** A decision's strategy: which one, the rule that decided, and the Battle Navale direction before its rules. */
@@ -185,6 +189,27 @@ export interface DecisionStrategyJson {
   /** Reason code of the rule that decided (docs/signals.md). */
   reason: string;
   signalDirection: 'long' | 'short' | 'flat';
+}
+
+/** One order-flow pattern: +1 favours buyers, −1 sellers, 0 none; the price it happened at, null with none. */
+export interface DecisionPatternJson {
+  side: -1 | 0 | 1;
+  price: number | null;
+}
+
+/** A decision's three order-flow patterns. */
+export interface DecisionPatternsJson {
+  absorption: DecisionPatternJson;
+  exhaustion: DecisionPatternJson;
+  initiative: DecisionPatternJson;
+}
+
+/** A decision's feature drift: PSI per feature (FEATURE_NAMES order, null until the window has enough rows). */
+export interface DecisionDriftJson {
+  psi: (number | null)[];
+  psiMax: number | null;
+  /** Some feature's PSI at or above the threshold (0.25 by default). */
+  flagged: boolean;
 }
 
 /** A decision's smart-money components (docs/signals.md). */

@@ -15,6 +15,8 @@ import { DEFAULT_REGIME_CONFIG, RegimeTracker, type MarketRegimeProbabilities, t
 import { DEFAULT_SMART_MONEY_CONFIG, SmartMoneyTracker, type SmartMoneyConfig, type SmartMoneyState } from './smart-money.js';
 import type { StrategyVerdict } from './strategies/strategy.js';
 import { DEFAULT_DIRECTION_CONFIG, TimeframeDirection, type DirectionConfig } from './timeframe-direction.js';
+import { PatternTracker, type OrderFlowPatterns } from './patterns/order-flow-patterns.js';
+import { DEFAULT_PATTERN_CONFIG, type PatternConfig } from './patterns/pattern-config.js';
 
 /** Everything the signal engine can be configured with; each part has a documented default. */
 export interface SignalEngineConfig {
@@ -34,6 +36,8 @@ export interface SignalEngineConfig {
   defaultTickSize: number;
   /** Day numbers of unscheduled exchange closures. */
   extraClosures: readonly number[];
+  /** Order-flow patterns of the base timeframe's bars (not features: no model depends on them). */
+  patterns: PatternConfig;
 }
 
 /** Defaults of every part (docs/signals.md). */
@@ -50,6 +54,7 @@ export const DEFAULT_SIGNAL_ENGINE_CONFIG: SignalEngineConfig = {
   deltaBars: 5,
   defaultTickSize: 0.25,
   extraClosures: [],
+  patterns: DEFAULT_PATTERN_CONFIG,
 };
 
 /** One decision, emitted for each snapshot. */
@@ -75,6 +80,8 @@ export interface SignalDecision {
   tradeDate: number;
   /** The strategy that shaped `direction` (src/signals/strategies); absent when strategies are off. */
   strategy?: StrategyVerdict;
+  /** Order-flow patterns of the last closed base bar (absent from decisions built elsewhere, e.g. tests). */
+  patterns?: OrderFlowPatterns;
 }
 
 interface SymbolState {
@@ -87,6 +94,7 @@ interface SymbolState {
   deltas: RollingWindow;
   volumes: RollingWindow;
   tickSize: number;
+  patterns: PatternTracker;
 }
 
 /**
@@ -172,6 +180,7 @@ export class SignalEngine {
       expiry: { phase: expiry.phase, factor: expiry.factor, daysToExpiry: expiry.daysToExpiry },
       price,
       tradeDate: day,
+      patterns: s.patterns.at(base.session),
     };
   }
 
@@ -188,6 +197,7 @@ export class SignalEngine {
     s.smart.update(b);
     s.deltas.push(b.delta);
     s.volumes.push(b.volume);
+    s.patterns.update(b, s.tickSize);
   }
 
   /** Expiry state of a trade date, computed once per trade date. */
@@ -222,6 +232,7 @@ export class SignalEngine {
       deltas: new RollingWindow(c.deltaBars),
       volumes: new RollingWindow(c.deltaBars),
       tickSize: c.defaultTickSize,
+      patterns: new PatternTracker(c.patterns),
     };
   }
 }

@@ -153,6 +153,7 @@ export class StreamPublisher {
       risk: { evaluated: r.evaluated, approved: r.approved, reason: r.reason, qty: r.qty, stopPrice: r.stopPrice, targetPrice: r.targetPrice, alert: r.alert },
       snapshotPublishedUs: t.snapshotPublishedUs, publishedUs,
       ...(d.strategy ? { strategy: { id: d.strategy.id, reason: d.strategy.reason, signalDirection: d.strategy.signalDirection } } : {}),
+      patterns: d.patterns, drift: e.drift,
     }));
     this.decisionLatency.record(nowUs() - t.snapshotPublishedUs);
   }

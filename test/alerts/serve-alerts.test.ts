@@ -117,7 +117,7 @@ describe.skipIf(!HAVE_DATA)('mia serve alerts, end to end on the ESH4 trades (Da
     await until(() => c.messages.some((m) => m.type === 'status' && m.sourceState === 'finished'));
     const health = await (await fetch(`http://127.0.0.1:${on.port}/health`)).json() as { alerts: AlertHealth };
     expect(health.alerts).toMatchObject({ enabled: true, evaluateMs: 1000, active: [], delivery: [], inputs: { journal: false, dataQuality: true } });
-    expect(health.alerts.rules).toEqual(['latency', 'feedStale', 'feedGap', 'feedDisconnected', 'riskWarning', 'riskCritical', 'riskCatastrophe', 'riskHalted', 'drawdown', 'journalLag', 'dataQuality']);
+    expect(health.alerts.rules).toEqual(['latency', 'feedStale', 'feedGap', 'feedDisconnected', 'riskWarning', 'riskCritical', 'riskCatastrophe', 'riskHalted', 'drawdown', 'journalLag', 'dataQuality', 'featureDrift']);
     expect(on.stderr()).toContain('Alert rules ready, no webhook set');
 
     const off = await serve(['--source', 'replay', '--input', file, '--speed', 'max', '--alerts', 'off', '--wait-subscribers', '1']);

@@ -2,6 +2,7 @@ import type { RiskMessage, StatusMessage } from '../../src/protocol/messages.js'
 import type { ActiveAlert } from './alert-book.js';
 import { el, setClass, setText } from './dom.js';
 import { count, pct, usAsMs } from './format.js';
+import { DriftHeatmap, type DriftJson } from './drift-heatmap.js';
 import type { RenderStats } from './render-stats.js';
 
 /** Percentiles /health reports per stage, µs. */
@@ -17,7 +18,7 @@ export interface HealthJson {
   status: StatusMessage;
   stages: Record<string, StageJson | undefined>;
   server?: { subscribers?: { binary: number; json: number } };
-  decisions?: { latencyUs?: StageJson; filter?: { enabled: boolean; threshold?: number } };
+  decisions?: { latencyUs?: StageJson; filter?: { enabled: boolean; threshold?: number }; drift?: DriftJson };
   risk?: RiskMessage | null;
   /** Per symbol: the data-quality score in [0, 1] (docs/metrics.md), null before its first snapshot; absent from older servers. */
   symbols?: { symbol: string; dataQuality?: { score: number | null } }[];
@@ -83,6 +84,7 @@ export function renderBanner(banner: HTMLElement, quality: readonly string[], pa
 export class HealthView {
   private readonly rows = new Map<string, HTMLElement>();
   private readonly flags = el('div', 'flags');
+  private readonly drift: DriftHeatmap;
 
   constructor(root: HTMLElement) {
     const table = el('table', 'kv');
@@ -107,6 +109,7 @@ export class HealthView {
     row('delivery', 'alert webhooks sent / failed / retried / dropped');
     row('problem', 'last problem');
     root.append(el('div', 'panel-head', '', el('h2', '', 'Health'), this.flags), table);
+    this.drift = new DriftHeatmap(root);
   }
 
   /** Shows the latest status, /health answer, quality flags and page state. */
@@ -144,6 +147,7 @@ export class HealthView {
     set('delivery', targets.length === 0 ? 'no webhook set' : targets.map((t) => `${t.target} ${t.sent} / ${t.failed} / ${t.retried} / ${t.dropped}`
       + (t.queued > 0 ? ` (${t.queued} queued)` : '')).join(', '), targets.some((t) => t.failed + t.dropped > 0) ? 'warn' : '');
     set('problem', page.problem || 'none', page.problem ? 'warn' : '');
+    this.drift.render(health?.decisions?.drift);
     setText(this.flags, quality.length > 0 ? quality.join(' · ') : 'no quality flag');
     setClass(this.flags, quality.some((q) => (BANNER_FLAGS as readonly string[]).includes(q)) ? 'flags warn' : 'flags');
   }
