@@ -88,6 +88,10 @@ export function parseManifest(dir: string, text: string): ModelManifest {
   if (typeof m.missingFeatureValue !== 'number' || !Number.isFinite(m.missingFeatureValue)) throw bad('missingFeatureValue', 'a finite number');
   if (!isText(m.createdAt)) throw bad('createdAt', 'a time');
   if (m.featureMeaning !== undefined && !isObject(m.featureMeaning)) throw bad('featureMeaning', 'an object');
+  const ex = m.explain;
+  if (ex !== undefined && !(isObject(ex) && isText(ex.file) && PLAIN_NAME.test(ex.file) && isText(ex.sha256) && /^[0-9a-f]{64}$/.test(ex.sha256))) {
+    throw bad('explain', 'an object with a file inside the directory and its sha256');
+  }
   return m as unknown as ModelManifest;
 }
 
