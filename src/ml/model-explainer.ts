@@ -51,6 +51,14 @@ export function explainFileOf(models: { lr: LogisticModel; gbt: BoostedTreesMode
   };
 }
 
+/** What explains a scored row: ModelExplainer, or a test's stub. */
+export interface DecisionExplainer {
+  /** One base value per model, MODEL_NAMES order. */
+  readonly base: Float64Array;
+  /** Writes 8 contributions per model (FEATURE_NAMES order, models in MODEL_NAMES order) into `values`. */
+  explain(row: ArrayLike<number>, values: Float64Array): void;
+}
+
 /**
  * SHAP values of the three models for one feature row: exact linear SHAP for logistic regression and exact
  * path-dependent TreeSHAP for the boosted trees and the forest. Per model k, `base[k]` + Σ_j `values[8k + j]` is
@@ -58,7 +66,7 @@ export function explainFileOf(models: { lr: LogisticModel; gbt: BoostedTreesMode
  * itself for rf (a mean of leaf probabilities, additive as it is). Everything is built at load; `explain` writes
  * into the caller's arrays and allocates nothing.
  */
-export class ModelExplainer {
+export class ModelExplainer implements DecisionExplainer {
   /** The base value (expected explained output over the training rows) of lr, gbt, rf. */
   readonly base: Float64Array;
   /** The features' training means (linear SHAP's background), FEATURE_NAMES order. */
