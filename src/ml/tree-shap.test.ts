@@ -35,14 +35,19 @@ describe('TreeShapExplainer', () => {
       const trees = Array.from({ length: 1 + (c % 5) }, () => randomTree(r, 1 + (c % 7)));
       const scale = c % 2 ? 1 : 1 / trees.length;
       const constant = r() - 0.5;
+      // Leaf tables (the default) and Algorithm 2's recursion, both against the definition.
       const e = new TreeShapExplainer(trees, scale, constant);
+      const recursive = new TreeShapExplainer(trees, scale, constant, false);
       for (let k = 0; k < 5; k++) {
         const x = Array.from({ length: 8 }, () => r() * 2.4 - 1.2);
         const phi = new Float64Array(8);
         e.explain(x, phi);
+        const slow = new Float64Array(8);
+        recursive.explain(x, slow);
         const want = bruteForceShapley(8, (m) => coalitionValue(trees, x, m, scale, constant));
         // Both sum ~10² terms of magnitude ≤ 2 in a different order: 1e-9 is far above that rounding.
         for (let i = 0; i < 8; i++) expect(phi[i]).toBeCloseTo(want[i]!, 9);
+        for (let i = 0; i < 8; i++) expect(slow[i]).toBeCloseTo(want[i]!, 9);
         expect(e.expected).toBeCloseTo(coalitionValue(trees, x, 0, scale, constant), 12);
         // Local accuracy: the contributions sum to f(x) − v(∅), f(x) being v(all features).
         const sum = phi.reduce((a, b) => a + b, 0);

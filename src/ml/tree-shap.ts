@@ -1,4 +1,5 @@
 import type { DecisionTree } from './decision-tree.js';
+import { LeafShapTables } from './leaf-shap-tables.js';
 
 /**
  * Share of the background (training rows) that goes to each child of an internal node, from the children's covers
@@ -62,14 +63,18 @@ export class TreeShapExplainer {
   private readonly pz: Float64Array;
   private readonly po: Float64Array;
   private readonly pw: Float64Array;
+  /** The leaf tables (leaf-shap-tables.ts) when every path is narrow enough; else the recursion explains. */
+  private readonly tables: LeafShapTables | null;
   private phi: Float64Array = new Float64Array(0);
-  private x: ArrayLike<number> = [];
+  /** The row explained, copied: one array type in the recursion keeps its property loads monomorphic. */
+  private readonly x: Float64Array;
 
   /**
    * `trees` with their covers; `scale` multiplies every leaf (1/trees for a forest's mean); `constant` is added to
-   * the output (a boosted model's base margin), so `expected` is the explained output's base value.
+   * the output (a boosted model's base margin), so `expected` is the explained output's base value. `tables`
+   * false keeps to Algorithm 2's recursion (the tests compare both).
    */
-  constructor(trees: readonly CoveredTree[], scale = 1, constant = 0) {
+  constructor(trees: readonly CoveredTree[], scale = 1, constant = 0, tables = true) {
     let size = 0;
     for (const t of trees) size += t.feature.length;
     this.feature = new Int32Array(size);
@@ -79,6 +84,9 @@ export class TreeShapExplainer {
     this.value = new Float64Array(size);
     this.share = new Float64Array(size);
     this.roots = new Int32Array(trees.length);
+    let features = 0;
+    for (const t of trees) for (const f of t.feature) features = Math.max(features, f + 1);
+    this.x = new Float64Array(features);
     let at = 0;
     let maxDepth = 0;
     let expected = constant;
@@ -105,6 +113,8 @@ export class TreeShapExplainer {
       at += n;
     }
     this.expected = expected;
+    const flat = { feature: this.feature, threshold: this.threshold, left: this.left, right: this.right, value: this.value, share: this.share, roots: this.roots };
+    this.tables = tables ? LeafShapTables.build(flat) : null;
     // Level d's block starts at d(d+1)/2 and holds d+1 elements; a leaf at tree depth D is level D at most.
     const levels = maxDepth + 2;
     const scratch = (levels * (levels + 1)) / 2 + levels;
@@ -117,9 +127,9 @@ export class TreeShapExplainer {
   /** Adds each feature's contribution for `x` into `phi` (length ≥ the highest feature index + 1). */
   explain(x: ArrayLike<number>, phi: Float64Array): void {
     this.phi = phi;
-    this.x = x;
-    for (let k = 0; k < this.roots.length; k++) this.recurse(this.roots[k]!, 0, 0, 1, 1, -1);
-    this.x = [];
+    for (let j = 0; j < this.x.length; j++) this.x[j] = x[j]!;
+    if (this.tables) this.tables.explain(this.x, phi);
+    else for (let k = 0; k < this.roots.length; k++) this.recurse(this.roots[k]!, 0, 0, 1, 1, -1);
   }
 
   /** The trees' summed output for `x`, plus the constant: what `expected` + Σ phi equals. */
@@ -160,9 +170,10 @@ export class TreeShapExplainer {
     const f = this.feature[node]!;
     if (f < 0) {
       const v = this.value[node]!;
+      const phi = this.phi;
       for (let i = 1; i <= d; i++) {
         const w = this.unwoundSum(p, d, i);
-        this.phi[pf[p + i]!] = this.phi[pf[p + i]!]! + w * (po[p + i]! - pz[p + i]!) * v;
+        phi[pf[p + i]!] = phi[pf[p + i]!]! + w * (po[p + i]! - pz[p + i]!) * v;
       }
       return;
     }
@@ -225,16 +236,21 @@ export class TreeShapExplainer {
     const { pz, po, pw } = this;
     const one = po[p + k]!;
     const zero = pz[p + k]!;
-    let next = pw[p + d]!;
+    const n = d + 1;
     let total = 0;
-    for (let i = d - 1; i >= 0; i--) {
-      if (one !== 0) {
-        const t = (next * (d + 1)) / ((i + 1) * one);
+    // The same recurrences as UNWIND's, with the divisions by `one`, `zero` and d + 1 taken out of the loop.
+    if (one !== 0) {
+      const a = n / one;
+      const b = zero / n;
+      let next = pw[p + d]!;
+      for (let i = d - 1; i >= 0; i--) {
+        const t = (next * a) / (i + 1);
         total += t;
-        next = pw[p + i]! - (t * zero * (d - i)) / (d + 1);
-      } else if (zero !== 0) {
-        total += pw[p + i]! / zero / ((d - i) / (d + 1));
+        next = pw[p + i]! - t * b * (d - i);
       }
+    } else if (zero !== 0) {
+      const a = n / zero;
+      for (let i = d - 1; i >= 0; i--) total += (pw[p + i]! * a) / (d - i);
     }
     return total;
   }
