@@ -22,105 +22,110 @@ export interface FlatTrees {
  * pattern from its splits and k additions: O(leaves · depth) instead of O(leaves · depth²) with divisions.
  */
 export class LeafShapTables {
-  private readonly splitStart: Int32Array;
-  private readonly splitFeature: Int32Array;
-  private readonly splitThreshold: Float64Array;
-  private readonly splitLeft: Uint8Array;
-  private readonly splitBit: Int32Array;
+  private readonly t: FlatTrees;
+  /** Internal node i: the pattern bit of its feature on the path to it; leaf i: its leaf number. */
+  private readonly nodeBit: Int32Array;
+  private readonly leafOf: Int32Array;
+  /** Depth-first stack of (node, pattern). */
+  private readonly stackNode: Int32Array;
+  private readonly stackPattern: Int32Array;
   private readonly useStart: Int32Array;
   private readonly useFeature: Int32Array;
   private readonly tableStart: Int32Array;
   private readonly table: Float64Array;
 
-  private constructor(leaves: LeafPath[]) {
-    let splits = 0;
+  private constructor(t: FlatTrees, leaves: LeafPath[], nodeBit: Int32Array, leafOf: Int32Array, maxDepth: number) {
+    this.t = t;
+    this.nodeBit = nodeBit;
+    this.leafOf = leafOf;
+    this.stackNode = new Int32Array(maxDepth + 3);
+    this.stackPattern = new Int32Array(maxDepth + 3);
     let uses = 0;
     let cells = 0;
-    for (const l of leaves) (splits += l.splits.length), (uses += l.features.length), (cells += (1 << l.features.length) * l.features.length);
-    this.splitStart = new Int32Array(leaves.length + 1);
-    this.splitFeature = new Int32Array(splits);
-    this.splitThreshold = new Float64Array(splits);
-    this.splitLeft = new Uint8Array(splits);
-    this.splitBit = new Int32Array(splits);
+    for (const l of leaves) (uses += l.features.length), (cells += (1 << l.features.length) * l.features.length);
     this.useStart = new Int32Array(leaves.length + 1);
     this.useFeature = new Int32Array(uses);
     this.tableStart = new Int32Array(leaves.length);
     this.table = new Float64Array(cells);
-    let s = 0;
     let u = 0;
     let c = 0;
     for (const [i, l] of leaves.entries()) {
-      this.splitStart[i] = s;
-      for (const sp of l.splits) {
-        this.splitFeature[s] = sp.feature;
-        this.splitThreshold[s] = sp.threshold;
-        this.splitLeft[s] = sp.left ? 1 : 0;
-        this.splitBit[s++] = 1 << l.features.indexOf(sp.feature);
-      }
       this.useStart[i] = u;
       for (const f of l.features) this.useFeature[u++] = f;
       this.tableStart[i] = c;
       c = fillTable(l, this.table, c);
     }
-    this.splitStart[leaves.length] = s;
     this.useStart[leaves.length] = u;
   }
 
   /** Tables for `t`, or null when a path has more than MAX_TABLE_FEATURES distinct features. */
   static build(t: FlatTrees): LeafShapTables | null {
     const leaves: LeafPath[] = [];
-    const path: PathSplit[] = [];
+    const path: number[] = [];
     const zero = new Map<number, number>();
+    const nodeBit = new Int32Array(t.feature.length);
+    const leafOf = new Int32Array(t.feature.length).fill(-1);
     let tooWide = false;
+    let maxDepth = 0;
     const walk = (i: number): void => {
+      maxDepth = Math.max(maxDepth, path.length);
       if (t.feature[i]! < 0) {
-        const features = [...new Set(path.map((p) => p.feature))];
+        const features = [...new Set(path)];
         if (features.length > MAX_TABLE_FEATURES) tooWide = true;
-        else leaves.push({ splits: path.slice(), features, zero: features.map((f) => zero.get(f)!), value: t.value[i]! });
+        leafOf[i] = leaves.length;
+        leaves.push({ features, zero: features.map((f) => zero.get(f)!), value: t.value[i]! });
         return;
       }
       const f = t.feature[i]!;
-      for (const [child, left] of [[t.left[i]!, true], [t.right[i]!, false]] as const) {
+      path.push(f);
+      // Bit j of a pattern is the path's j-th distinct feature, in order of first use: fixed by the path to i.
+      nodeBit[i] = 1 << [...new Set(path)].indexOf(f);
+      for (const child of [t.left[i]!, t.right[i]!]) {
         const before = zero.get(f);
         zero.set(f, (before ?? 1) * t.share[child]!);
-        path.push({ feature: f, threshold: t.threshold[i]!, left });
         walk(child);
-        path.pop();
         if (before === undefined) zero.delete(f);
         else zero.set(f, before);
       }
+      path.pop();
     };
     for (const r of t.roots) walk(r);
-    return tooWide ? null : new LeafShapTables(leaves);
+    return tooWide ? null : new LeafShapTables(t, leaves, nodeBit, leafOf, maxDepth);
   }
 
   /** Adds the contributions of row `x` into `phi`. */
   explain(x: Float64Array, phi: Float64Array): void {
-    const { splitStart, splitFeature, splitThreshold, splitLeft, splitBit, useStart, useFeature, tableStart, table } = this;
-    const leaves = tableStart.length;
-    for (let l = 0; l < leaves; l++) {
-      const u0 = useStart[l]!;
-      const k = useStart[l + 1]! - u0;
-      let pattern = (1 << k) - 1;
-      for (let s = splitStart[l]!; s < splitStart[l + 1]!; s++) {
-        const goesLeft = x[splitFeature[s]!]! < splitThreshold[s]! ? 1 : 0;
-        if (goesLeft !== splitLeft[s]) pattern &= ~splitBit[s]!;
+    const { feature, threshold, left, right, roots } = this.t;
+    const { nodeBit, leafOf, stackNode, stackPattern, useStart, useFeature, tableStart, table } = this;
+    // Each split is looked at once: a child the row does not take gets the split's feature bit cleared.
+    for (let r = 0; r < roots.length; r++) {
+      let sp = 0;
+      stackNode[sp] = roots[r]!;
+      stackPattern[sp++] = -1;
+      while (sp > 0) {
+        const i = stackNode[--sp]!;
+        const pattern = stackPattern[sp]!;
+        const f = feature[i]!;
+        if (f >= 0) {
+          const off = pattern & ~nodeBit[i]!;
+          const goesLeft = x[f]! < threshold[i]!;
+          stackNode[sp] = left[i]!;
+          stackPattern[sp++] = goesLeft ? pattern : off;
+          stackNode[sp] = right[i]!;
+          stackPattern[sp++] = goesLeft ? off : pattern;
+          continue;
+        }
+        const l = leafOf[i]!;
+        const u0 = useStart[l]!;
+        const k = useStart[l + 1]! - u0;
+        const at = tableStart[l]! + (pattern & ((1 << k) - 1)) * k;
+        for (let j = 0; j < k; j++) phi[useFeature[u0 + j]!] = phi[useFeature[u0 + j]!]! + table[at + j]!;
       }
-      const at = tableStart[l]! + pattern * k;
-      for (let j = 0; j < k; j++) phi[useFeature[u0 + j]!] = phi[useFeature[u0 + j]!]! + table[at + j]!;
     }
   }
 }
 
-interface PathSplit {
-  feature: number;
-  threshold: number;
-  /** The path goes to the left child (`x[feature] < threshold`). */
-  left: boolean;
-}
-
 interface LeafPath {
-  splits: PathSplit[];
   /** Distinct features of the path, in order of first use: bit j of a pattern is features[j]. */
   features: number[];
   /** Product of the background shares of the path's splits on each feature. */
