@@ -1,6 +1,12 @@
 /** Most distinct features on one root-to-leaf path for which a leaf's table is built (2^k · k values a leaf). */
 export const MAX_TABLE_FEATURES = 8;
 
+/**
+ * Most table values in all (32 MiB of float64): the default forest needs ~0.8 M; a larger explain.json (hostile, or
+ * trees far deeper than `mia train` grows) is explained by the recursion rather than allocating without bound.
+ */
+export const MAX_TABLE_CELLS = 4 * 1024 * 1024;
+
 /** The flat trees a TreeShapExplainer holds (node i: feature −1 for a leaf). */
 export interface FlatTrees {
   feature: Int32Array;
@@ -58,7 +64,7 @@ export class LeafShapTables {
     this.useStart[leaves.length] = u;
   }
 
-  /** Tables for `t`, or null when a path has more than MAX_TABLE_FEATURES distinct features. */
+  /** Tables for `t`, or null when a path has more than MAX_TABLE_FEATURES distinct features or they would exceed MAX_TABLE_CELLS. */
   static build(t: FlatTrees): LeafShapTables | null {
     const leaves: LeafPath[] = [];
     const path: number[] = [];
@@ -90,7 +96,9 @@ export class LeafShapTables {
       path.pop();
     };
     for (const r of t.roots) walk(r);
-    return tooWide ? null : new LeafShapTables(t, leaves, nodeBit, leafOf, maxDepth);
+    let cells = 0;
+    for (const l of leaves) cells += (1 << l.features.length) * l.features.length;
+    return tooWide || cells > MAX_TABLE_CELLS ? null : new LeafShapTables(t, leaves, nodeBit, leafOf, maxDepth);
   }
 
   /** Adds the contributions of row `x` into `phi`. */

@@ -79,4 +79,27 @@ describe('ModelExplainer on trained models', () => {
     }
     expect(() => parseExplainFile('d', '{')).toThrow(/not JSON/);
   });
+
+  test('a mutated explain.json is parsed or refused with BAD_CONFIG, never another error', () => {
+    // Seeded mutations of the real file: a number, an index or a list replaced by a hostile value.
+    let seed = 12345;
+    const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const hostile: unknown[] = [null, -1, 1e9, Number.NaN, 'x', [], {}, 0.5, 99];
+    for (let c = 0; c < 300; c++) {
+      const f = JSON.parse(JSON.stringify(file)) as ExplainFileLike;
+      const tree = f.rf.trees[Math.floor(next() * f.rf.trees.length)]!;
+      const key = (['feature', 'threshold', 'left', 'right', 'value', 'cover'] as const)[Math.floor(next() * 6)]!;
+      const v = hostile[Math.floor(next() * hostile.length)];
+      if (next() < 0.2) (tree as Record<string, unknown>)[key] = v;
+      else tree[key][Math.floor(next() * tree[key].length)] = v as number;
+      const text = JSON.stringify(f).replace(/null/g, next() < 0.5 ? 'null' : 'NaN');
+      try {
+        new ModelExplainer(parseExplainFile('d', text)).explain(rows[0]!, new Float64Array(24));
+      } catch (e) {
+        expect((e as { code?: string }).code).toBe('MIA_ERR_BAD_CONFIG');
+      }
+    }
+  });
 });
+
+type ExplainFileLike = { rf: { trees: Array<Record<'feature' | 'threshold' | 'left' | 'right' | 'value' | 'cover', number[]>> } };
