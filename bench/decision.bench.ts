@@ -87,17 +87,18 @@ const ensemble = await ModelEnsemble.load(dir);
 
 let sink = 0;
 /** A pipeline whose decisions go through the StreamPublisher into Decision frames (their bytes counted). */
-function pipeline(withModels: boolean, withDrift = false): DecisionPipeline {
+function pipeline(withModels: boolean, withDrift = false, explain = false): DecisionPipeline {
   const bus = new EventBus();
   new StreamPublisher(bus, arena, { snapshot: () => undefined, bar: () => undefined, status: () => undefined, publish: (_t, b) => void (sink += b.length) });
   const options = { startingBalance: 25_000, winProbability: 0.5, symbols: ['ESH4'] };
   const drift = withDrift ? { drift: { reference: ensemble.manifest.featureDrift! } } : {};
-  return new DecisionPipeline(withModels ? { ...options, filter: ensemble.status(), scorer: ensemble, ...drift } : options, log).attach(bus);
+  return new DecisionPipeline(withModels ? { ...options, filter: ensemble.status(), scorer: ensemble, explain, ...drift } : options, log).attach(bus);
 }
 const off = pipeline(false);
 const on = pipeline(true);
 // Issue 16: the same with feature drift (the manifest's training bins, the default 1,000-decision window).
 const onDrift = pipeline(true, true);
+const shap = pipeline(true, false, true);
 const driftWindow = new DriftWindow(ensemble.manifest.featureDrift!);
 for (let i = 0; i < 1000; i++) driftWindow.observe(x[i % x.length]!); // full: the steady state
 const reader = new SignalInputReader(arena);
@@ -105,7 +106,7 @@ const inputs: SnapshotInput[] = steps.map((s) => reader.snapshot(s.place));
 const signals = new SignalEngine();
 const risk = new RiskEngine(25_000);
 const row = new Float32Array(8);
-const at = { off: 0, on: 0, onDrift: 0, drift: 0, signals: 0, read: 0, ml: 0, bars: 0 };
+const at = { off: 0, on: 0, onDrift: 0, drift: 0, shap: 0, signals: 0, read: 0, ml: 0, explain: 0, bars: 0 };
 const next = (k: keyof typeof at): number => at[k]++ % steps.length;
 /** One snapshot through the pipeline as the engine's event hands it: read from memory, then decided. */
 const decide = (p: DecisionPipeline, s: Step): void =>
@@ -139,6 +140,13 @@ bench.add('DriftWindow.observe: one feature row into the window (full, 1,000 row
   driftWindow.observe(x[next('drift') % x.length]!);
   sink += driftWindow.psiMax;
 });
+let shapStep = steps[0]!;
+bench.add('decision per snapshot, ML on + SHAP (read memory, signals, ONNX ensemble, SHAP of the 3 models, risk, Decision frame)', () => {
+  decide(shap, shapStep);
+}, { beforeEach: () => {
+  shapStep = steps[next('shap')]!;
+  for (const b of shapStep.bars) shap.onBar('ESH4', b);
+} });
 bench.add('closed bars before a snapshot, into the signals (per bar close only)', () => {
   const s = steps[next('bars')]!;
   for (const b of s.bars) off.onBar('ESH4', b);
@@ -155,6 +163,21 @@ bench.add('ONNX ensemble score of the decision', () => {
   const d = signals.decide(inputs[next('ml')]!);
   sink += ensemble.score(featureRow(d.features, 0, row)).mean;
 });
+const values = new Float64Array(24);
+const explainer = ensemble.explainer!;
+// The decisions' feature rows, computed untimed (bars fed in order), so that this case times the explanation alone.
+const shapRows: Float32Array[] = [];
+{
+  const e = new SignalEngine();
+  for (const [k, s] of steps.entries()) {
+    for (const b of s.bars) e.onBarInput('ESH4', b);
+    shapRows.push(featureRow(e.decide(inputs[k]!).features, 0));
+  }
+}
+bench.add('SHAP of a decision alone: linear SHAP (lr) + TreeSHAP (gbt 100 trees, rf 50 trees), 24 values', () => {
+  explainer.explain(shapRows[next('explain')]!, values);
+  sink += values[0]!;
+});
 // On a shared 2-vCPU VM a fixed computation's p99 is several times its median (bench/onnx.bench.ts): this
 // reference, of about the median of a decision with ML, shows the machine's own tail beside the decisions'.
 const scratch = new Float64Array(1024);
@@ -169,7 +192,7 @@ bench.add('RiskEngine.evaluate', () => {
 });
 await bench.run();
 print(collect(bench, {}), json);
-if (!json) process.stderr.write(`${steps.length} snapshots replayed; ML on: ${on.counts.scored} scored, ${on.counts.errors} errors\n`);
+if (!json) process.stderr.write(`${steps.length} snapshots replayed; ML on: ${on.counts.scored} scored, ${on.counts.errors} errors; with SHAP: ${shap.counts.scored} scored and explained\n`);
 ensemble.close();
 await rm(dir, { recursive: true, force: true });
 if (sink < 0) process.stdout.write(String(sink));

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   backtest: async () => (await import('./backtest-command.js')).backtestCommand,
   report: async () => (await import('./report-command.js')).reportCommand,
   journal: async () => (await import('./journal-command.js')).journalCommand,
+  explain: async () => (await import('./explain-command.js')).explainCommand,
 };
 
 

@@ -8,6 +8,7 @@ import { checkOutputFolder, writeOutputFolder, type OutputSpec } from '../common
 import { replayTrainingRows, trainingMeaning } from '../backtest/training-replay.js';
 import { TrainingRows } from '../backtest/training-rows.js';
 import { MANIFEST_FILE, MODEL_NAMES, type ModelName } from '../ml/model-manifest.js';
+import { EXPLAIN_FILE } from '../ml/model-explainer.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
 import { warningLine } from '../ml/model-warnings.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
@@ -44,7 +45,7 @@ export const SHORT_FILE_FLAGS = '--horizon-bars 5 --target-ticks 2 --stop-ticks 
 /** What `mia train` writes into --out: the three models and their manifest (then the completion marker). */
 function trainOutputSpec(): OutputSpec {
   return {
-    command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), MANIFEST_FILE],
+    command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), EXPLAIN_FILE, MANIFEST_FILE],
     notice: (line) => void process.stderr.write(`mia train: ${line}\n`),
   };
 }
@@ -87,7 +88,7 @@ export function trainCommand(program: Command): void {
     .command('train')
     .description('train the ML filter (logistic regression, gradient-boosted trees, random forest) on a replayed trade file and export ONNX models')
     .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
-    .requiredOption('--out <dir>', 'directory for lr.onnx, gbt.onnx, rf.onnx, manifest.json and the _COMPLETE marker, written all or nothing ' +
+    .requiredOption('--out <dir>', 'directory for lr.onnx, gbt.onnx, rf.onnx, explain.json, manifest.json and the _COMPLETE marker, written all or nothing ' +
       '(a previous models directory there is replaced, a folder of other files refused)')
     .option('--symbol <symbol>', 'instrument to train on when the file holds several')
     .option('--tick-size <price>', 'tick size of the instrument (ES, NQ: 0.25 or a whole multiple of it)', positiveNumber('--tick-size'), d.tickSize)

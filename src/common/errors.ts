@@ -113,6 +113,8 @@ export const ErrorCode = {
    * in; recovery is logged and counted); past 20 s the process exits with code 75.
    */
   ENGINE_STALLED: 'MIA_ERR_ENGINE_STALLED',
+  /** `mia explain`: the file has no ML-scored decision at or before --at (docs/ml.md "Explanations"). */
+  NO_DECISION: 'MIA_ERR_NO_DECISION',
 } as const;
 
 /** One of the catalogue's codes. */

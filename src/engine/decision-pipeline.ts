@@ -6,6 +6,8 @@ import { PositionLedger } from '../execution/position-ledger.js';
 import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
 import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
 import { DriftMonitor, type DriftHealth, type DriftOptions } from '../ml/drift-monitor.js';
+import type { DecisionExplainer } from '../ml/model-explainer.js';
+import { DecisionShap } from './decision-shap.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import { nsToMs, type UnixNanos } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
@@ -20,6 +22,8 @@ import { RiskChange } from './risk-change.js';
 /** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
 export interface DecisionScorer {
   score(features: Float32Array): EnsembleScore;
+  /** The scores' SHAP explainer (the ensemble's, when its models directory has explain.json). */
+  readonly explainer?: DecisionExplainer | null;
 }
 
 /** How the pipeline decides. */
@@ -33,6 +37,8 @@ export interface DecisionPipelineOptions {
    * long and short decisions, the only ones the filter can let through.
    */
   scoreFlat?: boolean;
+  /** Explain every scored decision with the scorer's explainer, if it has one (default true; docs/ml.md "Explanations"). */
+  explain?: boolean;
   startingBalance: number;
   risk?: Partial<RiskConfig>;
   /** Kelly win probability when no ML mean supplies one. */
@@ -145,6 +151,7 @@ export class DecisionPipeline {
   private readonly signals: SignalEngine;
   private readonly book: StrategyBook | null;
   private readonly scorer: DecisionScorer | null;
+  private readonly shap: DecisionShap | null;
   private readonly filter: FilterStatus;
   private readonly row = new Float32Array(FEATURE_NAMES.length);
   private readonly waiting: Pending[] = [];
@@ -167,6 +174,7 @@ export class DecisionPipeline {
     this.signals = new SignalEngine(o.signals ?? {});
     this.book = o.strategies && strategiesActive(o.strategies) ? new StrategyBook(o.strategies) : null;
     this.scorer = o.scorer ?? null;
+    this.shap = o.scorer?.explainer && (o.explain ?? true) ? new DecisionShap(o.scorer.explainer) : null;
     this.filter = o.filter ?? FILTER_OFF;
     this.drift = o.drift ? new DriftMonitor(o.drift) : null;
     this.trader = o.venue
@@ -349,7 +357,8 @@ export class DecisionPipeline {
       const s = this.scorer!.score(row);
       this.counts.scored++;
       if (s.approved) this.counts.mlApproved++;
-      return { enabled: true, state: 'scored', scores: s.scores, mean: s.mean, approved: s.approved, hashes: s.hashes };
+      const v: MlVerdict = { enabled: true, state: 'scored', scores: s.scores, mean: s.mean, approved: s.approved, hashes: s.hashes };
+      return this.shap ? this.shap.attach(v, row) : v;
     } catch (e) {
       this.counts.failed++;
       this.log.error({ symbol: d.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'ML scoring failed');

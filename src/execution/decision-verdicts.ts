@@ -13,6 +13,10 @@ export interface MlVerdict {
   approved: boolean;
   /** sha256 of each model file, in the order of `scores`; empty without models. */
   hashes: string[];
+  /** SHAP base value of each model, in the order of `scores` (docs/ml.md "Explanations"); absent unless explained. */
+  shapBase?: readonly number[];
+  /** SHAP values, 8 per model in FEATURE_NAMES order, models in the order of `scores`; absent unless explained. */
+  shapValues?: readonly number[];
 }
 
 /** The verdict without models. */

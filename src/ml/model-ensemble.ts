@@ -6,6 +6,8 @@ import { MANIFEST_FILE, sha256, type ModelManifest } from './model-manifest.js';
 import { badModels, checkManifest, MODEL_DIR_LIMITS, readModelFile } from './model-files.js';
 import type { ModelWarning } from './model-warnings.js';
 import { SyncOnnxSession } from './onnx-session.js';
+import { explainerMismatch, loadExplainer } from './explain-file.js';
+import type { ModelExplainer } from './model-explainer.js';
 
 /** The filter's state, for /health, decisions and logs. */
 export type FilterStatus =
@@ -43,12 +45,15 @@ export class ModelEnsemble {
   readonly threshold: number;
   /** The manifest's training warnings, for the loader to repeat; empty for a manifest without any. */
   readonly warnings: readonly ModelWarning[];
+  /** SHAP values of the three models (explain.json); null for a models directory trained before explanations. */
+  readonly explainer: ModelExplainer | null;
   private readonly dir: string;
   private readonly session: SyncOnnxSession;
   private readonly hashes: [string, string, string];
 
-  private constructor(dir: string, manifest: ModelManifest, session: SyncOnnxSession, threshold: number) {
+  private constructor(dir: string, manifest: ModelManifest, session: SyncOnnxSession, threshold: number, explainer: ModelExplainer | null) {
     this.dir = dir;
+    this.explainer = explainer;
     this.manifest = manifest;
     this.session = session;
     this.threshold = threshold;
@@ -76,7 +81,16 @@ export class ModelEnsemble {
     } catch (e) {
       throw bad(`the models do not load in onnxruntime: ${(e as Error).message}`);
     }
-    return new ModelEnsemble(dir, manifest, session, threshold);
+    const explainer = await loadExplainer(dir, manifest);
+    const ensemble = new ModelEnsemble(dir, manifest, session, threshold, explainer);
+    // explain.json must explain the graphs that score: checked once on the training means, a row inside the data.
+    const means = Float32Array.from(explainer?.means ?? []);
+    const why = explainer ? explainerMismatch(explainer, means, ensemble.scoreBatch(means, 1)) : undefined;
+    if (why) {
+      ensemble.close();
+      throw bad(`explain.json does not explain the models: ${why}`);
+    }
+    return ensemble;
   }
 
   /**

@@ -91,6 +91,10 @@ export function parseManifest(dir: string, text: string): ModelManifest {
   if (m.featureMeaning !== undefined && !isObject(m.featureMeaning)) throw bad('featureMeaning', 'an object');
   const drift = m.featureDrift === undefined ? null : driftReferenceProblem(m.featureDrift, m.features);
   if (drift !== null) throw bad('featureDrift', drift);
+  const ex = m.explain;
+  if (ex !== undefined && !(isObject(ex) && isText(ex.file) && PLAIN_NAME.test(ex.file) && isText(ex.sha256) && /^[0-9a-f]{64}$/.test(ex.sha256))) {
+    throw bad('explain', 'an object with a file inside the directory and its sha256');
+  }
   return m as unknown as ModelManifest;
 }
 

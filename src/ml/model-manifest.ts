@@ -77,6 +77,11 @@ export interface ModelManifest {
   warnings?: ModelWarning[];
   /** Versions of the libraries that trained, wrote and run the models. */
   libraries: Record<string, string>;
+  /**
+   * The explanations' parameters (explain.json: the trees' covers, the features' training means), hashed like the
+   * models. Absent in manifests written before explanations existed: such models score but are not explained.
+   */
+  explain?: { file: string; sha256: string };
 }
 
 /** sha256 of bytes, hex. */

@@ -17,6 +17,7 @@ import type { LabelConfig } from './trade-labeler.js';
 import { sampleProblem, walkForward, walkForwardFolds, type WalkForwardResult } from './walk-forward.js';
 import type { FeatureMeaning } from './feature-meaning.js';
 import { quantileBins } from './feature-drift.js';
+import { EXPLAIN_FILE, explainFileOf } from './model-explainer.js';
 
 /** Default approval threshold of the ensemble mean (issue 5). */
 export const DEFAULT_THRESHOLD = 0.6;
@@ -100,6 +101,9 @@ export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, 
     await writeFile(join(dir, file), g.bytes);
     entries.push({ name, file, sha256: sha256(g.bytes), graph: g.graph, params: g.params, walkForward: evaluation[name] });
   }
+  // The explanations' parameters (covers, means) over the same rows the final models were fitted on.
+  const explainBytes = Buffer.from(JSON.stringify(explainFileOf(models, x)) + '\n');
+  await writeFile(join(dir, EXPLAIN_FILE), explainBytes);
   let positives = 0;
   for (const v of y) positives += v;
   const manifest: ModelManifest = {
@@ -122,6 +126,7 @@ export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, 
     models: entries,
     warnings: trainingWarnings(y.length, evaluation),
     libraries: libraryVersions(),
+    explain: { file: EXPLAIN_FILE, sha256: sha256(explainBytes) },
   };
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return { models, evaluation, manifest };

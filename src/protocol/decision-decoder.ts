@@ -71,6 +71,7 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
       mean: known(d.mlMean()),
       approved: d.mlApproved(),
       hashes,
+      ...shapOf(d),
     },
     risk: {
       evaluated: d.riskEvaluated(),
@@ -118,4 +119,17 @@ export function decodeRiskState(topic: string, r: RiskState): RiskMessage {
     },
     publishedUs: nsToUs(r.tPublished()),
   };
+}
+
+/** The SHAP fields of a decision's ML part: present only when the frame carries them (an explained decision). */
+function shapOf(d: Decision): Pick<DecisionMlJson, 'shapBase' | 'shapValues'> {
+  // Element by element: the generated …Array() views need the frame 8-byte aligned in its ArrayBuffer, which a
+  // frame sliced out of a socket's bytes need not be.
+  const n = d.mlShapValuesLength();
+  if (n === 0) return {};
+  const shapBase: number[] = [];
+  for (let i = 0; i < d.mlShapBaseLength(); i++) shapBase.push(d.mlShapBase(i)!);
+  const shapValues: number[] = [];
+  for (let i = 0; i < n; i++) shapValues.push(d.mlShapValues(i)!);
+  return { shapBase, shapValues };
 }

@@ -51,6 +51,13 @@ describe('Decision and RiskState frames', () => {
     expect(decodeFrame(w.decision(decision()))).not.toHaveProperty('strategy');
   });
 
+  test("an explained decision's SHAP base values and 24 contributions decode to the numbers built (float64, exact)", () => {
+    const w = new DecisionFrameWriter();
+    const shapValues = Array.from({ length: 24 }, (_, i) => (i - 11.5) / 7);
+    const d = decision({ ml: { ...decision().ml, shapBase: [-0.25, 0.125, 0.4375], shapValues } });
+    expect(decodeFrame(w.decision(d))).toEqual(d);
+  });
+
   test('a risk state decodes to the message it was built from', () => {
     const w = new DecisionFrameWriter();
     const r: RiskMessage = {

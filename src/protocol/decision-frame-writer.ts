@@ -53,6 +53,8 @@ export class DecisionFrameWriter {
     const mlState = this.str(d.ml.state);
     const scores = d.ml.scores.length > 0 ? Decision.createMlScoresVector(b, d.ml.scores) : 0;
     const hashes = d.ml.hashes.length > 0 ? Decision.createMlHashesVector(b, d.ml.hashes.map((h) => this.str(h))) : 0;
+    const shapBase = d.ml.shapBase?.length ? Decision.createMlShapBaseVector(b, d.ml.shapBase as number[]) : 0;
+    const shapValues = d.ml.shapValues?.length ? Decision.createMlShapValuesVector(b, d.ml.shapValues as number[]) : 0;
     const reason = d.risk.reason ? this.str(d.risk.reason) : 0;
     const alert = this.str(d.risk.alert);
     const st = d.strategy;
@@ -100,6 +102,8 @@ export class DecisionFrameWriter {
     if (d.ml.mean !== null) Decision.addMlMean(b, d.ml.mean);
     Decision.addMlApproved(b, d.ml.approved);
     if (hashes) Decision.addMlHashes(b, hashes);
+    if (shapBase) Decision.addMlShapBase(b, shapBase);
+    if (shapValues) Decision.addMlShapValues(b, shapValues);
     Decision.addRiskEvaluated(b, d.risk.evaluated);
     Decision.addRiskApproved(b, d.risk.approved);
     if (reason) Decision.addRiskReason(b, reason);

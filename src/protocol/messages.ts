@@ -130,6 +130,10 @@ export interface DecisionMlJson {
   approved: boolean;
   /** sha256 of the three model files, in the order of `scores`; empty without models. */
   hashes: string[];
+  /** SHAP base value of lr, gbt, rf (docs/ml.md "Explanations"); absent when the decision is not explained. */
+  shapBase?: readonly number[];
+  /** SHAP values: 8 per model (FEATURE_NAMES order), lr then gbt then rf; absent when not explained. */
+  shapValues?: readonly number[];
 }
 
 /** The risk engine's part of a decision: recorded, never sent as an order by `mia serve`. */
