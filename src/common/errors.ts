@@ -113,6 +113,16 @@ export const ErrorCode = {
    * in; recovery is logged and counted); past 20 s the process exits with code 75.
    */
   ENGINE_STALLED: 'MIA_ERR_ENGINE_STALLED',
+  /**
+   * `mia train --challenge`: the new models did not beat the running ones on the most recent out-of-sample block by
+   * the margin; they are written with `challenge.approved: false` (exit 1).
+   */
+  CHALLENGER_LOST: 'MIA_ERR_CHALLENGER_LOST',
+  /**
+   * `mia serve --models-watch`: a new models directory is not approved by the champion/challenger gate, or not a
+   * complete `mia train` output; refused (logged, counted), the running models stay.
+   */
+  MODEL_UNAPPROVED: 'MIA_ERR_MODEL_UNAPPROVED',
 } as const;
 
 /** One of the catalogue's codes. */

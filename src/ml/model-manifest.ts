@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { ChallengeVerdict } from './champion-gate.js';
 import type { ClassifierMetrics } from './classifier-metrics.js';
 import type { FeatureMeaning } from './feature-meaning.js';
 import type { ModelWarning } from './model-warnings.js';
@@ -71,6 +72,11 @@ export interface ModelManifest {
   warnings?: ModelWarning[];
   /** Versions of the libraries that trained, wrote and run the models. */
   libraries: Record<string, string>;
+  /**
+   * The champion/challenger verdict of `mia train --challenge` (champion-gate.ts); absent when trained without one.
+   * `mia serve --models-watch` swaps in only a directory whose `challenge.approved` is true.
+   */
+  challenge?: ChallengeVerdict;
 }
 
 /** sha256 of bytes, hex. */

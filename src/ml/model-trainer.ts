@@ -16,6 +16,7 @@ import { DEFAULT_FOREST_CONFIG, trainForest, type ForestConfig, type ForestModel
 import type { LabelConfig } from './trade-labeler.js';
 import { sampleProblem, walkForward, walkForwardFolds, type WalkForwardResult } from './walk-forward.js';
 import type { FeatureMeaning } from './feature-meaning.js';
+import type { ChallengeVerdict } from './champion-gate.js';
 
 /** Default approval threshold of the ensemble mean (issue 5). */
 export const DEFAULT_THRESHOLD = 0.6;
@@ -36,6 +37,8 @@ export interface TrainingOptions {
   logistic?: LogisticRegressionConfig;
   boosting?: BoostingConfig;
   forest?: Omit<ForestConfig, 'seed'>;
+  /** The champion/challenger verdict (`mia train --challenge`), written into the manifest as `challenge`. */
+  challenge?: ChallengeVerdict;
   /** Called before each model's walk-forward and final fit (progress on long inputs). */
   onStage?: (stage: string) => void;
 }
@@ -120,6 +123,7 @@ export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, 
     models: entries,
     warnings: trainingWarnings(y.length, evaluation),
     libraries: libraryVersions(),
+    ...(o.challenge ? { challenge: o.challenge } : {}),
   };
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return { models, evaluation, manifest };
