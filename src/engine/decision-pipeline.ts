@@ -4,7 +4,7 @@ import { ML_OFF, riskVerdict, type MlVerdict, type RiskVerdict } from '../execut
 import type { TradingVenue } from '../execution/execution-venue.js';
 import { PositionLedger } from '../execution/position-ledger.js';
 import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
-import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
+import { FILTER_OFF, type FilterStatus } from '../ml/model-ensemble.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import { nsToMs, type UnixNanos } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
@@ -14,11 +14,9 @@ import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
 import type { DecisionEvent, EventBus, RiskStateEvent } from './engine-events.js';
 import { RiskChange } from './risk-change.js';
+import { ScorerSlot, type DecisionScorer, type ScorerSwap } from './scorer-slot.js';
 
-/** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
-export interface DecisionScorer {
-  score(features: Float32Array): EnsembleScore;
-}
+export type { DecisionScorer, ScorerSwap } from './scorer-slot.js';
 
 /** How the pipeline decides. */
 export interface DecisionPipelineOptions {
@@ -135,8 +133,8 @@ export class DecisionPipeline {
   private readonly o: DecisionPipelineOptions;
   private readonly log: Logger;
   private readonly signals: SignalEngine;
-  private readonly scorer: DecisionScorer | null;
-  private readonly filter: FilterStatus;
+  /** The ML scorer, swapped between two decisions by swapScorer. */
+  private readonly slot: ScorerSlot;
   private readonly row = new Float32Array(FEATURE_NAMES.length);
   private readonly waiting: Pending[] = [];
   private readonly taps: Array<(r: FeatureRow) => void> = [];
@@ -154,8 +152,7 @@ export class DecisionPipeline {
     this.o = o;
     this.log = log;
     this.signals = new SignalEngine(o.signals ?? {});
-    this.scorer = o.scorer ?? null;
-    this.filter = o.filter ?? FILTER_OFF;
+    this.slot = new ScorerSlot(o.scorer ?? null, o.filter ?? FILTER_OFF, o.missingFeature ?? 0);
     this.trader = o.venue
       ? new SignalTrader(o.venue, {
         startingBalance: o.startingBalance, winProbability: o.winProbability, ...(o.risk ? { risk: o.risk } : {}),
@@ -219,17 +216,23 @@ export class DecisionPipeline {
 
   /** Decides on a snapshot; the decision is emitted now, or (trading) once `settle` has given it its verdict. */
   onSnapshot(s: SnapshotToDecide): void {
+    this.slot.settle();
     this.counts.snapshots++;
     const d = this.guard(s.symbol, () => this.signals.decide(s.input));
     if (!d) return;
-    const row = featureRow(d.features, this.o.missingFeature ?? 0, this.row);
+    const row = featureRow(d.features, this.slot.missingFeature, this.row);
     for (const t of this.taps) t({ sequence: s.sequence, decision: d, input: s.input, row });
-    const ml = !this.scorer ? ML_OFF : d.direction !== 'flat' || (this.o.scoreFlat ?? true) ? this.score(d, row) : ML_SKIPPED;
+    const ml = !this.slot.scorer ? ML_OFF : d.direction !== 'flat' || (this.o.scoreFlat ?? true) ? this.score(d, row) : ML_SKIPPED;
     this.risk.startDay(d.tradeDate);
     if (d.direction !== 'flat') this.counts.directional++;
     const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml };
     if (this.trader) this.waiting.push(p);
     else this.conclude(p);
+  }
+
+  /** Replaces the ML scorer between two decisions, at the start of the next one (scorer-slot.ts). */
+  swapScorer(swap: ScorerSwap): void {
+    this.slot.swap(swap);
   }
 
   /** Trading: true while decisions wait for their verdict (the BrokerTap holds its intake meanwhile). */
@@ -280,7 +283,7 @@ export class DecisionPipeline {
   /** The pipeline's part of /health's `decisions`. */
   health(): PipelineHealth {
     const t = this.trader;
-    return { filter: this.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}) };
+    return { filter: this.slot.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}) };
   }
 
   /** The risk state (the `risk` topic's content and /health's `risk`). */
@@ -327,7 +330,7 @@ export class DecisionPipeline {
   /** The ensemble's verdict on the decision's row; a failure is counted, logged and marked on the decision. */
   private score(d: SignalDecision, row: Float32Array): MlVerdict {
     try {
-      const s = this.scorer!.score(row);
+      const s = this.slot.scorer!.score(row);
       this.counts.scored++;
       if (s.approved) this.counts.mlApproved++;
       return { enabled: true, state: 'scored', scores: s.scores, mean: s.mean, approved: s.approved, hashes: s.hashes };
