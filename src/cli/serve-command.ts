@@ -23,6 +23,8 @@ import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { LoopHeartbeat } from '../engine/loop-heartbeat.js';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
 import { featureMeaning } from '../ml/feature-meaning.js';
+import type { ModelWatcher } from '../ml/model-watcher.js';
+import { watchModels } from './serve-model-watch.js';
 import { loadModelFilter, type ModelEnsemble, type ModelFilter } from '../ml/model-ensemble.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
@@ -72,6 +74,7 @@ interface ServeOptions {
   skipBad?: boolean;
   signals: 'on' | 'off';
   models?: string;
+  modelsWatch?: boolean;
   mlThreshold?: number;
   balance: number;
   winProbability: number;
@@ -220,6 +223,7 @@ export function serveCommand(program: Command): void {
     .option('--skip-bad', 'replay: skip malformed rows (counted) instead of stopping')
     .option('--signals <on|off>', 'decisions on signal.<SYMBOL> and the risk state on risk (docs/signals.md)', oneOf('--signals', ['on', 'off'] as const), 'on')
     .option('--models <dir>', 'ML filter: models directory written by mia train (without it the filter is off and decisions say so)')
+    .option('--models-watch', 'ML filter: watch --models (a directory or a symlink such as models/current) and swap in a new models directory between two decisions, without a restart, once mia train --challenge approved it (docs/ml.md "Retraining")')
     .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
     .option('--balance <usd>', 'risk: starting balance (without --trading paper decisions are recorded and no order is sent)', positiveNumber('--balance'), 25_000)
     .option('--win-probability <p>', 'risk: Kelly win probability without an ML filter', probability('--win-probability'), 0.5)
@@ -250,6 +254,7 @@ export function serveCommand(program: Command): void {
       // Signals are handled from the first line: SIGTERM during start-up also ends with a final status, in bounded time.
       const shutdown = new ShutdownSignals(log).install();
       if (o.signals === 'off' && o.models !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--models needs --signals on');
+      if (o.modelsWatch && o.models === undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--models-watch needs --models DIR');
       // Models load before the source opens: a bad models directory fails fast, before any connection.
       const filter = o.signals === 'on'
         ? await loadModelFilter(o.models, o.mlThreshold !== undefined ? { threshold: o.mlThreshold } : {})
@@ -264,6 +269,7 @@ export function serveCommand(program: Command): void {
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
       const startedNs = msToNs(Date.now());
       let pipeline: DecisionPipeline | undefined;
+      let modelWatch: ModelWatcher | undefined;
       const opened = await openSource(o, log, shutdown.signal).catch((e: unknown) => {
         if (shutdown.requested) return undefined;
         throw e;
@@ -330,6 +336,11 @@ export function serveCommand(program: Command): void {
         }, stageLog).attach(engine.events);
         if (venue && journal) journal.trade(venue, () => pipeline?.trader?.trades ?? []);
         log.info({ filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason }, 'Decision pipeline ready');
+        if (o.modelsWatch && filter.ensemble) {
+          modelWatch = await watchModels({ path: o.models!, initial: filter.ensemble, pipeline, bus: engine.events, log: log.child({ stage: 'models' }),
+            check: (e) => e.mismatch(featureMeaning({ ...features, tickSize: opened.source.instruments[0]?.tickSize ?? o.tickSize }, o.footprint, DEFAULT_SIGNAL_ENGINE_CONFIG)),
+            ...(o.mlThreshold !== undefined ? { threshold: o.mlThreshold } : {}) });
+        }
       }
       // The journal records every alert event and reports its lag; the engine scores each symbol's data quality.
       const alertHooks: AlertHooks = {
@@ -349,7 +360,8 @@ export function serveCommand(program: Command): void {
         return {
           status, stages: { ...engine.stageStats(), ...publisher.stageStats() }, source: status.sourceDetail, symbols: engine.symbolStats(),
           decisions: p
-            ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}) }
+            ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}),
+              ...(modelWatch ? { modelSwaps: modelWatch.stats() } : {}) }
             : { filter: { enabled: false, reason: '--signals off' } },
           risk: pipeline?.riskState() ?? null,
           journal: journal?.stats() ?? { state: 'off' },
@@ -408,6 +420,7 @@ export function serveCommand(program: Command): void {
         await pipeline?.finish();
         pipeline?.logTradingResult();
       }
+      await modelWatch?.stop();
       filter?.ensemble?.close();
       shutdown.stage('journal');
       // Everything journaled is committed (and the risk states waiting on it published) before the sockets close.
