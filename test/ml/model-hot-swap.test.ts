@@ -18,6 +18,7 @@ import { trainAndExport } from '../../src/ml/model-trainer.js';
 import { ModelWatcher } from '../../src/ml/model-watcher.js';
 import { snapshotInputOf } from '../../src/protocol/signal-input.js';
 import type { SnapshotMessage } from '../../src/protocol/messages.js';
+import { mia } from '../journal/journal-harness.js';
 import { syntheticSamples } from './synthetic-samples.js';
 
 const log = pino({ level: 'silent' });
@@ -157,5 +158,11 @@ describe('hot model swap between two decisions (mia serve --models-watch)', () =
       await watcher.stop();
       initial.close();
     }
+  });
+
+  test('mia serve --models-watch without --models is refused before anything opens', async () => {
+    const r = await mia(['serve', '--models-watch', '--port', '0', '--journal', 'off']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--models-watch needs --models DIR \(MIA_ERR_BAD_ARGUMENT\)/);
   });
 });
