@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { COMPLETE_MARKER, verifyOutputFolder } from '../common/atomic-output.js';
@@ -76,8 +76,11 @@ export class ModelWatcher {
 
   /** Records what the path points at now (so the running models are not loaded again) and starts polling. */
   async start(): Promise<this> {
-    this.seenKey = await this.key();
-    this.stats_.current.dir = (await realpath(this.o.path).catch(() => this.o.path));
+    const key = await this.key();
+    const dir = await realpath(this.o.path).catch(() => this.o.path);
+    // The path may have moved on since the initial models were loaded (seconds earlier): then it is new.
+    if (await this.holdsInitial(dir)) this.seenKey = key;
+    this.stats_.current.dir = dir;
     this.timer = setInterval(() => void this.poll(), this.o.intervalMs ?? MODEL_WATCH_INTERVAL_MS);
     this.timer.unref();
     return this;
@@ -160,6 +163,16 @@ export class ModelWatcher {
     this.stats_.lastRefusal = { code, message, dir };
     this.o.log.error({ code, dir, err: message, running: this.stats_.current }, 'New models refused: the running models stay');
     this.o.notify?.({ kind: 'refused', code, message, dir });
+  }
+
+  /** Whether `dir`'s manifest lists the initial models' hashes. */
+  private async holdsInitial(dir: string): Promise<boolean> {
+    try {
+      const m = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { models?: Array<{ sha256?: unknown }> };
+      return JSON.stringify(m.models?.map((x) => x.sha256)) === JSON.stringify(hashesOf(this.o.initial));
+    } catch {
+      return false;
+    }
   }
 
   /** What identifies the watched directory's content: real path, manifest and marker (size, mtime, inode). */

@@ -160,6 +160,25 @@ describe('hot model swap between two decisions (mia serve --models-watch)', () =
     }
   });
 
+  test('a path repointed between the initial load and the watcher\'s start is new at the first look', async () => {
+    const link = join(root, 'late');
+    await symlink(join(root, 'a'), link);
+    const initial = await ModelEnsemble.load(link);
+    await repoint(link, join(root, 'b'));
+    const installed: string[][] = [];
+    const watcher = await new ModelWatcher({
+      path: link, initial, log, intervalMs: 3_600_000,
+      install: (e, applied) => (installed.push(e.manifest.models.map((m) => m.sha256)), applied(initial)),
+    }).start();
+    try {
+      expect(await watcher.poll()).toBe('installed');
+      expect(installed).toEqual([hashes.b]);
+    } finally {
+      await watcher.stop();
+      initial.close();
+    }
+  });
+
   test('mia serve --models-watch without --models is refused before anything opens', async () => {
     const r = await mia(['serve', '--models-watch', '--port', '0', '--journal', 'off']);
     expect(r.code).toBe(1);
