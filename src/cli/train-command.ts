@@ -97,7 +97,8 @@ export function trainCommand(program: Command): void {
     .option('--no-progress', 'no progress lines on stderr')
     .addHelpText('after', `\nExample (the one-hour ES file; its models are weak and the warnings say so):\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models ${SHORT_FILE_FLAGS}\n` +
       '\nRetraining (docs/ml.md "Retraining"): the last 5 days of the journal, judged against the running models:\n' +
-      '  mia train --from-journal mia-journal.duckdb --window 5d --challenge models/current --out models/next && ln -sfn next models/current\n')
+      '  D=$(date +%F); mia train --from-journal mia-journal.duckdb --window 5d --challenge models/current --out models/$D && ln -sfn $D models/current\n' +
+      '  (a new directory each time: the one in use is never overwritten; mia serve --models models/current --models-watch swaps it in)\n')
     .action(async (o: TrainOptions) => {
       const label: LabelConfig = { targetTicks: o.targetTicks, stopTicks: o.stopTicks, horizonBars: o.horizonBars, tickSize: o.tickSize };
       const problem = labelConfigProblem(label);
