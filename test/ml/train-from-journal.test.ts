@@ -3,7 +3,7 @@
 // `mia train --input` replays from the trade file itself (same pipeline, same bar closes): the same labelled data
 // (manifest dataSha256) and the same models, byte for byte. `--window` keeps the most recent market time only;
 // `--challenge` against the models of the same data refuses the challenger (no gain ≥ the margin) and says so.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -90,6 +90,15 @@ describe.skipIf(!HAVE_DATA)('mia train --from-journal on a backtest journal of t
     expect(v.block.testEnd).toBe(m.training.samples);
     expect(Date.parse(v.block.from!)).toBeGreaterThanOrEqual(Date.parse('2023-12-25T23:00:00Z'));
     expect(Date.parse(v.block.to!)).toBeLessThan(Date.parse('2023-12-26T00:00:00Z'));
+  }, 60_000);
+
+  test('a second session over the same market time counts once', async () => {
+    const twice = join(dir, 'twice.duckdb');
+    await copyFile(journal, twice);
+    const r = await mia(['backtest', '--input', file, '--out', join(dir, 'bt2'), '--no-progress', '--journal', twice]);
+    expect(r.code, r.stderr).toBe(0);
+    await train(['--from-journal', twice, '--out', join(dir, 'twice'), ...small]);
+    expect((await manifest(join(dir, 'twice'))).training.dataSha256).toBe((await manifest(join(dir, 'journal'))).training.dataSha256);
   }, 60_000);
 
   test('refuses both --input and --from-journal, and neither', async () => {
