@@ -24,6 +24,8 @@ import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { LoopHeartbeat } from '../engine/loop-heartbeat.js';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
 import { featureMeaning } from '../ml/feature-meaning.js';
+import type { ModelWatcher } from '../ml/model-watcher.js';
+import { watchModels } from './serve-model-watch.js';
 import { loadModelFilter, type ModelEnsemble, type ModelFilter } from '../ml/model-ensemble.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
@@ -74,6 +76,7 @@ interface ServeOptions extends StrategyCliOptions {
   skipBad?: boolean;
   signals: 'on' | 'off';
   models?: string;
+  modelsWatch?: boolean;
   mlThreshold?: number;
   /** Feature drift: PSI flag threshold and rolling window (decisions); drift is on with models carrying bins. */
   driftThreshold?: number;
@@ -225,6 +228,7 @@ export function serveCommand(program: Command): void {
     .option('--skip-bad', 'replay: skip malformed rows (counted) instead of stopping')
     .option('--signals <on|off>', 'decisions on signal.<SYMBOL> and the risk state on risk (docs/signals.md)', oneOf('--signals', ['on', 'off'] as const), 'on')
     .option('--models <dir>', 'ML filter: models directory written by mia train (without it the filter is off and decisions say so)')
+    .option('--models-watch', 'ML filter: watch --models (a directory or a symlink such as models/current) and swap in a new models directory between two decisions, without a restart, once mia train --challenge approved it (docs/ml.md "Retraining")')
     .option('--ml-threshold <p>', 'approval threshold of the ensemble mean (default: the manifest\'s)', probability('--ml-threshold'))
     .option('--drift-threshold <psi>', 'feature drift: PSI at or above which a decision is flagged (default 0.25; needs models trained with bins)', positiveNumber('--drift-threshold'))
     .option('--drift-window <n>', 'feature drift: decisions per symbol in the rolling window (default 1000)', wholeNumber('--drift-window'))
@@ -259,6 +263,7 @@ export function serveCommand(program: Command): void {
       // Signals are handled from the first line: SIGTERM during start-up also ends with a final status, in bounded time.
       const shutdown = new ShutdownSignals(log).install();
       if (o.signals === 'off' && o.models !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--models needs --signals on');
+      if (o.modelsWatch && o.models === undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--models-watch needs --models DIR');
       // Models load before the source opens: a bad models directory fails fast, before any connection.
       const filter = o.signals === 'on'
         ? await loadModelFilter(o.models, o.mlThreshold !== undefined ? { threshold: o.mlThreshold } : {})
@@ -273,6 +278,7 @@ export function serveCommand(program: Command): void {
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
       const startedNs = msToNs(Date.now());
       let pipeline: DecisionPipeline | undefined;
+      let modelWatch: ModelWatcher | undefined;
       const opened = await openSource(o, log, shutdown.signal).catch((e: unknown) => {
         if (shutdown.requested) return undefined;
         throw e;
@@ -342,6 +348,11 @@ export function serveCommand(program: Command): void {
           filter: filter.status.enabled ? filter.ensemble!.status() : filter.status.reason,
           drift: pipeline.drift ? pipeline.drift.config : 'off (no models, or a manifest without training bins)',
         }, 'Decision pipeline ready');
+        if (o.modelsWatch && filter.ensemble) {
+          modelWatch = await watchModels({ path: o.models!, initial: filter.ensemble, pipeline, bus: engine.events, log: log.child({ stage: 'models' }),
+            check: (e) => e.mismatch(featureMeaning({ ...features, tickSize: opened.source.instruments[0]?.tickSize ?? o.tickSize }, o.footprint, DEFAULT_SIGNAL_ENGINE_CONFIG)),
+            ...(o.mlThreshold !== undefined ? { threshold: o.mlThreshold } : {}) });
+        }
       }
       // The journal records every alert event and reports its lag; the engine scores each symbol's data quality.
       const alertHooks: AlertHooks = {
@@ -361,7 +372,8 @@ export function serveCommand(program: Command): void {
         return {
           status, stages: { ...engine.stageStats(), ...publisher.stageStats() }, source: status.sourceDetail, symbols: engine.symbolStats(),
           decisions: p
-            ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}), ...(p.drift ? { drift: p.drift } : {}) }
+            ? { filter: p.filter, counts: p.counts, latencyUs: publisher.decisionLatencyUs(), ...(p.trading ? { trading: p.trading } : {}), ...(p.drift ? { drift: p.drift } : {}),
+              ...(modelWatch ? { modelSwaps: modelWatch.stats() } : {}) }
             : { filter: { enabled: false, reason: '--signals off' } },
           risk: pipeline?.riskState() ?? null,
           journal: journal?.stats() ?? { state: 'off' },
@@ -420,6 +432,7 @@ export function serveCommand(program: Command): void {
         await pipeline?.finish();
         pipeline?.logTradingResult();
       }
+      await modelWatch?.stop();
       filter?.ensemble?.close();
       shutdown.stage('journal');
       // Everything journaled is committed (and the risk states waiting on it published) before the sockets close.

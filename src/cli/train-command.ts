@@ -1,24 +1,25 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ReplaySource } from '../adapters/replay/replay-source.js';
-import { configError, ErrorCode } from '../common/errors.js';
+import { configError, ErrorCode, MiaError } from '../common/errors.js';
 import { checkOutputFolder, writeOutputFolder, type OutputSpec } from '../common/atomic-output.js';
-import { replayTrainingRows, trainingMeaning } from '../backtest/training-replay.js';
-import { TrainingRows } from '../backtest/training-rows.js';
+import { trainingMeaning } from '../backtest/training-replay.js';
+import { DEFAULT_GATE_MARGIN, type ChallengeVerdict } from '../ml/champion-gate.js';
 import { MANIFEST_FILE, MODEL_NAMES, type ModelName } from '../ml/model-manifest.js';
 import { EXPLAIN_FILE } from '../ml/model-explainer.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
 import { warningLine } from '../ml/model-warnings.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
 import { MIN_CLASS_SAMPLES, minimumSamples, sampleProblem } from '../ml/walk-forward.js';
-import { nsToMs } from '../model/time.js';
-import { DEFAULT_SIGNAL_ENGINE_CONFIG } from '../signals/signal-engine.js';
-import { checkReplayTickSize, isoTime, positiveNumber, probability, wholeNumber } from './options.js';
+import { isoTime, nonNegative, positiveNumber, probability, wholeNumber } from './options.js';
+import { challenge, loadChampion } from './train-challenge.js';
+import { trainSamples, windowMs } from './train-sources.js';
 
 interface TrainOptions {
-  input: string;
+  input?: string;
+  fromJournal?: string;
+  window?: number;
+  challenge?: string;
+  gateMargin: number;
   out: string;
   symbol?: string;
   tickSize: number;
@@ -62,24 +63,13 @@ function remedy(y: Uint8Array, need: number): string {
   return `use ${change}; a one-hour file trains with ${SHORT_FILE_FLAGS}`;
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
-/** Opens the file and replays it into `rows` (the backtest's schedule and pipeline); returns the last snapshot's time. */
-async function replay(o: TrainOptions, rows: TrainingRows, report: (s: string) => void): Promise<bigint | undefined> {
-  const source = await ReplaySource.open(o.input, { speed: 'max', tickSize: o.tickSize, ...(o.symbol ? { symbol: o.symbol } : {}) });
-  await checkReplayTickSize(o.tickSize, source);
-  return replayTrainingRows(source, o.tickSize, rows, report);
-}
-
 /**
  * `mia train`: replays a trade file through the engine and the signal engine, labels the decision at each
  * closed 1m bar (target before stop within the horizon), trains logistic regression, gradient-boosted trees
  * and a random forest, evaluates them walk-forward, and writes the three ONNX models and manifest.json into
- * --out (docs/ml.md). Too few samples, or too few of a class, fail naming the counts and the flags to change;
+ * --out (docs/ml.md). `--from-journal` takes the decisions and 1m bars of a journal instead of replaying a file,
+ * `--window` only the most recent market time; `--challenge DIR` judges the new models against those in DIR on the
+ * most recent out-of-sample block and writes the verdict into the manifest (docs/ml.md "Retraining"). Too few samples, or too few of a class, fail naming the counts and the flags to change;
  * weak models are written, with one stderr line per manifest warning.
  */
 export function trainCommand(program: Command): void {
@@ -87,7 +77,12 @@ export function trainCommand(program: Command): void {
   program
     .command('train')
     .description('train the ML filter (logistic regression, gradient-boosted trees, random forest) on a replayed trade file and export ONNX models')
-    .requiredOption('--input <file>', 'trade file: .csv, .dbn or .dbn.zst')
+    .option('--input <file>', 'trade file to replay: .csv, .dbn or .dbn.zst (or --from-journal)')
+    .option('--from-journal <file>', 'train on the decisions and 1m bars of a journal written by mia serve or mia backtest --journal (instead of --input)')
+    .option('--window <age>', 'rolling window: only the most recent market time, e.g. 5d, 12h, 90m (default: everything read)', windowMs)
+    .option('--challenge <dir>', 'champion/challenger gate: judge the new models against the models directory DIR (the running ones) on the most recent ' +
+      'out-of-sample block; the verdict goes into the new manifest, and a loss exits 1 with MIA_ERR_CHALLENGER_LOST')
+    .option('--gate-margin <x>', 'gate: how much lower the challenger\'s log loss must be', nonNegative('--gate-margin'), DEFAULT_GATE_MARGIN)
     .requiredOption('--out <dir>', 'directory for lr.onnx, gbt.onnx, rf.onnx, explain.json, manifest.json and the _COMPLETE marker, written all or nothing ' +
       '(a previous models directory there is replaced, a folder of other files refused)')
     .option('--symbol <symbol>', 'instrument to train on when the file holds several')
@@ -101,7 +96,10 @@ export function trainCommand(program: Command): void {
     .option('--created-at <iso>', 'time recorded in the manifest (default: the last trade replayed, so output is reproducible)',
       (text: string) => new Date(isoTime('--created-at')(text)).toISOString())
     .option('--no-progress', 'no progress lines on stderr')
-    .addHelpText('after', `\nExample (the one-hour ES file; its models are weak and the warnings say so):\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models ${SHORT_FILE_FLAGS}\n`)
+    .addHelpText('after', `\nExample (the one-hour ES file; its models are weak and the warnings say so):\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models ${SHORT_FILE_FLAGS}\n` +
+      '\nRetraining (docs/ml.md "Retraining"): the last 5 days of the journal, judged against the running models:\n' +
+      '  D=$(date +%F); mia train --from-journal mia-journal.duckdb --window 5d --challenge models/current --out models/$D && ln -sfn $D models/current\n' +
+      '  (a new directory each time: the one in use is never overwritten; mia serve --models models/current --models-watch swaps it in)\n')
     .action(async (o: TrainOptions) => {
       const label: LabelConfig = { targetTicks: o.targetTicks, stopTicks: o.stopTicks, horizonBars: o.horizonBars, tickSize: o.tickSize };
       const problem = labelConfigProblem(label);
@@ -109,26 +107,40 @@ export function trainCommand(program: Command): void {
       if (o.folds < 1) throw configError(ErrorCode.BAD_ARGUMENT, `--folds must be at least 1, got ${o.folds}`);
       // A bad --out fails now, not after the replay and the training.
       await checkOutputFolder(o.out, trainOutputSpec());
+      const meaning = trainingMeaning(o.tickSize);
+      // The champion loads (hash-checked) before the replay: a bad directory fails before minutes are spent.
+      const champion = o.challenge !== undefined ? await loadChampion(o.challenge, meaning) : undefined;
       const report = (s: string): void => void (o.progress && process.stderr.write(`mia train: ${s}\n`));
       const started = performance.now();
-      const rows = new TrainingRows(DEFAULT_SIGNAL_ENGINE_CONFIG.baseTimeframe);
-      const [lastNs, inputSha256] = await Promise.all([replay(o, rows, report), fileSha256(o.input)]);
-      const samples = labelSamples(rows.finish(), label);
-      report(`${rows.baseBars} bars, ${samples.length} labelled samples in ${((performance.now() - started) / 1000).toFixed(1)} s; training`);
-      const x = samples.map((s) => s.features);
+      const src = await trainSamples({ ...o, ...(o.window !== undefined ? { windowMs: o.window } : {}) }, report).catch((e: unknown) => {
+        champion?.close();
+        throw e;
+      });
+      const samples = labelSamples(src.inputs, label);
+      report(`${src.summary}, ${samples.length} labelled samples in ${((performance.now() - started) / 1000).toFixed(1)} s; training`);
+      const x = samples.map((s) => s.features.row);
       const y = Uint8Array.from(samples, (s) => s.label);
       const samplesProblem = sampleProblem(y, o.folds, o.horizonBars);
       if (samplesProblem) {
+        champion?.close();
         throw configError(ErrorCode.BAD_ARGUMENT,
-          `too few labelled samples to train: ${samplesProblem} (${rows.baseBars} bars, ${o.targetTicks}-tick target, ` +
+          `too few labelled samples to train: ${samplesProblem} (${src.bars} bars, ${o.targetTicks}-tick target, ` +
             `${o.stopTicks}-tick stop, ${o.horizonBars}-bar horizon); ${remedy(y, minimumSamples(o.folds, o.horizonBars))}`,
-          { samples: y.length, bars: rows.baseBars });
+          { samples: y.length, bars: src.bars });
       }
-      const createdAt = o.createdAt ?? new Date(lastNs !== undefined ? nsToMs(lastNs) : 0).toISOString();
+      let verdict: ChallengeVerdict | undefined;
+      if (champion) {
+        report(`challenging ${o.challenge} on the most recent out-of-sample block`);
+        verdict = challenge(champion, x, y, samples.map((s) => s.features.ms), {
+          championDir: o.challenge!, folds: o.folds, embargo: o.horizonBars, seed: o.seed, margin: o.gateMargin, meaning,
+        });
+      }
+      const createdAt = o.createdAt ?? new Date(src.lastMs ?? 0).toISOString();
       // Written into a staging folder and renamed into place whole (src/common/atomic-output.ts).
       const r = await writeOutputFolder(o.out, trainOutputSpec(), (staging) => trainAndExport(x, y, staging.dir, {
-        folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, inputSha256, threshold: o.threshold,
-        featureMeaning: trainingMeaning(o.tickSize), onStage: (s) => report(s),
+        folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, threshold: o.threshold,
+        ...(src.inputSha256 ? { inputSha256: src.inputSha256 } : {}), ...(verdict ? { challenge: verdict } : {}),
+        featureMeaning: meaning, onStage: (s) => report(s),
       }));
       for (const m of r.manifest.models) {
         const p = r.evaluation[m.name as ModelName].pooled;
@@ -139,5 +151,11 @@ export function trainCommand(program: Command): void {
       }
       // Not progress: printed with --no-progress too, and kept in manifest.json for serve and backtest to repeat.
       for (const w of r.manifest.warnings ?? []) process.stderr.write(`${warningLine('mia train', w)}\n`);
+      if (verdict) {
+        process.stdout.write(`gate ${verdict.approved ? 'approved' : 'refused'}: ${verdict.reason}\n`);
+        if (!verdict.approved) {
+          throw new MiaError(ErrorCode.CHALLENGER_LOST, `${o.out}: ${verdict.reason}; written with challenge.approved false`, { dir: o.out });
+        }
+      }
     });
 }

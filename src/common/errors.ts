@@ -115,6 +115,16 @@ export const ErrorCode = {
   ENGINE_STALLED: 'MIA_ERR_ENGINE_STALLED',
   /** `mia explain`: the file has no ML-scored decision at or before --at (docs/ml.md "Explanations"). */
   NO_DECISION: 'MIA_ERR_NO_DECISION',
+  /**
+   * `mia train --challenge`: the new models did not beat the running ones on the most recent out-of-sample block by
+   * the margin; they are written with `challenge.approved: false` (exit 1).
+   */
+  CHALLENGER_LOST: 'MIA_ERR_CHALLENGER_LOST',
+  /**
+   * `mia serve --models-watch`: a new models directory is not approved by the champion/challenger gate, or not a
+   * complete `mia train` output; refused (logged, counted), the running models stay.
+   */
+  MODEL_UNAPPROVED: 'MIA_ERR_MODEL_UNAPPROVED',
 } as const;
 
 /** One of the catalogue's codes. */

@@ -4,7 +4,7 @@ import { ML_OFF, riskVerdict, type MlVerdict, type RiskVerdict } from '../execut
 import type { TradingVenue } from '../execution/execution-venue.js';
 import { PositionLedger } from '../execution/position-ledger.js';
 import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
-import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
+import { FILTER_OFF, type FilterStatus } from '../ml/model-ensemble.js';
 import { DriftMonitor, type DriftHealth, type DriftOptions } from '../ml/drift-monitor.js';
 import type { DecisionExplainer } from '../ml/model-explainer.js';
 import { DecisionShap } from './decision-shap.js';
@@ -18,13 +18,9 @@ import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../s
 import { strategiesActive, StrategyBook, type StrategyBookConfig } from '../signals/strategies/strategy-book.js';
 import type { DecisionEvent, EventBus, RiskStateEvent } from './engine-events.js';
 import { RiskChange } from './risk-change.js';
+import { ScorerSlot, type DecisionScorer, type ScorerSwap } from './scorer-slot.js';
 
-/** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
-export interface DecisionScorer {
-  score(features: Float32Array): EnsembleScore;
-  /** The scores' SHAP explainer (the ensemble's, when its models directory has explain.json). */
-  readonly explainer?: DecisionExplainer | null;
-}
+export type { DecisionScorer, ScorerSwap } from './scorer-slot.js';
 
 /** How the pipeline decides. */
 export interface DecisionPipelineOptions {
@@ -150,9 +146,11 @@ export class DecisionPipeline {
   private readonly log: Logger;
   private readonly signals: SignalEngine;
   private readonly book: StrategyBook | null;
-  private readonly scorer: DecisionScorer | null;
-  private readonly shap: DecisionShap | null;
-  private readonly filter: FilterStatus;
+  /** The ML scorer, swapped between two decisions by swapScorer. */
+  private readonly slot: ScorerSlot;
+  /** SHAP for the scorer in the slot (rebuilt when a swap brings another explainer); null: not explained. */
+  private shap: DecisionShap | null = null;
+  private shapExplainer: DecisionExplainer | null = null;
   private readonly row = new Float32Array(FEATURE_NAMES.length);
   private readonly waiting: Pending[] = [];
   private readonly taps: Array<(r: FeatureRow) => void> = [];
@@ -173,9 +171,7 @@ export class DecisionPipeline {
     this.log = log;
     this.signals = new SignalEngine(o.signals ?? {});
     this.book = o.strategies && strategiesActive(o.strategies) ? new StrategyBook(o.strategies) : null;
-    this.scorer = o.scorer ?? null;
-    this.shap = o.scorer?.explainer && (o.explain ?? true) ? new DecisionShap(o.scorer.explainer) : null;
-    this.filter = o.filter ?? FILTER_OFF;
+    this.slot = new ScorerSlot(o.scorer ?? null, o.filter ?? FILTER_OFF, o.missingFeature ?? 0);
     this.drift = o.drift ? new DriftMonitor(o.drift) : null;
     this.trader = o.venue
       ? new SignalTrader(o.venue, {
@@ -240,12 +236,13 @@ export class DecisionPipeline {
 
   /** Decides on a snapshot; the decision is emitted now, or (trading) once `settle` has given it its verdict. */
   onSnapshot(s: SnapshotToDecide): void {
+    this.slot.settle();
     this.counts.snapshots++;
     const d = this.guard(s.symbol, () => this.strategic(this.signals.decide(s.input), s.input));
     if (!d) return;
-    const row = featureRow(d.features, this.o.missingFeature ?? 0, this.row);
+    const row = featureRow(d.features, this.slot.missingFeature, this.row);
     for (const t of this.taps) t({ sequence: s.sequence, decision: d, input: s.input, row });
-    const ml = !this.scorer ? ML_OFF : d.direction !== 'flat' || (this.o.scoreFlat ?? true) ? this.score(d, row) : ML_SKIPPED;
+    const ml = !this.slot.scorer ? ML_OFF : d.direction !== 'flat' || (this.o.scoreFlat ?? true) ? this.score(d, row) : ML_SKIPPED;
     this.risk.startDay(d.tradeDate);
     if (d.direction !== 'flat') this.counts.directional++;
     this.drift?.observe(s.symbol, row);
@@ -257,6 +254,11 @@ export class DecisionPipeline {
   /** The decision as the strategy in force shapes it (unchanged without strategies). */
   private strategic(d: SignalDecision, input: SnapshotInput): SignalDecision {
     return this.book ? this.book.apply(d, input, this.signals.config.baseTimeframe) : d;
+  }
+
+  /** Replaces the ML scorer between two decisions, at the start of the next one (scorer-slot.ts). */
+  swapScorer(swap: ScorerSwap): void {
+    this.slot.swap(swap);
   }
 
   /** Trading: true while decisions wait for their verdict (the BrokerTap holds its intake meanwhile). */
@@ -307,7 +309,7 @@ export class DecisionPipeline {
   /** The pipeline's part of /health's `decisions`. */
   health(): PipelineHealth {
     const t = this.trader;
-    return { filter: this.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}), ...(this.drift ? { drift: this.drift.health() } : {}) };
+    return { filter: this.slot.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}), ...(this.drift ? { drift: this.drift.health() } : {}) };
   }
 
   /** The risk state (the `risk` topic's content and /health's `risk`). */
@@ -351,14 +353,25 @@ export class DecisionPipeline {
     return undefined;
   }
 
+  /** The SHAP step of `scorer`'s explainer (built once per explainer: a model swap brings its own). */
+  private shapOf(scorer: DecisionScorer): DecisionShap | null {
+    const ex = (this.o.explain ?? true) ? scorer.explainer ?? null : null;
+    if (ex !== this.shapExplainer) {
+      this.shapExplainer = ex;
+      this.shap = ex ? new DecisionShap(ex) : null;
+    }
+    return this.shap;
+  }
+
   /** The ensemble's verdict on the decision's row; a failure is counted, logged and marked on the decision. */
   private score(d: SignalDecision, row: Float32Array): MlVerdict {
     try {
-      const s = this.scorer!.score(row);
+      const s = this.slot.scorer!.score(row);
       this.counts.scored++;
       if (s.approved) this.counts.mlApproved++;
       const v: MlVerdict = { enabled: true, state: 'scored', scores: s.scores, mean: s.mean, approved: s.approved, hashes: s.hashes };
-      return this.shap ? this.shap.attach(v, row) : v;
+      const shap = this.shapOf(this.slot.scorer!);
+      return shap ? shap.attach(v, row) : v;
     } catch (e) {
       this.counts.failed++;
       this.log.error({ symbol: d.symbol, err: e, code: isMiaError(e) ? e.code : undefined }, 'ML scoring failed');

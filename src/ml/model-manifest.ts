@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { ChallengeVerdict } from './champion-gate.js';
 import type { ClassifierMetrics } from './classifier-metrics.js';
 import type { DriftReference } from './feature-drift.js';
 import type { FeatureMeaning } from './feature-meaning.js';
@@ -82,6 +83,11 @@ export interface ModelManifest {
    * models. Absent in manifests written before explanations existed: such models score but are not explained.
    */
   explain?: { file: string; sha256: string };
+  /**
+   * The champion/challenger verdict of `mia train --challenge` (champion-gate.ts); absent when trained without one.
+   * `mia serve --models-watch` swaps in only a directory whose `challenge.approved` is true.
+   */
+  challenge?: ChallengeVerdict;
 }
 
 /** sha256 of bytes, hex. */

@@ -18,6 +18,7 @@ import { sampleProblem, walkForward, walkForwardFolds, type WalkForwardResult } 
 import type { FeatureMeaning } from './feature-meaning.js';
 import { quantileBins } from './feature-drift.js';
 import { EXPLAIN_FILE, explainFileOf } from './model-explainer.js';
+import type { ChallengeVerdict } from './champion-gate.js';
 
 /** Default approval threshold of the ensemble mean (issue 5). */
 export const DEFAULT_THRESHOLD = 0.6;
@@ -38,6 +39,8 @@ export interface TrainingOptions {
   logistic?: LogisticRegressionConfig;
   boosting?: BoostingConfig;
   forest?: Omit<ForestConfig, 'seed'>;
+  /** The champion/challenger verdict (`mia train --challenge`), written into the manifest as `challenge`. */
+  challenge?: ChallengeVerdict;
   /** Called before each model's walk-forward and final fit (progress on long inputs). */
   onStage?: (stage: string) => void;
 }
@@ -127,6 +130,7 @@ export async function trainAndExport(x: readonly Float32Array[], y: Uint8Array, 
     warnings: trainingWarnings(y.length, evaluation),
     libraries: libraryVersions(),
     explain: { file: EXPLAIN_FILE, sha256: sha256(explainBytes) },
+    ...(o.challenge ? { challenge: o.challenge } : {}),
   };
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return { models, evaluation, manifest };
