@@ -10,6 +10,8 @@ import { TrainingRows } from '../backtest/training-rows.js';
 import { MANIFEST_FILE, MODEL_NAMES, type ModelName } from '../ml/model-manifest.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
 import { warningLine } from '../ml/model-warnings.js';
+import { addNeuralModels, neuralLine } from '../ml/neural/neural-export.js';
+import { NEURAL_FILES } from '../ml/neural/neural-manifest.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
 import { MIN_CLASS_SAMPLES, minimumSamples, sampleProblem } from '../ml/walk-forward.js';
 import { nsToMs } from '../model/time.js';
@@ -29,6 +31,7 @@ interface TrainOptions {
   threshold: number;
   createdAt?: string;
   progress: boolean;
+  neural: boolean;
 }
 
 /** Default walk-forward folds. */
@@ -44,7 +47,7 @@ export const SHORT_FILE_FLAGS = '--horizon-bars 5 --target-ticks 2 --stop-ticks 
 /** What `mia train` writes into --out: the three models and their manifest (then the completion marker). */
 function trainOutputSpec(): OutputSpec {
   return {
-    command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), MANIFEST_FILE],
+    command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), ...NEURAL_FILES, MANIFEST_FILE],
     notice: (line) => void process.stderr.write(`mia train: ${line}\n`),
   };
 }
@@ -100,6 +103,8 @@ export function trainCommand(program: Command): void {
     .option('--created-at <iso>', 'time recorded in the manifest (default: the last trade replayed, so output is reproducible)',
       (text: string) => new Date(isoTime('--created-at')(text)).toISOString())
     .option('--no-progress', 'no progress lines on stderr')
+    .option('--neural', 'also train the neural models (volatility and market-regime MLPs, direction LSTM; docs/ml.md "Neural models"): ' +
+      'nn-volatility.onnx, nn-regime.onnx, nn-direction.onnx; their outputs join decisions only if they beat their walk-forward baseline', false)
     .addHelpText('after', `\nExample (the one-hour ES file; its models are weak and the warnings say so):\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models ${SHORT_FILE_FLAGS}\n`)
     .action(async (o: TrainOptions) => {
       const label: LabelConfig = { targetTicks: o.targetTicks, stopTicks: o.stopTicks, horizonBars: o.horizonBars, tickSize: o.tickSize };
@@ -125,16 +130,25 @@ export function trainCommand(program: Command): void {
       }
       const createdAt = o.createdAt ?? new Date(lastNs !== undefined ? nsToMs(lastNs) : 0).toISOString();
       // Written into a staging folder and renamed into place whole (src/common/atomic-output.ts).
-      const r = await writeOutputFolder(o.out, trainOutputSpec(), (staging) => trainAndExport(x, y, staging.dir, {
-        folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, inputSha256, threshold: o.threshold,
-        featureMeaning: trainingMeaning(o.tickSize), onStage: (s) => report(s),
-      }));
+      const r = await writeOutputFolder(o.out, trainOutputSpec(), async (staging) => {
+        const t = await trainAndExport(x, y, staging.dir, {
+          folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, inputSha256, threshold: o.threshold,
+          featureMeaning: trainingMeaning(o.tickSize), onStage: (s) => report(s),
+        });
+        if (!o.neural) return t;
+        const manifest = await addNeuralModels(staging.dir, t.manifest, rows.finish(), { folds: o.folds, horizonBars: o.horizonBars, onStage: (s) => report(s) });
+        return { ...t, manifest };
+      });
       for (const m of r.manifest.models) {
         const p = r.evaluation[m.name as ModelName].pooled;
         process.stdout.write(
           `${m.name.padEnd(3)} auc ${p.auc === null ? 'n/a' : p.auc.toFixed(3)} accuracy ${p.accuracy.toFixed(3)} brier ${p.brier.toFixed(3)}` +
             ` (${p.samples} out-of-sample of ${y.length}, ${o.folds} folds) ${join(o.out, m.file)} sha256 ${m.sha256.slice(0, 12)}\n`,
         );
+      }
+      if (r.manifest.neural) {
+        for (const m of r.manifest.neural.models) process.stdout.write(`${neuralLine(m, o.out)}\n`);
+        process.stdout.write(`neural ${r.manifest.neural.reason}\n`);
       }
       // Not progress: printed with --no-progress too, and kept in manifest.json for serve and backtest to repeat.
       for (const w of r.manifest.warnings ?? []) process.stderr.write(`${warningLine('mia train', w)}\n`);

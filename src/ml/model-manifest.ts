@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { ClassifierMetrics } from './classifier-metrics.js';
 import type { FeatureMeaning } from './feature-meaning.js';
 import type { ModelWarning } from './model-warnings.js';
+import type { NeuralManifest } from './neural/neural-manifest.js';
 import type { LabelConfig } from './trade-labeler.js';
 import type { Fold } from './walk-forward.js';
 
@@ -71,6 +72,13 @@ export interface ModelManifest {
   warnings?: ModelWarning[];
   /** Versions of the libraries that trained, wrote and run the models. */
   libraries: Record<string, string>;
+  /**
+   * Whether the neural models' outputs join decisions (`mia train --neural`, docs/ml.md "Neural models"): true only
+   * when they beat their walk-forward baseline. Absent (read as false) without --neural.
+   */
+  neuralEnabled?: boolean;
+  /** The neural models, their labels and walk-forward metrics; absent without --neural. */
+  neural?: NeuralManifest;
 }
 
 /** sha256 of bytes, hex. */
