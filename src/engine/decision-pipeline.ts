@@ -5,6 +5,8 @@ import type { TradingVenue } from '../execution/execution-venue.js';
 import { PositionLedger } from '../execution/position-ledger.js';
 import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
 import { FILTER_OFF, type EnsembleScore, type FilterStatus } from '../ml/model-ensemble.js';
+import type { NeuralVerdict } from '../ml/neural/neural-scorer.js';
+import { neuralVerdict, type NeuralDecisionScorer } from './neural-stage.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import { nsToMs, type UnixNanos } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
@@ -22,6 +24,8 @@ export interface DecisionScorer {
 
 /** How the pipeline decides. */
 export interface DecisionPipelineOptions {
+  /** The neural models (off when absent: `neuralEnabled` in the manifest turns them on); their outputs go on every decision. */
+  neural?: NeuralDecisionScorer | null;
   /** The ML filter's state (FILTER_OFF without models). */
   filter?: FilterStatus;
   /** The ensemble; null or absent: the filter is off. */
@@ -107,6 +111,7 @@ interface Pending {
   tsNs: UnixNanos;
   quality: number;
   ml: MlVerdict;
+  nn: NeuralVerdict | undefined;
 }
 
 /** A withheld entry is counted under its highest blocking flag: Disconnected before Gap before Stale. */
@@ -225,9 +230,10 @@ export class DecisionPipeline {
     const row = featureRow(d.features, this.o.missingFeature ?? 0, this.row);
     for (const t of this.taps) t({ sequence: s.sequence, decision: d, input: s.input, row });
     const ml = !this.scorer ? ML_OFF : d.direction !== 'flat' || (this.o.scoreFlat ?? true) ? this.score(d, row) : ML_SKIPPED;
+    const nn = this.o.neural ? neuralVerdict(this.o.neural, d.symbol, s.input, this.signals.config.baseTimeframe, row, this.log) : undefined;
     this.risk.startDay(d.tradeDate);
     if (d.direction !== 'flat') this.counts.directional++;
-    const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml };
+    const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml, nn };
     if (this.trader) this.waiting.push(p);
     else this.conclude(p);
   }
@@ -307,7 +313,7 @@ export class DecisionPipeline {
         this.fail(d.symbol, e);
       }
     }
-    const e: DecisionEvent = { decision: d, sequence: p.sequence, ml, risk: verdict };
+    const e: DecisionEvent = { decision: d, sequence: p.sequence, ml, risk: verdict, ...(p.nn ? { nn: p.nn } : {}) };
     this.bus?.emit('decision', e);
     this.counts.decisions++;
     this.publishRisk(true);

@@ -3,6 +3,7 @@ import type { UnixNanos } from '../model/time.js';
 import type { AlertMessage, StatusMessage } from '../protocol/messages.js';
 import type { MlVerdict, RiskVerdict } from '../execution/decision-verdicts.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
+import type { NeuralVerdict } from '../ml/neural/neural-scorer.js';
 
 /** Last L1 quote of a symbol, when its source has quotes (sizes in raw units). */
 export interface QuoteState {
@@ -89,6 +90,8 @@ export interface DecisionEvent {
   sequence: bigint;
   ml: MlVerdict;
   risk: RiskVerdict;
+  /** The neural models' outputs (issue 16); absent when they are off (the default). */
+  nn?: NeuralVerdict;
 }
 
 /** The risk state (the `risk` topic's content and /health's `risk`). */

@@ -79,6 +79,7 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
     },
     snapshotPublishedUs: nsToUs(d.tSnapshotPublished()),
     publishedUs: nsToUs(d.tPublished()),
+    ...(d.nnEnabled() ? { nn: { enabled: true, volatility: known(d.nnVolatility()), regime: known(d.nnRegime()), direction: known(d.nnDirection()) } } : {}),
   };
 }
 

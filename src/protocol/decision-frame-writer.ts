@@ -108,6 +108,12 @@ export class DecisionFrameWriter {
     Decision.addSmartAbsorption(b, num(sm.absorption));
     Decision.addSmartBook(b, num(sm.book));
     Decision.addSmartScore(b, num(sm.score));
+    if (d.nn) {
+      Decision.addNnEnabled(b, true);
+      Decision.addNnVolatility(b, num(d.nn.volatility));
+      Decision.addNnRegime(b, num(d.nn.regime));
+      Decision.addNnDirection(b, num(d.nn.direction));
+    }
     return this.finish(topic, Payload.Decision, Decision.endDecision(b));
   }
 

@@ -174,6 +174,16 @@ export interface DecisionMessage {
   /** The snapshot's publish time and the decision's, µs since the epoch (the engine's clock, as StagesJson). */
   snapshotPublishedUs: number;
   publishedUs: number;
+  /** The neural models' outputs when they are on (docs/ml.md "Neural models"); absent when off. */
+  nn?: DecisionNeuralJson;
+}
+
+/** A decision's neural outputs: P(high volatility), P(trend), P(up); null when unknown (the LSTM before a close). */
+export interface DecisionNeuralJson {
+  enabled: true;
+  volatility: number | null;
+  regime: number | null;
+  direction: number | null;
 }
 
 /** A decision's smart-money components (docs/signals.md). */

@@ -152,6 +152,7 @@ export class StreamPublisher {
       directions: d.regime.timeframes, smartMoney: d.smartMoney, ml: e.ml,
       risk: { evaluated: r.evaluated, approved: r.approved, reason: r.reason, qty: r.qty, stopPrice: r.stopPrice, targetPrice: r.targetPrice, alert: r.alert },
       snapshotPublishedUs: t.snapshotPublishedUs, publishedUs,
+      ...(e.nn?.enabled ? { nn: { enabled: true, volatility: known(e.nn.volatility), regime: known(e.nn.regime), direction: known(e.nn.direction) } } : {}),
     }));
     this.decisionLatency.record(nowUs() - t.snapshotPublishedUs);
   }
@@ -164,4 +165,9 @@ export class StreamPublisher {
   private onAlert(a: AlertEvent): void {
     this.sink.publish('alert', this.alerts.alert({ ...a, topic: 'alert', publishedUs: nowUs() }));
   }
+}
+
+/** A neural output for the wire: NaN (not known yet) as null, as the decoder reads it back. */
+function known(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
 }
