@@ -469,6 +469,7 @@ function servePipelineOptions(o: ServeOptions, filter: ModelFilter, symbols: str
   const thresholds = o.longThreshold !== undefined || o.shortThreshold !== undefined || o.minConfidence !== undefined;
   return {
     filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
+    neural: filter.ensemble?.neural ?? null,
     startingBalance: o.balance, winProbability: o.winProbability, symbols,
     risk: {
       dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition,

@@ -5,6 +5,8 @@ import { meaningMismatch, type FeatureMeaning } from './feature-meaning.js';
 import { MANIFEST_FILE, sha256, type ModelManifest } from './model-manifest.js';
 import { badModels, checkManifest, MODEL_DIR_LIMITS, readModelFile } from './model-files.js';
 import type { ModelWarning } from './model-warnings.js';
+import { loadNeuralScorer } from './neural/neural-files.js';
+import type { NeuralScorer } from './neural/neural-scorer.js';
 import { SyncOnnxSession } from './onnx-session.js';
 
 /** The filter's state, for /health, decisions and logs. */
@@ -46,8 +48,11 @@ export class ModelEnsemble {
   private readonly dir: string;
   private readonly session: SyncOnnxSession;
   private readonly hashes: [string, string, string];
+  /** The neural models when the manifest enables them (`neuralEnabled`), else null: their outputs are off. */
+  readonly neural: NeuralScorer | null;
 
-  private constructor(dir: string, manifest: ModelManifest, session: SyncOnnxSession, threshold: number) {
+  private constructor(dir: string, manifest: ModelManifest, session: SyncOnnxSession, threshold: number, neural: NeuralScorer | null) {
+    this.neural = neural;
     this.dir = dir;
     this.manifest = manifest;
     this.session = session;
@@ -76,7 +81,12 @@ export class ModelEnsemble {
     } catch (e) {
       throw bad(`the models do not load in onnxruntime: ${(e as Error).message}`);
     }
-    return new ModelEnsemble(dir, manifest, session, threshold);
+    // After the ensemble's session: a neural block that does not load is refused like a bad model file.
+    const neural = await loadNeuralScorer(dir, manifest).catch((e: unknown) => {
+      session.release();
+      throw e;
+    });
+    return new ModelEnsemble(dir, manifest, session, threshold, neural);
   }
 
   /**
@@ -122,6 +132,7 @@ export class ModelEnsemble {
   /** Releases the session. */
   close(): void {
     this.session.release();
+    this.neural?.close();
   }
 }
 
