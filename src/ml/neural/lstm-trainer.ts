@@ -13,8 +13,11 @@ export interface LstmConfig extends FitConfig {
   seed: number;
 }
 
-/** Defaults: 10 bars of history, 8 units (544 LSTM weights): small enough to train in seconds on the CPU backend. */
-export const DEFAULT_LSTM_CONFIG: LstmConfig = { steps: 10, units: 8, epochs: 30, batchSize: 32, learningRate: 0.01, seed: 42 };
+/**
+ * Defaults: 10 bars of history, 8 units (544 LSTM weights). A step of the LSTM costs ten cell steps forward and
+ * back in tfjs's CPU backend, so batches of 64 and 20 epochs keep a fit CPU-light (docs/ml.md "Neural models").
+ */
+export const DEFAULT_LSTM_CONFIG: LstmConfig = { steps: 10, units: 8, epochs: 20, batchSize: 64, learningRate: 0.01, seed: 42 };
 
 /**
  * The LSTM layer's weights as Keras/tfjs hold them: kernel [inputs, 4·units] and recurrent kernel

@@ -20,10 +20,11 @@ export interface MlpConfig extends FitConfig {
 }
 
 /**
- * Defaults: two small hidden layers (8 → 16 → 8 → 1, 289 weights) are enough for eight bounded features and
- * train in well under a second per fold on a few thousand samples on the CPU backend.
+ * Defaults: two small hidden layers (8 → 16 → 8 → 1, 289 weights) for eight bounded features. tfjs's CPU backend
+ * costs milliseconds per optimiser step whatever the batch (op dispatch, not arithmetic), so batches of 64 and
+ * 30 epochs keep a fit to a few hundred steps on a day of 1m bars (docs/ml.md "Neural models", cost).
  */
-export const DEFAULT_MLP_CONFIG: MlpConfig = { hidden: [16, 8], epochs: 40, batchSize: 32, learningRate: 0.01, seed: 42 };
+export const DEFAULT_MLP_CONFIG: MlpConfig = { hidden: [16, 8], epochs: 30, batchSize: 64, learningRate: 0.01, seed: 42 };
 
 /** An MLP classifier built with tfjs-layers: `inputs` → hidden ReLU layers → one sigmoid unit. */
 export function buildMlp(inputs: number, c: MlpConfig): tfl.Sequential {
