@@ -257,6 +257,7 @@ export function serveCommand(program: Command): void {
       for (const w of filter?.ensemble?.warnings ?? []) {
         log.warn({ code: w.code, ...(w.model ? { model: w.model } : {}), dir: o.models, detail: w.message }, 'Models loaded with a training warning');
       }
+      if (filter?.ensemble?.manifest.neural) log.info({ dir: o.models, enabled: filter.ensemble.neural !== null, reason: filter.ensemble.manifest.neural.reason }, 'Neural models read');
       // Alert rules and webhook URLs are read before the source opens: a bad file or URL fails fast.
       const alertPlan = await planAlerts(o.alerts, process.env);
       const paper = o.trading === 'paper';

@@ -16,6 +16,8 @@ export type FilterStatus =
     enabled: true; dir: string; threshold: number; createdAt: string; models: { name: string; file: string; sha256: string }[];
     /** The manifest's training warnings (none for a manifest written before warnings existed). */
     warnings?: readonly ModelWarning[];
+    /** The neural models (`mia train --neural`): whether their outputs join decisions, and the training's reason. */
+    neural?: { enabled: boolean; reason: string };
   };
 
 /** Status of a run without a models directory. */
@@ -107,6 +109,7 @@ export class ModelEnsemble {
     return {
       enabled: true, dir: this.dir, threshold: this.threshold, createdAt: this.manifest.createdAt,
       models: this.manifest.models.map((m) => ({ name: m.name, file: m.file, sha256: m.sha256 })), warnings: this.warnings,
+      ...(this.manifest.neural ? { neural: { enabled: this.neural !== null, reason: this.manifest.neural.reason } } : {}),
     };
   }
 

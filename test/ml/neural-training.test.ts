@@ -87,12 +87,14 @@ describe.skipIf(!HAVE_DATA)('neural training on the ESH4 trades (Databento)', ()
 
     const off = await ModelEnsemble.load(dir);
     expect(off.neural).toBeNull();
+    expect(off.status()).toMatchObject({ neural: { enabled: false, reason: onDisk.neural!.reason } });
     expect(off.manifest.neural).toEqual(onDisk.neural);
     off.close();
 
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...onDisk, neuralEnabled: true }));
     const on = await ModelEnsemble.load(dir);
     expect(on.neural).not.toBeNull();
+    expect(on.status()).toMatchObject({ neural: { enabled: true } });
     const v = on.neural!.score('ESH4', 60_000, inputs[0]!.features);
     for (const p of [v.volatility, v.regime, v.direction]) expect(p > 0 && p < 1).toBe(true);
     on.close();
