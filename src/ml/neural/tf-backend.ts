@@ -16,9 +16,5 @@ export async function useCpuBackend(): Promise<void> {
   if (!ok) throw new Error('the tfjs cpu backend could not be initialised');
 }
 
-/** A row-major float32 matrix of `rows` × `cols` as a tfjs tensor (the caller disposes it). */
-export function matrix(data: Float32Array, rows: number, cols: number): tf.Tensor2D {
-  return tf.tensor2d(data, [rows, cols], 'float32');
-}
-
+/** tfjs-core, for the trainers: imported through this module so that the CPU backend is registered first. */
 export { tf };
