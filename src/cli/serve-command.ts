@@ -271,6 +271,7 @@ export function serveCommand(program: Command): void {
       for (const w of filter?.ensemble?.warnings ?? []) {
         log.warn({ code: w.code, ...(w.model ? { model: w.model } : {}), dir: o.models, detail: w.message }, 'Models loaded with a training warning');
       }
+      if (filter?.ensemble?.manifest.neural) log.info({ dir: o.models, enabled: filter.ensemble.neural !== null, reason: filter.ensemble.manifest.neural.reason }, 'Neural models read');
       // Alert rules and webhook URLs are read before the source opens: a bad file or URL fails fast.
       const alertPlan = await planAlerts(o.alerts, process.env);
       const paper = o.trading === 'paper';
@@ -494,6 +495,7 @@ function servePipelineOptions(o: ServeOptions, filter: ModelFilter, symbols: str
   const thresholds = o.longThreshold !== undefined || o.shortThreshold !== undefined || o.minConfidence !== undefined;
   return {
     filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
+    neural: filter.ensemble?.neural ?? null,
     ...driftOptions(filter.ensemble?.manifest, o.driftThreshold, o.driftWindow),
     startingBalance: o.balance, winProbability: o.winProbability, symbols, strategies: strategyConfig(o),
     risk: {

@@ -8,6 +8,8 @@ import { MANIFEST_FILE, MODEL_NAMES, type ModelName } from '../ml/model-manifest
 import { EXPLAIN_FILE } from '../ml/model-explainer.js';
 import { trainAndExport, DEFAULT_THRESHOLD } from '../ml/model-trainer.js';
 import { warningLine } from '../ml/model-warnings.js';
+import { addNeuralModels, neuralLine } from '../ml/neural/neural-export.js';
+import { NEURAL_FILES } from '../ml/neural/neural-manifest.js';
 import { DEFAULT_LABEL_CONFIG, labelConfigProblem, labelSamples, type LabelConfig } from '../ml/trade-labeler.js';
 import { MIN_CLASS_SAMPLES, minimumSamples, sampleProblem } from '../ml/walk-forward.js';
 import { isoTime, nonNegative, positiveNumber, probability, wholeNumber } from './options.js';
@@ -31,6 +33,7 @@ interface TrainOptions {
   threshold: number;
   createdAt?: string;
   progress: boolean;
+  neural: boolean;
 }
 
 /** Default walk-forward folds. */
@@ -46,7 +49,7 @@ export const SHORT_FILE_FLAGS = '--horizon-bars 5 --target-ticks 2 --stop-ticks 
 /** What `mia train` writes into --out: the three models and their manifest (then the completion marker). */
 function trainOutputSpec(): OutputSpec {
   return {
-    command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), EXPLAIN_FILE, MANIFEST_FILE],
+    command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), EXPLAIN_FILE, ...NEURAL_FILES, MANIFEST_FILE],
     notice: (line) => void process.stderr.write(`mia train: ${line}\n`),
   };
 }
@@ -96,6 +99,8 @@ export function trainCommand(program: Command): void {
     .option('--created-at <iso>', 'time recorded in the manifest (default: the last trade replayed, so output is reproducible)',
       (text: string) => new Date(isoTime('--created-at')(text)).toISOString())
     .option('--no-progress', 'no progress lines on stderr')
+    .option('--neural', 'also train the neural models (volatility and market-regime MLPs, direction LSTM; docs/ml.md "Neural models"): ' +
+      'nn-volatility.onnx, nn-regime.onnx, nn-direction.onnx; their outputs join decisions only if they beat their walk-forward baseline', false)
     .addHelpText('after', `\nExample (the one-hour ES file; its models are weak and the warnings say so):\n  mia train --input ../shared/data/cme-esh4-mbo/esh4_20231225_trades.csv --out models ${SHORT_FILE_FLAGS}\n` +
       '\nRetraining (docs/ml.md "Retraining"): the last 5 days of the journal, judged against the running models:\n' +
       '  D=$(date +%F); mia train --from-journal mia-journal.duckdb --window 5d --challenge models/current --out models/$D && ln -sfn $D models/current\n' +
@@ -137,17 +142,27 @@ export function trainCommand(program: Command): void {
       }
       const createdAt = o.createdAt ?? new Date(src.lastMs ?? 0).toISOString();
       // Written into a staging folder and renamed into place whole (src/common/atomic-output.ts).
-      const r = await writeOutputFolder(o.out, trainOutputSpec(), (staging) => trainAndExport(x, y, staging.dir, {
-        folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, threshold: o.threshold,
-        ...(src.inputSha256 ? { inputSha256: src.inputSha256 } : {}), ...(verdict ? { challenge: verdict } : {}),
-        featureMeaning: meaning, onStage: (s) => report(s),
-      }));
+      const r = await writeOutputFolder(o.out, trainOutputSpec(), async (staging) => {
+        const t = await trainAndExport(x, y, staging.dir, {
+          folds: o.folds, embargo: o.horizonBars, seed: o.seed, label, createdAt, threshold: o.threshold,
+          ...(src.inputSha256 ? { inputSha256: src.inputSha256 } : {}), ...(verdict ? { challenge: verdict } : {}),
+          featureMeaning: meaning, onStage: (s) => report(s),
+        });
+        if (!o.neural) return t;
+        const neuralInputs = src.inputs.map((s) => ({ ...s, features: s.features.row }));
+        const manifest = await addNeuralModels(staging.dir, t.manifest, neuralInputs, { folds: o.folds, horizonBars: o.horizonBars, onStage: (s) => report(s) });
+        return { ...t, manifest };
+      });
       for (const m of r.manifest.models) {
         const p = r.evaluation[m.name as ModelName].pooled;
         process.stdout.write(
           `${m.name.padEnd(3)} auc ${p.auc === null ? 'n/a' : p.auc.toFixed(3)} accuracy ${p.accuracy.toFixed(3)} brier ${p.brier.toFixed(3)}` +
             ` (${p.samples} out-of-sample of ${y.length}, ${o.folds} folds) ${join(o.out, m.file)} sha256 ${m.sha256.slice(0, 12)}\n`,
         );
+      }
+      if (r.manifest.neural) {
+        for (const m of r.manifest.neural.models) process.stdout.write(`${neuralLine(m, o.out)}\n`);
+        process.stdout.write(`neural ${r.manifest.neural.reason}\n`);
       }
       // Not progress: printed with --no-progress too, and kept in manifest.json for serve and backtest to repeat.
       for (const w of r.manifest.warnings ?? []) process.stderr.write(`${warningLine('mia train', w)}\n`);

@@ -8,6 +8,8 @@ import { FILTER_OFF, type FilterStatus } from '../ml/model-ensemble.js';
 import { DriftMonitor, type DriftHealth, type DriftOptions } from '../ml/drift-monitor.js';
 import type { DecisionExplainer } from '../ml/model-explainer.js';
 import { DecisionShap } from './decision-shap.js';
+import type { NeuralVerdict } from '../ml/neural/neural-scorer.js';
+import { neuralVerdict, type NeuralDecisionScorer } from './neural-stage.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import { nsToMs, type UnixNanos } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
@@ -24,6 +26,8 @@ export type { DecisionScorer, ScorerSwap } from './scorer-slot.js';
 
 /** How the pipeline decides. */
 export interface DecisionPipelineOptions {
+  /** The neural models (off when absent: `neuralEnabled` in the manifest turns them on); their outputs go on every decision. */
+  neural?: NeuralDecisionScorer | null;
   /** The ML filter's state (FILTER_OFF without models). */
   filter?: FilterStatus;
   /** The ensemble; null or absent: the filter is off. */
@@ -117,6 +121,7 @@ interface Pending {
   tsNs: UnixNanos;
   quality: number;
   ml: MlVerdict;
+  nn: NeuralVerdict | undefined;
 }
 
 /** A withheld entry is counted under its highest blocking flag: Disconnected before Gap before Stale. */
@@ -246,7 +251,8 @@ export class DecisionPipeline {
     this.risk.startDay(d.tradeDate);
     if (d.direction !== 'flat') this.counts.directional++;
     this.drift?.observe(s.symbol, row);
-    const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml };
+    const nn = this.o.neural ? neuralVerdict(this.o.neural, d.symbol, s.input, this.signals.config.baseTimeframe, row, this.log) : undefined;
+    const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml, nn };
     if (this.trader) this.waiting.push(p);
     else this.conclude(p);
   }
@@ -336,7 +342,7 @@ export class DecisionPipeline {
         this.fail(d.symbol, e);
       }
     }
-    const e: DecisionEvent = { decision: d, sequence: p.sequence, ml, risk: verdict, drift: this.drift?.reading(d.symbol) };
+    const e: DecisionEvent = { decision: d, sequence: p.sequence, ml, risk: verdict, drift: this.drift?.reading(d.symbol), ...(p.nn ? { nn: p.nn } : {}) };
     this.bus?.emit('decision', e);
     this.counts.decisions++;
     this.publishRisk(true);

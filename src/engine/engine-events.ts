@@ -4,6 +4,7 @@ import type { AlertMessage, StatusMessage } from '../protocol/messages.js';
 import type { MlVerdict, RiskVerdict } from '../execution/decision-verdicts.js';
 import type { DriftReading } from '../ml/drift-monitor.js';
 import type { SignalDecision } from '../signals/signal-engine.js';
+import type { NeuralVerdict } from '../ml/neural/neural-scorer.js';
 
 /** Last L1 quote of a symbol, when its source has quotes (sizes in raw units). */
 export interface QuoteState {
@@ -92,6 +93,8 @@ export interface DecisionEvent {
   risk: RiskVerdict;
   /** Feature drift of the decision's symbol (models with training bins only): valid during the event, copy to keep. */
   drift?: DriftReading | undefined;
+  /** The neural models' outputs (issue 16); absent when they are off (the default). */
+  nn?: NeuralVerdict;
 }
 
 /** The risk state (the `risk` topic's content and /health's `risk`). */

@@ -5,6 +5,8 @@ import { meaningMismatch, type FeatureMeaning } from './feature-meaning.js';
 import { MANIFEST_FILE, sha256, type ModelManifest } from './model-manifest.js';
 import { badModels, checkManifest, MODEL_DIR_LIMITS, readModelFile } from './model-files.js';
 import type { ModelWarning } from './model-warnings.js';
+import { loadNeuralScorer } from './neural/neural-files.js';
+import type { NeuralScorer } from './neural/neural-scorer.js';
 import { SyncOnnxSession } from './onnx-session.js';
 import { explainerMismatch, loadExplainer } from './explain-file.js';
 import type { ModelExplainer } from './model-explainer.js';
@@ -16,6 +18,8 @@ export type FilterStatus =
     enabled: true; dir: string; threshold: number; createdAt: string; models: { name: string; file: string; sha256: string }[];
     /** The manifest's training warnings (none for a manifest written before warnings existed). */
     warnings?: readonly ModelWarning[];
+    /** The neural models (`mia train --neural`): whether their outputs join decisions, and the training's reason. */
+    neural?: { enabled: boolean; reason: string };
   };
 
 /** Status of a run without a models directory. */
@@ -50,8 +54,11 @@ export class ModelEnsemble {
   private readonly dir: string;
   private readonly session: SyncOnnxSession;
   private readonly hashes: [string, string, string];
+  /** The neural models when the manifest enables them (`neuralEnabled`), else null: their outputs are off. */
+  readonly neural: NeuralScorer | null;
 
-  private constructor(dir: string, manifest: ModelManifest, session: SyncOnnxSession, threshold: number, explainer: ModelExplainer | null) {
+  private constructor(dir: string, manifest: ModelManifest, session: SyncOnnxSession, threshold: number, explainer: ModelExplainer | null, neural: NeuralScorer | null) {
+    this.neural = neural;
     this.dir = dir;
     this.explainer = explainer;
     this.manifest = manifest;
@@ -81,8 +88,13 @@ export class ModelEnsemble {
     } catch (e) {
       throw bad(`the models do not load in onnxruntime: ${(e as Error).message}`);
     }
+    // After the ensemble's session: a neural block that does not load is refused like a bad model file.
+    const neural = await loadNeuralScorer(dir, manifest).catch((e: unknown) => {
+      session.release();
+      throw e;
+    });
     const explainer = await loadExplainer(dir, manifest);
-    const ensemble = new ModelEnsemble(dir, manifest, session, threshold, explainer);
+    const ensemble = new ModelEnsemble(dir, manifest, session, threshold, explainer, neural);
     // explain.json must explain the graphs that score: checked once on the training means, a row inside the data.
     const means = Float32Array.from(explainer?.means ?? []);
     const why = explainer ? explainerMismatch(explainer, means, ensemble.scoreBatch(means, 1)) : undefined;
@@ -111,6 +123,7 @@ export class ModelEnsemble {
     return {
       enabled: true, dir: this.dir, threshold: this.threshold, createdAt: this.manifest.createdAt,
       models: this.manifest.models.map((m) => ({ name: m.name, file: m.file, sha256: m.sha256 })), warnings: this.warnings,
+      ...(this.manifest.neural ? { neural: { enabled: this.neural !== null, reason: this.manifest.neural.reason } } : {}),
     };
   }
 
@@ -136,6 +149,7 @@ export class ModelEnsemble {
   /** Releases the session. */
   close(): void {
     this.session.release();
+    this.neural?.close();
   }
 }
 

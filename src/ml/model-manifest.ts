@@ -5,6 +5,7 @@ import type { ClassifierMetrics } from './classifier-metrics.js';
 import type { DriftReference } from './feature-drift.js';
 import type { FeatureMeaning } from './feature-meaning.js';
 import type { ModelWarning } from './model-warnings.js';
+import type { NeuralManifest } from './neural/neural-manifest.js';
 import type { LabelConfig } from './trade-labeler.js';
 import type { Fold } from './walk-forward.js';
 
@@ -88,6 +89,13 @@ export interface ModelManifest {
    * `mia serve --models-watch` swaps in only a directory whose `challenge.approved` is true.
    */
   challenge?: ChallengeVerdict;
+  /**
+   * Whether the neural models' outputs join decisions (`mia train --neural`, docs/ml.md "Neural models"): true only
+   * when they beat their walk-forward baseline. Absent (read as false) without --neural.
+   */
+  neuralEnabled?: boolean;
+  /** The neural models, their labels and walk-forward metrics; absent without --neural. */
+  neural?: NeuralManifest;
 }
 
 /** sha256 of bytes, hex. */

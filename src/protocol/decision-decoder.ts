@@ -88,6 +88,7 @@ export function decodeDecision(topic: string, d: Decision): DecisionMessage {
     ...(strategyId ? { strategy: { id: strategyId, reason: d.strategyReason() ?? '', signalDirection: DIRECTION_NAMES[d.signalDirection()] ?? 'flat' } } : {}),
     ...(patterns ? { patterns } : {}),
     ...(drift ? { drift } : {}),
+    ...(d.nnEnabled() ? { nn: { enabled: true, volatility: known(d.nnVolatility()), regime: known(d.nnRegime()), direction: known(d.nnDirection()) } } : {}),
   };
 }
 

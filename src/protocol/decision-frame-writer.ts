@@ -125,6 +125,12 @@ export class DecisionFrameWriter {
       Decision.addSignalDirection(b, DIRECTIONS[st.signalDirection]);
     }
     addDecisionExtras(b, d.patterns, d.drift, psi);
+    if (d.nn) {
+      Decision.addNnEnabled(b, true);
+      Decision.addNnVolatility(b, num(d.nn.volatility));
+      Decision.addNnRegime(b, num(d.nn.regime));
+      Decision.addNnDirection(b, num(d.nn.direction));
+    }
     return this.finish(topic, Payload.Decision, Decision.endDecision(b));
   }
 

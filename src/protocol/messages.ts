@@ -184,6 +184,8 @@ export interface DecisionMessage {
   patterns?: DecisionPatternsJson;
   /** Feature drift of the symbol (docs/ml.md "Feature drift"); absent when drift is off. */
   drift?: DecisionDriftJson;
+  /** The neural models' outputs when they are on (docs/ml.md "Neural models"); absent when off. */
+  nn?: DecisionNeuralJson;
 }
 
 /** A decision's strategy: which one, the rule that decided, and the Battle Navale direction before its rules. */
@@ -214,6 +216,14 @@ export interface DecisionDriftJson {
   psiMax: number | null;
   /** Some feature's PSI at or above the threshold (0.25 by default). */
   flagged: boolean;
+}
+
+/** A decision's neural outputs: P(high volatility), P(trend), P(up); null when unknown (the LSTM before a close). */
+export interface DecisionNeuralJson {
+  enabled: true;
+  volatility: number | null;
+  regime: number | null;
+  direction: number | null;
 }
 
 /** A decision's smart-money components (docs/signals.md). */

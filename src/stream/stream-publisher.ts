@@ -154,6 +154,7 @@ export class StreamPublisher {
       snapshotPublishedUs: t.snapshotPublishedUs, publishedUs,
       ...(d.strategy ? { strategy: { id: d.strategy.id, reason: d.strategy.reason, signalDirection: d.strategy.signalDirection } } : {}),
       patterns: d.patterns, drift: e.drift,
+      ...(e.nn?.enabled ? { nn: { enabled: true, volatility: known(e.nn.volatility), regime: known(e.nn.regime), direction: known(e.nn.direction) } } : {}),
     }));
     this.decisionLatency.record(nowUs() - t.snapshotPublishedUs);
   }
@@ -166,4 +167,9 @@ export class StreamPublisher {
   private onAlert(a: AlertEvent): void {
     this.sink.publish('alert', this.alerts.alert({ ...a, topic: 'alert', publishedUs: nowUs() }));
   }
+}
+
+/** A neural output for the wire: NaN (not known yet) as null, as the decoder reads it back. */
+function known(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
 }
