@@ -90,4 +90,32 @@ describe('a cluster on NATS JetStream', () => {
     expect(new Set(got.map((x) => x.ts)).size).toBe(got.length);
     expect(got).toEqual(ref);
   }, 180_000);
+
+  test('restart nats-server mid-run: node and gateway reconnect, no closed bar is lost, the counters show the outage', async () => {
+    const first = await startNats();
+    children.push(first);
+    stores.push(first.storeDir);
+    const gateway = await startMia(['gateway', '--bus', first.url, '--port', '0', '--symbols', 'ES']);
+    children.push(gateway);
+    const sub = await connect(gateway.port, 'json', ['bar.ES.1m']);
+    await until(() => sub.replies.some((r) => r.type === 'subscribed'));
+    const n = await node(first.url, 'n1', ['--input', ESH4, '--speed', '120']);
+    await until(() => barsOf(sub, 'bar.ES.1m').length >= 10);
+    // The same port and store: JetStream's file streams survive the restart.
+    await killGroup(first);
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await startNats(first.port, first.storeDir);
+    children.push(second);
+    await waitFor(gateway, /"msg":"Bus connection back"/);
+    await waitFor(n, /"msg":"Bus connection back"/);
+    const health = await (await fetch(`http://127.0.0.1:${gateway.port}/health`)).json() as { source: { link: { disconnects: number; reconnects: number; disconnectedMs: number } } };
+    expect(health.source.link.disconnects).toBeGreaterThanOrEqual(1);
+    expect(health.source.link.reconnects).toBeGreaterThanOrEqual(1);
+    expect(health.source.link.disconnectedMs).toBeGreaterThan(0);
+    expect(await n.exited).toBe(0);
+    const ref = features(ESH4);
+    await until(() => barsOf(sub, 'bar.ES.1m').length >= ref.length);
+    const got = barsOf(sub, 'bar.ES.1m').map((x) => x.bar);
+    expect(got).toEqual(ref);
+  }, 180_000);
 });
