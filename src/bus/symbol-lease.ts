@@ -69,9 +69,20 @@ export class SymbolLeases {
     this.dropped.push(f);
   }
 
-  /** Whether this node owns `symbol` now: a map lookup, read on every frame. */
+  /**
+   * Whether this node owns `symbol` now: a map lookup and the clock, read on every frame. A lease whose last
+   * confirmed renewal is two thirds of a lease old no longer counts, even before the timer notices: the key
+   * expires on the server a whole lease after that renewal was sent, so the last third is the margin during which
+   * neither this node nor any other publishes the symbol.
+   */
   owns(symbol: string): boolean {
-    return this.held.get(symbol)?.state.owned === true;
+    const h = this.held.get(symbol);
+    return h !== undefined && h.state.owned && Date.now() - h.renewedMs < this.safeMs;
+  }
+
+  /** Two thirds of the lease: the longest a node publishes on a renewal. */
+  private get safeMs(): number {
+    return (this.o.leaseMs * 2) / 3;
   }
 
   /** Claims what of `symbols` (those this node may serve) is free now, then renews and claims every third of the lease until stopped. */
@@ -113,9 +124,9 @@ export class SymbolLeases {
     const { symbol } = h.state;
     const now = Date.now();
     if (h.state.owned) {
-      // Past the lease without a confirmed renewal another node may already own it: stop before it starts.
-      if (now - h.renewedMs >= this.o.leaseMs) {
-        this.lose(h, 'renewal failed for a whole lease');
+      // Near the lease's end without a confirmed renewal another node may soon own it: stop before it can start.
+      if (now - h.renewedMs >= this.safeMs) {
+        this.lose(h, 'no renewal confirmed for two thirds of the lease');
         return;
       }
       try {
@@ -134,7 +145,12 @@ export class SymbolLeases {
       return;
     }
     try {
-      const rev = await kv.create(symbol, this.o.node);
+      const current = await kv.get(symbol);
+      // Our own key still live (this node gave up locally, say after a long pause, before it expired): renewed
+      // on its revision, which fails if anyone changed it since; otherwise a create, which fails if the key exists.
+      const rev = current && current.operation === 'PUT' && current.string() === this.o.node
+        ? await kv.update(symbol, this.o.node, current.revision)
+        : await kv.create(symbol, this.o.node);
       h.revision = rev;
       h.renewedMs = now;
       h.state.owned = true;
