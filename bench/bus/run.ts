@@ -2,7 +2,7 @@
 // snapshot rate with a subscriber on a single engine, and on a gateway fed by one or two `mia serve --bus` nodes
 // (1 or 2 simulated symbols per node). Latency = the subscriber's receive time − the snapshot's tickReceivedUs
 // (the newest trade's arrival at the engine); every process reads the same clock (src/common/clock.ts).
-// Run: node --import tsx bench/bus/run.ts [seconds per case, default 15]
+// Run: node --import tsx bench/bus/run.ts [seconds per case, default 15] [snapshot interval ms, default 100] [sim trades/s, default 200]
 import WebSocket from 'ws';
 import { nowUs } from '../../src/common/clock.js';
 import { decodeFrame } from '../../src/protocol/frame-decoder.js';
@@ -10,6 +10,8 @@ import type { SnapshotMessage } from '../../src/protocol/messages.js';
 import { cleanUp, startMia, startNats, type Child } from '../../test/bus/bus-harness.js';
 
 const seconds = Number(process.argv[2] ?? 15);
+const intervalMs = process.argv[3] ?? '100';
+const simRate = process.argv[4] ?? '200';
 const WARM_S = 3;
 
 interface Result { name: string; frames: number; perSec: number; p50Ms: number; p99Ms: number }
@@ -43,7 +45,7 @@ async function measure(name: string, port: number, symbols: string[]): Promise<R
   return { name, frames: lat.length, perSec: lat.length / seconds, p50Ms: percentile(lat, 0.5), p99Ms: percentile(lat, 0.99) };
 }
 
-const sim = (symbols: string) => ['serve', '--symbols', symbols, '--speed', '1', '--sim-rate', '200', '--journal', 'off', '--port', '0', '--kernels', 'inline', '--interval-ms', '100'];
+const sim = (symbols: string) => ['serve', '--symbols', symbols, '--speed', '1', '--sim-rate', simRate, '--journal', 'off', '--port', '0', '--kernels', 'inline', '--interval-ms', intervalMs];
 
 async function main(): Promise<void> {
   const results: Result[] = [];
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
   } finally {
     await cleanUp(children, stores);
   }
+  console.log(`${seconds} s a case after ${WARM_S} s of warm-up; --interval-ms ${intervalMs}, --sim-rate ${simRate}\n`);
   console.log(`| case | ticks delivered/s | tick→subscriber p50 | p99 |\n|---|---:|---:|---:|`);
   for (const r of results) console.log(`| ${r.name} | ${r.perSec.toFixed(1)} | ${r.p50Ms.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms |`);
 }

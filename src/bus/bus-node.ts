@@ -5,6 +5,8 @@ import { BusLink, type BusOptions } from './bus-connection.js';
 import { BusSink } from './bus-sink.js';
 import { ensureStreams, type StreamLimits } from './bus-streams.js';
 import { SymbolLeases } from './symbol-lease.js';
+import { TradeTap } from './trade-tap.js';
+import type { MarketSource } from '../engine/market-source.js';
 
 /** A node's bus settings (`mia serve --bus …`). */
 export interface NodeBusOptions {
@@ -57,6 +59,12 @@ export class NodeBus {
       void this.busSink!.takeOver(symbol).catch((e: unknown) => this.log.error({ err: e, symbol }, 'Takeover catch-up failed'));
     });
     return this.busSink;
+  }
+
+  /** The source as the engine polls it: the owned symbols' trades appended to their trades stream. Call after {@link sink}. */
+  tapTrades(source: MarketSource): MarketSource {
+    const sink = this.busSink!;
+    return new TradeTap(source, { owns: (s) => this.leases.owns(s), appendTrades: (s, b) => sink.appendTrades(s, b) });
   }
 
   /** Claims the free ones of `symbols` (those this node may serve: its source's) and keeps the leases from now on. */

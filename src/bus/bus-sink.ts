@@ -166,6 +166,11 @@ export class BusSink implements FrameSink {
     this.store(this.subject(topic), bytes.slice());
   }
 
+  /** Appends packed raw trades of an owned symbol to `mia.trades.<SYMBOL>` (TradeTap). */
+  appendTrades(symbol: string, bytes: Uint8Array): void {
+    this.store(this.subject(`trades.${symbol}`), bytes);
+  }
+
   /**
    * This node now owns `symbol`: finds each bar topic's last published bar in the stream and publishes the held
    * bars after it, in order; later bars at or before it are skipped.

@@ -316,14 +316,16 @@ export function serveCommand(program: Command): void {
       }, log);
       // The engine thread's heartbeat, read by the watchdog thread (docs/hostile-input.md "Engine loop").
       const heartbeat = new LoopHeartbeat();
-      const engine = new SnapshotEngine(source, {
+      // --bus: frames of the owned symbols also go to NATS, and their trades to the trades stream.
+      const busSink = bus?.sink(server);
+      const engine = new SnapshotEngine(bus ? bus.tapTrades(source) : source, {
         config: features, loopStages: heartbeat, ...(o.kernels === 'inline' ? { debugStallMs: debugStallMs(process.env) } : {}),
         intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, ...(o.gridRows !== undefined ? { gridRows: o.gridRows } : {}),
         footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs, delivery: () => server.counters(),
       }, log);
       // The publisher subscribes first: a snapshot's frame leaves before the decision made on it.
       // With a journal, the risk state goes out once its orders, fills and risk events are committed.
-      const publisher = new StreamPublisher(engine.events, engine.memory, bus?.sink(server) ?? server, journal);
+      const publisher = new StreamPublisher(engine.events, engine.memory, busSink ?? server, journal);
       journal?.attach(engine.events, true);
       if (filter) {
         const stageLog = log.child({ stage: 'decisions' });
