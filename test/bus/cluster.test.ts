@@ -4,7 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
+import { connect as natsConnect, consumerOpts } from 'nats';
 import type { BarMessage } from '../../src/protocol/messages.js';
+import { TRADE_RECORD_BYTES } from '../../src/bus/trade-tap.js';
 import { dataFile } from '../real-data/data-dir.js';
 import { connect, until, type TestClient } from '../stream/serve-harness.js';
 import { cleanUp, killGroup, startMia, startNats, waitFor, type Child } from './bus-harness.js';
@@ -23,6 +25,25 @@ afterEach(async () => {
 function features(file: string, symbol?: string): Record<string, unknown>[] {
   return execFileSync(process.execPath, ['bin/mia.js', 'features', '--input', file, '--timeframe', '1m', '--footprint', ...(symbol ? ['--symbol', symbol] : [])], { cwd: root })
     .toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Bytes stored on a subject of the trades stream, read back with an ordered consumer. */
+async function tradeBytes(url: string, subject: string): Promise<number> {
+  const nc = await natsConnect({ servers: url });
+  try {
+    const opts = consumerOpts();
+    opts.orderedConsumer();
+    opts.deliverAll();
+    const sub = await nc.jetstream().subscribe(subject, opts);
+    let bytes = 0;
+    for await (const m of sub) {
+      bytes += m.data.length;
+      if (m.info.pending === 0) break;
+    }
+    return bytes;
+  } finally {
+    await nc.close();
+  }
 }
 
 const barsOf = (c: TestClient, topic: string): BarMessage[] => c.messages.filter((m): m is BarMessage => m.type === 'bar' && m.topic === topic);
@@ -65,6 +86,8 @@ describe('a cluster on NATS JetStream', () => {
     const route = await (await fetch(`http://127.0.0.1:${gateway.port}/bars/ES/1m`)).json() as { bars: unknown[] } | unknown[];
     const listed = Array.isArray(route) ? route : route.bars;
     expect(listed.length).toBe(60);
+    // The owner appended every trade it ingested: the file's 2973 trades (test/stream/serve.test.ts), 25 bytes each.
+    expect(await tradeBytes(url, 'mia.trades.ES')).toBe(2973 * TRADE_RECORD_BYTES);
   }, 120_000);
 
   test('kill -9 the owner mid-replay: the standby takes ES over and the bars stay complete and unique', async () => {
