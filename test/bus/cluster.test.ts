@@ -86,6 +86,20 @@ describe('a cluster on NATS JetStream', () => {
     const route = await (await fetch(`http://127.0.0.1:${gateway.port}/bars/ES/1m`)).json() as { bars: unknown[] } | unknown[];
     const listed = Array.isArray(route) ? route : route.bars;
     expect(listed.length).toBe(60);
+    // A second gateway started after the replay (behind the same load balancer, say) serves the same history from JetStream.
+    const late = await startMia(['gateway', '--bus', url, '--port', '0', '--symbols', 'ES,ESU4']);
+    children.push(late);
+    const lateBars = async (): Promise<unknown[]> => {
+      const r = await (await fetch(`http://127.0.0.1:${late.port}/bars/ES/1m`)).json() as { bars: unknown[] } | unknown[];
+      return Array.isArray(r) ? r : r.bars;
+    };
+    // It reads the stream from its start at launch: polled until it has caught up (the test's timeout bounds it).
+    let served = await lateBars();
+    while (served.length < 60) {
+      await new Promise((r) => setTimeout(r, 100));
+      served = await lateBars();
+    }
+    expect(served).toEqual(listed);
     // The owner appended every trade it ingested: the file's 2973 trades (test/stream/serve.test.ts), 25 bytes each.
     expect(await tradeBytes(url, 'mia.trades.ES')).toBe(2973 * TRADE_RECORD_BYTES);
   }, 120_000);
