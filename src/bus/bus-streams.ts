@@ -36,6 +36,8 @@ export async function ensureStreams(jsm: JetStreamManager, limits: StreamLimits)
 
 /** True when a JetStream publish failed because the stream is full (its limits reached with discard new). */
 export function isStreamFull(e: unknown): boolean {
-  const text = e instanceof Error ? e.message : String(e);
+  // nats.js puts JetStream's answer under api_error (the message is only its status, "503").
+  const api = (e as { api_error?: { description?: string } } | null)?.api_error;
+  const text = `${api?.description ?? ''} ${e instanceof Error ? e.message : String(e)}`;
   return /maximum (bytes|messages)|resource limits exceeded|insufficient resources/i.test(text);
 }

@@ -155,4 +155,14 @@ describe('a cluster on NATS JetStream', () => {
     const got = barsOf(sub, 'bar.ES.1m').map((x) => x.bar);
     expect(got).toEqual(ref);
   }, 180_000);
+
+  test('a full stream is reported (MIA_ERR_BUS_STREAM_FULL) and the node carries on', async () => {
+    const nats = await startNats();
+    children.push(nats);
+    stores.push(nats.storeDir);
+    // 20 kB a stream: the trades stream (discard new) fills with the first ~800 of the hour's 2973 trades.
+    const n = await node(nats.url, 'n1', ['--input', ESH4, '--speed', 'max', '--bus-max-bytes', '20000']);
+    expect(await n.exited).toBe(0);
+    expect(n.stderr()).toContain('"code":"MIA_ERR_BUS_STREAM_FULL"');
+  }, 60_000);
 });
