@@ -64,7 +64,7 @@ export class NodeBus {
   /** The source as the engine polls it: the owned symbols' trades appended to their trades stream. Call after {@link sink}. */
   tapTrades(source: MarketSource): MarketSource {
     const sink = this.busSink!;
-    return new TradeTap(source, { owns: (s) => this.leases.owns(s), appendTrades: (s, b) => sink.appendTrades(s, b) });
+    return new TradeTap(source, { owns: (s) => this.leases.owns(s), appendTrades: (s, b) => sink.appendTrades(s, b), gap: (s) => sink.gapPending(s) });
   }
 
   /** Claims the free ones of `symbols` (those this node may serve: its source's) and keeps the leases from now on. */

@@ -79,6 +79,8 @@ export class BusSink implements FrameSink {
   private readonly held = new Map<string, HeldBar[]>();
   private readonly counters: BusSinkStats = { plain: 0, stored: 0, duplicates: 0, streamFull: 0, retries: 0, failed: 0, standbyBars: 0, caughtUp: 0, skippedAsPublished: 0 };
   private readonly queue: Queued[] = [];
+  /** Symbols taken over from another node whose next snapshot carries the Gap flag. */
+  private readonly gaps = new Set<string>();
   private pumping = false;
   private closed = false;
 
@@ -119,6 +121,13 @@ export class BusSink implements FrameSink {
     if (!this.owner.owns(symbol)) return;
     this.nc.publish(this.subject(topic), frame.bytes.slice());
     this.counters.plain++;
+    // This frame was built with the Gap flag (quality is read synchronously just before the build).
+    if (this.gaps.size > 0) this.gaps.delete(symbol);
+  }
+
+  /** True while `symbol` was taken over from another node and no snapshot has gone out since (TradeTap's Gap flag). */
+  gapPending(symbol: string): boolean {
+    return this.gaps.size > 0 && this.gaps.has(symbol);
   }
 
   /** A closed bar: JetStream while owned, held for a takeover otherwise. */
@@ -181,6 +190,9 @@ export class BusSink implements FrameSink {
     for (const topic of new Set([...topics, ...known])) {
       const last = await this.jsm.streams.getMessage(BARS_STREAM.name, { last_by_subj: this.subject(topic) }).catch(() => null);
       const ts = last?.header.get(BAR_TS_HEADER) ?? '';
+      const from = last?.header.get(NODE_HEADER) ?? '';
+      // Another node published the symbol before: its snapshots stopped when it died, the next one says so.
+      if (from !== '' && from !== this.node) this.gaps.add(symbol);
       if (ts !== '') this.floor.set(topic, ts);
       const list = this.held.get(topic) ?? [];
       this.held.set(topic, []);

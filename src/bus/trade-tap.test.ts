@@ -25,7 +25,7 @@ describe('TradeTap', () => {
   test('the trades the engine took, packed little-endian, appended for an owned symbol only', async () => {
     const sent: { symbol: string; bytes: Uint8Array }[] = [];
     let owned = true;
-    const tap = new TradeTap(oneBatch(), { owns: () => owned, appendTrades: (symbol, bytes) => sent.push({ symbol, bytes }) });
+    const tap = new TradeTap(oneBatch(), { owns: () => owned, appendTrades: (symbol, bytes) => sent.push({ symbol, bytes }), gap: () => false });
     // The engine takes only the first two trades (its tape is full, say): the third is not recorded.
     const sink: TradeSink = { offer: (_i, _b, from, to) => Math.min(2, to - from), quote: () => undefined };
     void tap.poll(sink);

@@ -1,13 +1,16 @@
 import type { InstrumentInfo, MarketSource, SourceKind, TradeSink } from '../engine/market-source.js';
 import type { TradeBatch } from '../model/trade-batch.js';
+import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 
 /** Bytes of one trade on `mia.trades.<SYMBOL>`: ts high and low u32, price f64, raw size f64, side u8, little-endian. */
 export const TRADE_RECORD_BYTES = 25;
 
-/** Where the tap sends a symbol's packed trades, and whether this node may (it owns the symbol). */
+/** Where the tap sends a symbol's packed trades, whether this node may (it owns the symbol), and takeover gaps. */
 export interface TradeLog {
   owns(symbol: string): boolean;
   appendTrades(symbol: string, bytes: Uint8Array): void;
+  /** True while the symbol's next snapshot must carry the Gap flag (taken over from a node that died). */
+  gap(symbol: string): boolean;
 }
 
 /** Packed trades of one instrument waiting for the next flush. */
@@ -29,7 +32,6 @@ export class TradeTap implements MarketSource {
   readonly kind: SourceKind;
   readonly instruments: readonly InstrumentInfo[];
   readonly eager: boolean;
-  qualityFlags?: (i: number) => number;
   health?: () => Record<string, unknown>;
   connected?: () => boolean;
   private readonly inner: MarketSource;
@@ -45,7 +47,6 @@ export class TradeTap implements MarketSource {
     this.kind = inner.kind;
     this.eager = inner.eager;
     this.instruments = inner.instruments;
-    if (inner.qualityFlags) this.qualityFlags = (i) => inner.qualityFlags!(i);
     if (inner.health) this.health = () => inner.health!();
     if (inner.connected) this.connected = () => inner.connected!();
     this.pending = inner.instruments.map(() => {
@@ -58,6 +59,11 @@ export class TradeTap implements MarketSource {
     };
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     this.timer.unref();
+  }
+
+  /** The source's own flags, and Gap for a symbol just taken over: its snapshots of the unowned seconds never went out. */
+  qualityFlags(i: number): number {
+    return (this.inner.qualityFlags?.(i) ?? 0) | (this.log.gap(this.instruments[i]!.symbol) ? QualityFlag.Gap : 0);
   }
 
   poll(sink: TradeSink): boolean | Promise<boolean> {

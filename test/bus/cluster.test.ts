@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { connect as natsConnect, consumerOpts } from 'nats';
-import type { BarMessage } from '../../src/protocol/messages.js';
+import type { BarMessage, SnapshotMessage } from '../../src/protocol/messages.js';
 import { TRADE_RECORD_BYTES } from '../../src/bus/trade-tap.js';
 import { dataFile } from '../real-data/data-dir.js';
 import { connect, until, type TestClient } from '../stream/serve-harness.js';
@@ -46,6 +46,7 @@ async function tradeBytes(url: string, subject: string): Promise<number> {
   }
 }
 
+const snapsOf = (c: TestClient): SnapshotMessage[] => c.messages.filter((m): m is SnapshotMessage => m.type === 'snapshot');
 const barsOf = (c: TestClient, topic: string): BarMessage[] => c.messages.filter((m): m is BarMessage => m.type === 'bar' && m.topic === topic);
 
 async function cluster(): Promise<{ url: string; gateway: Child & { port: number } }> {
@@ -106,7 +107,7 @@ describe('a cluster on NATS JetStream', () => {
 
   test('kill -9 the owner mid-replay: the standby takes ES over and the bars stay complete and unique', async () => {
     const { url, gateway } = await cluster();
-    const sub = await connect(gateway.port, 'json', ['bar.ES.1m']);
+    const sub = await connect(gateway.port, 'json', ['bar.ES.1m', 'snapshot.ES']);
     await until(() => sub.replies.some((r) => r.type === 'subscribed'));
     // Paced (120 market seconds a second: the hour in 30 s) so the kill lands mid-replay; short leases.
     const args = ['--input', ESH4, '--speed', '120', '--bus-lease-ms', '1500'];
@@ -117,6 +118,7 @@ describe('a cluster on NATS JetStream', () => {
     await until(() => barsOf(sub, 'bar.ES.1m').length >= 15);
     const killedMs = Date.now();
     await killGroup(a);
+    const beforeKill = snapsOf(sub).length;
     const taken = await waitFor(b, /"time":(\d+),[^\n]*"msg":"Symbol lease acquired/);
     // Reported, not asserted (wall-clock): the lease (1.5 s) plus at most a third of it to notice.
     console.log(`takeover after kill -9: ${Number(taken[1]) - killedMs} ms`);
@@ -126,6 +128,14 @@ describe('a cluster on NATS JetStream', () => {
     const got = barsOf(sub, 'bar.ES.1m').map((x) => x.bar);
     expect(new Set(got.map((x) => x.ts)).size).toBe(got.length);
     expect(got).toEqual(ref);
+    // The owner's snapshots carried no Gap; the new owner's first one does (the seconds nobody published), then none.
+    // (The owner's last frames may still be in flight when the kill returns: counted from the kill, not asserted first.)
+    const snaps = snapsOf(sub);
+    expect(snaps.slice(0, beforeKill).some((m) => m.quality.includes('Gap'))).toBe(false);
+    const gaps = snaps.flatMap((m, i) => (m.quality.includes('Gap') ? [i] : []));
+    expect(gaps.length).toBe(1);
+    expect(gaps[0]).toBeGreaterThanOrEqual(beforeKill);
+    expect(snaps.length).toBeGreaterThan(gaps[0]! + 1);
   }, 180_000);
 
   test('restart nats-server mid-run: node and gateway reconnect, no closed bar is lost, the counters show the outage', async () => {
