@@ -56,6 +56,8 @@ export const layers = {
   // The journal taps the engine's events and the venue's; its writer thread (workers/journal-worker.ts) owns DuckDB.
   journal: belowEdges,
   alerts: belowEdges, // rules over the engine's state, delivered to the bus and webhooks
+  // NATS JetStream (issue 17): frames the stream publisher builds go out on the bus; the gateway feeds a stream server.
+  bus: ['stream', ...belowEdges],
   cli: ['*'],
   workers: ['kernels', 'pool', 'journal', 'engine', 'model', 'common'], // engine: the loop watchdog's heartbeat reader
   web: wire,
@@ -71,6 +73,7 @@ export const testFrameConverters = ['stream/stream-publisher.ts', 'stream/frame-
 const edgePackages = {
   '@stoqey/ib': 'adapters/ib',
   'uWebSockets.js': 'stream',
+  nats: 'bus',
   piscina: 'pool',
   'lightweight-charts': 'web',
 };

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   features: async () => (await import('./features-command.js')).featuresCommand,
   run: async () => (await import('./run-command.js')).runCommand,
   serve: async () => (await import('./serve-command.js')).serveCommand,
+  gateway: async () => (await import('./gateway-command.js')).gatewayCommand,
   train: async () => (await import('./train-command.js')).trainCommand,
   backtest: async () => (await import('./backtest-command.js')).backtestCommand,
   report: async () => (await import('./report-command.js')).reportCommand,

@@ -40,8 +40,10 @@ import { Journal } from '../journal/journal.js';
 import { journalPath } from './journal-options.js';
 import { ShutdownSignals } from './shutdown-signals.js';
 import { strategiesOption, strategyConfig, tradingHoursOption, type StrategyCliOptions } from './strategy-options.js';
+import { addBusOptions, type BusCliOptions } from './bus-options.js';
+import { openNodeBus } from './serve-bus.js';
 
-interface ServeOptions extends StrategyCliOptions {
+interface ServeOptions extends StrategyCliOptions, BusCliOptions {
   source: 'sim' | 'replay' | 'ib';
   input?: string;
   symbol?: string;
@@ -104,7 +106,7 @@ interface ServeOptions extends StrategyCliOptions {
  * The bearer token of `--auth-token-file FILE` (first line, trimmed) or else env `MIA_AUTH_TOKEN`; never an option
  * value, which any user of the machine could read in the process list. Never logged.
  */
-function authToken(o: ServeOptions): string | undefined {
+export function authToken(o: { authTokenFile?: string }): string | undefined {
   let token: string | undefined;
   let from: string;
   if (o.authTokenFile !== undefined) {
@@ -124,19 +126,19 @@ function authToken(o: ServeOptions): string | undefined {
 }
 
 /** A repeatable, comma-separated list option: each use adds its items. */
-function listOf(check: (item: string) => string) {
+export function listOf(check: (item: string) => string) {
   return (text: string, previous: string[]): string[] => [...previous, ...text.split(',').map((x) => x.trim()).filter(Boolean).map(check)];
 }
 
 /** `--allow-origin`: an http(s) origin, `scheme://host[:port]`. */
-function origin(text: string): string {
+export function origin(text: string): string {
   const o = normalOrigin(text);
   if (o === undefined) throw configError(ErrorCode.BAD_ARGUMENT, `--allow-origin must be an http or https origin such as http://trader.example:3000, got "${text}"`);
   return o;
 }
 
 /** `--allow-host`: a host name (a port is ignored). */
-function hostArg(text: string): string {
+export function hostArg(text: string): string {
   if (!/^[A-Za-z0-9.\-:[\]]+$/.test(text)) throw configError(ErrorCode.BAD_ARGUMENT, `--allow-host must be a host name such as mia.local, got "${text}"`);
   return text;
 }
@@ -184,7 +186,7 @@ async function openSource(o: ServeOptions, log: Logger, abort: AbortSignal): Pro
 /** `mia serve`: the live engine streaming snapshots and closed bars over WebSocket (what `npm start` runs). */
 export function serveCommand(program: Command): void {
   const d = DEFAULT_FEATURE_CONFIG;
-  program
+  const serve = program
     .command('serve')
     .description('run the live engine on a source and stream snapshots and closed bars at ws://HOST:PORT/stream (docs/stream.md)')
     .option('--source <kind>', 'sim (built-in ES/NQ market), replay (--input FILE) or ib (TWS / IB Gateway, docs/ib.md)', oneOf('--source', ['sim', 'replay', 'ib'] as const), 'sim')
@@ -274,6 +276,8 @@ export function serveCommand(program: Command): void {
       if (filter?.ensemble?.manifest.neural) log.info({ dir: o.models, enabled: filter.ensemble.neural !== null, reason: filter.ensemble.manifest.neural.reason }, 'Neural models read');
       // Alert rules and webhook URLs are read before the source opens: a bad file or URL fails fast.
       const alertPlan = await planAlerts(o.alerts, process.env);
+      // --bus: the cluster is reached before the source opens (an unreachable NATS fails fast, coded).
+      const bus = await openNodeBus(o, log);
       const paper = o.trading === 'paper';
       if (paper && !filter) throw configError(ErrorCode.BAD_ARGUMENT, '--trading paper needs --signals on');
       // IB paper: no entry on a snapshot older than this (its history, backfilled at start, only warms up).
@@ -288,6 +292,7 @@ export function serveCommand(program: Command): void {
         // Nothing is serving yet: the final status is the log's.
         log.info({ why: await shutdown.stopped, during: 'start-up' }, 'Shutting down');
         log.info({ final: true, sourceState: 'stopped', wasRunning: false }, 'Stopped during start-up');
+        await bus?.close();
         filter?.ensemble?.close();
         shutdown.finished();
         return;
@@ -327,14 +332,16 @@ export function serveCommand(program: Command): void {
       }, log);
       // The engine thread's heartbeat, read by the watchdog thread (docs/hostile-input.md "Engine loop").
       const heartbeat = new LoopHeartbeat();
-      const engine = new SnapshotEngine(source, {
+      // --bus: frames of the owned symbols also go to NATS, and their trades to the trades stream.
+      const busSink = bus?.sink(server);
+      const engine = new SnapshotEngine(bus ? bus.tapTrades(source) : source, {
         config: features, loopStages: heartbeat, ...(o.kernels === 'inline' ? { debugStallMs: debugStallMs(process.env) } : {}),
         intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, ...(o.gridRows !== undefined ? { gridRows: o.gridRows } : {}),
         footprint: o.footprint, liveFootprintSec: o.snapshotFootprint, staleMs: o.staleMs, delivery: () => server.counters(),
       }, log);
       // The publisher subscribes first: a snapshot's frame leaves before the decision made on it.
       // With a journal, the risk state goes out once its orders, fills and risk events are committed.
-      const publisher = new StreamPublisher(engine.events, engine.memory, server, journal);
+      const publisher = new StreamPublisher(engine.events, engine.memory, busSink ?? server, journal);
       journal?.attach(engine.events, true);
       if (filter) {
         const stageLog = log.child({ stage: 'decisions' });
@@ -380,6 +387,7 @@ export function serveCommand(program: Command): void {
           journal: journal?.stats() ?? { state: 'off' },
           alerts: alerts?.health() ?? { enabled: false },
           engineLoop: heartbeat.stats(),
+          ...(bus ? { bus: bus.health() } : {}),
         };
       });
       server.setMetrics(serveMetrics(engine, publisher, server, pipeline, journal, alerts, log, heartbeat));
@@ -410,6 +418,7 @@ export function serveCommand(program: Command): void {
         why = await Promise.race([server.waitForSubscribers(o.waitSubscribers).then(() => undefined), stop]);
       }
       if (why === undefined) {
+        await bus?.start(source.instruments.map((i) => i.symbol));
         await engine.start();
         // From here to the end of shutdown the watchdog thread watches this one (the warm-up before is synthetic data).
         heartbeat.start(log, { pretty: prettyLogs(logSettings(cmd)) });
@@ -440,6 +449,7 @@ export function serveCommand(program: Command): void {
       await journal?.close(pipeline ? { trading: pipeline.trader?.result(source.instruments.map((i) => i.symbol)) ?? null, decisions: pipeline.counts } : null);
       shutdown.stage('alerts');
       await alertsClosed;
+      await bus?.close();
       shutdown.stage('sockets');
       // Let the final status frame leave before the sockets close.
       await new Promise((r) => setTimeout(r, 50));
@@ -449,6 +459,7 @@ export function serveCommand(program: Command): void {
       const failed = engine.sourceError;
       if (failed) throw isMiaError(failed) ? failed : configError(ErrorCode.WORKER_FAILED, failed instanceof Error ? failed.message : String(failed));
     });
+  addBusOptions(serve);
 }
 
 /**

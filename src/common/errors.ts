@@ -39,6 +39,12 @@ export const ErrorCode = {
   BAD_ARGUMENT: 'MIA_ERR_BAD_ARGUMENT',
   /** The stream server's port is taken (another `mia serve`, or any other program listening on it). */
   PORT_IN_USE: 'MIA_ERR_PORT_IN_USE',
+  /** `--bus`: the NATS server could not be reached at start, refused the credentials, or has no JetStream (`-js`). */
+  BUS_CONNECT: 'MIA_ERR_BUS_CONNECT',
+  /** `--bus`: a JetStream stream refused a message because it reached its limits (discard new): reported, not fatal. */
+  BUS_STREAM_FULL: 'MIA_ERR_BUS_STREAM_FULL',
+  /** `--bus`: a node lost the lease of a symbol (another node took it, or NATS was out of reach past the lease): it stops publishing the symbol. */
+  BUS_LEASE_LOST: 'MIA_ERR_BUS_LEASE_LOST',
   /** A kernel returned a status the glue does not know: a build mismatch between asm and src. */
   KERNEL_STATUS: 'MIA_ERR_KERNEL_STATUS',
   /** A worker task failed in an unexpected way. */

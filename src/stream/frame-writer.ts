@@ -10,8 +10,10 @@ import * as L from '../kernels/layout.js';
 import type { SnapshotEvent } from '../engine/engine-events.js';
 
 // vtable slots of the t_published fields (4 + 2 × field index in schema/mia.fbs), patched just before publish.
-const SNAPSHOT_T_PUBLISHED_SLOT = 28;
-const CLOSED_BAR_T_PUBLISHED_SLOT = 18;
+/** vtable slot of Snapshot.t_published (the bus gateway finds it in frames it receives). */
+export const SNAPSHOT_T_PUBLISHED_SLOT = 28;
+/** vtable slot of ClosedBar.t_published. */
+export const CLOSED_BAR_T_PUBLISHED_SLOT = 18;
 
 /** A built frame: the bytes (a view of the writer's buffer, valid until its next build) and where t_published sits. */
 export interface BuiltFrame {

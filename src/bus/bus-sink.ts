@@ -1,0 +1,259 @@
+import { headers, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import { ErrorCode } from '../common/errors.js';
+import { decodeFrame } from '../protocol/frame-decoder.js';
+import type { BarMessage } from '../protocol/messages.js';
+import type { BuiltFrame } from '../stream/frame-writer.js';
+import type { FrameSink } from '../stream/stream-publisher.js';
+import { isStreamFull } from './bus-streams.js';
+import { BAR_TS_HEADER, BARS_STREAM, NODE_HEADER, statusSubject, subjectOf, symbolOfTopic } from './bus-subjects.js';
+
+/** Who owns what: the lease keeper, or a test's stand-in. */
+export interface Ownership {
+  owns(symbol: string): boolean;
+}
+
+/** Bus publishing counters (/health `bus.published`). */
+export interface BusSinkStats {
+  /** Frames sent on plain subjects (snapshots, status). */
+  plain: number;
+  /** Messages JetStream acknowledged (closed bars, decisions, risk, alerts). */
+  stored: number;
+  /** Messages JetStream dropped as duplicates (a bar a new owner republished). */
+  duplicates: number;
+  /** Messages a full stream refused (MIA_ERR_BUS_STREAM_FULL). */
+  streamFull: number;
+  /** JetStream publish attempts that failed and were retried (NATS down, a timeout). */
+  retries: number;
+  /** Messages dropped because the queue to JetStream overflowed (a long NATS outage). */
+  failed: number;
+  /** Closed bars held by a standby node (not the owner), published on takeover when the owner had not. */
+  standbyBars: number;
+  /** Closed bars published on takeover that the previous owner had not published. */
+  caughtUp: number;
+  /** Closed bars not published because the previous owner already had (ts at or before its last). */
+  skippedAsPublished: number;
+}
+
+/** A closed bar kept by a standby node: its open time and a copy of its frame. */
+interface HeldBar {
+  ts: string;
+  bytes: Uint8Array;
+}
+
+/** A JetStream publish waiting its turn. */
+interface Queued {
+  subject: string;
+  bytes: Uint8Array;
+  msgID?: string;
+  h?: MsgHdrs;
+}
+
+/** Most JetStream publishes queued (a NATS outage): beyond, the oldest is dropped and counted. */
+const MAX_QUEUED = 100_000;
+
+/** Most closed bars a standby keeps per topic: several hours of 1m bars, far more than any takeover needs. */
+const MAX_HELD_BARS = 512;
+
+/**
+ * The engine's frames on the bus as well as on the node's own stream server: snapshots and status on plain NATS
+ * subjects (latest only), closed bars, decisions, the risk state and alerts on JetStream (replayable). Frames of
+ * a symbol go out only while this node owns its lease. A standby node (same source, no lease) keeps its closed
+ * bars; when it takes a symbol over it publishes the ones the previous owner had not (those after the last bar in
+ * the stream) and from then on only bars after that one: no bar lost or published twice. Each bar also carries a
+ * message id (topic and open time), so JetStream drops a duplicate in its window whatever happens.
+ */
+export class BusSink implements FrameSink {
+  private readonly inner: FrameSink;
+  private readonly nc: NatsConnection;
+  private readonly js: JetStreamClient;
+  private readonly jsm: JetStreamManager;
+  private readonly owner: Ownership;
+  private readonly node: string;
+  private readonly log: Logger;
+  private readonly statusSubject: string;
+  private readonly subjects = new Map<string, string>();
+  /** Per bar topic: the open time of the last bar this node published or knows was published. */
+  private readonly floor = new Map<string, string>();
+  /** Per bar topic of a symbol not owned: closed bars not yet published by this node. */
+  private readonly held = new Map<string, HeldBar[]>();
+  private readonly counters: BusSinkStats = { plain: 0, stored: 0, duplicates: 0, streamFull: 0, retries: 0, failed: 0, standbyBars: 0, caughtUp: 0, skippedAsPublished: 0 };
+  private readonly queue: Queued[] = [];
+  /** Symbols taken over from another node whose next snapshot carries the Gap flag. */
+  private readonly gaps = new Set<string>();
+  private pumping = false;
+  private closed = false;
+
+  constructor(inner: FrameSink, nc: NatsConnection, jsm: JetStreamManager, owner: Ownership, node: string, log: Logger) {
+    this.inner = inner;
+    this.nc = nc;
+    this.js = nc.jetstream();
+    this.jsm = jsm;
+    this.owner = owner;
+    this.node = node;
+    this.log = log;
+    this.statusSubject = statusSubject(node);
+    if (inner.warm) this.warm = (frame: BuiltFrame): void => inner.warm!(frame);
+  }
+
+  /** Engine warm-up: the node's own server only. */
+  warm?(frame: BuiltFrame): void;
+
+  /** The counters (a copy). */
+  stats(): BusSinkStats {
+    return { ...this.counters };
+  }
+
+  /** JetStream publishes queued or awaiting their acknowledgement. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  private subject(topic: string): string {
+    let s = this.subjects.get(topic);
+    if (s === undefined) this.subjects.set(topic, (s = subjectOf(topic)));
+    return s;
+  }
+
+  /** A snapshot: latest only, plain subject; the bytes are copied (the frame's buffer is reused by the next build). */
+  snapshot(symbol: string, topic: string, frame: BuiltFrame): void {
+    this.inner.snapshot(symbol, topic, frame);
+    if (!this.owner.owns(symbol)) return;
+    this.nc.publish(this.subject(topic), frame.bytes.slice());
+    this.counters.plain++;
+    // This frame was built with the Gap flag (quality is read synchronously just before the build).
+    if (this.gaps.size > 0) this.gaps.delete(symbol);
+  }
+
+  /** True while `symbol` was taken over from another node and no snapshot has gone out since (TradeTap's Gap flag). */
+  gapPending(symbol: string): boolean {
+    return this.gaps.size > 0 && this.gaps.has(symbol);
+  }
+
+  /** A closed bar: JetStream while owned, held for a takeover otherwise. */
+  bar(topic: string, frame: BuiltFrame): void {
+    this.inner.bar(topic, frame);
+    const bytes = frame.bytes.slice();
+    const m = decodeFrame(bytes) as BarMessage;
+    const ts = m.bar.ts;
+    if (!this.owner.owns(m.symbol)) {
+      let list = this.held.get(topic);
+      if (list === undefined) this.held.set(topic, (list = []));
+      list.push({ ts, bytes });
+      if (list.length > MAX_HELD_BARS) list.shift();
+      this.counters.standbyBars++;
+      return;
+    }
+    this.publishBar(topic, ts, bytes);
+  }
+
+  private publishBar(topic: string, ts: string, bytes: Uint8Array): void {
+    const floor = this.floor.get(topic);
+    if (floor !== undefined && ts <= floor) {
+      this.counters.skippedAsPublished++;
+      return;
+    }
+    this.floor.set(topic, ts);
+    const h = headers();
+    h.set(BAR_TS_HEADER, ts);
+    h.set(NODE_HEADER, this.node);
+    this.store(this.subject(topic), bytes, `${topic}@${ts}`, h);
+  }
+
+  /** Status frames: each node on its own subject. */
+  status(frame: Uint8Array): void {
+    this.inner.status(frame);
+    this.nc.publish(this.statusSubject, frame.slice());
+    this.counters.plain++;
+  }
+
+  /** Decisions (`signal.<SYMBOL>`, only while owned), the risk state and alerts: JetStream. */
+  publish(topic: string, bytes: Uint8Array): void {
+    this.inner.publish(topic, bytes);
+    const symbol = symbolOfTopic(topic);
+    if (symbol !== undefined && !this.owner.owns(symbol)) return;
+    this.store(this.subject(topic), bytes.slice());
+  }
+
+  /** Appends packed raw trades of an owned symbol to `mia.trades.<SYMBOL>` (TradeTap). */
+  appendTrades(symbol: string, bytes: Uint8Array): void {
+    this.store(this.subject(`trades.${symbol}`), bytes);
+  }
+
+  /**
+   * This node now owns `symbol`: finds each bar topic's last published bar in the stream and publishes the held
+   * bars after it, in order; later bars at or before it are skipped.
+   */
+  async takeOver(symbol: string): Promise<void> {
+    const topics = [...this.held.keys()].filter((t) => symbolOfTopic(t) === symbol);
+    const known = [...this.floor.keys()].filter((t) => symbolOfTopic(t) === symbol);
+    for (const topic of new Set([...topics, ...known])) {
+      const last = await this.jsm.streams.getMessage(BARS_STREAM.name, { last_by_subj: this.subject(topic) }).catch(() => null);
+      const ts = last?.header.get(BAR_TS_HEADER) ?? '';
+      const from = last?.header.get(NODE_HEADER) ?? '';
+      // Another node published the symbol before: its snapshots stopped when it died, the next one says so.
+      if (from !== '' && from !== this.node) this.gaps.add(symbol);
+      if (ts !== '') this.floor.set(topic, ts);
+      const list = this.held.get(topic) ?? [];
+      this.held.set(topic, []);
+      for (const b of list) {
+        if (ts !== '' && b.ts <= ts) {
+          this.counters.skippedAsPublished++;
+          continue;
+        }
+        this.counters.caughtUp++;
+        this.publishBar(topic, b.ts, b.bytes);
+      }
+    }
+  }
+
+  /** Resolves once the JetStream queue is empty (or `timeoutMs` passed). */
+  async settle(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.queue.length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /**
+   * Queues a JetStream publish. One message is in flight at a time, retried until JetStream answers: order is
+   * kept (a bar never overtakes the one before it, which the gateway would drop as old) and a NATS restart loses
+   * nothing queued. The message id makes a retry whose first try was stored a counted duplicate, not a copy.
+   */
+  private store(subject: string, bytes: Uint8Array, msgID?: string, h?: MsgHdrs): void {
+    if (this.queue.length >= MAX_QUEUED) {
+      this.queue.shift();
+      this.counters.failed++;
+    }
+    this.queue.push({ subject, bytes, ...(msgID !== undefined ? { msgID } : {}), ...(h ? { h } : {}) });
+    if (!this.pumping) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const q = this.queue[0]!;
+        try {
+          const ack = await this.js.publish(q.subject, q.bytes, { ...(q.msgID !== undefined ? { msgID: q.msgID } : {}), ...(q.h ? { headers: q.h } : {}), timeout: 2000 });
+          if (ack.duplicate) this.counters.duplicates++;
+          else this.counters.stored++;
+          this.queue.shift();
+        } catch (e) {
+          if (isStreamFull(e)) {
+            this.queue.shift();
+            if (this.counters.streamFull++ === 0) this.log.error({ code: ErrorCode.BUS_STREAM_FULL, subject: q.subject, err: String(e) }, 'A JetStream stream is full: messages refused (raise --bus-max-bytes or --bus-max-age-h)');
+            continue;
+          }
+          if (this.counters.retries++ % 100 === 0) this.log.warn({ subject: q.subject, err: String(e), queued: this.queue.length }, 'JetStream publish failed: retrying');
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Stops retrying (shutdown); what is still queued is dropped. */
+  close(): void {
+    this.closed = true;
+  }
+}
