@@ -41,6 +41,11 @@ export interface BacktestOptions {
   signals?: Partial<SignalEngineConfig>;
   /** Strategies and the trading-hours window (docs/signals.md); absent: off, the signal's direction traded as it is. */
   strategies?: StrategyBookConfig;
+  /**
+   * SHAP values on scored decisions (default false: a backtest's results do not read them, and they cost tens of µs a
+   * scored decision; `mia explain` asks for them).
+   */
+  explain?: boolean;
   feature?: Partial<Omit<FeatureConfig, 'sizeDecimals'>>;
   /** The ML filter (the ensemble of `mia train`); none: the filter is off. */
   scorer?: DecisionScorer;
@@ -97,7 +102,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const pipeline = new DecisionPipeline({
     startingBalance: o.startingBalance, winProbability: o.winProbability, symbols: [symbol], venue: broker,
     // Only long and short decisions can be let through: flat ones are not scored.
-    scoreFlat: false,
+    scoreFlat: false, explain: o.explain ?? false,
     ...(o.risk ? { risk: o.risk } : {}), ...(o.signals ? { signals: o.signals } : {}),
     ...(o.fromNs !== undefined ? { tradeFromNs: o.fromNs } : {}), ...(o.scorer ? { scorer: o.scorer } : {}),
     ...(o.missingFeature !== undefined ? { missingFeature: o.missingFeature } : {}), ...(o.strategies ? { strategies: o.strategies } : {}),

@@ -65,7 +65,7 @@ export async function explainDecisionAt(o: ExplainOptions): Promise<DecisionExpl
   let last: DecisionEvent | undefined;
   let scored = 0;
   const r = await runBacktest({
-    input: o.input, startingBalance: 25_000, winProbability: 0.5, scorer: e, missingFeature: e.manifest.missingFeatureValue,
+    input: o.input, startingBalance: 25_000, winProbability: 0.5, scorer: e, explain: true, missingFeature: e.manifest.missingFeatureValue,
     ...(o.symbol !== undefined ? { symbol: o.symbol } : {}), ...(o.instrument !== undefined ? { instrument: o.instrument } : {}),
     onPipeline: ({ events }) => events.on('decision', (d) => {
       if (d.ml.state !== 'scored') return;

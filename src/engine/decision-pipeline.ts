@@ -1,118 +1,30 @@
 import type { Logger } from 'pino';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
 import { ML_OFF, riskVerdict, type MlVerdict, type RiskVerdict } from '../execution/decision-verdicts.js';
-import type { TradingVenue } from '../execution/execution-venue.js';
 import { PositionLedger } from '../execution/position-ledger.js';
-import { SignalTrader, type MlScore, type TraderCounters, type WithheldCounters } from '../execution/signal-trader.js';
-import { FILTER_OFF, type FilterStatus } from '../ml/model-ensemble.js';
-import { DriftMonitor, type DriftHealth, type DriftOptions } from '../ml/drift-monitor.js';
+import { SignalTrader, type MlScore } from '../execution/signal-trader.js';
+import { FILTER_OFF } from '../ml/model-ensemble.js';
+import { DriftMonitor } from '../ml/drift-monitor.js';
 import type { DecisionExplainer } from '../ml/model-explainer.js';
 import { DecisionShap } from './decision-shap.js';
 import type { NeuralVerdict } from '../ml/neural/neural-scorer.js';
-import { neuralVerdict, type NeuralDecisionScorer } from './neural-stage.js';
+import { neuralVerdict } from './neural-stage.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import { nsToMs, type UnixNanos } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
-import { RiskEngine, type RiskConfig } from '../risk/risk-engine.js';
+import { RiskEngine } from '../risk/risk-engine.js';
 import { FEATURE_NAMES, featureRow } from '../signals/features.js';
 import { SignalEngine, type SignalDecision, type SignalEngineConfig } from '../signals/signal-engine.js';
-import { strategiesActive, StrategyBook, type StrategyBookConfig } from '../signals/strategies/strategy-book.js';
+import { strategiesActive, StrategyBook } from '../signals/strategies/strategy-book.js';
 import type { DecisionEvent, EventBus, RiskStateEvent } from './engine-events.js';
 import { RiskChange } from './risk-change.js';
 import { ScorerSlot, type DecisionScorer, type ScorerSwap } from './scorer-slot.js';
+import type { DecisionCounters, DecisionPipelineOptions, FeatureRow, PipelineHealth, SnapshotToDecide } from './decision-pipeline-options.js';
 
 export type { DecisionScorer, ScorerSwap } from './scorer-slot.js';
 
-/** How the pipeline decides. */
-export interface DecisionPipelineOptions {
-  /** The neural models (off when absent: `neuralEnabled` in the manifest turns them on); their outputs go on every decision. */
-  neural?: NeuralDecisionScorer | null;
-  /** The ML filter's state (FILTER_OFF without models). */
-  filter?: FilterStatus;
-  /** The ensemble; null or absent: the filter is off. */
-  scorer?: DecisionScorer | null;
-  /**
-   * Score flat decisions too (default true: `mia serve` shows every decision's scores). A backtest scores only
-   * long and short decisions, the only ones the filter can let through.
-   */
-  scoreFlat?: boolean;
-  /** Explain every scored decision with the scorer's explainer, if it has one (default true; docs/ml.md "Explanations"). */
-  explain?: boolean;
-  startingBalance: number;
-  risk?: Partial<RiskConfig>;
-  /** Kelly win probability when no ML mean supplies one. */
-  winProbability: number;
-  signals?: Partial<SignalEngineConfig>;
-  /** Value given to the models for a feature still warming up (the manifest's missingFeatureValue). */
-  missingFeature?: number;
-  /** Symbols whose positions the risk state lists. */
-  symbols: readonly string[];
-  /**
-   * Trading: every decision's verdict also goes to a SignalTrader on this venue (a bracket for an approved long
-   * or short): the simulated broker of backtests and of paper trading on sim and replay, or the IB paper route.
-   * The venue must see every trade the engine takes (BrokerTap, with holding/settle from this pipeline).
-   */
-  venue?: TradingVenue;
-  /** Trading: no entries on snapshots before this market time (a live source's start-up backfill; a backtest's --from). */
-  tradeFromNs?: UnixNanos;
-  /** Trading: no entries on snapshots carrying any of these QualityFlag bits (live: Gap, Stale, Disconnected). */
-  noEntryQuality?: number;
-  /** Trading: no entries on snapshots whose market time is more than this behind the wall clock, ms (`Lagging`). */
-  maxEntryLagMs?: number;
-  /** Logs each order, fill and the result (trading); a backtest passes none. */
-  tradingLog?: Logger;
-  /** Strategies and the trading-hours window (docs/signals.md); absent or inactive: the signal's direction as it is. */
-  strategies?: StrategyBookConfig;
-  /** Feature drift against the models' training bins (the manifest's `featureDrift`); absent: drift off. */
-  drift?: DriftOptions;
-}
-
-/** A snapshot to decide on: what the signals read and what the decision repeats. */
-export interface SnapshotToDecide {
-  symbol: string;
-  sequence: bigint;
-  tsNs: UnixNanos;
-  /** QualityFlag bits. */
-  quality: number;
-  input: SnapshotInput;
-}
-
-/** One decision's feature row as the signals computed it, before the ML filter sees it (the training tap). */
-export interface FeatureRow {
-  /** Sequence of the snapshot decided on. */
-  sequence: bigint;
-  decision: SignalDecision;
-  input: SnapshotInput;
-  /** The eight features in FEATURE_NAMES order, missing ones as the pipeline's `missingFeature`; reused: copy to keep. */
-  row: Float32Array;
-}
-
-/** Decisions made, and where those that did not reach an approved size stopped. */
-export interface DecisionCounters {
-  snapshots: number;
-  bars: number;
-  decisions: number;
-  directional: number;
-  scored: number;
-  failed: number;
-  mlApproved: number;
-  riskEvaluated: number;
-  riskApproved: number;
-  riskRefused: Record<string, number>;
-  /** Inputs that could not be decided on (bad signal input), each logged with its code. */
-  errors: number;
-}
-
-/** The pipeline's part of /health's `decisions`. */
-export interface PipelineHealth {
-  filter: FilterStatus;
-  counts: DecisionCounters;
-  /** Trading: the trader's counters and the directional decisions it withheld, by reason. */
-  trading?: TraderCounters & { withheld: WithheldCounters };
-  /** Feature drift: each symbol's PSI and correlation matrix; absent when drift is off. */
-  drift?: DriftHealth;
-}
+export type { DecisionCounters, DecisionPipelineOptions, FeatureRow, PipelineHealth, SnapshotToDecide } from './decision-pipeline-options.js';
 
 /** A decision made, waiting for its risk verdict (trading: once the venue has seen the trades it was made on). */
 interface Pending {
@@ -264,7 +176,9 @@ export class DecisionPipeline {
 
   /** Replaces the ML scorer between two decisions, at the start of the next one (scorer-slot.ts). */
   swapScorer(swap: ScorerSwap): void {
-    this.slot.swap(swap);
+    const ref = swap.driftReference;
+    // Drift follows the models: measured against the training distribution of the models that score.
+    this.slot.swap(ref === undefined ? swap : { ...swap, applied: (old) => { this.drift?.rebase(ref); swap.applied?.(old); } });
   }
 
   /** Trading: true while decisions wait for their verdict (the BrokerTap holds its intake meanwhile). */
@@ -315,7 +229,7 @@ export class DecisionPipeline {
   /** The pipeline's part of /health's `decisions`. */
   health(): PipelineHealth {
     const t = this.trader;
-    return { filter: this.slot.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}), ...(this.drift ? { drift: this.drift.health() } : {}) };
+    return { filter: this.slot.filter, counts: this.counts, ...(t ? { trading: { ...t.counters, withheld: t.withheld } } : {}), ...(this.drift?.active ? { drift: this.drift.health() } : {}) };
   }
 
   /** The risk state (the `risk` topic's content and /health's `risk`). */

@@ -1,5 +1,6 @@
 import type { EnsembleScore, FilterStatus } from '../ml/model-ensemble.js';
 import type { DecisionExplainer } from '../ml/model-explainer.js';
+import type { DriftReference } from '../ml/feature-drift.js';
 
 /** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
 export interface DecisionScorer {
@@ -15,6 +16,11 @@ export interface ScorerSwap {
   filter: FilterStatus;
   /** The new manifest's missing-feature value. */
   missingFeature?: number;
+  /**
+   * The new models' training distribution for feature drift (their manifest's `featureDrift`; null: none); absent:
+   * drift left as it is.
+   */
+  driftReference?: DriftReference | null;
   /** Called once the swap is applied, with the scorer taken out (to release it). */
   applied?: (old: DecisionScorer | null) => void;
   /** Called when a later swap replaced this one before it was applied, with this one's scorer (to release it). */

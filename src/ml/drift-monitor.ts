@@ -43,7 +43,7 @@ export interface DriftHealth {
 export class DriftMonitor {
   /** Parameters in use. */
   readonly config: FeatureDriftConfig;
-  private readonly ref: DriftReference;
+  private ref: DriftReference | null;
   private readonly windows = new Map<string, DriftWindow>();
 
   constructor(o: DriftOptions) {
@@ -54,7 +54,8 @@ export class DriftMonitor {
   }
 
   /** Adds a decision's feature row of `symbol` and returns the symbol's reading (its window's live view). */
-  observe(symbol: string, row: ArrayLike<number>): DriftReading {
+  observe(symbol: string, row: ArrayLike<number>): DriftReading | undefined {
+    if (!this.ref) return undefined;
     let w = this.windows.get(symbol);
     if (!w) this.windows.set(symbol, (w = new DriftWindow(this.ref, this.config)));
     w.observe(row);
@@ -69,6 +70,22 @@ export class DriftMonitor {
     return this.windows.get(symbol);
   }
 
+  /** Whether drift is measured (false once models without training bins were swapped in). */
+  get active(): boolean {
+    return this.ref !== null;
+  }
+
+  /**
+   * A models swap (`mia serve --models-watch`): drift is measured against the new models' training distribution
+   * from here on (windows start empty, so PSI waits for `minRows` decisions again), or not at all when the new
+   * manifest has no bins.
+   */
+  rebase(reference: DriftReference | null): void {
+    if (reference) new DriftWindow(reference, this.config);
+    this.ref = reference;
+    this.windows.clear();
+  }
+
   /** The largest PSI of each symbol that has one (the drift alert's reading). */
   psiMaxBySymbol(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -78,7 +95,7 @@ export class DriftMonitor {
 
   /** Every symbol's PSI and correlation matrix (computed now: O(window · features²) per symbol). */
   health(): DriftHealth {
-    const names = this.ref.features.map((f) => f.name);
+    const names = this.ref?.features.map((f) => f.name) ?? [];
     const symbols: Record<string, SymbolDriftHealth> = {};
     for (const [s, w] of this.windows) {
       const psi: Record<string, number | null> = {};

@@ -72,6 +72,15 @@ interface LatestFrame {
   length: number;
 }
 
+/** Copies a frame into its key's buffer, which grows (doubling) only when the frame outgrows it. */
+function keepLatest(into: Map<string, LatestFrame>, key: string, bytes: Uint8Array): void {
+  let l = into.get(key);
+  if (l === undefined) into.set(key, (l = { buf: new Uint8Array(bytes.length), length: 0 }));
+  else if (l.buf.length < bytes.length) l.buf = new Uint8Array(Math.max(bytes.length, 2 * l.buf.length));
+  l.buf.set(bytes);
+  l.length = bytes.length;
+}
+
 /** A frame as a JSON subscriber receives it (one function for every publish: no closure per frame). */
 const frameJson = (bytes: Uint8Array): string => JSON.stringify(decodeFrame(bytes));
 
@@ -86,6 +95,8 @@ export class StreamServer {
   private readonly o: StreamServerOptions;
   private readonly log: Logger;
   private readonly latest = new Map<string, LatestFrame>();
+  /** The latest decision frame of each `signal.<SYMBOL>` topic, for GET /snapshot's `decision`. */
+  private readonly latestDecision = new Map<string, LatestFrame>();
   private readonly history: BarHistory;
   private readonly site: StaticSite;
   private readonly sockets = new Set<uWS.WebSocket<Conn>>();
@@ -144,16 +155,7 @@ export class StreamServer {
     stampPublished(frame, nowUs());
     this.fanout.publish(topic, frame.bytes, frameJson);
     this.count(topic);
-    this.keepLatest(symbol, frame.bytes);
-  }
-
-  /** Copies a snapshot frame into its symbol's buffer, which grows (doubling) only when the frame outgrows it. */
-  private keepLatest(symbol: string, bytes: Uint8Array): void {
-    let l = this.latest.get(symbol);
-    if (l === undefined) this.latest.set(symbol, (l = { buf: new Uint8Array(bytes.length), length: 0 }));
-    else if (l.buf.length < bytes.length) l.buf = new Uint8Array(Math.max(bytes.length, 2 * l.buf.length));
-    l.buf.set(bytes);
-    l.length = bytes.length;
+    keepLatest(this.latest, symbol, frame.bytes);
   }
 
   /** Runs the publish path (stamp, JSON decode) without sending, so V8 optimises it before real frames. */
@@ -178,6 +180,7 @@ export class StreamServer {
   publish(topic: string, bytes: Uint8Array): void {
     this.fanout.publish(topic, bytes, frameJson);
     this.count(topic);
+    if (topic.startsWith('signal.')) keepLatest(this.latestDecision, topic, bytes);
   }
 
   /** Publishes a status frame. */
@@ -316,7 +319,11 @@ export class StreamServer {
       const symbol = req.getParameter(0)?.toUpperCase() ?? '';
       const l = this.latest.get(symbol);
       if (!l) respondJson(res, '404 Not Found', { code: ErrorCode.NO_SNAPSHOT, message: `no snapshot of "${symbol}" yet` });
-      else respondJson(res, '200 OK', decodeFrame(l.buf.subarray(0, l.length)));
+      else {
+        // With the symbol's latest decision (its SHAP values, strategy, drift): a trader reads both in one request.
+        const d = this.latestDecision.get(`signal.${symbol}`);
+        respondJson(res, '200 OK', { ...decodeFrame(l.buf.subarray(0, l.length)), ...(d ? { decision: decodeFrame(d.buf.subarray(0, d.length)) } : {}) });
+      }
     });
     app.get('/bars/:symbol/:timeframe', (res, req) => {
       if (!this.gate.authorized(res, req)) return;

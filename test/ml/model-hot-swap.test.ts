@@ -14,6 +14,7 @@ import { EventBus, type DecisionEvent } from '../../src/engine/engine-events.js'
 import type { ChallengeVerdict } from '../../src/ml/champion-gate.js';
 import { ModelEnsemble } from '../../src/ml/model-ensemble.js';
 import { MANIFEST_FILE, MODEL_NAMES, type ModelManifest } from '../../src/ml/model-manifest.js';
+import { EXPLAIN_FILE } from '../../src/ml/model-explainer.js';
 import { trainAndExport } from '../../src/ml/model-trainer.js';
 import { ModelWatcher } from '../../src/ml/model-watcher.js';
 import { snapshotInputOf } from '../../src/protocol/signal-input.js';
@@ -36,7 +37,7 @@ function verdict(approved: boolean): ChallengeVerdict {
 /** Trains on synthetic samples of `seed` and writes a models directory as `mia train` does (marker included). */
 async function modelsDir(dir: string, seed: number, challenge?: ChallengeVerdict): Promise<ModelManifest> {
   const { x, y } = syntheticSamples(240, seed);
-  const spec = { command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), MANIFEST_FILE] };
+  const spec = { command: 'mia train', files: [...MODEL_NAMES.map((m) => `${m}.onnx`), EXPLAIN_FILE, MANIFEST_FILE] };
   const r = await writeOutputFolder(dir, spec, (staging) => trainAndExport(x, y, staging.dir, {
     folds: 2, embargo: 5, seed, createdAt: '2024-01-02T00:00:00.000Z', label: { targetTicks: 2, stopTicks: 2, horizonBars: 5, tickSize: 0.25 },
     ...(challenge ? { challenge } : {}),

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { BarMessage, SnapshotMessage, StatusMessage } from '../../src/protocol/messages.js';
+import type { BarMessage, DecisionMessage, SnapshotMessage, StatusMessage } from '../../src/protocol/messages.js';
 import { dataFile, HAVE_DATA } from '../real-data/data-dir.js';
 import { connect, serve, until, type Served } from './serve-harness.js';
 
@@ -75,6 +75,9 @@ describe.skipIf(!HAVE_DATA)('mia serve --source replay (real ESH4 MBO file)', ()
     const snap = await (await fetch(`http://127.0.0.1:${s.port}/snapshot/ES`)).json() as SnapshotMessage;
     expect(snap.symbol).toBe('ES');
     expect(snap.tradesTotal).toBe(2973);
+    // The decision on that last snapshot comes with it (decisions are on by default, one per snapshot).
+    const decision = (snap as SnapshotMessage & { decision?: DecisionMessage }).decision;
+    expect([decision?.type, decision?.symbol, decision?.sequence]).toEqual(['signal', 'ES', snap.sequence]);
     s.proc.kill('SIGTERM');
     expect(await s.exited).toBe(0);
   });

@@ -25,7 +25,10 @@ class FakeElement {
   className = '';
   hidden = false;
   title = '';
-  constructor(readonly tagName: string) {}
+  readonly tagName: string;
+  constructor(tagName: string) {
+    this.tagName = tagName;
+  }
   append(...c: FakeElement[]): void {
     this.children.push(...c);
   }
