@@ -133,7 +133,12 @@ describe('a cluster on NATS JetStream', () => {
     const snaps = snapsOf(sub);
     expect(snaps.slice(0, beforeKill).some((m) => m.quality.includes('Gap'))).toBe(false);
     const gaps = snaps.flatMap((m, i) => (m.quality.includes('Gap') ? [i] : []));
-    expect(gaps.length).toBe(1);
+    // Gap marks the instant publishing resumed, once per unowned stretch: the kill's, and one more for each time the
+    // new owner's own lease lapsed (a late renewal on a loaded machine; each lapse is logged). The engine may publish
+    // the takeover instant twice (its quality-change snapshot and the one in flight, same market time): counted
+    // by market time, not by frame.
+    const lapses = b.stderr().match(/"msg":"Symbol lease lost/g)?.length ?? 0;
+    expect(new Set(gaps.map((i) => snaps[i]!.ts)).size).toBe(1 + lapses);
     expect(gaps[0]).toBeGreaterThanOrEqual(beforeKill);
     expect(snaps.length).toBeGreaterThan(gaps[0]! + 1);
   }, 180_000);
