@@ -11,7 +11,7 @@ import { addBusOptions, busConnection, busLimits, type BusCliOptions } from './b
 import { ensureStreams } from '../bus/bus-streams.js';
 import { logSettings } from './log-settings.js';
 import { oneOf, portNumber, SESSIONS, timeframeList, wholeNumber } from './options.js';
-import { authToken, hostArg, listOf, origin } from './serve-command.js';
+import { authToken, hostArg, listOf, origin } from './access-options.js';
 import { ShutdownSignals } from './shutdown-signals.js';
 import type { SessionAnchor } from '../model/bar-features.js';
 

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { IbSource } from '../adapters/ib/ib-source.js';
 import { IbOrderRoute } from '../adapters/ib/order-route.js';
-import { parseTradingMode, type TradingMode } from '../adapters/ib/trading-mode.js';
+import { parseTradingMode } from '../adapters/ib/trading-mode.js';
 import { SimSource } from '../adapters/sim/sim-source.js';
 import { ReplaySource } from '../adapters/replay/replay-source.js';
 import { configError, ErrorCode, isMiaError } from '../common/errors.js';
@@ -12,136 +11,36 @@ import { logSettings } from './log-settings.js';
 import { alertMonitor, planAlerts, type AlertHooks } from './serve-alerts.js';
 import type { AlertEvent } from '../engine/engine-events.js';
 import type { AlertMonitor } from '../alerts/alert-monitor.js';
-import { DecisionPipeline, type DecisionPipelineOptions } from '../engine/decision-pipeline.js';
-import { driftOptions } from './drift-options.js';
+import { DecisionPipeline } from '../engine/decision-pipeline.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { BrokerTap } from '../engine/broker-tap.js';
 import { IbExecutionVenue } from '../adapters/ib/ib-execution-venue.js';
 import { closeIbPositions, LIVE_NO_ENTRY_QUALITY, paperVenue } from './paper-trading.js';
-import { DEFAULT_BATTLE_NAVALE_CONFIG } from '../signals/battle-navale.js';
 import { DEFAULT_SIGNAL_ENGINE_CONFIG } from '../signals/signal-engine.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { LoopHeartbeat } from '../engine/loop-heartbeat.js';
-import { DEFAULT_FEATURE_CONFIG, type FeatureConfig, type SessionAnchor, type ValueAreaMethod } from '../model/bar-features.js';
+import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
 import { featureMeaning } from '../ml/feature-meaning.js';
 import type { ModelWatcher } from '../ml/model-watcher.js';
 import { watchModels } from './serve-model-watch.js';
-import { loadModelFilter, type ModelEnsemble, type ModelFilter } from '../ml/model-ensemble.js';
+import { loadModelFilter, type ModelFilter } from '../ml/model-ensemble.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
 import { DEFAULT_RISK_CONFIG } from '../risk/risk-engine.js';
 import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
 import { PrometheusMetrics } from '../stream/prometheus-metrics.js';
 import { StreamPublisher } from '../stream/stream-publisher.js';
 import { StreamServer } from '../stream/stream-server.js';
-import { normalOrigin } from '../stream/request-guard.js';
 import { checkReplayTickSize, futureSymbols, nonNegative, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 import { msToNs } from '../model/time.js';
 import { Journal } from '../journal/journal.js';
 import { journalPath } from './journal-options.js';
 import { ShutdownSignals } from './shutdown-signals.js';
-import { strategiesOption, strategyConfig, tradingHoursOption, type StrategyCliOptions } from './strategy-options.js';
-import { addBusOptions, type BusCliOptions } from './bus-options.js';
+import { strategiesOption, tradingHoursOption } from './strategy-options.js';
+import { addBusOptions } from './bus-options.js';
+import { authToken, hostArg, listOf, origin } from './access-options.js';
+import type { ServeOptions } from './serve-options.js';
+import { checkModels, servePipelineOptions } from './serve-pipeline.js';
 import { openNodeBus } from './serve-bus.js';
-
-interface ServeOptions extends StrategyCliOptions, BusCliOptions {
-  source: 'sim' | 'replay' | 'ib';
-  input?: string;
-  symbol?: string;
-  symbols?: string;
-  speed?: number | 'max';
-  simRate?: number;
-  seed: number;
-  host: string;
-  port: number;
-  intervalMs: number;
-  timeframe: number[];
-  tickSize: number;
-  gridRows?: number;
-  session: SessionAnchor;
-  valueArea: number;
-  valueAreaMethod: ValueAreaMethod;
-  threads: number;
-  kernels: 'pool' | 'inline';
-  footprint: boolean;
-  snapshotFootprint: number[];
-  staleMs: number;
-  softLimitBytes: number;
-  hardLimitBytes: number;
-  maxMessageBytes: number;
-  maxControlPerSec: number;
-  exitOnEnd?: boolean;
-  ibHost?: string;
-  ibPort?: number;
-  ibClientId?: number;
-  trading: TradingMode;
-  waitSubscribers: number;
-  skipBad?: boolean;
-  signals: 'on' | 'off';
-  models?: string;
-  modelsWatch?: boolean;
-  mlThreshold?: number;
-  /** Feature drift: PSI flag threshold and rolling window (decisions); drift is on with models carrying bins. */
-  driftThreshold?: number;
-  driftWindow?: number;
-  balance: number;
-  winProbability: number;
-  dailyLossLimit: number;
-  maxPosition: number;
-  stopTicks?: number;
-  targetTicks?: number;
-  longThreshold?: number;
-  shortThreshold?: number;
-  minConfidence?: number;
-  journal: string;
-  journalSnapshotMs: number;
-  alerts?: string;
-  allowOrigin: string[];
-  allowHost: string[];
-  authTokenFile?: string;
-  maxConnections: number;
-  maxSlowBytes: number;
-}
-
-/**
- * The bearer token of `--auth-token-file FILE` (first line, trimmed) or else env `MIA_AUTH_TOKEN`; never an option
- * value, which any user of the machine could read in the process list. Never logged.
- */
-export function authToken(o: { authTokenFile?: string }): string | undefined {
-  let token: string | undefined;
-  let from: string;
-  if (o.authTokenFile !== undefined) {
-    from = `--auth-token-file ${o.authTokenFile}`;
-    try {
-      token = readFileSync(o.authTokenFile, 'utf8').split('\n')[0]!.trim();
-    } catch (e) {
-      throw configError(ErrorCode.BAD_ARGUMENT, `${from}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  } else {
-    from = 'MIA_AUTH_TOKEN';
-    token = process.env.MIA_AUTH_TOKEN?.trim();
-    if (token === undefined) return undefined;
-  }
-  if (!/^[\x21-\x7e]{16,512}$/.test(token)) throw configError(ErrorCode.BAD_ARGUMENT, `${from}: the token must be 16 to 512 printable characters without spaces`);
-  return token;
-}
-
-/** A repeatable, comma-separated list option: each use adds its items. */
-export function listOf(check: (item: string) => string) {
-  return (text: string, previous: string[]): string[] => [...previous, ...text.split(',').map((x) => x.trim()).filter(Boolean).map(check)];
-}
-
-/** `--allow-origin`: an http(s) origin, `scheme://host[:port]`. */
-export function origin(text: string): string {
-  const o = normalOrigin(text);
-  if (o === undefined) throw configError(ErrorCode.BAD_ARGUMENT, `--allow-origin must be an http or https origin such as http://trader.example:3000, got "${text}"`);
-  return o;
-}
-
-/** `--allow-host`: a host name (a port is ignored). */
-export function hostArg(text: string): string {
-  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(text)) throw configError(ErrorCode.BAD_ARGUMENT, `--allow-host must be a host name such as mia.local, got "${text}"`);
-  return text;
-}
 
 function speed(text: string): number | 'max' {
   return text === 'max' ? 'max' : positiveNumber('--speed')(text);
@@ -498,43 +397,4 @@ function serveMetrics(engine: SnapshotEngine, publisher: StreamPublisher, server
   }, log.child({ stage: 'metrics' }));
   if (pipeline) metrics.tapDecisions(engine.events);
   return metrics;
-}
-
-/** The decision pipeline's settings from `mia serve`'s options (risk, signals, the ML filter). */
-function servePipelineOptions(o: ServeOptions, filter: ModelFilter, symbols: string[]): DecisionPipelineOptions {
-  const bn = DEFAULT_BATTLE_NAVALE_CONFIG;
-  const thresholds = o.longThreshold !== undefined || o.shortThreshold !== undefined || o.minConfidence !== undefined;
-  return {
-    filter: filter.status, scorer: filter.ensemble, missingFeature: filter.ensemble?.manifest.missingFeatureValue ?? 0,
-    neural: filter.ensemble?.neural ?? null,
-    ...driftOptions(filter.ensemble?.manifest, o.driftThreshold, o.driftWindow),
-    startingBalance: o.balance, winProbability: o.winProbability, symbols, strategies: strategyConfig(o),
-    risk: {
-      dailyLossLimit: o.dailyLossLimit, maxPosition: o.maxPosition,
-      ...(o.stopTicks !== undefined ? { stop: { kind: 'ticks', ticks: o.stopTicks } } : {}),
-      ...(o.targetTicks !== undefined ? { target: { kind: 'ticks', ticks: o.targetTicks } } : {}),
-    },
-    ...(thresholds ? {
-      signals: { battleNavale: {
-        ...bn, longThreshold: o.longThreshold ?? bn.longThreshold, shortThreshold: o.shortThreshold ?? bn.shortThreshold,
-        minConfidence: o.minConfidence ?? bn.minConfidence,
-      } },
-    } : {}),
-  };
-}
-
-/**
- * The models must have learnt features computed as this run computes them (kernel settings at the instruments'
- * tick, footprints, signal settings): MIA_ERR_MODEL_MISMATCH otherwise, the source closed first. Models that
- * predate the record are used with a warning.
- */
-async function checkModels(ensemble: ModelEnsemble, source: MarketSource, features: Omit<FeatureConfig, 'sizeDecimals'>, o: ServeOptions, log: Logger): Promise<void> {
-  const tickSize = source.instruments[0]?.tickSize ?? features.tickSize;
-  const mismatch = ensemble.mismatch(featureMeaning({ ...features, tickSize }, o.footprint, DEFAULT_SIGNAL_ENGINE_CONFIG));
-  if (mismatch) {
-    await source.close();
-    ensemble.close();
-    throw mismatch;
-  }
-  if (!ensemble.recordsMeaning) log.warn({ dir: o.models }, 'Models record no feature settings (trained before they were recorded): not checked against this run');
 }

@@ -1,0 +1,64 @@
+import type { TradingMode } from '../adapters/ib/trading-mode.js';
+import type { SessionAnchor, ValueAreaMethod } from '../model/bar-features.js';
+import type { BusCliOptions } from './bus-options.js';
+import type { StrategyCliOptions } from './strategy-options.js';
+
+/** `mia serve`'s options as commander parses them (serve-command.ts declares each with its help). */
+export interface ServeOptions extends StrategyCliOptions, BusCliOptions {
+  source: 'sim' | 'replay' | 'ib';
+  input?: string;
+  symbol?: string;
+  symbols?: string;
+  speed?: number | 'max';
+  simRate?: number;
+  seed: number;
+  host: string;
+  port: number;
+  intervalMs: number;
+  timeframe: number[];
+  tickSize: number;
+  gridRows?: number;
+  session: SessionAnchor;
+  valueArea: number;
+  valueAreaMethod: ValueAreaMethod;
+  threads: number;
+  kernels: 'pool' | 'inline';
+  footprint: boolean;
+  snapshotFootprint: number[];
+  staleMs: number;
+  softLimitBytes: number;
+  hardLimitBytes: number;
+  maxMessageBytes: number;
+  maxControlPerSec: number;
+  exitOnEnd?: boolean;
+  ibHost?: string;
+  ibPort?: number;
+  ibClientId?: number;
+  trading: TradingMode;
+  waitSubscribers: number;
+  skipBad?: boolean;
+  signals: 'on' | 'off';
+  models?: string;
+  modelsWatch?: boolean;
+  mlThreshold?: number;
+  /** Feature drift: PSI flag threshold and rolling window (decisions); drift is on with models carrying bins. */
+  driftThreshold?: number;
+  driftWindow?: number;
+  balance: number;
+  winProbability: number;
+  dailyLossLimit: number;
+  maxPosition: number;
+  stopTicks?: number;
+  targetTicks?: number;
+  longThreshold?: number;
+  shortThreshold?: number;
+  minConfidence?: number;
+  journal: string;
+  journalSnapshotMs: number;
+  alerts?: string;
+  allowOrigin: string[];
+  allowHost: string[];
+  authTokenFile?: string;
+  maxConnections: number;
+  maxSlowBytes: number;
+}
