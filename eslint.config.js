@@ -116,7 +116,8 @@ function layerZones(forTests) {
 const here = fileURLToPath(new URL('.', import.meta.url));
 const tsFiles = ['**/*.ts'];
 const productionFiles = ['src/**/*.ts', 'workers/**/*.ts', 'web/**/*.ts'];
-const testFiles = ['src/**/*.test.ts', 'web/**/*.test.ts'];
+// *.test-kit.ts: helpers shared by the tests beside the code (the same rules as those tests).
+const testFiles = ['src/**/*.test.ts', 'src/**/*.test-kit.ts', 'web/**/*.test.ts'];
 
 function restrictedPaths(zones) {
   return ['error', { basePath: here, zones }];

@@ -6,12 +6,12 @@ import { describe, expect, test } from 'vitest';
 import type { BracketIds, BracketRequest, ExecutionEvent, OrderView, TradingVenue } from '../execution/execution-venue.js';
 import type { EnsembleScore, FilterStatus } from '../ml/model-ensemble.js';
 import type { SignalEngineConfig } from '../signals/signal-engine.js';
-import { decodeFrame, qualityBits } from '../protocol/frame-decoder.js';
-import type { BarJson, BarMessage, DecisionMessage, RiskMessage, SnapshotMessage, StreamMessage } from '../protocol/messages.js';
+import { qualityBits } from '../protocol/frame-decoder.js';
+import type { BarJson, BarMessage, RiskMessage, SnapshotMessage } from '../protocol/messages.js';
 import { readBar, snapshotInputOf } from '../protocol/signal-input.js';
-import { StreamPublisher, type FrameSink } from '../stream/stream-publisher.js';
 import { DecisionPipeline, type DecisionPipelineOptions, type DecisionScorer } from './decision-pipeline.js';
 import { EventBus, type SnapshotEvent } from './engine-events.js';
+import { DecisionCollector, emptySnapshot as snapshot } from './decision.test-kit.js';
 import { parseTradingHours } from '../signals/strategies/trading-hours.js';
 
 const HASHES: [string, string, string] = ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)];
@@ -20,27 +20,8 @@ const FILTER: FilterStatus = {
   models: ['lr', 'gbt', 'rf'].map((name, i) => ({ name, file: `${name}.onnx`, sha256: HASHES[i]! })),
 };
 
-/** Collects what subscribers would get of the pipeline's events, decoded from the frames. */
-class Collector implements FrameSink {
-  readonly out: StreamMessage[] = [];
-  readonly bus = new EventBus();
-  constructor() {
-    // No snapshot is emitted here: the frame writer's memory is never read.
-    new StreamPublisher(this.bus, new WebAssembly.Memory({ initial: 1 }), this);
-  }
-  snapshot(): void {}
-  bar(): void {}
-  status(): void {}
-  publish(_topic: string, bytes: Uint8Array): void {
-    this.out.push(decodeFrame(bytes));
-  }
-  decisions(symbol?: string): DecisionMessage[] {
-    return this.out.filter((m): m is DecisionMessage => m.type === 'signal' && (!symbol || m.symbol === symbol));
-  }
-}
-
 /** A pipeline whose decisions and risk state go to `c`. */
-function pipelineOn(c: Collector, o: DecisionPipelineOptions): DecisionPipeline {
+function pipelineOn(c: DecisionCollector, o: DecisionPipelineOptions): DecisionPipeline {
   return new DecisionPipeline(o, log).attach(c.bus);
 }
 
@@ -61,17 +42,6 @@ class StubScorer implements DecisionScorer {
     this.rows.push([...features]);
     return { scores: [0.7, 0.7, 0.7], mean: 0.7, approved: true, hashes: HASHES };
   }
-}
-
-function snapshot(symbol: string, sequence: number): SnapshotMessage {
-  const tsNs = 1_703_545_200_000_000_000n + BigInt(sequence) * 100_000_000n;
-  const session = { poc: 0, vah: 0, val: 0, vaCoverage: 0, hvn: [], lvn: [], vwap: 0, vwapSigma: 0, vwapUpper1: 0, vwapLower1: 0, vwapUpper2: 0, vwapLower2: 0, inferredShare: 0 };
-  return {
-    type: 'snapshot', topic: `snapshot.${symbol}`, symbol, sequence, ts: new Date(Number(tsNs / 1_000_000n)).toISOString(), tsNs: tsNs.toString(),
-    tickSize: 0.25, sizeDecimals: 0, quality: [], quote: null, tradesTotal: sequence, dataQuality: null,
-    stages: { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 1 },
-    frames: [{ timeframe: '1m', timeframeSec: 60, bar: null, lastClosed: null, footprint: [], session }],
-  };
 }
 
 const log = pino({ level: 'silent' });
@@ -148,7 +118,7 @@ function risingSnapshot(sequence: number, quality: string[]): SnapshotMessage {
 }
 
 /** A paper pipeline on a LaterVenue, warmed on the rise. */
-function paperStage(c: Collector, o: { tradeFromNs?: bigint; noEntryQuality?: number; maxEntryLagMs?: number }): { stage: DecisionPipeline; venue: LaterVenue } {
+function paperStage(c: DecisionCollector, o: { tradeFromNs?: bigint; noEntryQuality?: number; maxEntryLagMs?: number }): { stage: DecisionPipeline; venue: LaterVenue } {
   const venue = new LaterVenue();
   const stage = pipelineOn(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'], signals: RISING, risk: { maxPosition: 2 }, venue, ...o });
   for (const b of risingBars()) barOn(stage, b);
@@ -157,7 +127,7 @@ function paperStage(c: Collector, o: { tradeFromNs?: bigint; noEntryQuality?: nu
 
 describe('DecisionPipeline', () => {
   test('without models every snapshot gets its decision at once, the filter off and saying so', () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     const stage = pipelineOn(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] });
     for (let i = 1; i <= 3; i++) decideOn(stage, snapshot('ES', i));
     expect(c.decisions().map((d) => d.sequence)).toEqual([1, 2, 3]);
@@ -168,7 +138,7 @@ describe('DecisionPipeline', () => {
   });
 
   test('with models every snapshot is scored before the call returns, in order, whatever the symbol', () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     const scorer = new StubScorer();
     const stage = pipelineOn(c, { filter: FILTER, scorer, startingBalance: 25_000, winProbability: 0.5, symbols: ['ES', 'NQ'] });
     decideOn(stage, snapshot('ES', 1));
@@ -186,7 +156,7 @@ describe('DecisionPipeline', () => {
   });
 
   test('a failed scoring is counted and its decision goes out marked failed; the next is scored', () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     let n = 0;
     const scorer: DecisionScorer = {
       score: () => {
@@ -202,7 +172,7 @@ describe('DecisionPipeline', () => {
   });
 
   test('a snapshot the signals cannot read is counted as an error, not thrown', () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     const stage = pipelineOn(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] });
     decideOn(stage, { ...snapshot('ES', 1), frames: [] });
     expect(c.decisions()).toEqual([]);
@@ -210,7 +180,7 @@ describe('DecisionPipeline', () => {
   });
 
   test('warm-up events never reach the signals', () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     const stage = pipelineOn(c, { startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'] });
     const warm = { symbol: 'ES', warm: true, input: () => { throw new Error('a warm-up snapshot is not read'); } } as unknown as SnapshotEvent;
     const bus = new EventBus();
@@ -221,14 +191,14 @@ describe('DecisionPipeline', () => {
   });
 
   test('paper mode: no entry before tradeFromNs or on a Gap, Stale or Disconnected snapshot; each decision still published, the reason counted', async () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     const early = paperStage(c, { tradeFromNs: RISE_NS + 1n });
     decideOn(early.stage, risingSnapshot(1, []));
     await early.stage.settle();
     expect(early.venue.brackets).toEqual([]);
     expect(early.stage.health().trading).toMatchObject({ directional: 0, entries: 0, withheld: { beforeStart: 1 } });
 
-    const c2 = new Collector();
+    const c2 = new DecisionCollector();
     const { stage, venue } = paperStage(c2, { tradeFromNs: RISE_NS, noEntryQuality: 1 | 2 | 4 }); // Stale | Gap | Disconnected
     decideOn(stage, risingSnapshot(1, ['Gap', 'SidesInferred']));
     decideOn(stage, risingSnapshot(2, ['Stale', 'SidesInferred']));
@@ -246,7 +216,7 @@ describe('DecisionPipeline', () => {
   });
 
   test('paper mode: a snapshot further behind the wall clock than maxEntryLagMs is not entered on (Lagging)', async () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     const { stage, venue } = paperStage(c, { maxEntryLagMs: 5000 }); // the rise is dated 2026-06-16: long ago
     decideOn(stage, risingSnapshot(1, []));
     await stage.settle();
@@ -255,7 +225,7 @@ describe('DecisionPipeline', () => {
   });
 
   test('paper mode on a venue that fills later: the fill publishes the risk state with the position', async () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     const { stage, venue } = paperStage(c, {});
     decideOn(stage, risingSnapshot(1, []));
     await stage.settle();
@@ -267,7 +237,7 @@ describe('DecisionPipeline', () => {
 
   test('strategies: the window withholds the rise\'s long outside 11:00–16:00 New York (it is 10:00 EDT) and lets it through in 09:00–16:00, tagged', async () => {
     for (const [window, entered] of [['11:00-16:00', false], ['09:00-16:00', true]] as const) {
-      const c = new Collector();
+      const c = new DecisionCollector();
       const venue = new LaterVenue();
       const stage = pipelineOn(c, {
         startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'], signals: RISING, risk: { maxPosition: 2 }, venue,
@@ -285,7 +255,7 @@ describe('DecisionPipeline', () => {
   });
 
   test('strategies off: decisions carry no strategy and brackets the bare trade id', async () => {
-    const c = new Collector();
+    const c = new DecisionCollector();
     const { stage, venue } = paperStage(c, {});
     decideOn(stage, risingSnapshot(1, []));
     await stage.settle();

@@ -4,49 +4,16 @@ import pino from 'pino';
 import { describe, expect, test } from 'vitest';
 import type { NeuralVerdict } from '../ml/neural/neural-scorer.js';
 import type { SnapshotInput } from '../model/signal-input.js';
-import { decodeFrame, qualityBits } from '../protocol/frame-decoder.js';
-import type { DecisionMessage, SnapshotMessage, StreamMessage } from '../protocol/messages.js';
+import { qualityBits } from '../protocol/frame-decoder.js';
 import { snapshotInputOf } from '../protocol/signal-input.js';
-import { StreamPublisher, type FrameSink } from '../stream/stream-publisher.js';
 import { DecisionPipeline, type DecisionPipelineOptions } from './decision-pipeline.js';
-import { EventBus, type DecisionEvent } from './engine-events.js';
+import { DecisionCollector, emptySnapshot as snapshot } from './decision.test-kit.js';
 import { closedBarMs, type NeuralDecisionScorer } from './neural-stage.js';
 
 const log = pino({ level: 'silent' });
 
-/** The decisions subscribers would get, decoded from the frames, and the decision events themselves. */
-class Collector implements FrameSink {
-  readonly out: StreamMessage[] = [];
-  readonly events: DecisionEvent[] = [];
-  readonly bus = new EventBus();
-  constructor() {
-    new StreamPublisher(this.bus, new WebAssembly.Memory({ initial: 1 }), this);
-    this.bus.on('decision', (e) => this.events.push(e));
-  }
-  snapshot(): void {}
-  bar(): void {}
-  status(): void {}
-  publish(_topic: string, bytes: Uint8Array): void {
-    this.out.push(decodeFrame(bytes));
-  }
-  decisions(): DecisionMessage[] {
-    return this.out.filter((m): m is DecisionMessage => m.type === 'signal');
-  }
-}
-
-function snapshot(symbol: string, sequence: number): SnapshotMessage {
-  const tsNs = 1_703_545_200_000_000_000n + BigInt(sequence) * 100_000_000n;
-  const session = { poc: 0, vah: 0, val: 0, vaCoverage: 0, hvn: [], lvn: [], vwap: 0, vwapSigma: 0, vwapUpper1: 0, vwapLower1: 0, vwapUpper2: 0, vwapLower2: 0, inferredShare: 0 };
-  return {
-    type: 'snapshot', topic: `snapshot.${symbol}`, symbol, sequence, ts: new Date(Number(tsNs / 1_000_000n)).toISOString(), tsNs: tsNs.toString(),
-    tickSize: 0.25, sizeDecimals: 0, quality: [], quote: null, tradesTotal: sequence, dataQuality: null,
-    stages: { tickReceivedUs: 0, tapeCommittedUs: 0, kernelsDoneUs: 0, frameBuiltUs: 0, publishedUs: 1 },
-    frames: [{ timeframe: '1m', timeframeSec: 60, bar: null, lastClosed: null, footprint: [], session }],
-  };
-}
-
-function run(o: Partial<DecisionPipelineOptions>): Collector {
-  const c = new Collector();
+function run(o: Partial<DecisionPipelineOptions>): DecisionCollector {
+  const c = new DecisionCollector();
   const p = new DecisionPipeline({ startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'], ...o }, log).attach(c.bus);
   for (const [i, m] of [snapshot('ES', 1), snapshot('ES', 2)].entries()) {
     p.onSnapshot({ symbol: m.symbol, sequence: BigInt(i + 1), tsNs: BigInt(m.tsNs), quality: qualityBits(m.quality), input: snapshotInputOf(m) });
