@@ -1,4 +1,5 @@
 import type { AlertSeverity } from '../protocol/messages.js';
+import { DEFAULT_FEATURE_DRIFT_CONFIG } from '../ml/drift-window.js';
 
 /** What every rule has: whether it runs, how much it matters, and its timing (ms). */
 export interface RuleTiming {
@@ -109,7 +110,7 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
     drawdown: { ...timing('warning'), usd: null, share: 0.05 },
     journalLag: { ...timing('warning', { forMs: 10_000 }), lagMs: 5000, queueDepth: 10_000 },
     dataQuality: { ...timing('warning'), min: 0.9 },
-    featureDrift: { ...timing('warning'), psi: 0.25 },
+    featureDrift: { ...timing('warning'), psi: DEFAULT_FEATURE_DRIFT_CONFIG.threshold },
   },
   delivery: { minSeverity: 'warning', timeoutMs: 5000, retries: 3, initialDelayMs: 1000, maxDelayMs: 30_000, outboxSize: 500 },
 };

@@ -1,8 +1,8 @@
 import { headers, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors.js';
-import { decodeFrame } from '../protocol/frame-decoder.js';
-import type { BarMessage } from '../protocol/messages.js';
+import { isoNs } from '../model/time.js';
+import { ClosedBarOpen } from '../protocol/closed-bar-open.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
 import type { FrameSink } from '../stream/stream-publisher.js';
 import { isStreamFull } from './bus-streams.js';
@@ -81,6 +81,7 @@ export class BusSink implements FrameSink {
   private readonly queue: Queued[] = [];
   /** Symbols taken over from another node whose next snapshot carries the Gap flag. */
   private readonly gaps = new Set<string>();
+  private readonly open = new ClosedBarOpen();
   private pumping = false;
   private closed = false;
 
@@ -134,9 +135,8 @@ export class BusSink implements FrameSink {
   bar(topic: string, frame: BuiltFrame): void {
     this.inner.bar(topic, frame);
     const bytes = frame.bytes.slice();
-    const m = decodeFrame(bytes) as BarMessage;
-    const ts = m.bar.ts;
-    if (!this.owner.owns(m.symbol)) {
+    const ts = isoNs(this.open.tsNs(bytes));
+    if (!this.owner.owns(symbolOfTopic(topic) ?? '')) {
       let list = this.held.get(topic);
       if (list === undefined) this.held.set(topic, (list = []));
       list.push({ ts, bytes });

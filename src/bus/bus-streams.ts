@@ -16,12 +16,12 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxAgeHours: 36, maxBytes: 
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
 
 /**
- * Creates MIA's streams, or updates their limits (every node and gateway calls it; the same settings make it
- * idempotent). File storage: a NATS restart keeps them. The trades stream discards new messages when full, so a
+ * Creates MIA's streams, or (`update`, the nodes' call) sets their limits to `limits`; a gateway creates what is
+ * missing and leaves existing streams alone, so its defaults never undo a node's `--bus-max-*`. File storage: a NATS restart keeps them. The trades stream discards new messages when full, so a
  * full stream is reported (MIA_ERR_BUS_STREAM_FULL) instead of silently losing the start of the session a new
  * owner would replay; the others discard the oldest.
  */
-export async function ensureStreams(jsm: JetStreamManager, limits: StreamLimits): Promise<void> {
+export async function ensureStreams(jsm: JetStreamManager, limits: StreamLimits, update = true): Promise<void> {
   for (const spec of ALL_STREAMS) {
     const config = {
       name: spec.name, subjects: spec.subjects, retention: RetentionPolicy.Limits, storage: StorageType.File,
@@ -29,7 +29,9 @@ export async function ensureStreams(jsm: JetStreamManager, limits: StreamLimits)
       discard: spec === TRADES_STREAM ? DiscardPolicy.New : DiscardPolicy.Old, duplicate_window: DUPLICATE_WINDOW_NS,
     };
     const exists = await jsm.streams.info(spec.name).then(() => true, () => false);
-    if (exists) await jsm.streams.update(spec.name, config);
+    if (exists) {
+      if (update) await jsm.streams.update(spec.name, config);
+    }
     else await jsm.streams.add(config);
   }
 }

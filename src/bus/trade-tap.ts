@@ -90,7 +90,8 @@ export class TradeTap implements MarketSource {
 
   private offer(i: number, batch: TradeBatch, from: number, to: number, receivedUs: number): number {
     const taken = this.sink!.offer(i, batch, from, to, receivedUs);
-    if (taken > 0) this.record(i, batch, from, from + taken);
+    // Only an owner appends: a standby's trades would be packed to be dropped at the flush.
+    if (taken > 0 && this.log.owns(this.instruments[i]!.symbol)) this.record(i, batch, from, from + taken);
     return taken;
   }
 

@@ -75,7 +75,7 @@ export function gatewayCommand(program: Command): void {
       const shutdown = new ShutdownSignals(log).install();
       const link = await BusLink.open(busConnection(o, 'mia-gateway', process.env), log.child({ stage: 'bus' }));
       // The streams exist before the consumers, whichever of gateway and nodes starts first.
-      await ensureStreams(await link.nc.jetstreamManager(), busLimits(o)).catch(async (e: unknown) => {
+      await ensureStreams(await link.nc.jetstreamManager(), busLimits(o), false).catch(async (e: unknown) => {
         await link.close();
         throw configError(ErrorCode.BUS_CONNECT, `--bus ${o.bus}: JetStream unavailable (${e instanceof Error ? e.message : String(e)}); start nats-server with -js`);
       });

@@ -1,4 +1,4 @@
-import { DEFAULT_FEATURE_DRIFT_CONFIG, DriftWindow, type FeatureDriftConfig } from './drift-window.js';
+import { checkFeatureDriftConfig, DEFAULT_FEATURE_DRIFT_CONFIG, DriftWindow, type FeatureDriftConfig } from './drift-window.js';
 import type { DriftReference } from './feature-drift.js';
 
 /** What the drift monitor is built from: the training bins and, optionally, window parameters. */
@@ -49,8 +49,8 @@ export class DriftMonitor {
   constructor(o: DriftOptions) {
     this.ref = o.reference;
     this.config = { ...DEFAULT_FEATURE_DRIFT_CONFIG, ...o.config };
-    // Built once here so that a bad configuration throws at start-up, not at the first decision.
-    new DriftWindow(o.reference, this.config);
+    // Checked here so that a bad configuration throws at start-up, not at the first decision.
+    checkFeatureDriftConfig(this.config);
   }
 
   /** Adds a decision's feature row of `symbol` and returns the symbol's reading (its window's live view). */
@@ -81,7 +81,6 @@ export class DriftMonitor {
    * manifest has no bins.
    */
   rebase(reference: DriftReference | null): void {
-    if (reference) new DriftWindow(reference, this.config);
     this.ref = reference;
     this.windows.clear();
   }

@@ -5,6 +5,7 @@ import { COMPLETE_MARKER, verifyOutputFolder } from '../common/atomic-output.js'
 import { ErrorCode, isMiaError, MiaError } from '../common/errors.js';
 import { MANIFEST_FILE } from './model-manifest.js';
 import { ModelEnsemble } from './model-ensemble.js';
+import { MODEL_DIR_LIMITS, parseManifest, readModelFile } from './model-files.js';
 
 /** Default poll interval of the watched path, ms: a swap is seen within a second, the cost is two stats. */
 export const MODEL_WATCH_INTERVAL_MS = 1000;
@@ -120,13 +121,14 @@ export class ModelWatcher {
     const dir = key.split('\n')[0]!;
     let e: ModelEnsemble | undefined;
     try {
-      e = await ModelEnsemble.load(dir, this.o.threshold !== undefined ? { threshold: this.o.threshold } : {});
-      const v = e.manifest.challenge;
+      // The gate's verdict first (the manifest alone): an unapproved directory costs no model load on the serving thread.
+      const v = parseManifest(dir, (await readModelFile(dir, MANIFEST_FILE, MODEL_DIR_LIMITS.manifestBytes)).toString('utf8')).challenge;
       if (v?.approved !== true) {
         throw new MiaError(ErrorCode.MODEL_UNAPPROVED, v
           ? `models directory ${dir}: the champion/challenger gate refused it (${v.reason})`
           : `models directory ${dir}: no champion/challenger verdict (train it with mia train --challenge CURRENT_DIR)`, { dir });
       }
+      e = await ModelEnsemble.load(dir, this.o.threshold !== undefined ? { threshold: this.o.threshold } : {});
       const complete = await verifyOutputFolder(dir);
       if (!complete.ok) throw new MiaError(ErrorCode.MODEL_UNAPPROVED, `models directory ${dir}: not a complete mia train output (${complete.reason})`, { dir });
       const mismatch = this.o.check?.(e);

@@ -6,15 +6,10 @@ import type { RiskState } from './generated/mia/risk-state.js';
 import { SymbolPosition } from './generated/mia/symbol-position.js';
 import { isoNs } from '../model/time.js';
 import type { DecisionMessage, DecisionMlJson, RiskMessage } from './messages.js';
-import { decodeDrift, decodePatterns } from './decision-extras.js';
+import { decodeDrift, decodePatterns, known } from './decision-extras.js';
 
 const DIRECTION_NAMES: Record<number, DecisionMessage['direction']> = { [Direction.Flat]: 'flat', [Direction.Long]: 'long', [Direction.Short]: 'short' };
 const ML_STATES = new Set(['off', 'scored', 'skipped', 'failed']);
-
-/** NaN on the wire is "not known yet": null in the message, as SignalDecision has it. */
-function known(x: number): number | null {
-  return Number.isNaN(x) ? null : x;
-}
 
 /** A Decision payload as the `signal.<SYMBOL>` message (docs/stream.md). */
 export function decodeDecision(topic: string, d: Decision): DecisionMessage {

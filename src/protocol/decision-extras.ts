@@ -19,13 +19,13 @@ export interface DriftFields {
 const PATTERN_PRICE_SLOT = 100;
 
 /** The drift_psi vector, to create before Decision.startDecision (0 without drift). */
-export function createDriftVector(b: flatbuffers.Builder, drift: DriftFields | undefined, scratch: Float64Array): number {
+export function createDriftVector(b: flatbuffers.Builder, drift: DriftFields | undefined): number {
   if (!drift) return 0;
-  // The engine's reading is already float64 with NaN for unknown: written as is, nothing copied.
-  if (drift.psi instanceof Float64Array) return Decision.createDriftPsiVector(b, drift.psi);
-  const psi = drift.psi.length === scratch.length ? scratch : new Float64Array(drift.psi.length);
-  for (let i = 0; i < psi.length; i++) psi[i] = drift.psi[i] ?? Number.NaN;
-  return Decision.createDriftPsiVector(b, psi);
+  // Element by element (the builder copies anyway): a message's null is NaN on the wire.
+  const n = drift.psi.length;
+  Decision.startDriftPsiVector(b, n);
+  for (let i = n - 1; i >= 0; i--) b.addFloat64(drift.psi[i] ?? Number.NaN);
+  return b.endVector();
 }
 
 /** Adds the pattern and drift fields, between Decision.startDecision and endDecision. */
@@ -45,7 +45,10 @@ export function addDecisionExtras(b: flatbuffers.Builder, patterns: DecisionPatt
   }
 }
 
-const known = (x: number): number | null => (Number.isNaN(x) ? null : x);
+/** NaN on the wire is "not known yet": null in the message, as SignalDecision has it. */
+export function known(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
+}
 const side = (x: number): DecisionPatternJson['side'] => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
 /** The patterns of a Decision payload; undefined when the frame has none (older servers). */

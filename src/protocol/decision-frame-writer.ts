@@ -17,6 +17,14 @@ function num(x: number | null | undefined): number {
   return x ?? Number.NaN;
 }
 
+/** The neural outputs as a frame takes them: the message's `nn`, or the engine's verdict (NaN for unknown). */
+export interface NeuralFields {
+  enabled: boolean;
+  volatility: number | null;
+  regime: number | null;
+  direction: number | null;
+}
+
 /**
  * Builds `Decision` and `RiskState` frames from their message shapes (src/stream/messages.ts), so that
  * decoding a built frame gives back the message it was built from. Kept apart from FrameWriter, which is
@@ -29,8 +37,6 @@ export class DecisionFrameWriter {
   private readonly utf8 = new Map<string, Uint8Array>();
   /** The timeframes' directions in CONFLUENCE_TIMEFRAMES order, refilled per decision. */
   private readonly dirs = new Float64Array(CONFLUENCE_TIMEFRAMES.length);
-  /** A drift reading's PSIs (one per feature), refilled per decision. */
-  private readonly psi = new Float64Array(8);
 
   /** The builder offset of a string, from its cached UTF-8 (a decision's strings come from a small set). */
   private str(s: string): number {
@@ -43,8 +49,11 @@ export class DecisionFrameWriter {
     return this.b.createString(bytes);
   }
 
-  /** A Decision frame on `d.topic` (a drift reading may be the engine's own, its PSIs in a Float64Array). */
-  decision(d: Omit<DecisionMessage, 'type' | 'drift'> & { drift?: DriftFields | undefined }): Uint8Array {
+  /**
+   * A Decision frame on `d.topic`. The engine's own readings go in as they are: a drift reading (its PSIs in a
+   * Float64Array) and the neural verdict (NaN for unknown; written only when `enabled`).
+   */
+  decision(d: Omit<DecisionMessage, 'type' | 'drift' | 'nn'> & { drift?: DriftFields | undefined; nn?: NeuralFields | undefined }): Uint8Array {
     const b = this.b;
     b.clear();
     const topic = this.str(d.topic);
@@ -63,7 +72,7 @@ export class DecisionFrameWriter {
     const dirs = this.dirs;
     for (let i = 0; i < CONFLUENCE_TIMEFRAMES.length; i++) dirs[i] = num(d.directions[CONFLUENCE_TIMEFRAMES[i]!]);
     const directions = Decision.createTfDirectionsVector(b, dirs);
-    const psi = createDriftVector(b, d.drift, this.psi);
+    const psi = createDriftVector(b, d.drift);
     const f = d.features;
     const sm = d.smartMoney;
     const m = d.regime.market;
@@ -125,7 +134,7 @@ export class DecisionFrameWriter {
       Decision.addSignalDirection(b, DIRECTIONS[st.signalDirection]);
     }
     addDecisionExtras(b, d.patterns, d.drift, psi);
-    if (d.nn) {
+    if (d.nn?.enabled) {
       Decision.addNnEnabled(b, true);
       Decision.addNnVolatility(b, num(d.nn.volatility));
       Decision.addNnRegime(b, num(d.nn.regime));

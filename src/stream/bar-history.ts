@@ -1,10 +1,8 @@
-import * as flatbuffers from 'flatbuffers';
 import type { SessionAnchor } from '../model/bar-features.js';
 import { nextSessionStartNs, sessionStartNs } from '../model/session.js';
 import { isoNs } from '../model/time.js';
 import { decodeFrame } from '../protocol/frame-decoder.js';
-import { ClosedBar } from '../protocol/generated/mia/closed-bar.js';
-import { Frame } from '../protocol/generated/mia/frame.js';
+import { ClosedBarOpen } from '../protocol/closed-bar-open.js';
 import type { BarJson, BarMessage } from '../protocol/messages.js';
 
 /**
@@ -65,8 +63,7 @@ export class BarHistory {
   private readonly sessions = new Map<string, SymbolSession>();
   /** Topic → its ring, and the symbol it belongs to. */
   private readonly rings = new Map<string, { symbol: string; ring: TopicRing }>();
-  private readonly frame = new Frame();
-  private readonly closedBar = new ClosedBar();
+  private readonly open = new ClosedBarOpen();
 
   constructor(anchor: SessionAnchor, capacity = BAR_HISTORY_CAPACITY) {
     this.anchor = anchor;
@@ -76,8 +73,7 @@ export class BarHistory {
   /** Keeps a copy of a published closed-bar frame of `topic` (`bar.<SYMBOL>.<TF>`). */
   add(topic: string, bytes: Uint8Array): void {
     const copy = new Uint8Array(bytes);
-    const fb = Frame.getRootAsFrame(new flatbuffers.ByteBuffer(copy), this.frame);
-    const tsOpen = (fb.payload(this.closedBar) as ClosedBar).bar()!.tsOpen();
+    const tsOpen = this.open.tsNs(copy);
     let t = this.rings.get(topic);
     if (t === undefined) {
       t = { symbol: topic.split('.')[1] ?? '', ring: { frames: [], head: 0, truncated: false } };

@@ -152,9 +152,8 @@ export class StreamPublisher {
       directions: d.regime.timeframes, smartMoney: d.smartMoney, ml: e.ml,
       risk: { evaluated: r.evaluated, approved: r.approved, reason: r.reason, qty: r.qty, stopPrice: r.stopPrice, targetPrice: r.targetPrice, alert: r.alert },
       snapshotPublishedUs: t.snapshotPublishedUs, publishedUs,
-      ...(d.strategy ? { strategy: { id: d.strategy.id, reason: d.strategy.reason, signalDirection: d.strategy.signalDirection } } : {}),
-      patterns: d.patterns, drift: e.drift,
-      ...(e.nn?.enabled ? { nn: { enabled: true, volatility: known(e.nn.volatility), regime: known(e.nn.regime), direction: known(e.nn.direction) } } : {}),
+      // The engine's readings as they are: the writer reads what it needs (no object re-shaped per decision).
+      strategy: d.strategy, patterns: d.patterns, drift: e.drift, nn: e.nn,
     }));
     this.decisionLatency.record(nowUs() - t.snapshotPublishedUs);
   }
@@ -167,9 +166,4 @@ export class StreamPublisher {
   private onAlert(a: AlertEvent): void {
     this.sink.publish('alert', this.alerts.alert({ ...a, topic: 'alert', publishedUs: nowUs() }));
   }
-}
-
-/** A neural output for the wire: NaN (not known yet) as null, as the decoder reads it back. */
-function known(x: number): number | null {
-  return Number.isNaN(x) ? null : x;
 }

@@ -23,7 +23,7 @@ export function shortName(name: string): string {
 }
 
 /**
- * The feature-drift panel of the health view: the first drifting symbol's PSI per feature and the features'
+ * The feature-drift panel of the health view: the first symbol's (by name) PSI per feature and the features'
  * correlation matrix over its window as a heatmap (a table whose cells are coloured by heatColor). Built once
  * the first answer with drift arrives; cells are rewritten only when their text changes.
  */
@@ -34,6 +34,8 @@ export class DriftHeatmap {
   private table: HTMLTableElement | null = null;
   private cells: HTMLTableCellElement[][] = [];
   private psiCells: HTMLTableCellElement[] = [];
+  /** The answer shown: the view renders every 500 ms, /health answers every few seconds. */
+  private shown: DriftJson | undefined | null = null;
 
   constructor(parent: HTMLElement) {
     this.root = el('div', 'drift-heatmap', '', this.title, this.note);
@@ -43,6 +45,8 @@ export class DriftHeatmap {
 
   /** Shows `drift` (the first symbol it lists); off when absent. */
   render(drift: DriftJson | undefined): void {
+    if (drift === this.shown) return;
+    this.shown = drift;
     const symbol = drift ? Object.keys(drift.symbols).sort()[0] : undefined;
     if (!drift || symbol === undefined) {
       setText(this.note, drift ? 'on, no decision yet' : 'off (no models with training bins)');
@@ -51,16 +55,17 @@ export class DriftHeatmap {
       return;
     }
     const s = drift.symbols[symbol]!;
+    const threshold = drift.config?.threshold ?? 0.25;
     if (!this.table) this.build(drift.features);
     this.table!.hidden = false;
     this.root.dataset.drift = s.flagged ? 'flagged' : 'ok';
     setText(this.note, `${symbol}: ${s.rows} decisions in the window, largest PSI ${s.psiMax === null ? '–' : s.psiMax.toFixed(3)}` +
-      (s.flagged ? ` (at or above ${drift.config?.threshold ?? 0.25}: drifted)` : ''));
+      (s.flagged ? ` (at or above ${threshold}: drifted)` : ''));
     setClass(this.note, s.flagged ? 'flags warn' : 'flags');
     drift.features.forEach((f, i) => {
       const psi = s.psi[f] ?? null;
       setText(this.psiCells[i]!, psi === null ? '–' : psi.toFixed(2));
-      setClass(this.psiCells[i]!, psi !== null && psi >= (drift.config?.threshold ?? 0.25) ? 'warn' : '');
+      setClass(this.psiCells[i]!, psi !== null && psi >= threshold ? 'warn' : '');
       for (let j = 0; j < drift.features.length; j++) {
         const r = s.correlation[i]?.[j] ?? null;
         const td = this.cells[i]![j]!;
