@@ -19,7 +19,7 @@ export async function watchModels(o: {
   const watcher = new ModelWatcher({
     path: o.path, initial: o.initial, log: o.log, check: o.check, ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
     install: (e, applied) => o.pipeline.swapScorer({
-      scorer: e, filter: e.status(), missingFeature: e.manifest.missingFeatureValue, driftReference: e.manifest.featureDrift ?? null, applied,
+      scorer: e, filter: e.status(), missingFeature: e.manifest.missingFeatureValue, driftReference: e.manifest.featureDrift ?? null, neural: e.neural, applied,
       replaced: (s) => (s as ModelEnsemble).close(),
     }),
     notify: (n) => {

@@ -8,7 +8,7 @@ import { DriftMonitor } from '../ml/drift-monitor.js';
 import type { DecisionExplainer } from '../ml/model-explainer.js';
 import { DecisionShap } from './decision-shap.js';
 import type { NeuralVerdict } from '../ml/neural/neural-scorer.js';
-import { neuralVerdict } from './neural-stage.js';
+import { neuralVerdict, type NeuralDecisionScorer } from './neural-stage.js';
 import type { BarInput, SnapshotInput } from '../model/signal-input.js';
 import { nsToMs, type UnixNanos } from '../model/time.js';
 import { formatTimeframe } from '../model/timeframe-format.js';
@@ -68,6 +68,8 @@ export class DecisionPipeline {
   /** SHAP for the scorer in the slot (rebuilt when a swap brings another explainer); null: not explained. */
   private shap: DecisionShap | null = null;
   private shapExplainer: DecisionExplainer | null = null;
+  /** The neural models of the models that score (a swap brings its own); null: off. */
+  private neural: NeuralDecisionScorer | null;
   private readonly row = new Float32Array(FEATURE_NAMES.length);
   private readonly waiting: Pending[] = [];
   private readonly taps: Array<(r: FeatureRow) => void> = [];
@@ -88,6 +90,7 @@ export class DecisionPipeline {
     this.log = log;
     this.signals = new SignalEngine(o.signals ?? {});
     this.book = o.strategies && strategiesActive(o.strategies) ? new StrategyBook(o.strategies) : null;
+    this.neural = o.neural ?? null;
     this.slot = new ScorerSlot(o.scorer ?? null, o.filter ?? FILTER_OFF, o.missingFeature ?? 0);
     this.drift = o.drift ? new DriftMonitor(o.drift) : null;
     this.trader = o.venue
@@ -163,7 +166,7 @@ export class DecisionPipeline {
     this.risk.startDay(d.tradeDate);
     if (d.direction !== 'flat') this.counts.directional++;
     this.drift?.observe(s.symbol, row);
-    const nn = this.o.neural ? neuralVerdict(this.o.neural, d.symbol, s.input, this.signals.config.baseTimeframe, row, this.log) : undefined;
+    const nn = this.neural ? neuralVerdict(this.neural, d.symbol, s.input, this.signals.config.baseTimeframe, row, this.log) : undefined;
     const p: Pending = { d, sequence: s.sequence, tsNs: s.tsNs, quality: s.quality, ml, nn };
     if (this.trader) this.waiting.push(p);
     else this.conclude(p);
@@ -176,9 +179,15 @@ export class DecisionPipeline {
 
   /** Replaces the ML scorer between two decisions, at the start of the next one (scorer-slot.ts). */
   swapScorer(swap: ScorerSwap): void {
-    const ref = swap.driftReference;
-    // Drift follows the models: measured against the training distribution of the models that score.
-    this.slot.swap(ref === undefined ? swap : { ...swap, applied: (old) => { this.drift?.rebase(ref); swap.applied?.(old); } });
+    // Drift and the neural outputs follow the models: the training distribution and the neural models of the
+    // models that score, from the same decision on.
+    this.slot.swap({
+      ...swap, applied: (old) => {
+        if (swap.driftReference !== undefined) this.drift?.rebase(swap.driftReference);
+        if (swap.neural !== undefined) this.neural = swap.neural;
+        swap.applied?.(old);
+      },
+    });
   }
 
   /** Trading: true while decisions wait for their verdict (the BrokerTap holds its intake meanwhile). */

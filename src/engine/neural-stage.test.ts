@@ -59,6 +59,26 @@ describe('neural outputs on decisions', () => {
     ]);
   });
 
+  test('a models swap brings its own neural models from the next decision on, or turns them off', () => {
+    const first = new StubNeural();
+    const c = new DecisionCollector();
+    const p = new DecisionPipeline({ startingBalance: 25_000, winProbability: 0.5, symbols: ['ES'], neural: first }, log).attach(c.bus);
+    const decide = (i: number): void => {
+      const m = snapshot('ES', i);
+      p.onSnapshot({ symbol: m.symbol, sequence: BigInt(i), tsNs: BigInt(m.tsNs), quality: qualityBits(m.quality), input: snapshotInputOf(m) });
+    };
+    const scorer = { score: () => ({ scores: [0.5, 0.5, 0.5] as [number, number, number], mean: 0.5, approved: false, hashes: ['a', 'b', 'c'] as [string, string, string] }) };
+    const filter = { enabled: false as const, reason: 'test' };
+    decide(1);
+    const second = new StubNeural();
+    p.swapScorer({ scorer, filter, neural: second });
+    decide(2);
+    p.swapScorer({ scorer, filter, neural: null });
+    decide(3);
+    expect([first.calls.length, second.calls.length]).toEqual([1, 1]);
+    expect(c.events.map((e) => e.nn === undefined)).toEqual([false, false, true]);
+  });
+
   test('closedBarMs reads the base timeframe\'s last closed bar, undefined before one', () => {
     const input = { frames: [{ timeframe: '5m', lastClosed: { tsMs: 300_000 } }, { timeframe: '1m', lastClosed: { tsMs: 60_000 } }] } as unknown as SnapshotInput;
     expect(closedBarMs(input, '1m')).toBe(60_000);

@@ -1,6 +1,7 @@
 import type { EnsembleScore, FilterStatus } from '../ml/model-ensemble.js';
 import type { DecisionExplainer } from '../ml/model-explainer.js';
 import type { DriftReference } from '../ml/feature-drift.js';
+import type { NeuralDecisionScorer } from './neural-stage.js';
 
 /** Scores a feature vector (FEATURE_NAMES order) synchronously: the ModelEnsemble, or a test's stub. */
 export interface DecisionScorer {
@@ -21,6 +22,8 @@ export interface ScorerSwap {
    * drift left as it is.
    */
   driftReference?: DriftReference | null;
+  /** The new models' neural scorer (null: none, their outputs off); absent: left as it is. */
+  neural?: NeuralDecisionScorer | null;
   /** Called once the swap is applied, with the scorer taken out (to release it). */
   applied?: (old: DecisionScorer | null) => void;
   /** Called when a later swap replaced this one before it was applied, with this one's scorer (to release it). */

@@ -73,7 +73,11 @@ export class StrategyBook {
   /** The decision as the strategy in force shapes it. `baseTimeframe`: the frame whose session levels are read. */
   apply(d: SignalDecision, input: SnapshotInput, baseTimeframe: string): SignalDecision {
     const verdict = this.verdict(d, input, baseTimeframe);
-    return { ...d, direction: verdict.direction, strategy: verdict };
+    // `d` is SignalEngine.decide's fresh object, read by no one yet: shaped in place, not copied per decision
+    // (the signal's own direction stays on the verdict).
+    d.direction = verdict.direction;
+    d.strategy = verdict;
+    return d;
   }
 
   /** The strategy verdict on a decision. */
