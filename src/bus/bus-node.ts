@@ -5,6 +5,7 @@ import { BusLink, type BusOptions } from './bus-connection.js';
 import { BusSink } from './bus-sink.js';
 import { ensureStreams, type StreamLimits } from './bus-streams.js';
 import { SymbolLeases } from './symbol-lease.js';
+import { readTradeHistory } from './trade-history.js';
 import { TradeTap } from './trade-tap.js';
 import type { MarketSource } from '../engine/market-source.js';
 
@@ -28,6 +29,7 @@ export class NodeBus {
   private readonly node: string;
   private readonly log: Logger;
   private busSink: BusSink | undefined;
+  private tap: TradeTap | undefined;
 
   private constructor(link: BusLink, jsm: JetStreamManager, leases: SymbolLeases, node: string, log: Logger) {
     this.link = link;
@@ -55,16 +57,55 @@ export class NodeBus {
   /** The sink the stream publisher writes to: `inner` (the node's own server) and the bus. */
   sink(inner: FrameSink): BusSink {
     this.busSink = new BusSink(inner, this.link.nc, this.jsm, this.leases, this.node, this.log);
-    this.leases.onGained((symbol) => {
-      void this.busSink!.takeOver(symbol).catch((e: unknown) => this.log.error({ err: e, symbol }, 'Takeover catch-up failed'));
-    });
     return this.busSink;
   }
 
-  /** The source as the engine polls it: the owned symbols' trades appended to their trades stream. Call after {@link sink}. */
+  /**
+   * The source as the engine polls it: the owned symbols' trades appended to their trades stream, the others held
+   * until a takeover rebuilds them from it. Call after {@link sink}.
+   */
   tapTrades(source: MarketSource): MarketSource {
     const sink = this.busSink!;
-    return new TradeTap(source, { owns: (s) => this.leases.owns(s), appendTrades: (s, b) => sink.appendTrades(s, b), gap: (s) => sink.gapPending(s) });
+    const tap = new TradeTap(source, {
+      owns: (s) => this.leases.owns(s), appendTrades: (s, b) => sink.appendTrades(s, b), gap: (s) => sink.gapPending(s),
+      caughtUp: (s, ts) => sink.resumeAt(s, ts),
+    }, this.log);
+    this.tap = tap;
+    this.leases.onGained((symbol) => {
+      tap.gaining(symbol);
+      sink.holdBackAll(symbol);
+      void this.takeOver(symbol, sink, tap);
+    });
+    this.leases.onLost((symbol) => tap.standby(symbol));
+    return tap;
+  }
+
+  /**
+   * A symbol's lease is won: what this node queued to JetStream goes first (a lapsed owner's last appends), then the
+   * last bars (the publishing floor) and the trades stream are read, and the tap rebuilds or resumes from them.
+   * Retried while the lease holds (NATS down); given up when it is lost meanwhile.
+   */
+  private async takeOver(symbol: string, sink: BusSink, tap: TradeTap): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sink.settle(2000);
+        await sink.takeOver(symbol);
+        const history = await readTradeHistory(this.link.nc.jetstream(), this.jsm, symbol, !tap.built(symbol));
+        sink.fenceTrades(symbol, history.lastSeq);
+        if (history.lastNode !== '' && history.lastNode !== this.node) sink.markGap(symbol);
+        tap.takeOver(symbol, history);
+        return;
+      } catch (e) {
+        if (!this.leases.owns(symbol)) {
+          this.log.warn({ symbol, err: String(e) }, 'Takeover abandoned: the lease was lost before the trades stream could be read');
+          tap.abandon(symbol);
+          sink.resumeAt(symbol, undefined);
+          return;
+        }
+        if (attempt % 10 === 0) this.log.warn({ symbol, err: String(e), attempt }, 'Takeover: reading the streams failed; retrying');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   /** Claims the free ones of `symbols` (those this node may serve: its source's) and keeps the leases from now on. */
@@ -74,7 +115,10 @@ export class NodeBus {
 
   /** What /health shows under `bus`. */
   health(): Record<string, unknown> {
-    return { node: this.node, link: this.link.linkStats(), leases: this.leases.states(), published: this.busSink?.stats() ?? null, queued: this.busSink?.queued ?? 0 };
+    return {
+      node: this.node, link: this.link.linkStats(), leases: this.leases.states(), published: this.busSink?.stats() ?? null, queued: this.busSink?.queued ?? 0,
+      trades: this.tap?.stats() ?? [],
+    };
   }
 
   /** Publishes what is queued (a few seconds at most), hands the leases back and closes. */

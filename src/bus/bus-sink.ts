@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { headers, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors.js';
 import { isoNs } from '../model/time.js';
 import { ClosedBarOpen } from '../protocol/closed-bar-open.js';
+import { FrameTime } from '../protocol/frame-time.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
 import type { FrameSink } from '../stream/stream-publisher.js';
-import { isStreamFull } from './bus-streams.js';
+import { isStreamFull, isWrongLastSequence } from './bus-streams.js';
 import { BAR_TS_HEADER, BARS_STREAM, NODE_HEADER, statusSubject, subjectOf, symbolOfTopic } from './bus-subjects.js';
 
 /** Who owns what: the lease keeper, or a test's stand-in. */
@@ -33,6 +35,10 @@ export interface BusSinkStats {
   caughtUp: number;
   /** Closed bars not published because the previous owner already had (ts at or before its last). */
   skippedAsPublished: number;
+  /** Snapshots and decisions of a rebuild (older than its end) kept off the bus. */
+  heldBack: number;
+  /** Trades appends JetStream refused because another node appended since this node's last (MIA_ERR_BUS_TRADES_FENCED). */
+  fenced: number;
 }
 
 /** A closed bar kept by a standby node: its open time and a copy of its frame. */
@@ -47,6 +53,8 @@ interface Queued {
   bytes: Uint8Array;
   msgID?: string;
   h?: MsgHdrs;
+  /** A trades append: sent expecting the subject's last sequence to be this node's last (no other writer). */
+  fenced?: boolean;
 }
 
 /** Most JetStream publishes queued (a NATS outage): beyond, the oldest is dropped and counted. */
@@ -77,7 +85,17 @@ export class BusSink implements FrameSink {
   private readonly floor = new Map<string, string>();
   /** Per bar topic of a symbol not owned: closed bars not yet published by this node. */
   private readonly held = new Map<string, HeldBar[]>();
-  private readonly counters: BusSinkStats = { plain: 0, stored: 0, duplicates: 0, streamFull: 0, retries: 0, failed: 0, standbyBars: 0, caughtUp: 0, skippedAsPublished: 0 };
+  private readonly counters: BusSinkStats = {
+    plain: 0, stored: 0, duplicates: 0, streamFull: 0, retries: 0, failed: 0, standbyBars: 0, caughtUp: 0, skippedAsPublished: 0, heldBack: 0, fenced: 0,
+  };
+  /** Per trades subject: the sequence of its last message as this node knows it (read on takeover, then its acks). */
+  private readonly tradeSeq = new Map<string, number>();
+  /** Unique per process: trades message ids never collide with a previous run of the same node id. */
+  private readonly incarnation = randomUUID();
+  private appends = 0;
+  /** Symbols whose snapshots and decisions stay off the bus until newer than a rebuild's end (undefined: all of them). */
+  private readonly holdBack = new Map<string, bigint | undefined>();
+  private readonly frameTime = new FrameTime();
   private readonly queue: Queued[] = [];
   /** Symbols taken over from another node whose next snapshot carries the Gap flag. */
   private readonly gaps = new Set<string>();
@@ -119,7 +137,7 @@ export class BusSink implements FrameSink {
   /** A snapshot: latest only, plain subject; the bytes are copied (the frame's buffer is reused by the next build). */
   snapshot(symbol: string, topic: string, frame: BuiltFrame): void {
     this.inner.snapshot(symbol, topic, frame);
-    if (!this.owner.owns(symbol)) return;
+    if (!this.owner.owns(symbol) || (this.holdBack.size > 0 && this.heldBack(symbol, frame.bytes))) return;
     this.nc.publish(this.subject(topic), frame.bytes.slice());
     this.counters.plain++;
     // This frame was built with the Gap flag (quality is read synchronously just before the build).
@@ -171,13 +189,52 @@ export class BusSink implements FrameSink {
   publish(topic: string, bytes: Uint8Array): void {
     this.inner.publish(topic, bytes);
     const symbol = symbolOfTopic(topic);
-    if (symbol !== undefined && !this.owner.owns(symbol)) return;
+    if (symbol !== undefined && (!this.owner.owns(symbol) || (this.holdBack.size > 0 && this.heldBack(symbol, bytes)))) return;
     this.store(this.subject(topic), bytes.slice());
+  }
+
+  /** A takeover begins: `symbol`'s snapshots and decisions stay off the bus until {@link resumeAt}. */
+  holdBackAll(symbol: string): void {
+    this.holdBack.set(symbol, undefined);
+  }
+
+  /**
+   * The rebuild is over: frames of `symbol` older than `tsNs` (built during it, and still in flight) stay off the
+   * bus, so subscribers never see a symbol's time go back; the first one at or after it goes out, and the rest.
+   */
+  resumeAt(symbol: string, tsNs: bigint | undefined): void {
+    if (tsNs === undefined) this.holdBack.delete(symbol);
+    else this.holdBack.set(symbol, tsNs);
+  }
+
+  /** Whether a snapshot or decision frame of `symbol` is held back (a rebuild's); the first one newer ends it. */
+  private heldBack(symbol: string, bytes: Uint8Array): boolean {
+    if (!this.holdBack.has(symbol)) return false;
+    const from = this.holdBack.get(symbol);
+    const ts = from === undefined ? undefined : this.frameTime.tsNs(bytes);
+    if (from === undefined || (ts !== undefined && ts < from)) {
+      this.counters.heldBack++;
+      return true;
+    }
+    this.holdBack.delete(symbol);
+    return false;
+  }
+
+  /** The next snapshot of `symbol` carries the Gap flag (another node appended or published it last). */
+  markGap(symbol: string): void {
+    this.gaps.add(symbol);
+  }
+
+  /** After a takeover read the stream: this node's appends to `symbol`'s trades expect `lastSeq` as the subject's last. */
+  fenceTrades(symbol: string, lastSeq: number): void {
+    this.tradeSeq.set(this.subject(`trades.${symbol}`), lastSeq);
   }
 
   /** Appends packed raw trades of an owned symbol to `mia.trades.<SYMBOL>` (TradeTap). */
   appendTrades(symbol: string, bytes: Uint8Array): void {
-    this.store(this.subject(`trades.${symbol}`), bytes);
+    const h = headers();
+    h.set(NODE_HEADER, this.node);
+    this.store(this.subject(`trades.${symbol}`), bytes, `${this.incarnation}.${this.appends++}`, h, true);
   }
 
   /**
@@ -218,12 +275,12 @@ export class BusSink implements FrameSink {
    * kept (a bar never overtakes the one before it, which the gateway would drop as old) and a NATS restart loses
    * nothing queued. The message id makes a retry whose first try was stored a counted duplicate, not a copy.
    */
-  private store(subject: string, bytes: Uint8Array, msgID?: string, h?: MsgHdrs): void {
+  private store(subject: string, bytes: Uint8Array, msgID?: string, h?: MsgHdrs, fenced = false): void {
     if (this.queue.length >= MAX_QUEUED) {
       this.queue.shift();
       this.counters.failed++;
     }
-    this.queue.push({ subject, bytes, ...(msgID !== undefined ? { msgID } : {}), ...(h ? { h } : {}) });
+    this.queue.push({ subject, bytes, ...(msgID !== undefined ? { msgID } : {}), ...(h ? { h } : {}), ...(fenced ? { fenced } : {}) });
     if (!this.pumping) void this.pump();
   }
 
@@ -232,12 +289,21 @@ export class BusSink implements FrameSink {
     try {
       while (this.queue.length > 0 && !this.closed) {
         const q = this.queue[0]!;
+        const expect = q.fenced ? { expect: { lastSubjectSequence: this.tradeSeq.get(q.subject) ?? 0 } } : {};
         try {
-          const ack = await this.js.publish(q.subject, q.bytes, { ...(q.msgID !== undefined ? { msgID: q.msgID } : {}), ...(q.h ? { headers: q.h } : {}), timeout: 2000 });
+          const ack = await this.js.publish(q.subject, q.bytes, { ...(q.msgID !== undefined ? { msgID: q.msgID } : {}), ...(q.h ? { headers: q.h } : {}), ...expect, timeout: 2000 });
           if (ack.duplicate) this.counters.duplicates++;
           else this.counters.stored++;
+          if (q.fenced) this.tradeSeq.set(q.subject, ack.seq);
           this.queue.shift();
         } catch (e) {
+          if (q.fenced && isWrongLastSequence(e)) {
+            // Another node appended to this symbol's trades since this node's last append: it is not the owner (a
+            // lease that lapsed while this was queued). Its trades must not be interleaved with the owner's.
+            this.queue.shift();
+            if (this.counters.fenced++ === 0) this.log.error({ code: ErrorCode.BUS_TRADES_FENCED, subject: q.subject }, 'Trades append refused: another node appended to the symbol since (this node no longer owns it)');
+            continue;
+          }
           if (isStreamFull(e)) {
             this.queue.shift();
             if (this.counters.streamFull++ === 0) this.log.error({ code: ErrorCode.BUS_STREAM_FULL, subject: q.subject, err: String(e) }, 'A JetStream stream is full: messages refused (raise --bus-max-bytes or --bus-max-age-h)');

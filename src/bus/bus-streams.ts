@@ -43,3 +43,9 @@ export function isStreamFull(e: unknown): boolean {
   const text = `${api?.description ?? ''} ${e instanceof Error ? e.message : String(e)}`;
   return /maximum (bytes|messages)|resource limits exceeded|insufficient resources/i.test(text);
 }
+
+/** True when a JetStream publish with an expected last subject sequence failed because the subject moved on. */
+export function isWrongLastSequence(e: unknown): boolean {
+  const api = (e as { api_error?: { err_code?: number; description?: string } } | null)?.api_error;
+  return api?.err_code === 10071 || /wrong last sequence/i.test(`${api?.description ?? ''} ${e instanceof Error ? e.message : String(e)}`);
+}

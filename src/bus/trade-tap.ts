@@ -1,9 +1,13 @@
+import { nowUs } from '../common/clock.js';
+import { ErrorCode } from '../common/errors.js';
 import type { InstrumentInfo, MarketSource, SourceKind, TradeSink } from '../engine/market-source.js';
-import type { TradeBatch } from '../model/trade-batch.js';
+import { TradeBatch } from '../model/trade-batch.js';
 import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
+import type { Logger } from 'pino';
+import { markOf, MarkSkipper, PackedTrades } from './packed-trades.js';
+import type { TradeHistory } from './trade-history.js';
 
-/** Bytes of one trade on `mia.trades.<SYMBOL>`: ts high and low u32, price f64, raw size f64, side u8, little-endian. */
-export const TRADE_RECORD_BYTES = 25;
+export { TRADE_RECORD_BYTES } from './packed-trades.js';
 
 /** Where the tap sends a symbol's packed trades, whether this node may (it owns the symbol), and takeover gaps. */
 export interface TradeLog {
@@ -11,48 +15,102 @@ export interface TradeLog {
   appendTrades(symbol: string, bytes: Uint8Array): void;
   /** True while the symbol's next snapshot must carry the Gap flag (taken over from a node that died). */
   gap(symbol: string): boolean;
+  /** A rebuild is over: the engine has taken the trades up to `tsNs` (undefined: there were none). */
+  caughtUp(symbol: string, tsNs: bigint | undefined): void;
 }
 
-/** Packed trades of one instrument waiting for the next flush. */
-interface Pending {
-  buf: Uint8Array;
-  view: DataView;
-  length: number;
+/**
+ * A symbol's side of the tap. standby: not owned (its trades are held, for the stream, and for the engine when it
+ * has no state yet); gaining: the lease is won and the stream being read; rebuilding: the engine takes the
+ * stream's trades, then the held ones; owned: the engine takes the feed and the stream gets what it took.
+ */
+type Phase = 'standby' | 'gaining' | 'rebuilding' | 'owned';
+
+interface SymbolTap {
+  symbol: string;
+  phase: Phase;
+  /** The engine holds this symbol's state: rebuilt once, or owned once and fed since (a lapsed lease). */
+  built: boolean;
+  /** Trades the stream does not have: taken while owned (sent every flush) or held while not. */
+  unsent: PackedTrades;
+  /** A rebuild's trades for the engine: the stream's, the held ones after its end, the feed's meanwhile. */
+  replay: PackedTrades | undefined;
+  /** The feed's trades the stream already has, skipped after a takeover (for the engine too after a rebuild). */
+  skipper: MarkSkipper;
+  skipEngine: boolean;
+  /** Time of the last trade a rebuild handed to the engine. */
+  lastHi: number;
+  lastLo: number;
+  /** Trades this rebuild handed over so far. */
+  replayed: number;
+  rebuiltAtUs: number;
+  counters: TapStats;
+}
+
+/** Per-symbol counters (/health `bus.trades`). */
+export interface TapStats {
+  rebuilds: number;
+  /** Trades the engine took from the stream and the held trades in rebuilds. */
+  rebuiltTrades: number;
+  /** Feed trades not appended (nor, after a rebuild, taken) because the stream already had them. */
+  skipped: number;
+  /** Held trades dropped by the cap while no one could take them (MIA_ERR_BUS_TRADES_LOST when the stream lacked them). */
+  heldDropped: number;
+  /** Wall time of the last rebuild, ms. */
+  lastRebuildMs: number;
 }
 
 /** How often the taken trades go to the bus: one message per symbol per flush, not one per poll. */
 const FLUSH_MS = 50;
 
+/** Trades a symbol holds while nobody can take them: minutes of a busy CME session, 6.5 MB a symbol at most. */
+export const DEFAULT_HELD_TRADES = 1 << 18;
+
+/** Trades a rebuild hands the engine per offer. */
+const REPLAY_CHUNK = 8192;
+
 /**
- * The source the engine polls, tapped: every trade the engine takes of a symbol this node owns is packed
- * ({@link TRADE_RECORD_BYTES} a trade, into a buffer reused between flushes) and appended to the symbol's trades
- * stream every 50 ms, the raw record of what the owner ingested. Polls pass through unchanged.
+ * The source the engine polls, tapped for a cluster. An owned symbol's trades go to the engine and, packed, to
+ * the symbol's trades stream every 50 ms (the raw record of what the owner ingested). A symbol this node may serve
+ * but does not own costs no kernel work: its feed is only held (the last {@link DEFAULT_HELD_TRADES}). On taking
+ * a symbol over, the engine rebuilds the session from the stream (every trade the owners appended), then takes
+ * the held trades after the stream's end, then the feed; trades the stream already has are skipped by time and
+ * count, whatever the feed's lag. Snapshots carry Gap while the rebuild runs.
  */
 export class TradeTap implements MarketSource {
   readonly kind: SourceKind;
   readonly instruments: readonly InstrumentInfo[];
-  readonly eager: boolean;
   health?: () => Record<string, unknown>;
   connected?: () => boolean;
   private readonly inner: MarketSource;
-  private readonly log: TradeLog;
-  private readonly pending: Pending[];
+  private readonly out: TradeLog;
+  private readonly log: Logger;
+  private readonly syms: SymbolTap[];
+  private readonly bySymbol = new Map<string, SymbolTap>();
   private readonly tap: TradeSink;
+  private readonly scratch = new TradeBatch(REPLAY_CHUNK);
   private sink: TradeSink | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** Symbols gaining or rebuilding: the engine keeps polling (and without pause) until they are done. */
+  private busy = 0;
+  /** Symbols rebuilding. */
+  private rebuilding = 0;
+  private innerDone = false;
 
-  constructor(inner: MarketSource, log: TradeLog) {
+  constructor(inner: MarketSource, out: TradeLog, log: Logger, heldTrades = DEFAULT_HELD_TRADES) {
     this.inner = inner;
+    this.out = out;
     this.log = log;
     this.kind = inner.kind;
-    this.eager = inner.eager;
     this.instruments = inner.instruments;
     if (inner.health) this.health = () => inner.health!();
     if (inner.connected) this.connected = () => inner.connected!();
-    this.pending = inner.instruments.map(() => {
-      const buf = new Uint8Array(64 * 1024);
-      return { buf, view: new DataView(buf.buffer), length: 0 };
-    });
+    this.syms = inner.instruments.map((info) => ({
+      symbol: info.symbol, phase: 'standby', built: false, unsent: new PackedTrades(heldTrades), replay: undefined,
+      skipper: new MarkSkipper(undefined), skipEngine: false, lastHi: 0, lastLo: 0, replayed: 0, rebuiltAtUs: 0,
+      counters: { rebuilds: 0, rebuiltTrades: 0, skipped: 0, heldDropped: 0, lastRebuildMs: 0 },
+    }));
+    for (const s of this.syms) this.bySymbol.set(s.symbol, s);
     this.tap = {
       offer: (i, batch, from, to, receivedUs) => this.offer(i, batch, from, to, receivedUs),
       quote: (i, tsNs, bid, ask, bidSize, askSize) => this.sink!.quote(i, tsNs, bid, ask, bidSize, askSize),
@@ -61,14 +119,36 @@ export class TradeTap implements MarketSource {
     this.timer.unref();
   }
 
-  /** The source's own flags, and Gap for a symbol just taken over: its snapshots of the unowned seconds never went out. */
+  /** A rebuild runs at full speed whatever the source's pace: the engine loops without sleeping meanwhile. */
+  get eager(): boolean {
+    return this.inner.eager || this.rebuilding > 0;
+  }
+
+  /** The source's own flags, and Gap while a takeover rebuilds or until its first snapshot is out. */
   qualityFlags(i: number): number {
-    return (this.inner.qualityFlags?.(i) ?? 0) | (this.log.gap(this.instruments[i]!.symbol) ? QualityFlag.Gap : 0);
+    const s = this.syms[i]!;
+    const gap = s.phase === 'gaining' || s.phase === 'rebuilding' || this.out.gap(s.symbol);
+    return (this.inner.qualityFlags?.(i) ?? 0) | (gap ? QualityFlag.Gap : 0);
+  }
+
+  /** Per-symbol phase and counters. */
+  stats(): Record<string, unknown>[] {
+    return this.syms.map((s) => ({ symbol: s.symbol, phase: s.phase, state: s.built ? 'built' : 'none', held: s.unsent.length, ...s.counters, heldDropped: s.unsent.dropped }));
   }
 
   poll(sink: TradeSink): boolean | Promise<boolean> {
     this.sink = sink;
-    return this.inner.poll(this.tap);
+    if (this.busy > 0) this.drainReplays();
+    if (this.innerDone) return this.busy > 0;
+    const more = this.inner.poll(this.tap);
+    if (typeof more === 'boolean') return this.after(more);
+    return more.then((m) => this.after(m));
+  }
+
+  /** A replay that ended while a takeover is still rebuilding: polled on until it is done. */
+  private after(more: boolean): boolean {
+    if (!more) this.innerDone = true;
+    return more || this.busy > 0;
   }
 
   async close(): Promise<void> {
@@ -77,43 +157,133 @@ export class TradeTap implements MarketSource {
     await this.inner.close();
   }
 
-  /** Sends what each owned symbol has pending (a copy: the buffer is reused). */
+  /** The lease of `symbol` is won: hold its feed until the stream is read ({@link takeOver}). */
+  gaining(symbol: string): void {
+    const s = this.bySymbol.get(symbol);
+    if (!s || s.phase === 'gaining' || s.phase === 'rebuilding') return;
+    s.phase = 'gaining';
+    this.busy++;
+  }
+
+  /** Whether the engine holds `symbol`'s state (a takeover then reads only the stream's last message). */
+  built(symbol: string): boolean {
+    return this.bySymbol.get(symbol)?.built ?? false;
+  }
+
+  /**
+   * The stream as read after winning the lease: held trades it already has are dropped, and without state the
+   * engine rebuilds from `history` (the whole stream) and then takes the held trades after it.
+   */
+  takeOver(symbol: string, history: TradeHistory): void {
+    const s = this.bySymbol.get(symbol);
+    if (!s || s.phase !== 'gaining') return;
+    const mark = markOf(history.records.bytes());
+    s.skipper = new MarkSkipper(mark);
+    s.skipEngine = !s.built;
+    s.counters.skipped += s.skipper.trim(s.unsent);
+    if (s.unsent.lostAfter(mark)) {
+      this.log.error({ code: ErrorCode.BUS_TRADES_LOST, symbol, dropped: s.unsent.dropped }, 'Held trades were dropped before this node could take the symbol over: the stream and the state miss them (raise the hold or shorten the lease)');
+    }
+    if (s.built) {
+      s.phase = 'owned';
+      this.busy--;
+      this.out.caughtUp(symbol, undefined);
+      return;
+    }
+    s.replay = history.records;
+    s.replay.pushBytes(s.unsent.bytes());
+    s.phase = 'rebuilding';
+    this.rebuilding++;
+    s.replayed = 0;
+    s.rebuiltAtUs = nowUs();
+    s.counters.rebuilds++;
+    this.log.info({ symbol, streamTrades: history.records.length - s.unsent.length, heldTrades: s.unsent.length, messages: history.messages }, 'Rebuilding the symbol from its trades stream');
+  }
+
+  /** The stream could not be read before the lease was lost again: back to standby, nothing rebuilt. */
+  abandon(symbol: string): void {
+    const s = this.bySymbol.get(symbol);
+    if (!s || s.phase !== 'gaining') return;
+    s.phase = 'standby';
+    this.busy--;
+  }
+
+  /** The lease of `symbol` is lost: its feed is held again (and still taken by the engine once it has state). */
+  standby(symbol: string): void {
+    const s = this.bySymbol.get(symbol);
+    if (s && s.phase === 'owned') s.phase = 'standby';
+  }
+
+  /** Sends what each owned symbol has not yet appended (a copy: the buffer is reused). */
   flush(): void {
-    for (let i = 0; i < this.pending.length; i++) {
-      const p = this.pending[i]!;
-      if (p.length === 0) continue;
-      const symbol = this.instruments[i]!.symbol;
-      if (this.log.owns(symbol)) this.log.appendTrades(symbol, p.buf.slice(0, p.length));
-      p.length = 0;
+    for (const s of this.syms) {
+      if (s.unsent.length === 0 || (s.phase !== 'owned' && s.phase !== 'rebuilding') || !this.out.owns(s.symbol)) continue;
+      this.out.appendTrades(s.symbol, s.unsent.bytes().slice());
+      s.unsent.clear();
     }
   }
 
   private offer(i: number, batch: TradeBatch, from: number, to: number, receivedUs: number): number {
-    const taken = this.sink!.offer(i, batch, from, to, receivedUs);
-    // Only an owner appends: a standby's trades would be packed to be dropped at the flush.
-    if (taken > 0 && this.log.owns(this.instruments[i]!.symbol)) this.record(i, batch, from, from + taken);
-    return taken;
+    const s = this.syms[i]!;
+    let at = from;
+    if (s.skipEngine && s.skipper.active) {
+      const k = s.skipper.skip(batch, at, to);
+      s.counters.skipped += k;
+      at += k;
+    }
+    if (!s.built) {
+      // No state to keep: no kernel work. Held for the stream (and the engine, should this node take it over).
+      s.unsent.pushBatch(batch, at, to);
+      s.replay?.pushBatch(batch, at, to);
+      return to - from;
+    }
+    if (at === to) return to - from;
+    const taken = this.sink!.offer(i, batch, at, to, receivedUs);
+    if (taken > 0) this.keep(s, batch, at, at + taken);
+    return at - from + taken;
   }
 
-  private record(i: number, batch: TradeBatch, from: number, to: number): void {
-    let p = this.pending[i]!;
-    const need = p.length + (to - from) * TRADE_RECORD_BYTES;
-    if (need > p.buf.length) {
-      // Grows (doubling) only when a flush interval holds more trades than ever before.
-      const buf = new Uint8Array(Math.max(need, 2 * p.buf.length));
-      buf.set(p.buf.subarray(0, p.length));
-      p = this.pending[i] = { buf, view: new DataView(buf.buffer), length: p.length };
+  /** What the engine took, for the stream: after a takeover that kept the state, minus what the stream has. */
+  private keep(s: SymbolTap, batch: TradeBatch, from: number, to: number): void {
+    let at = from;
+    if (!s.skipEngine && s.skipper.active) {
+      const k = s.skipper.skip(batch, at, to);
+      s.counters.skipped += k;
+      at += k;
     }
-    const v = p.view;
-    let at = p.length;
-    for (let j = from; j < to; j++) {
-      v.setUint32(at, batch.tsHi[j]!, true);
-      v.setUint32(at + 4, batch.tsLo[j]!, true);
-      v.setFloat64(at + 8, batch.price[j]!, true);
-      v.setFloat64(at + 16, batch.size[j]!, true);
-      v.setUint8(at + 24, batch.side[j]!);
-      at += TRADE_RECORD_BYTES;
+    s.unsent.pushBatch(batch, at, to);
+  }
+
+  /** Hands each rebuilding symbol's replay to the engine as far as it takes it now. */
+  private drainReplays(): void {
+    for (let i = 0; i < this.syms.length; i++) {
+      const s = this.syms[i]!;
+      if (s.phase !== 'rebuilding') continue;
+      const r = s.replay!;
+      while (r.length > 0) {
+        const n = r.decodeInto(this.scratch);
+        const taken = this.sink!.offer(i, this.scratch, 0, n, nowUs());
+        if (taken > 0) {
+          s.lastHi = this.scratch.tsHi[taken - 1]!;
+          s.lastLo = this.scratch.tsLo[taken - 1]!;
+        }
+        r.consume(taken);
+        s.replayed += taken;
+        s.counters.rebuiltTrades += taken;
+        if (taken < n) break;
+      }
+      if (r.length === 0) this.rebuilt(s);
     }
-    p.length = at;
+  }
+
+  private rebuilt(s: SymbolTap): void {
+    s.replay = undefined;
+    s.built = true;
+    s.phase = this.out.owns(s.symbol) ? 'owned' : 'standby';
+    this.busy--;
+    this.rebuilding--;
+    s.counters.lastRebuildMs = (nowUs() - s.rebuiltAtUs) / 1000;
+    this.out.caughtUp(s.symbol, s.replayed > 0 ? (BigInt(s.lastHi) << 32n) | BigInt(s.lastLo) : undefined);
+    this.log.info({ symbol: s.symbol, trades: s.replayed, ms: Math.round(s.counters.lastRebuildMs) }, 'Symbol rebuilt from its trades stream: publishing it');
   }
 }

@@ -4,7 +4,7 @@ import { IbWarningCode } from '../adapters/ib/ib-errors.js';
 import type { IbOrderRoute } from '../adapters/ib/order-route.js';
 import { riskApproval, type HaltState } from '../adapters/ib/risk-approval.js';
 import { isMiaError } from '../common/errors.js';
-import type { DecisionPipeline } from '../engine/decision-pipeline.js';
+import type { DecisionPipeline, DecisionPipelineOptions } from '../engine/decision-pipeline.js';
 import { QualityFlag } from '../protocol/generated/mia/quality-flag.js';
 import { SimBroker } from '../execution/sim-broker.js';
 
@@ -13,6 +13,15 @@ export const IB_LIQUIDATION_WAIT_MS = 10_000;
 
 /** Snapshot flags on which a live session makes no entry: its data is not the market of now. */
 export const LIVE_NO_ENTRY_QUALITY = QualityFlag.Gap | QualityFlag.Stale | QualityFlag.Disconnected;
+
+/**
+ * When paper trading makes no entry. Live: never on old data (the start-up backfill, a flagged or lagging snapshot).
+ * A cluster node (`--bus`): not while a takeover rebuilds a symbol from its trades stream (those snapshots carry Gap).
+ */
+export function entryGuards(live: boolean, clusterNode: boolean, startedNs: bigint, staleMs: number): Partial<DecisionPipelineOptions> {
+  if (live) return { tradeFromNs: startedNs, noEntryQuality: LIVE_NO_ENTRY_QUALITY, maxEntryLagMs: staleMs };
+  return clusterNode ? { noEntryQuality: QualityFlag.Gap } : {};
+}
 
 /**
  * The venue of `mia serve --trading paper`: with `--source ib` the IB paper route behind an IbExecutionVenue,

@@ -15,7 +15,7 @@ import { DecisionPipeline } from '../engine/decision-pipeline.js';
 import type { MarketSource } from '../engine/market-source.js';
 import { BrokerTap } from '../engine/broker-tap.js';
 import { IbExecutionVenue } from '../adapters/ib/ib-execution-venue.js';
-import { closeIbPositions, LIVE_NO_ENTRY_QUALITY, paperVenue } from './paper-trading.js';
+import { closeIbPositions, entryGuards, paperVenue } from './paper-trading.js';
 import { DEFAULT_SIGNAL_ENGINE_CONFIG } from '../signals/signal-engine.js';
 import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { LoopHeartbeat } from '../engine/loop-heartbeat.js';
@@ -247,8 +247,7 @@ export function serveCommand(program: Command): void {
         pipeline = new DecisionPipeline({
           ...servePipelineOptions(o, filter, source.instruments.map((i) => i.symbol)),
           ...(venue ? { venue, tradingLog: stageLog.child({ trading: 'paper' }) } : {}),
-          // Live: never trade on old data (the start-up backfill, a flagged or lagging snapshot).
-          ...(live ? { tradeFromNs: startedNs, noEntryQuality: LIVE_NO_ENTRY_QUALITY, maxEntryLagMs: o.staleMs } : {}),
+          ...entryGuards(live !== undefined, bus !== undefined, startedNs, o.staleMs),
         }, stageLog).attach(engine.events);
         if (venue && journal) journal.trade(venue, () => pipeline?.trader?.trades ?? []);
         log.info({

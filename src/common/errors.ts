@@ -45,6 +45,10 @@ export const ErrorCode = {
   BUS_STREAM_FULL: 'MIA_ERR_BUS_STREAM_FULL',
   /** `--bus`: a node lost the lease of a symbol (another node took it, or NATS was out of reach past the lease): it stops publishing the symbol. */
   BUS_LEASE_LOST: 'MIA_ERR_BUS_LEASE_LOST',
+  /** `--bus`: a trades append was refused because another node appended to the symbol since (the appender lost its lease): dropped, counted. */
+  BUS_TRADES_FENCED: 'MIA_ERR_BUS_TRADES_FENCED',
+  /** `--bus`: trades held while no node owned a symbol were dropped (the hold's cap) before this node took it over: its stream and state miss them. */
+  BUS_TRADES_LOST: 'MIA_ERR_BUS_TRADES_LOST',
   /** A kernel returned a status the glue does not know: a build mismatch between asm and src. */
   KERNEL_STATUS: 'MIA_ERR_KERNEL_STATUS',
   /** A worker task failed in an unexpected way. */

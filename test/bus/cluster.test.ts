@@ -2,6 +2,9 @@
 // gateway (`mia gateway --bus`) as child processes replaying the real Databento files; a `ws` subscriber on the
 // gateway. Expected bars come from `mia features` on the same files (an independent, single-process run).
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { connect as natsConnect, consumerOpts } from 'nats';
@@ -14,12 +17,34 @@ import { cleanUp, killGroup, startMia, startNats, waitFor, type Child } from './
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ESH4 = dataFile('cme-esh4-mbo/esh4-glbx-mdp3-20231225.mbo.dbn.zst');
 const ESU4 = dataFile('cme-es-nq-window/futures_trades_2024-07-01T23-58_2024-07-02T00-02.dbn.zst');
+/** The same ESH4 hour's trades as Databento's CSV (2973 rows). */
+const ESH4_CSV = dataFile('cme-esh4-mbo/esh4_20231225_trades.csv');
 
 const children: Child[] = [];
 const stores: string[] = [];
 afterEach(async () => {
   await cleanUp(children, stores);
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+const dirs: string[] = [];
+
+/** The ESH4 CSV's trades from `fromSec` seconds after its first one: a feed that starts mid-session. */
+function lateFeed(fromSec: number): string {
+  const [header, ...rows] = readFileSync(ESH4_CSV, 'utf8').trim().split('\n');
+  const first = BigInt(rows[0]!.split(',')[0]!);
+  const from = first + BigInt(fromSec) * 1_000_000_000n;
+  const dir = mkdtempSync(join(tmpdir(), 'mia-late-'));
+  dirs.push(dir);
+  // Named after its contract, as replays require (esh4_… → ES).
+  const file = join(dir, 'esh4_late_trades.csv');
+  writeFileSync(file, [header, ...rows.filter((r) => BigInt(r.split(',')[0]!) >= from)].join('\n') + '\n');
+  return file;
+}
+
+/** A node's /health. */
+async function health(port: number): Promise<{ symbols: { symbol: string; trades: number }[]; bus: { trades: { symbol: string; phase: string; state: string }[] } }> {
+  return await (await fetch(`http://127.0.0.1:${port}/health`)).json() as never;
+}
 
 /** `mia features` 1m bars of a file: the single-process reference. */
 function features(file: string, symbol?: string): Record<string, unknown>[] {
@@ -105,7 +130,7 @@ describe('a cluster on NATS JetStream', () => {
     expect(await tradeBytes(url, 'mia.trades.ES')).toBe(2973 * TRADE_RECORD_BYTES);
   }, 120_000);
 
-  test('kill -9 the owner mid-replay: the standby takes ES over and the bars stay complete and unique', async () => {
+  test('kill -9 the owner mid-replay: the standby rebuilds ES from the trades stream, takes it over, and the bars stay complete and unique', async () => {
     const { url, gateway } = await cluster();
     const sub = await connect(gateway.port, 'json', ['bar.ES.1m', 'snapshot.ES']);
     await until(() => sub.replies.some((r) => r.type === 'subscribed'));
@@ -113,15 +138,20 @@ describe('a cluster on NATS JetStream', () => {
     const args = ['--input', ESH4, '--speed', '120', '--bus-lease-ms', '1500'];
     const a = await node(url, 'a', args);
     await waitFor(a, /"msg":"Symbol lease acquired/);
-    // The standby replays the same file (hot standby: the same feed, no lease, nothing published).
+    // The standby replays the same file: it holds the feed and computes nothing of ES (no lease, no state).
     const b = await node(url, 'b', args);
     await until(() => barsOf(sub, 'bar.ES.1m').length >= 15);
+    const standby = await health(b.port);
+    expect(standby.symbols.find((x) => x.symbol === 'ES')!.trades).toBe(0);
+    expect(standby.bus.trades.find((x) => x.symbol === 'ES')).toMatchObject({ phase: 'standby', state: 'none' });
     const killedMs = Date.now();
     await killGroup(a);
     const beforeKill = snapsOf(sub).length;
     const taken = await waitFor(b, /"time":(\d+),[^\n]*"msg":"Symbol lease acquired/);
-    // Reported, not asserted (wall-clock): the lease (1.5 s) plus at most a third of it to notice.
-    console.log(`takeover after kill -9: ${Number(taken[1]) - killedMs} ms`);
+    // Reported, not asserted (wall-clock): the lease (1.5 s) plus at most a third of it to notice, then the rebuild.
+    const rebuilt = await waitFor(b, /"time":(\d+),[^\n]*"trades":(\d+),"ms":(\d+),"msg":"Symbol rebuilt from its trades stream/);
+    console.log(`takeover after kill -9: lease ${Number(taken[1]) - killedMs} ms, publishing after ${Number(rebuilt[1]) - killedMs} ms (rebuild of ${rebuilt[2]} trades: ${rebuilt[3]} ms)`);
+    expect(Number(rebuilt[2])).toBeGreaterThan(0);
     expect(await b.exited).toBe(0);
     const ref = features(ESH4);
     await until(() => barsOf(sub, 'bar.ES.1m').length >= ref.length);
@@ -141,6 +171,26 @@ describe('a cluster on NATS JetStream', () => {
     expect(new Set(gaps.map((i) => snaps[i]!.ts)).size).toBe(1 + lapses);
     expect(gaps[0]).toBeGreaterThanOrEqual(beforeKill);
     expect(snaps.length).toBeGreaterThan(gaps[0]! + 1);
+  }, 180_000);
+
+  test('a node whose feed starts mid-session takes over a dead owner: its state comes from the trades stream, the bars equal mia features', async () => {
+    const { url, gateway } = await cluster();
+    const sub = await connect(gateway.port, 'json', ['bar.ES.1m']);
+    await until(() => sub.replies.some((r) => r.type === 'subscribed'));
+    const a = await node(url, 'a', ['--input', ESH4, '--speed', '240', '--bus-lease-ms', '1500']);
+    await until(() => barsOf(sub, 'bar.ES.1m').length >= 20);
+    await killGroup(a);
+    // No standby ran: a node started now with a feed of the session from minute 10 only (a restart, a live feed
+    // joined late). Minutes 0-9 exist nowhere but in mia.trades.ES.
+    const b = await node(url, 'b', ['--input', lateFeed(600), '--speed', '240', '--bus-lease-ms', '1500']);
+    const rebuilt = await waitFor(b, /"trades":(\d+),"ms":\d+,"msg":"Symbol rebuilt from its trades stream/);
+    expect(Number(rebuilt[1])).toBeGreaterThan(0);
+    expect(await b.exited).toBe(0);
+    const ref = features(ESH4);
+    await until(() => barsOf(sub, 'bar.ES.1m').length >= ref.length);
+    expect(barsOf(sub, 'bar.ES.1m').map((x) => x.bar)).toEqual(ref);
+    // The stream holds each of the session's trades once: the dead owner's, then the new owner's after them.
+    expect(await tradeBytes(url, 'mia.trades.ES')).toBe(2973 * TRADE_RECORD_BYTES);
   }, 180_000);
 
   test('restart nats-server mid-run: node and gateway reconnect, no closed bar is lost, the counters show the outage', async () => {
