@@ -54,9 +54,9 @@ export class NodeBus {
     }
   }
 
-  /** The sink the stream publisher writes to: `inner` (the node's own server) and the bus. */
-  sink(inner: FrameSink): BusSink {
-    this.busSink = new BusSink(inner, this.link.nc, this.jsm, this.leases, this.node, this.log);
+  /** The sink the stream publisher writes to: `inner` (the node's own server) and the bus; the engine's bar timeframes. */
+  sink(inner: FrameSink, timeframesSec: readonly number[]): BusSink {
+    this.busSink = new BusSink(inner, this.link.nc, this.jsm, this.leases, this.node, this.log, timeframesSec);
     return this.busSink;
   }
 

@@ -3,6 +3,7 @@ import { headers, type JetStreamClient, type JetStreamManager, type MsgHdrs, typ
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors.js';
 import { isoNs } from '../model/time.js';
+import { formatTimeframe } from '../model/timeframe-format.js';
 import { ClosedBarOpen } from '../protocol/closed-bar-open.js';
 import { FrameTime } from '../protocol/frame-time.js';
 import type { BuiltFrame } from '../stream/frame-writer.js';
@@ -96,6 +97,7 @@ export class BusSink implements FrameSink {
   /** Symbols whose snapshots and decisions stay off the bus until newer than a rebuild's end (undefined: all of them). */
   private readonly holdBack = new Map<string, bigint | undefined>();
   private readonly frameTime = new FrameTime();
+  private readonly timeframes: string[];
   private readonly queue: Queued[] = [];
   /** Symbols taken over from another node whose next snapshot carries the Gap flag. */
   private readonly gaps = new Set<string>();
@@ -103,7 +105,9 @@ export class BusSink implements FrameSink {
   private pumping = false;
   private closed = false;
 
-  constructor(inner: FrameSink, nc: NatsConnection, jsm: JetStreamManager, owner: Ownership, node: string, log: Logger) {
+  /** `timeframesSec`: the timeframes the engine closes bars of (a takeover reads each one's last bar in the stream). */
+  constructor(inner: FrameSink, nc: NatsConnection, jsm: JetStreamManager, owner: Ownership, node: string, log: Logger, timeframesSec: readonly number[] = []) {
+    this.timeframes = timeframesSec.map(formatTimeframe);
     this.inner = inner;
     this.nc = nc;
     this.js = nc.jetstream();
@@ -244,7 +248,10 @@ export class BusSink implements FrameSink {
   async takeOver(symbol: string): Promise<void> {
     const topics = [...this.held.keys()].filter((t) => symbolOfTopic(t) === symbol);
     const known = [...this.floor.keys()].filter((t) => symbolOfTopic(t) === symbol);
-    for (const topic of new Set([...topics, ...known])) {
+    // Every timeframe this node closes bars of, held or not: a node that rebuilds has none yet, and must not
+    // publish again the bars the dead owner had.
+    const mine = this.timeframes.map((tf) => `bar.${symbol}.${tf}`);
+    for (const topic of new Set([...mine, ...topics, ...known])) {
       const last = await this.jsm.streams.getMessage(BARS_STREAM.name, { last_by_subj: this.subject(topic) }).catch(() => null);
       const ts = last?.header.get(BAR_TS_HEADER) ?? '';
       const from = last?.header.get(NODE_HEADER) ?? '';

@@ -232,7 +232,7 @@ export function serveCommand(program: Command): void {
       // The engine thread's heartbeat, read by the watchdog thread (docs/hostile-input.md "Engine loop").
       const heartbeat = new LoopHeartbeat();
       // --bus: frames of the owned symbols also go to NATS, and their trades to the trades stream.
-      const busSink = bus?.sink(server);
+      const busSink = bus?.sink(server, o.timeframe);
       const engine = new SnapshotEngine(bus ? bus.tapTrades(source) : source, {
         config: features, loopStages: heartbeat, ...(o.kernels === 'inline' ? { debugStallMs: debugStallMs(process.env) } : {}),
         intervalMs: o.intervalMs, threads: o.threads, kernels: o.kernels, ...(o.gridRows !== undefined ? { gridRows: o.gridRows } : {}),

@@ -42,7 +42,7 @@ function lateFeed(fromSec: number): string {
 }
 
 /** A node's /health. */
-async function health(port: number): Promise<{ symbols: { symbol: string; trades: number }[]; bus: { trades: { symbol: string; phase: string; state: string }[] } }> {
+async function health(port: number): Promise<{ symbols: { symbol: string; trades: number }[]; bus: { trades: { symbol: string; phase: string; state: string }[]; published: { skippedAsPublished: number; duplicates: number } } }> {
   return await (await fetch(`http://127.0.0.1:${port}/health`)).json() as never;
 }
 
@@ -152,6 +152,10 @@ describe('a cluster on NATS JetStream', () => {
     const rebuilt = await waitFor(b, /"time":(\d+),[^\n]*"trades":(\d+),"ms":(\d+),"msg":"Symbol rebuilt from its trades stream/);
     console.log(`takeover after kill -9: lease ${Number(taken[1]) - killedMs} ms, publishing after ${Number(rebuilt[1]) - killedMs} ms (rebuild of ${rebuilt[2]} trades: ${rebuilt[3]} ms)`);
     expect(Number(rebuilt[2])).toBeGreaterThan(0);
+    // The rebuild closed again the bars the dead owner had published: skipped at the floor, none sent twice.
+    const after = await health(b.port);
+    expect(after.bus.published.skippedAsPublished).toBeGreaterThanOrEqual(15);
+    expect(after.bus.published.duplicates).toBe(0);
     expect(await b.exited).toBe(0);
     const ref = features(ESH4);
     await until(() => barsOf(sub, 'bar.ES.1m').length >= ref.length);
