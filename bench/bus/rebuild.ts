@@ -60,7 +60,6 @@ async function main(): Promise<void> {
     const s = await seed();
     const batch = new TradeBatch(1);
     const msg = new PackedTrades(1 << 16);
-    let messages = 0;
     let windowEnd = -1n;
     let lastTs = 0n;
     const inFlight: Promise<unknown>[] = [];
@@ -68,7 +67,6 @@ async function main(): Promise<void> {
       if (msg.length === 0) return;
       inFlight.push(js.publish('mia.trades.ES', msg.bytes().slice()));
       msg.clear();
-      messages++;
       if (inFlight.length >= 2000) await Promise.all(inFlight.splice(0));
     };
     const t0 = performance.now();
