@@ -1,7 +1,8 @@
 // The bus hop, measured (issue 17; bench/RESULTS.md "NATS cluster"): tick → subscriber latency and delivered
-// snapshot rate with a subscriber on a single engine, and on a gateway fed by one or two `mia serve --bus` nodes
-// (1 or 2 simulated symbols per node). Latency = the subscriber's receive time − the snapshot's tickReceivedUs
-// (the newest trade's arrival at the engine); every process reads the same clock (src/common/clock.ts).
+// snapshot rate with a subscriber on a single engine, and on a gateway fed by one or two `mia serve --bus` nodes,
+// with 1, 2 and 4 simulated symbols per node (ES; ES,NQ; ES,NQ,MES,MNQ; two nodes: ES,NQ | MES,MNQ). Latency =
+// the subscriber's receive time − the snapshot's tickReceivedUs (the newest trade's arrival at the engine); every
+// process reads the same clock (src/common/clock.ts).
 // Run: node --import tsx bench/bus/run.ts [seconds per case, default 15] [snapshot interval ms, default 100] [sim trades/s, default 200]
 import WebSocket from 'ws';
 import { nowUs } from '../../src/common/clock.js';
@@ -47,40 +48,44 @@ async function measure(name: string, port: number, symbols: string[]): Promise<R
 
 const sim = (symbols: string) => ['serve', '--symbols', symbols, '--speed', '1', '--sim-rate', simRate, '--journal', 'off', '--port', '0', '--kernels', 'inline', '--interval-ms', intervalMs];
 
+/** Symbols per node: one, the two E-minis, and the E-minis with their Micro E-minis. */
+const SETS = ['ES', 'ES,NQ', 'ES,NQ,MES,MNQ'];
+
+/** A gateway fed by one `mia serve --bus` node per entry of `nodes` (each a symbol list), measured at the gateway. */
+async function cluster(nodes: string[], children: Child[], stores: string[]): Promise<Result> {
+  const all = nodes.join(',');
+  const nats = await startNats();
+  children.push(nats);
+  stores.push(nats.storeDir);
+  const gw = await startMia(['gateway', '--bus', nats.url, '--port', '0', '--symbols', all]);
+  children.push(gw);
+  for (const [i, symbols] of nodes.entries()) children.push(await startMia([...sim(symbols), '--bus', nats.url, '--bus-node', `n${i + 1}`]));
+  const name = nodes.length === 1 ? `1 node + gateway, ${all} on the node` : `${nodes.length} nodes (${nodes.join(' | ')}) + gateway`;
+  return measure(name, gw.port, all.split(','));
+}
+
 async function main(): Promise<void> {
   const results: Result[] = [];
   const children: Child[] = [];
   const stores: string[] = [];
   try {
-    for (const symbols of ['ES', 'ES,NQ']) {
+    for (const symbols of SETS) {
       const single = await startMia(sim(symbols));
       children.push(single);
       results.push(await measure(`single engine, ${symbols}`, single.port, symbols.split(',')));
       await cleanUp(children, stores);
 
-      const nats = await startNats();
-      children.push(nats);
-      stores.push(nats.storeDir);
-      const gw = await startMia(['gateway', '--bus', nats.url, '--port', '0', '--symbols', symbols]);
-      children.push(gw);
-      children.push(await startMia([...sim(symbols), '--bus', nats.url, '--bus-node', 'n1']));
-      results.push(await measure(`1 node + gateway, ${symbols} on the node`, gw.port, symbols.split(',')));
+      results.push(await cluster([symbols], children, stores));
       await cleanUp(children, stores);
     }
-    const nats = await startNats();
-    children.push(nats);
-    stores.push(nats.storeDir);
-    const gw = await startMia(['gateway', '--bus', nats.url, '--port', '0', '--symbols', 'ES,NQ']);
-    children.push(gw);
-    children.push(await startMia([...sim('ES'), '--bus', nats.url, '--bus-node', 'n1']));
-    children.push(await startMia([...sim('NQ'), '--bus', nats.url, '--bus-node', 'n2']));
-    results.push(await measure('2 nodes (ES | NQ) + gateway', gw.port, ['ES', 'NQ']));
+    results.push(await cluster(['ES,NQ', 'MES,MNQ'], children, stores));
   } finally {
     await cleanUp(children, stores);
   }
   console.log(`${seconds} s a case after ${WARM_S} s of warm-up; --interval-ms ${intervalMs}, --sim-rate ${simRate}\n`);
   console.log(`| case | ticks delivered/s | tick→subscriber p50 | p99 |\n|---|---:|---:|---:|`);
-  for (const r of results) console.log(`| ${r.name} | ${r.perSec.toFixed(1)} | ${r.p50Ms.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms |`);
+  // A node separator in a case name is escaped, so the table pastes into bench/RESULTS.md as it is.
+  for (const r of results) console.log(`| ${r.name.replaceAll('|', '\\|')} | ${r.perSec.toFixed(1)} | ${r.p50Ms.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms |`);
 }
 
 await main();

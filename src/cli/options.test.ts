@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../common/errors.js';
-import { checkTickSize, portNumber } from './options.js';
+import { checkTickSize, ibSymbols, portNumber, simSymbols } from './options.js';
 
 const refusal = (f: () => unknown): unknown => {
   try {
@@ -54,6 +54,30 @@ describe('checkTickSize', () => {
   test('instruments without a contract spec (crypto, equities, a file named otherwise) take any positive tick size', () => {
     for (const symbol of ['XBTUSDT', 'BTC-PERP', 'BAC', 'xbtusdt', 'futures_trades_2024-07-01']) {
       for (const tick of [0.1, 0.01, 0.3, 7]) expect(() => checkTickSize(tick, symbol), `${symbol} ${tick}`).not.toThrow();
+    }
+  });
+});
+
+describe('--symbols of the simulator and of IB', () => {
+  test('the simulator knows the E-minis and the Micro E-minis, in any case, spaced or not', () => {
+    expect(simSymbols('ES,NQ,MES,MNQ')).toEqual(['ES', 'NQ', 'MES', 'MNQ']);
+    expect(simSymbols('mes, mnq,')).toEqual(['MES', 'MNQ']);
+  });
+
+  test('IB knows ES and NQ; a micro or anything else is BAD_ARGUMENT naming what IB knows', () => {
+    expect(ibSymbols('ES,nq')).toEqual(['ES', 'NQ']);
+    for (const s of ['MES', 'MNQ', 'CL']) {
+      expect(refusal(() => ibSymbols(`ES,${s}`)), s).toMatchObject({
+        code: ErrorCode.BAD_ARGUMENT, message: `--symbols: IB knows ES and NQ, not "${s}"`, details: { symbol: s, known: ['ES', 'NQ'] },
+      });
+    }
+  });
+
+  test('a symbol the simulator does not know (a contract, another root) is BAD_ARGUMENT listing its four', () => {
+    for (const s of ['ESH4', 'CL', 'M2K']) {
+      expect(refusal(() => simSymbols(s)), s).toMatchObject({
+        code: ErrorCode.BAD_ARGUMENT, message: `--symbols: the simulator knows ES, NQ, MES and MNQ, not "${s}"`,
+      });
     }
   });
 });

@@ -1,4 +1,6 @@
+import { IB_FUTURE_SYMBOLS, type IbFutureSymbol } from '../adapters/ib/ib-symbols.js';
 import type { ReplaySource } from '../adapters/replay/replay-source.js';
+import { SIM_SYMBOLS, type SimSymbol } from '../adapters/sim/instruments.js';
 import { configError, ErrorCode } from '../common/errors.js';
 import type { SessionAnchor, ValueAreaMethod } from '../model/bar-features.js';
 import { parseTimeframe } from '../model/timeframe-format.js';
@@ -33,14 +35,29 @@ export function isoTime(flag: string) {
   };
 }
 
-/** Futures the simulator and the IB adapter know. */
-export type FutureSymbol = 'ES' | 'NQ';
-
-/** Parses a comma-separated `--symbols` list of ES and NQ; `who` names what knows only those (`the simulator`, `IB`). */
-export function futureSymbols(text: string, who: string): FutureSymbol[] {
+/**
+ * Parses a comma-separated `--symbols` list of the futures `who` knows (`the simulator`: SIM_SYMBOLS; `IB`:
+ * IB_FUTURE_SYMBOLS); any other symbol is BAD_ARGUMENT naming the known ones.
+ */
+export function futureSymbols<S extends string>(text: string, who: string, known: readonly S[]): S[] {
   const symbols = text.split(',').filter(Boolean).map((s) => s.trim().toUpperCase());
-  for (const s of symbols) if (s !== 'ES' && s !== 'NQ') throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: ${who} knows ES and NQ, not "${s}"`);
-  return symbols as FutureSymbol[];
+  for (const s of symbols) {
+    if (!(known as readonly string[]).includes(s)) {
+      const list = `${known.slice(0, -1).join(', ')} and ${known.at(-1)}`;
+      throw configError(ErrorCode.BAD_ARGUMENT, `--symbols: ${who} knows ${list}, not "${s}"`, { symbol: s, known: [...known] });
+    }
+  }
+  return symbols as S[];
+}
+
+/** `--symbols` of the simulator: ES, NQ, MES, MNQ. */
+export function simSymbols(text: string): SimSymbol[] {
+  return futureSymbols(text, 'the simulator', SIM_SYMBOLS);
+}
+
+/** `--symbols` of `--source ib`: ES and NQ (IB_FUTURE_SYMBOLS says why not the micros). */
+export function ibSymbols(text: string): IbFutureSymbol[] {
+  return futureSymbols(text, 'IB', IB_FUTURE_SYMBOLS);
 }
 
 /** Parses a non-negative integer option. */

@@ -6,7 +6,7 @@ import { SnapshotEngine } from '../engine/snapshot-engine.js';
 import { decodeBar, decodeNodes } from '../kernels/bar-decoder.js';
 import { barJson } from '../model/bar-json.js';
 import { DEFAULT_FEATURE_CONFIG } from '../model/bar-features.js';
-import { futureSymbols, positiveNumber, timeframeList, wholeNumber } from './options.js';
+import { positiveNumber, simSymbols, timeframeList, wholeNumber } from './options.js';
 
 interface RunOptions {
   symbols: string;
@@ -28,19 +28,19 @@ function printBars(engine: SnapshotEngine): void {
   });
 }
 
-/** `mia run`: the engine on the built-in ES/NQ simulator, closed bars as NDJSON on stdout (no server). */
+/** `mia run`: the engine on the built-in ES/NQ/MES/MNQ simulator, closed bars as NDJSON on stdout (no server). */
 export function runCommand(program: Command): void {
   program
     .command('run')
-    .description('run the engine on the built-in ES/NQ simulator without a server: closed bars as NDJSON on stdout, status on stderr')
-    .option('--symbols <list>', 'simulated symbols, comma-separated (ES, NQ)', 'ES,NQ')
+    .description('run the engine on the built-in ES/NQ/MES/MNQ simulator without a server: closed bars as NDJSON on stdout, status on stderr')
+    .option('--symbols <list>', 'simulated symbols, comma-separated (ES, NQ, MES, MNQ)', 'ES,NQ')
     .option('--speed <x>', 'simulated seconds per wall second', positiveNumber('--speed'), 60)
     .option('--seed <n>', 'simulator seed (same seed, same market)', wholeNumber('--seed'), 1)
     .option('--timeframe <list>', 'bar timeframes, comma-separated', timeframeList, [...DEFAULT_FEATURE_CONFIG.timeframesSec])
     .option('--duration-sec <s>', 'stop after this many wall-clock seconds (default: until Ctrl-C)', positiveNumber('--duration-sec'))
     .option('--status-sec <s>', 'seconds between status lines on stderr', positiveNumber('--status-sec'), 10)
     .action(async (o: RunOptions, cmd: Command) => {
-      const symbols = futureSymbols(o.symbols, 'the simulator');
+      const symbols = simSymbols(o.symbols);
       const log = createLogger('mia', logSettings(cmd));
       const source = new SimSource({ symbols, seed: o.seed, speed: o.speed });
       const engine = new SnapshotEngine(source, {

@@ -30,7 +30,7 @@ import { MAX_CONTROL_BYTES } from '../protocol/control-protocol.js';
 import { PrometheusMetrics } from '../stream/prometheus-metrics.js';
 import { StreamPublisher } from '../stream/stream-publisher.js';
 import { StreamServer } from '../stream/stream-server.js';
-import { checkReplayTickSize, futureSymbols, nonNegative, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
+import { checkReplayTickSize, ibSymbols, nonNegative, oneOf, portNumber, positiveNumber, probability, SESSIONS, share, simSymbols, timeframeList, VALUE_AREA_METHODS, wholeNumber } from './options.js';
 import { msToNs } from '../model/time.js';
 import { Journal } from '../journal/journal.js';
 import { journalPath } from './journal-options.js';
@@ -49,7 +49,7 @@ function speed(text: string): number | 'max' {
 /** The source, and with `--source ib --trading paper` the IB paper route registered on it. */
 async function openSource(o: ServeOptions, log: Logger, abort: AbortSignal): Promise<{ source: MarketSource; route?: IbOrderRoute }> {
   if (o.source === 'ib') {
-    const symbols = futureSymbols(o.symbols ?? 'ES,NQ', 'IB');
+    const symbols = ibSymbols(o.symbols ?? 'ES,NQ');
     if (o.speed !== undefined) throw configError(ErrorCode.BAD_ARGUMENT, '--speed is for sim and replay; IB runs on the market\'s clock');
     const ib = await IbSource.open({
       symbols,
@@ -72,7 +72,7 @@ async function openSource(o: ServeOptions, log: Logger, abort: AbortSignal): Pro
     await checkReplayTickSize(o.tickSize, replay);
     return { source: replay };
   }
-  const symbols = futureSymbols(o.symbols ?? 'ES,NQ', 'the simulator');
+  const symbols = simSymbols(o.symbols ?? 'ES,NQ');
   if (o.speed === 'max') throw configError(ErrorCode.BAD_ARGUMENT, '--speed max is for replays; the simulator runs on the wall clock (--speed N)');
   return {
     source: new SimSource({
@@ -88,10 +88,10 @@ export function serveCommand(program: Command): void {
   const serve = program
     .command('serve')
     .description('run the live engine on a source and stream snapshots and closed bars at ws://HOST:PORT/stream (docs/stream.md)')
-    .option('--source <kind>', 'sim (built-in ES/NQ market), replay (--input FILE) or ib (TWS / IB Gateway, docs/ib.md)', oneOf('--source', ['sim', 'replay', 'ib'] as const), 'sim')
+    .option('--source <kind>', 'sim (built-in ES/NQ/MES/MNQ market), replay (--input FILE) or ib (TWS / IB Gateway, docs/ib.md)', oneOf('--source', ['sim', 'replay', 'ib'] as const), 'sim')
     .option('--input <file>', 'replay file: .csv, .dbn or .dbn.zst')
     .option('--symbol <symbol>', 'replay: the instrument to read from a file with several (raw symbol or DBN instrument id)')
-    .option('--symbols <list>', 'sim and ib: ES,NQ; replay: the name to publish under (default: the contract root of the file\'s symbol or name, ESH4 → ES; otherwise the file\'s symbol)')
+    .option('--symbols <list>', 'sim: ES, NQ, MES, MNQ (default ES,NQ); ib: ES, NQ; replay: the name to publish under (default: the contract root of the file\'s symbol or name, ESH4 → ES; otherwise the file\'s symbol)')
     .option('--speed <x|max>', 'market seconds per wall second; max (replay only) as fast as the engine goes (default: sim 1, replay max)', speed)
     .option('--sim-rate <n>', 'sim: mean cash-session trades per second per symbol (default: the instrument\'s)', positiveNumber('--sim-rate'))
     .option('--seed <n>', 'sim: seed (same seed, same market)', wholeNumber('--seed'), 1)

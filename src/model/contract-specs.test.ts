@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { contractRoot, contractSpec, onTickGrid, stopOnLosingSide } from './contract-specs.js';
+import { CONTRACT_SPECS, contractRoot, contractSpec, onTickGrid, stopOnLosingSide, tickValue } from './contract-specs.js';
 
 describe('contract specifications', () => {
   const es = contractSpec('ESH4')!;
@@ -23,5 +23,22 @@ describe('contract specifications', () => {
       .toEqual(['ES', 'ES', 'ES', 'ES', 'ES', 'NQ', 'NQ']);
     // Not a contract: no month code, an unknown root, a month letter CME does not use (A), a longer word.
     for (const n of ['kraken', 'XBTUSDT', 'CLZ4', 'ESA4', 'ESSENTIAL', 'ESH4X', '']) expect(contractRoot(n), n).toBeUndefined();
+  });
+
+  test('CME Micro E-minis: MES $5 and MNQ $2 a point, tick 0.25 ($1.25 and $0.50 a tick)', () => {
+    expect(contractSpec('MESH4')).toBe(CONTRACT_SPECS.MES);
+    expect(contractSpec('mnqz25')).toBe(CONTRACT_SPECS.MNQ);
+    expect([tickValue(contractSpec('MES')!), tickValue(contractSpec('MNQ')!)]).toEqual([1.25, 0.5]);
+    expect(['MES', 'MESH4', 'mesz25', 'mesh4_20240304_trades', 'MNQ', 'MNQM4', 'mnqu24-trades'].map((n) => contractRoot(n)))
+      .toEqual(['MES', 'MES', 'MES', 'MES', 'MNQ', 'MNQ', 'MNQ']);
+    // A three-letter root CME lists but this table does not, and a micro with a month letter CME does not use.
+    for (const n of ['MYMH4', 'M2KZ4', 'MESA4', 'MESH4X']) expect(contractRoot(n), n).toBeUndefined();
+  });
+
+  test('the E-minis keep their specifications next to the micros (ES $12.50, NQ $5 a tick)', () => {
+    expect(contractSpec('ESH4')).toBe(CONTRACT_SPECS.ES);
+    expect(contractSpec('NQM4')).toBe(CONTRACT_SPECS.NQ);
+    expect([tickValue(contractSpec('ES')!), tickValue(contractSpec('NQ')!)]).toEqual([12.5, 5]);
+    expect(['ESH4', 'esh4_20231225_trades', 'NQZ25'].map((n) => contractRoot(n))).toEqual(['ES', 'ES', 'NQ']);
   });
 });

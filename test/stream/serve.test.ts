@@ -143,6 +143,14 @@ describe('mia serve on the simulator', () => {
     }
   });
 
+  test('the Micro E-minis: ES, NQ, MES and MNQ each stream snapshots on their own topic, on the 0.25 tick', async () => {
+    const symbols = ['ES', 'NQ', 'MES', 'MNQ'];
+    const s = await start(['--symbols', symbols.join(','), '--journal', 'off']);
+    const c = await connect(s.port, 'binary', symbols.map((x) => `snapshot.${x}`));
+    await until(() => symbols.every((x) => snapshots(c).some((m) => m.symbol === x)));
+    for (const x of symbols) expect(snapshots(c).find((m) => m.symbol === x)!.tickSize, x).toBe(0.25);
+  });
+
   test('SIGTERM: a final status, sockets closed with 1001, exit 0; /health and /snapshot answer before', async () => {
     const s = await start(['--symbols', 'ES,NQ']);
     const c = await connect(s.port, 'binary', ['status', 'snapshot.NQ']);

@@ -9,9 +9,7 @@ import { IbConnection } from './ib-connection.js';
 import { ibError, IbCode, IbErrorCode } from './ib-errors.js';
 import { resolveIbSettings, type IbSettings } from './ib-settings.js';
 import { InstrumentFeed, type RouteKind } from './instrument-feed.js';
-
-/** Futures the adapter knows: CME E-mini S&P 500 and Nasdaq-100, tick 0.25. */
-export type IbFutureSymbol = 'ES' | 'NQ';
+import type { IbFutureSymbol } from './ib-symbols.js';
 
 /** Settings of {@link IbSource}: the symbols plus any {@link IbSettings} to override. */
 export interface IbSourceOptions extends Partial<IbSettings> {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Side } from '../../model/side.js';
 import { TradeBatch } from '../../model/trade-batch.js';
+import { SIM_INSTRUMENTS, SIM_SYMBOLS } from './instruments.js';
 import { MarketSimulator, type SimulatorOptions } from './market-simulator.js';
 
 interface Sim {
@@ -46,24 +47,24 @@ function chicago(ns: bigint): { day: number; minute: number } {
 }
 
 describe('MarketSimulator', () => {
-  test('the same options give the same trades; another seed gives others', () => {
-    const a = run({ symbol: 'ES', seed: 7, trades: 5000 });
-    expect(run({ symbol: 'ES', seed: 7, trades: 5000 })).toEqual(a);
-    expect(run({ symbol: 'ES', seed: 8, trades: 5000 }).price).not.toEqual(a.price);
+  test.each(SIM_SYMBOLS)('%s: the same options give the same trades; another seed gives others', (symbol) => {
+    const a = run({ symbol, seed: 7, trades: 5000 });
+    expect(run({ symbol, seed: 7, trades: 5000 })).toEqual(a);
+    expect(run({ symbol, seed: 8, trades: 5000 }).price).not.toEqual(a.price);
   });
 
   test('property: prices on the tick grid, sizes positive lots, sides consistent with the quote, time ordered', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom<'ES' | 'NQ'>('ES', 'NQ'), (seed, symbol) => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom(...SIM_SYMBOLS), (seed, symbol) => {
       const s = run({ symbol, seed, trades: 2000 });
       for (let i = 0; i < s.price.length; i++) {
-        expect(Number.isInteger(s.price[i]! / 0.25)).toBe(true);
+        expect(Number.isInteger(s.price[i]! / SIM_INSTRUMENTS[symbol].tick)).toBe(true);
         expect(Number.isInteger(s.size[i]!) && s.size[i]! >= 1).toBe(true);
         expect(s.bid[i]!).toBeLessThan(s.ask[i]!);
         if (s.side[i] === Side.Buy) expect(s.price[i]).toBe(s.ask[i]);
         else expect(s.price[i]).toBe(s.bid[i]);
         if (i > 0) expect(s.ts[i]! >= s.ts[i - 1]!).toBe(true);
       }
-    }), { numRuns: 20 });
+    }), { numRuns: 40 }); // about ten runs a symbol, as ES and NQ had before the micros
   });
 
   test('a week of trading: nothing in the 16:00–17:00 CT break or at the weekend, RTH busier than overnight', () => {
@@ -86,17 +87,13 @@ describe('MarketSimulator', () => {
     expect(s.ts.length).toBeGreaterThan(50_000);
   });
 
-  test('ES and NQ trade at realistic levels', () => {
-    const es = run({ symbol: 'ES', seed: 1, trades: 200_000 });
-    const nq = run({ symbol: 'NQ', seed: 1, trades: 200_000 });
-    const range = (p: number[]): [number, number] => [p.reduce((a, x) => Math.min(a, x), Infinity), p.reduce((a, x) => Math.max(a, x), -Infinity)];
-    const [esLo, esHi] = range(es.price);
-    const [nqLo, nqHi] = range(nq.price);
-    expect(esLo).toBeGreaterThan(4500);
-    expect(esHi).toBeLessThan(5700);
-    expect(nqLo).toBeGreaterThan(16000);
-    expect(nqHi).toBeLessThan(20000);
-  });
+  // Bounds around the early-2024 start levels (ES 5100, NQ 18000); a micro starts at its E-mini's level, so has its bounds.
+  test.each([['ES', 4500, 5700], ['MES', 4500, 5700], ['NQ', 16000, 20000], ['MNQ', 16000, 20000]] as const)(
+    '%s trades at realistic levels (%d to %d)', (symbol, lo, hi) => {
+      const p = run({ symbol, seed: 1, trades: 200_000 }).price;
+      expect(p.reduce((a, x) => Math.min(a, x), Infinity)).toBeGreaterThan(lo);
+      expect(p.reduce((a, x) => Math.max(a, x), -Infinity)).toBeLessThan(hi);
+    });
 
   test('withoutSides emits no sides but keeps quotes', () => {
     const s = run({ symbol: 'ES', seed: 2, trades: 1000, withoutSides: true });

@@ -1,13 +1,13 @@
 import { Side } from '../../model/side.js';
 import { TradeBatch, type ReadStats, type SourceInfo, type TradeSource } from '../../model/trade-batch.js';
-import { SIM_INSTRUMENTS, type SimInstrument } from './instruments.js';
+import { SIM_INSTRUMENTS, type SimInstrument, type SimSymbol } from './instruments.js';
 import { Prng } from './prng.js';
 import { phaseAt } from './trading-calendar.js';
 import { TWO32 } from '../../model/time.js';
 
 /** Simulator settings. */
 export interface SimulatorOptions {
-  symbol: 'ES' | 'NQ';
+  symbol: SimSymbol;
   /** Seed: the same options give the same trades, byte for byte. */
   seed: number;
   /** First instant, ns UTC (default 2024-03-04T14:30:00Z, a Monday cash open). */
@@ -29,7 +29,7 @@ export interface SimulatorOptions {
 export const SIM_DEFAULT_START_NS = 1709562600000000000n;
 
 /**
- * A deterministic, seeded ES/NQ market: an L1 quote that moves with the order flow, trades at the ask
+ * A deterministic, seeded ES/NQ/MES/MNQ market: an L1 quote that moves with the order flow, trades at the ask
  * (buy aggressor) or the bid (sell aggressor) with persistent flow, bursty arrivals, occasional multi-level
  * sweeps sharing one timestamp, a heavy-tailed size distribution, and Globex/RTH hours with no trades in
  * the daily break or at the weekend. Time is kept as f64 ns relative to the start (exact to 104 days), so

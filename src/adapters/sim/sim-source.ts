@@ -1,7 +1,7 @@
 import { nowUs } from '../../common/clock.js';
 import type { InstrumentInfo, MarketSource, TradeSink } from '../../engine/market-source.js';
 import { TradeBatch } from '../../model/trade-batch.js';
-import { SIM_INSTRUMENTS } from './instruments.js';
+import { SIM_INSTRUMENTS, type SimSymbol } from './instruments.js';
 import { MarketSimulator, SIM_DEFAULT_START_NS } from './market-simulator.js';
 import { TWO32 } from '../../model/time.js';
 
@@ -10,7 +10,7 @@ const SIM_BATCH = 512;
 
 /** Settings of the simulated live source. */
 export interface SimSourceOptions {
-  symbols: readonly ('ES' | 'NQ')[];
+  symbols: readonly SimSymbol[];
   /** Seed of the first symbol; the next symbols use seed + 1, + 2, … */
   seed: number;
   /** Simulated seconds per wall second. */
