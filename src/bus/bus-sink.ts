@@ -30,7 +30,7 @@ export interface BusSinkStats {
   retries: number;
   /** Messages dropped because the queue to JetStream overflowed (a long NATS outage). */
   failed: number;
-  /** Closed bars held by a standby node (not the owner), published on takeover when the owner had not. */
+  /** Closed bars a node closed without the lease (its state kept after a lapse), published on takeover when the owner had not. */
   standbyBars: number;
   /** Closed bars published on takeover that the previous owner had not published. */
   caughtUp: number;
@@ -61,16 +61,17 @@ interface Queued {
 /** Most JetStream publishes queued (a NATS outage): beyond, the oldest is dropped and counted. */
 const MAX_QUEUED = 100_000;
 
-/** Most closed bars a standby keeps per topic: several hours of 1m bars, far more than any takeover needs. */
+/** Most closed bars kept per topic while the lease has lapsed: several hours of 1m bars, far more than any takeover needs. */
 const MAX_HELD_BARS = 512;
 
 /**
  * The engine's frames on the bus as well as on the node's own stream server: snapshots and status on plain NATS
  * subjects (latest only), closed bars, decisions, the risk state and alerts on JetStream (replayable). Frames of
- * a symbol go out only while this node owns its lease. A standby node (same source, no lease) keeps its closed
- * bars; when it takes a symbol over it publishes the ones the previous owner had not (those after the last bar in
- * the stream) and from then on only bars after that one: no bar lost or published twice. Each bar also carries a
- * message id (topic and open time), so JetStream drops a duplicate in its window whatever happens.
+ * a symbol go out only while this node owns its lease. On taking a symbol over it reads the last bar of each of its
+ * timeframes in the stream (the floor) and publishes only bars after it: those a rebuild closes again are skipped;
+ * those a node closed while its lease had lapsed (it keeps its state) are kept and published if the owner had not.
+ * No bar is lost or published twice. Each bar also carries a message id (topic and open time), so JetStream drops a
+ * duplicate in its window whatever happens. Snapshots and decisions of a rebuild stay off the bus ({@link holdBackAll}).
  */
 export class BusSink implements FrameSink {
   private readonly inner: FrameSink;

@@ -44,7 +44,9 @@ export async function readTradeHistory(js: JetStreamClient, jsm: JetStreamManage
     for await (const m of sub) {
       records.pushBytes(m.data);
       messages++;
-      if (m.seq >= last.seq) break;
+      // Up to the last message seen before the read; or the end of what the stream holds, should that message have
+      // gone meanwhile (its age limit): never a wait for a message that will not come.
+      if (m.seq >= last.seq || m.info.pending === 0) break;
     }
   } finally {
     sub.unsubscribe();

@@ -32,12 +32,21 @@ function scripted(groups: number[][]): MarketSource {
   };
 }
 
-/** The engine's side: the times of the trades it took, taking at most `bite` per offer. */
-function engine(bite = Infinity): TradeSink & { took: number[] } {
+/**
+ * The engine's side: the times of the trades it took, taking at most `bite` per offer; `pauses`: after each take it
+ * refuses the next offer (as the engine does after a bar close, until that bar's snapshot is out).
+ */
+function engine(bite = Infinity, pauses = false): TradeSink & { took: number[] } {
   const took: number[] = [];
+  let paused = false;
   return {
     took,
     offer: (_i, b, from, to) => {
+      if (paused) {
+        paused = false;
+        return 0;
+      }
+      paused = pauses;
       const n = Math.min(bite, to - from);
       for (let j = from; j < from + n; j++) took.push(b.tsLo[j]!);
       return n;
@@ -107,7 +116,7 @@ describe('TradeTap', () => {
     out.owned = false;
     // This node's feed runs behind the dead owner's: it holds 3..6, the stream has 1..5 (5 twice: a tie).
     const tap = new TradeTap(scripted([[3, 4, 5], [5, 6], [7, 8]]), out, quiet);
-    const e = engine(3);
+    const e = engine(3, true);
     await pollAll(tap, e, 1);
     tap.gaining('ES');
     out.owned = true;

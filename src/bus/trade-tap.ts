@@ -186,7 +186,7 @@ export class TradeTap implements MarketSource {
     s.skipEngine = !s.built;
     s.counters.skipped += s.skipper.trim(s.unsent);
     if (s.unsent.lostAfter(mark)) {
-      this.log.error({ code: ErrorCode.BUS_TRADES_LOST, symbol, dropped: s.unsent.dropped }, 'Held trades were dropped before this node could take the symbol over: the stream and the state miss them (raise the hold or shorten the lease)');
+      this.log.error({ code: ErrorCode.BUS_TRADES_LOST, symbol, dropped: s.unsent.dropped }, 'Held trades were dropped before this node could take the symbol over: the stream and the state miss them (a standby holds its feed\'s last 262,144 trades; its feed lagged the dead owner\'s by more)');
     }
     if (s.built) {
       s.phase = 'owned';

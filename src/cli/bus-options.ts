@@ -32,11 +32,11 @@ export function nodeId(text: string): string {
 
 /** The option table both commands add: flags, help text, parser, default. */
 export const BUS_OPTIONS: readonly [string, string, ((t: string) => unknown)?, unknown?][] = [
-  ['--bus <url>', 'NATS with JetStream (nats://HOST:PORT): serve: publish every frame on mia.<topic> subjects, closed bars, decisions and alerts on JetStream, and serve only the symbols whose lease this node holds; gateway: the cluster to serve (README "Scale out"; without it nothing changes)', busUrl],
+  ['--bus <url>', 'NATS with JetStream (nats://HOST:PORT): serve: publish every frame on mia.<topic> subjects, closed bars, decisions and alerts on JetStream, and serve only the symbols whose lease this node holds (the others on standby: taken over when their owner dies, rebuilt from the trades stream); gateway: the cluster to serve (README "Scale out"; without it nothing changes)', busUrl],
   ['--bus-creds <file>', 'NATS credentials file (JWT and seed); a NATS token comes from env MIA_BUS_TOKEN only, never an option'],
   ['--bus-node <id>', 'this node\'s id in the leases and on mia.status.<id> (default: host name and process id)', nodeId],
-  ['--bus-lease-ms <ms>', 'a symbol lease not renewed for this long passes to another node that may serve it (renewed every third of it)', positiveNumber('--bus-lease-ms'), 5000],
-  ['--bus-max-age-h <h>', 'JetStream retention: oldest message kept, hours', positiveNumber('--bus-max-age-h'), DEFAULT_STREAM_LIMITS.maxAgeHours],
+  ['--bus-lease-ms <ms>', 'a symbol lease not renewed for this long passes to another node that may serve it (renewed every third of it); a takeover publishes again about this long plus its rebuild after the owner died', positiveNumber('--bus-lease-ms'), 5000],
+  ['--bus-max-age-h <h>', 'JetStream retention: oldest message kept, hours (a takeover rebuilds from the trades kept: keep more than a session)', positiveNumber('--bus-max-age-h'), DEFAULT_STREAM_LIMITS.maxAgeHours],
   ['--bus-max-bytes <n>', 'JetStream retention: bytes each stream keeps (the trades stream refuses more, reported as MIA_ERR_BUS_STREAM_FULL)', wholeNumber('--bus-max-bytes'), DEFAULT_STREAM_LIMITS.maxBytes],
 ];
 
