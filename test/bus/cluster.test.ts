@@ -134,8 +134,8 @@ describe('a cluster on NATS JetStream', () => {
     const { url, gateway } = await cluster();
     const sub = await connect(gateway.port, 'json', ['bar.ES.1m', 'snapshot.ES']);
     await until(() => sub.replies.some((r) => r.type === 'subscribed'));
-    // Paced (120 market seconds a second: the hour in 30 s) so the kill lands mid-replay; short leases.
-    const args = ['--input', ESH4, '--speed', '120', '--bus-lease-ms', '1500'];
+    // Paced (240 market seconds a second: the hour in 15 s) so the kill lands mid-replay; short leases.
+    const args = ['--input', ESH4, '--speed', '240', '--bus-lease-ms', '1500'];
     const a = await node(url, 'a', args);
     await waitFor(a, /"msg":"Symbol lease acquired/);
     // The standby replays the same file: it holds the feed and computes nothing of ES (no lease, no state).
@@ -205,7 +205,7 @@ describe('a cluster on NATS JetStream', () => {
     children.push(gateway);
     const sub = await connect(gateway.port, 'json', ['bar.ES.1m']);
     await until(() => sub.replies.some((r) => r.type === 'subscribed'));
-    const n = await node(first.url, 'n1', ['--input', ESH4, '--speed', '120']);
+    const n = await node(first.url, 'n1', ['--input', ESH4, '--speed', '240']);
     await until(() => barsOf(sub, 'bar.ES.1m').length >= 10);
     // The same port and store: JetStream's file streams survive the restart.
     await killGroup(first);
