@@ -64,6 +64,11 @@ async function expectSessionLevels(page: Page, port: number): Promise<void> {
   }, { timeout: 15_000, interval: 100 });
 }
 
+/** The symbol selector's options: value → whether it can be chosen. */
+function symbolOptions(page: Page): Promise<Record<string, boolean>> {
+  return page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLOptionElement>('#symbol-select option')).map((o) => [o.value, !o.disabled])));
+}
+
 describe.skipIf(!HAVE_DATA || !HAVE_BROWSER)('the dashboard on the real ESH4 hour, in Chromium', () => {
   const file = dataFile(ESH4_FILE);
 
@@ -104,9 +109,27 @@ describe.skipIf(!HAVE_DATA || !HAVE_BROWSER)('the dashboard on the real ESH4 hou
     await expectBars(page, '5m', reference);
     await expectFootprints(page, reference);
     await expectSessionLevels(page, s.port);
-    // The selectors follow the selection.
+    // The selectors follow the selection; only what the engine publishes can be chosen.
     expect(await page.locator('#timeframe-select').inputValue()).toBe('5m');
     expect(await page.locator('#symbol-select').inputValue()).toBe('ES');
+    expect(await symbolOptions(page)).toEqual({ ES: true, NQ: false, MES: false, MNQ: false });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('a symbol the selector does not list (a replay published as XES): added once the engine names it, and its bars shown', async () => {
+    const reference = features(file, '1m');
+    const s = await servers.start(['--source', 'replay', '--input', file, '--symbols', 'XES', '--speed', 'max', '--wait-subscribers', '1']);
+    const { page, errors } = await openDashboard(browser, s.port);
+    await vi.waitFor(async () => {
+      expect(await symbolOptions(page)).toEqual({ ES: false, NQ: false, MES: false, MNQ: false, XES: true });
+    }, { timeout: 30_000, interval: 100 });
+    await replayFinished(s.port);
+    await page.evaluate(() => window.__mia.select('XES', '1m'));
+    await vi.waitFor(async () => {
+      expect(await page.evaluate(() => window.__mia.candles())).toEqual(candlesOf(reference));
+    }, { timeout: 30_000, interval: 100 });
+    expect(await page.locator('#symbol-select').inputValue()).toBe('XES');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,7 +1,10 @@
 import { DEFAULT_FEATURE_CONFIG } from '../../src/model/bar-features.js';
 
-/** Symbols and timeframes the selectors offer (the engine's defaults: `mia serve` publishes ES and NQ, 1m to 4h). */
-export const SYMBOLS = ['ES', 'NQ'] as const;
+/**
+ * Symbols the selector offers from the start (the built-in simulator's: `mia serve` publishes ES and NQ by default,
+ * MES and MNQ on request); any other symbol the engine publishes is added once its status names it.
+ */
+export const SYMBOLS = ['ES', 'NQ', 'MES', 'MNQ'] as const;
 /** Timeframes in the order the selector lists them. */
 export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h'] as const;
 /** The finest timeframe: the session profile is summed from its bars' footprints (see session-profile.ts). */

@@ -131,11 +131,14 @@ export class TradingScreen implements Screen {
     setText(this.connectionBadge, p.connected ? (d.ready() ? 'live' : 'loading') : p.retryMs !== undefined ? `reconnecting in ${(p.retryMs / 1000).toFixed(1)} s` : 'connecting');
     setClass(this.connectionBadge, `badge ${p.connected ? (d.ready() ? 'ok' : 'warn') : 'bad'}`);
     const st = d.status ?? d.health?.status;
-    // Symbols the engine publishes (those with content so far): the others cannot be chosen.
+    // Symbols the engine publishes (those with content so far): the others cannot be chosen; one the selector
+    // does not list yet (a replay's or a cluster's) is added.
     const symbols = st?.contentHashes.map((h) => h.symbol).join(' ') ?? '';
     if (symbols !== '' && symbols !== this.published) {
       this.published = symbols;
       const list = symbols.split(' ');
+      const listed = new Set(Array.from(this.symbolSelect.options, (o) => o.value));
+      for (const sym of list) if (!listed.has(sym)) this.symbolSelect.add(new Option(sym, sym));
       for (const o of this.symbolSelect.options) o.disabled = !list.includes(o.value);
     }
     const replay = d.snapshot?.quality.includes('Replay') ?? false;
