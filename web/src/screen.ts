@@ -42,6 +42,8 @@ export class TradingScreen implements Screen {
   private readonly quoteLine = byId('quote-line');
   private readonly symbolSelect = byId<HTMLSelectElement>('symbol-select');
   private published = '';
+  /** Every symbol a status has named. */
+  private readonly seen = new Set<string>();
   private healthAtMs = 0;
   private boxStyle = '';
 
@@ -131,15 +133,18 @@ export class TradingScreen implements Screen {
     setText(this.connectionBadge, p.connected ? (d.ready() ? 'live' : 'loading') : p.retryMs !== undefined ? `reconnecting in ${(p.retryMs / 1000).toFixed(1)} s` : 'connecting');
     setClass(this.connectionBadge, `badge ${p.connected ? (d.ready() ? 'ok' : 'warn') : 'bad'}`);
     const st = d.status ?? d.health?.status;
-    // Symbols the engine publishes (those with content so far): the others cannot be chosen; one the selector
-    // does not list yet (a replay's or a cluster's) is added.
+    // Symbols published so far (those with content in a status): the others cannot be chosen; one the selector does
+    // not list yet (a replay's) is added. A union: behind a gateway each node's status names only its own symbols.
     const symbols = st?.contentHashes.map((h) => h.symbol).join(' ') ?? '';
     if (symbols !== '' && symbols !== this.published) {
       this.published = symbols;
-      const list = symbols.split(' ');
-      const listed = new Set(Array.from(this.symbolSelect.options, (o) => o.value));
-      for (const sym of list) if (!listed.has(sym)) this.symbolSelect.add(new Option(sym, sym));
-      for (const o of this.symbolSelect.options) o.disabled = !list.includes(o.value);
+      const before = this.seen.size;
+      for (const sym of symbols.split(' ')) this.seen.add(sym);
+      if (this.seen.size !== before) {
+        const listed = new Set(Array.from(this.symbolSelect.options, (o) => o.value));
+        for (const sym of this.seen) if (!listed.has(sym)) this.symbolSelect.add(new Option(sym, sym));
+        for (const o of this.symbolSelect.options) o.disabled = !this.seen.has(o.value);
+      }
     }
     const replay = d.snapshot?.quality.includes('Replay') ?? false;
     setText(this.sourceBadge, st ? `${st.source}${replay ? ' · replay' : ''} · ${st.sourceState}` : '');
