@@ -181,12 +181,12 @@ describe('a cluster on NATS JetStream', () => {
     const { url, gateway } = await cluster();
     const sub = await connect(gateway.port, 'json', ['bar.ES.1m']);
     await until(() => sub.replies.some((r) => r.type === 'subscribed'));
-    const a = await node(url, 'a', ['--input', ESH4, '--speed', '240', '--bus-lease-ms', '1500']);
+    const a = await node(url, 'a', ['--input', ESH4, '--speed', '480', '--bus-lease-ms', '1500']);
     await until(() => barsOf(sub, 'bar.ES.1m').length >= 20);
     await killGroup(a);
     // No standby ran: a node started now with a feed of the session from minute 10 only (a restart, a live feed
     // joined late). Minutes 0-9 exist nowhere but in mia.trades.ES.
-    const b = await node(url, 'b', ['--input', lateFeed(600), '--speed', '240', '--bus-lease-ms', '1500']);
+    const b = await node(url, 'b', ['--input', lateFeed(600), '--speed', '480', '--bus-lease-ms', '1500']);
     const rebuilt = await waitFor(b, /"trades":(\d+),"ms":\d+,"msg":"Symbol rebuilt from its trades stream/);
     expect(Number(rebuilt[1])).toBeGreaterThan(0);
     expect(await b.exited).toBe(0);
