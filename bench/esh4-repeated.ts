@@ -24,17 +24,31 @@ async function close(out: WriteStream): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
 
-/**
- * Writes the ESH4 trades (read by the engine's own reader) repeated, each copy an hour after the one before, until
- * `trades` trades are written: the same trades in DBN and CSV (prices to the cent, sides as Databento's N/B/A).
- */
-export async function writeRepeatedEsh4(files: RepeatedFiles, trades: number): Promise<void> {
-  const seed = { ts: [] as bigint[], price: [] as number[], size: [] as number[], side: [] as number[] };
+/** The real ESH4 hour's trades (2,973), read by the engine's own reader: the seed the benchmarks repeat. */
+export interface Esh4Seed {
+  ts: bigint[];
+  price: number[];
+  size: number[];
+  side: number[];
+}
+
+/** Reads the ESH4 hour's trades. */
+export async function readEsh4Seed(): Promise<Esh4Seed> {
+  const seed: Esh4Seed = { ts: [], price: [], size: [], side: [] };
   for await (const b of (await openTradeSource(dataFile('cme-esh4-mbo/esh4_20231225_trades.csv'))).batches()) {
     for (let i = 0; i < b.length; i++) {
       seed.ts.push(b.tsNs(i)); seed.price.push(b.price[i]!); seed.size.push(b.size[i]!); seed.side.push(b.side[i]!);
     }
   }
+  return seed;
+}
+
+/**
+ * Writes the ESH4 trades (read by the engine's own reader) repeated, each copy an hour after the one before, until
+ * `trades` trades are written: the same trades in DBN and CSV (prices to the cent, sides as Databento's N/B/A).
+ */
+export async function writeRepeatedEsh4(files: RepeatedFiles, trades: number): Promise<void> {
+  const seed = await readEsh4Seed();
   if (seed.ts.at(-1)! - seed.ts[0]! >= HOUR_NS) throw new Error('the ESH4 seed spans more than an hour: copies would overlap');
   const dbn = files.dbn ? createWriteStream(files.dbn) : undefined;
   const csv = files.csv ? createWriteStream(files.csv) : undefined;

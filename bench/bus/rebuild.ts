@@ -13,14 +13,13 @@ import { connect, headers } from 'nats';
 import { DEFAULT_STREAM_LIMITS, ensureStreams } from '../../src/bus/bus-streams.js';
 import { PackedTrades } from '../../src/bus/packed-trades.js';
 import { FLUSH_MS } from '../../src/bus/trade-tap.js';
-import { openTradeSource } from '../../src/data/open-trade-source.js';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/model/bar-features.js';
 import { isoNs } from '../../src/model/time.js';
 import { formatTimeframe } from '../../src/model/timeframe-format.js';
 import { TradeBatch } from '../../src/model/trade-batch.js';
 import { BAR_TS_HEADER, NODE_HEADER } from '../../src/bus/bus-subjects.js';
 import { cleanUp, startMia, startNats, waitFor, type Child } from '../../test/bus/bus-harness.js';
-import { dataFile } from '../../test/real-data/data-dir.js';
+import { readEsh4Seed } from '../esh4-repeated.js';
 
 const trades = Number(process.argv[2] ?? 1_000_000);
 const per = Number(process.argv[3] ?? 0);
@@ -35,17 +34,6 @@ const density = BigInt(process.argv[5] ?? 1);
 const HOUR_NS = 3_600_000_000_000n;
 const FLUSH_NS = BigInt(FLUSH_MS) * 1_000_000n;
 
-/** The ESH4 hour's trades, read by the engine's reader. */
-async function seed(): Promise<{ ts: bigint[]; price: number[]; size: number[]; side: number[] }> {
-  const s = { ts: [] as bigint[], price: [] as number[], size: [] as number[], side: [] as number[] };
-  for await (const b of (await openTradeSource(dataFile('cme-esh4-mbo/esh4_20231225_trades.csv'))).batches()) {
-    for (let i = 0; i < b.length; i++) {
-      s.ts.push(b.tsNs(i)); s.price.push(b.price[i]!); s.size.push(b.size[i]!); s.side.push(b.side[i]!);
-    }
-  }
-  return s;
-}
-
 async function main(): Promise<void> {
   const children: Child[] = [];
   const stores: string[] = [];
@@ -57,7 +45,7 @@ async function main(): Promise<void> {
     const nc = await connect({ servers: nats.url });
     await ensureStreams(await nc.jetstreamManager(), { ...DEFAULT_STREAM_LIMITS, maxBytes: 8 * 1024 ** 3 });
     const js = nc.jetstream();
-    const s = await seed();
+    const s = await readEsh4Seed();
     const batch = new TradeBatch(1);
     const msg = new PackedTrades(1 << 16);
     let windowEnd = -1n;

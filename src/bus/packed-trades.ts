@@ -52,38 +52,31 @@ export class MarkSkipper {
 
   /** How many of the trades `from`..`to` of `batch` to skip (all of them, or up to the first one past the mark). */
   skip(batch: TradeBatch, from: number, to: number): number {
-    const m = this.mark;
-    if (m === undefined) return 0;
     let j = from;
-    for (; j < to; j++) {
-      const c = vsMark(batch.tsHi[j]!, batch.tsLo[j]!, m);
-      if (c < 0) continue;
-      if (c === 0 && this.atMark < m.count) {
-        this.atMark++;
-        continue;
-      }
-      this.mark = undefined;
-      break;
-    }
+    while (j < to && this.held(batch.tsHi[j]!, batch.tsLo[j]!)) j++;
     return j - from;
   }
 
   /** Drops from the front of `held` the trades the stream has (the same rule, the same ties); returns how many. */
   trim(held: PackedTrades): number {
     let k = 0;
-    for (; this.mark !== undefined && k < held.length; k++) {
-      const m = this.mark;
-      const c = vsMark(held.hiAt(k), held.loAt(k), m);
-      if (c < 0) continue;
-      if (c === 0 && this.atMark < m.count) {
-        this.atMark++;
-        continue;
-      }
-      this.mark = undefined;
-      break;
-    }
+    while (k < held.length && this.held(held.hiAt(k), held.loAt(k))) k++;
     held.consume(k);
     return k;
+  }
+
+  /** Whether the next feed trade, at time (hi, lo), is one the stream has; the first that is not ends the skipping. */
+  private held(hi: number, lo: number): boolean {
+    const m = this.mark;
+    if (m === undefined) return false;
+    const c = vsMark(hi, lo, m);
+    if (c < 0) return true;
+    if (c === 0 && this.atMark < m.count) {
+      this.atMark++;
+      return true;
+    }
+    this.mark = undefined;
+    return false;
   }
 }
 
